@@ -1,0 +1,9 @@
+DROP TABLE outbox;
+DROP TABLE audit_log;
+DROP FUNCTION audit_log_refuse_change();
+DROP TABLE api_tokens;
+DROP TABLE users;
+DROP TABLE placements;
+DROP TABLE postings;
+DROP TABLE employers;
+DROP TABLE labourers;

@@ -1,0 +1,10 @@
+DROP TABLE outbox;
+DROP TRIGGER audit_log_no_delete;
+DROP TRIGGER audit_log_no_update;
+DROP TABLE audit_log;
+DROP TABLE api_tokens;
+DROP TABLE users;
+DROP TABLE placements;
+DROP TABLE postings;
+DROP TABLE employers;
+DROP TABLE labourers;

@@ -1,0 +1,215 @@
+//! The command line: `serve`, `migrate`, `seed-demo`, `user add`.
+
+use std::io::Read;
+use std::net::TcpListener;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::auth::{hash_password, new_token, token_hash, Role};
+use crate::config::{FileSettings, Overrides, Settings};
+use crate::db::models::audit::{self, Actor};
+use crate::db::models::{labourer, user};
+use crate::db::write_tx;
+use crate::error::AppError;
+
+/// labour-bridge: east–west labour cooperation registry.
+#[derive(Debug, Parser)]
+#[command(name = "labour-bridge", version, about)]
+pub struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: Global,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Directory for the SQLite file and the search index.
+    #[arg(long, env = "LB_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL: `postgres://…` for PostgreSQL; default the SQLite file in the data dir.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// Settings file.
+    #[arg(long, env = "LB_CONFIG", global = true, default_value = "labour-bridge.toml")]
+    pub config: PathBuf,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP service.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "LB_BIND")]
+        bind: Option<String>,
+        /// Load the demo data first if the database is empty.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Run pending database migrations and exit.
+    Migrate {
+        /// Also revert every migration and run them again (checks that
+        /// each `down.sql` undoes its `up.sql`).
+        #[arg(long)]
+        check_reversible: bool,
+    },
+    /// Load the demo data (refuses a database that already has a registry).
+    SeedDemo,
+    /// Manage users.
+    User {
+        /// What to do with users.
+        #[command(subcommand)]
+        action: UserAction,
+    },
+}
+
+/// `user` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Create a user and print a new API token alone on the last line.
+    Add {
+        /// Login name.
+        name: String,
+        /// admin, clerk, organiser or trainee.
+        #[arg(long)]
+        role: Role,
+        /// Bureau or organising unit.
+        #[arg(long)]
+        unit: Option<String>,
+        /// For a trainee: their labourer record.
+        #[arg(long)]
+        labourer_id: Option<i64>,
+        /// Read a password from standard input (for `auth/login`).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+impl clap::ValueEnum for Role {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Role::Admin, Role::Clerk, Role::Organiser, Role::Trainee]
+    }
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()))
+    }
+}
+
+/// Resolves the settings for this invocation.
+pub fn settings(cli: &Cli) -> anyhow::Result<Settings> {
+    let file = FileSettings::load(&cli.global.config)?;
+    let bind = match &cli.command {
+        Command::Serve { bind, .. } => bind.clone(),
+        _ => None,
+    };
+    Ok(Settings::resolve(
+        file,
+        Overrides { data_dir: cli.global.data_dir.clone(), database_url: cli.global.database_url.clone(), bind },
+    ))
+}
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = settings(&cli)?;
+    match cli.command {
+        Command::Serve { demo, .. } => serve(settings, demo),
+        Command::Migrate { check_reversible } => {
+            let db = crate::startup::open_database(&settings)?;
+            if check_reversible {
+                db.revert_all()?;
+                db.migrate()?;
+                eprintln!("migrations reverted and re-applied cleanly");
+            }
+            eprintln!("database at {} is up to date", crate::db::redact(&settings.database_url));
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let db = crate::startup::open_database(&settings)?;
+            let mut conn = db.get()?;
+            if !crate::demo::is_empty(&mut conn)? {
+                anyhow::bail!("the registry already has data; seed-demo loads only into an empty database");
+            }
+            let s = crate::demo::seed(&mut conn)?;
+            eprintln!(
+                "loaded {} labourers, {} employers, {} postings, {} placements, {} demo accounts",
+                s.labourers, s.employers, s.postings, s.placements, s.users
+            );
+            Ok(())
+        }
+        Command::User { action: UserAction::Add { name, role, unit, labourer_id, password_stdin } } => {
+            let db = crate::startup::open_database(&settings)?;
+            let password = if password_stdin {
+                let mut s = String::new();
+                std::io::stdin().read_to_string(&mut s)?;
+                let s = s.trim_end_matches(['\r', '\n']).to_string();
+                if s.chars().count() < 8 {
+                    anyhow::bail!("the password must have at least 8 characters");
+                }
+                Some(hash_password(&s)?)
+            } else {
+                None
+            };
+            let token = add_user(&db, &name, role, unit.as_deref(), labourer_id, password.as_deref())?;
+            println!("created {} user `{name}`; its API token (shown once):", role);
+            println!("{token}");
+            Ok(())
+        }
+    }
+}
+
+fn add_user(
+    db: &crate::db::Db,
+    name: &str,
+    role: Role,
+    unit: Option<&str>,
+    labourer_id: Option<i64>,
+    password_hash: Option<&str>,
+) -> anyhow::Result<String> {
+    let name = name.trim();
+    if name.is_empty() || name.len() > 64 || name.chars().any(char::is_whitespace) {
+        anyhow::bail!("the username must be 1–64 characters without spaces");
+    }
+    match (role, labourer_id) {
+        (Role::Trainee, None) => anyhow::bail!("a trainee needs --labourer-id (their own labourer record)"),
+        (Role::Trainee, Some(_)) => {}
+        (_, Some(_)) => anyhow::bail!("--labourer-id is only for trainees"),
+        _ => {}
+    }
+    let token = new_token()?;
+    let mut conn = db.get()?;
+    let actor = Actor::cli("user add");
+    write_tx(&mut conn, |c| -> Result<(), AppError> {
+        if let Some(id) = labourer_id {
+            labourer::get(c, id)?.ok_or_else(|| AppError::invalid("labourer_id", "not_found", format!("no labourer {id}")))?;
+        }
+        if user::by_username(c, name)?.is_some() {
+            return Err(AppError::conflict(format!("a user named `{name}` already exists")));
+        }
+        let id = user::create(c, name, role, unit, labourer_id, password_hash)?;
+        user::add_token(c, id, &token_hash(&token), "api", None)?;
+        let shown = serde_json::json!({ "username": name, "role": role, "unit": unit, "labourer_id": labourer_id });
+        audit::record(c, &actor, "create", "user", Some(id), None::<&()>, Some(&shown))?;
+        Ok(())
+    })
+    .map_err(|e| anyhow::anyhow!("{}", e.problem().detail))?;
+    Ok(token)
+}
+
+fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
+    let db = crate::startup::open_database(&settings)?;
+    if demo {
+        let mut conn = db.get()?;
+        if crate::demo::is_empty(&mut conn)? {
+            let s = crate::demo::seed(&mut conn)?;
+            tracing::info!(labourers = s.labourers, employers = s.employers, postings = s.postings, placements = s.placements, "demo data loaded");
+        }
+    }
+    let listener = TcpListener::bind(&settings.bind)
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
+    tracing::info!(address = %listener.local_addr()?, database = %crate::db::redact(&settings.database_url), "labour-bridge serving");
+    actix_web::rt::System::new().block_on(async move { crate::startup::run(listener, db, settings)?.await.map_err(Into::into) })
+}

@@ -1,0 +1,131 @@
+//! Settings: built-in defaults < `labour-bridge.toml` < environment (`LB_…`,
+//! `DATABASE_URL`) < command-line flags. Every default works on a laptop.
+//!
+//! clap already merges flags over the environment; this module lays the
+//! file and the defaults underneath.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The resolved settings every command runs with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Directory for runtime state: the SQLite file and the search index.
+    pub data_dir: PathBuf,
+    /// Database URL; `postgres://…` selects PostgreSQL, anything else SQLite.
+    pub database_url: String,
+    /// Address `serve` listens on.
+    pub bind: String,
+    /// Connections in the database pool.
+    pub pool_size: u32,
+    /// Largest accepted JSON body, in bytes.
+    pub max_body_bytes: usize,
+    /// How long a login token stays valid, in hours.
+    pub session_hours: i64,
+    /// Failed logins in a row before the account is locked.
+    pub login_max_failures: i32,
+    /// How long a locked account stays locked, in seconds.
+    pub login_lock_seconds: i64,
+}
+
+/// What `labour-bridge.toml` may set; every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSettings {
+    /// See [`Settings::data_dir`].
+    pub data_dir: Option<PathBuf>,
+    /// See [`Settings::database_url`].
+    pub database_url: Option<String>,
+    /// See [`Settings::bind`].
+    pub bind: Option<String>,
+    /// See [`Settings::pool_size`].
+    pub pool_size: Option<u32>,
+    /// See [`Settings::max_body_bytes`].
+    pub max_body_bytes: Option<usize>,
+    /// See [`Settings::session_hours`].
+    pub session_hours: Option<i64>,
+    /// See [`Settings::login_max_failures`].
+    pub login_max_failures: Option<i32>,
+    /// See [`Settings::login_lock_seconds`].
+    pub login_lock_seconds: Option<i64>,
+}
+
+impl FileSettings {
+    /// Reads `path` if it exists; a missing file is an empty one.
+    pub fn load(path: &Path) -> anyhow::Result<FileSettings> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => toml::from_str(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(FileSettings::default()),
+            Err(e) => Err(anyhow::anyhow!("{}: {e}", path.display())),
+        }
+    }
+}
+
+/// Values given on the command line or in the environment (clap merged them).
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    /// `--data-dir` / `LB_DATA_DIR`.
+    pub data_dir: Option<PathBuf>,
+    /// `--database-url` / `DATABASE_URL`.
+    pub database_url: Option<String>,
+    /// `--bind` / `LB_BIND`.
+    pub bind: Option<String>,
+}
+
+impl Settings {
+    /// Lays overrides over the file over the defaults.
+    pub fn resolve(file: FileSettings, over: Overrides) -> Settings {
+        let data_dir = over.data_dir.or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
+        let database_url = over
+            .database_url
+            .or(file.database_url)
+            .filter(|u| !u.is_empty())
+            .unwrap_or_else(|| data_dir.join("labour-bridge.sqlite3").to_string_lossy().into_owned());
+        Settings {
+            data_dir,
+            database_url,
+            bind: over.bind.or(file.bind).unwrap_or_else(|| "127.0.0.1:8080".to_string()),
+            pool_size: file.pool_size.unwrap_or(8),
+            max_body_bytes: file.max_body_bytes.unwrap_or(256 * 1024),
+            session_hours: file.session_hours.unwrap_or(12),
+            login_max_failures: file.login_max_failures.unwrap_or(5),
+            login_lock_seconds: file.login_lock_seconds.unwrap_or(15 * 60),
+        }
+    }
+
+    /// Defaults for a data directory and database, as tests and tools use.
+    pub fn for_database(data_dir: PathBuf, database_url: String) -> Settings {
+        Settings::resolve(
+            FileSettings::default(),
+            Overrides {
+                data_dir: Some(data_dir),
+                database_url: Some(database_url),
+                bind: Some("127.0.0.1:0".to_string()),
+            },
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_beat_the_file_and_the_file_beats_defaults() {
+        let file: FileSettings = toml::from_str("bind = \"0.0.0.0:9000\"\npool_size = 3\n").unwrap();
+        let s = Settings::resolve(
+            file,
+            Overrides { bind: Some("127.0.0.1:1".into()), ..Default::default() },
+        );
+        assert_eq!(s.bind, "127.0.0.1:1");
+        assert_eq!(s.pool_size, 3);
+        assert_eq!(s.database_url, "data/labour-bridge.sqlite3");
+    }
+
+    #[test]
+    fn an_unknown_key_in_the_file_is_an_error() {
+        assert!(toml::from_str::<FileSettings>("bnd = 1").is_err());
+    }
+}

@@ -1,0 +1,126 @@
+//! The append-only audit trail: every write, and every unmasked ID view.
+
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::audit_log;
+use crate::db::DbConnection;
+
+/// Who did something: a user, or the command line.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// The username, or `cli:<command>` for the command line.
+    pub name: String,
+    /// `users.id`, when a user acted.
+    pub id: Option<i64>,
+}
+
+impl Actor {
+    /// The command line, acting as `what`.
+    pub fn cli(what: &str) -> Actor {
+        Actor { name: format!("cli:{what}"), id: None }
+    }
+}
+
+impl From<&crate::auth::Caller> for Actor {
+    fn from(c: &crate::auth::Caller) -> Actor {
+        Actor { name: c.username.clone(), id: Some(c.user_id) }
+    }
+}
+
+/// One row of the trail as read back.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = audit_log)]
+pub struct AuditRow {
+    /// Row id, in the order written.
+    pub id: i64,
+    /// Username or `cli:…`.
+    pub actor: String,
+    /// `users.id` of the actor, if a user.
+    pub actor_id: Option<i64>,
+    /// `create`, `update`, `delete`, `view_unmasked`, `login`, …
+    pub action: String,
+    /// Resource name, e.g. `labourer`.
+    pub resource: String,
+    /// The record's id.
+    pub resource_id: Option<i64>,
+    /// When (UTC).
+    pub at: chrono::NaiveDateTime,
+    /// JSON of the record before the change.
+    pub before: Option<String>,
+    /// JSON of the record after the change.
+    pub after: Option<String>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = audit_log)]
+struct NewAudit<'a> {
+    actor: &'a str,
+    actor_id: Option<i64>,
+    action: &'a str,
+    resource: &'a str,
+    resource_id: Option<i64>,
+    at: chrono::NaiveDateTime,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+/// Appends one entry. Call it inside the transaction that makes the change,
+/// so a change and its entry commit or fail together.
+pub fn record<B: Serialize, A: Serialize>(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    action: &str,
+    resource: &str,
+    resource_id: Option<i64>,
+    before: Option<&B>,
+    after: Option<&A>,
+) -> QueryResult<()> {
+    let json = |v: &dyn erased::Json| v.to_json();
+    diesel::insert_into(audit_log::table)
+        .values(NewAudit {
+            actor: &actor.name,
+            actor_id: actor.id,
+            action,
+            resource,
+            resource_id,
+            at: super::now(),
+            before: before.map(|b| json(b)),
+            after: after.map(|a| json(a)),
+        })
+        .execute(conn)
+        .map(|_| ())
+}
+
+mod erased {
+    /// Lets `record` take differently typed before/after values.
+    pub trait Json {
+        fn to_json(&self) -> String;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn to_json(&self) -> String {
+            serde_json::to_string(self).unwrap_or_default()
+        }
+    }
+}
+
+/// Entries for one resource (or one record of it), newest first.
+pub fn list(
+    conn: &mut DbConnection,
+    resource: Option<&str>,
+    resource_id: Option<i64>,
+    before_id: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<AuditRow>> {
+    let mut q = audit_log::table.select(AuditRow::as_select()).into_boxed();
+    if let Some(r) = resource {
+        q = q.filter(audit_log::resource.eq(r.to_string()));
+    }
+    if let Some(id) = resource_id {
+        q = q.filter(audit_log::resource_id.eq(id));
+    }
+    if let Some(b) = before_id {
+        q = q.filter(audit_log::id.lt(b));
+    }
+    q.order(audit_log::id.desc()).limit(limit).load(conn)
+}

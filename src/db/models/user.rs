@@ -1,0 +1,135 @@
+//! Users and their tokens.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::auth::{Caller, Role};
+use crate::db::schema::{api_tokens, users};
+use crate::db::DbConnection;
+
+/// A row of `users`.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    /// Id.
+    pub id: i64,
+    /// Unique login name.
+    pub username: String,
+    /// Role name.
+    pub role: String,
+    /// Unit (bureau, organiser).
+    pub unit: Option<String>,
+    /// Trainee's own labourer record.
+    pub labourer_id: Option<i64>,
+    /// argon2id PHC string, for users who log in with a password.
+    pub password_hash: Option<String>,
+    /// Failed logins since the last success.
+    pub failed_logins: i32,
+    /// Logins refused until then.
+    pub locked_until: Option<NaiveDateTime>,
+}
+
+impl UserRow {
+    /// The caller this user acts as.
+    pub fn caller(&self) -> Option<Caller> {
+        Some(Caller {
+            user_id: self.id,
+            username: self.username.clone(),
+            role: self.role.parse().ok()?,
+            unit: self.unit.clone(),
+            labourer_id: self.labourer_id,
+        })
+    }
+}
+
+/// Creates a user; the caller checks the inputs.
+pub fn create(
+    conn: &mut DbConnection,
+    username: &str,
+    role: Role,
+    unit: Option<&str>,
+    labourer_id: Option<i64>,
+    password_hash: Option<&str>,
+) -> QueryResult<i64> {
+    let now = super::now();
+    diesel::insert_into(users::table)
+        .values((
+            users::username.eq(username),
+            users::role.eq(role.as_str()),
+            users::unit.eq(unit),
+            users::labourer_id.eq(labourer_id),
+            users::password_hash.eq(password_hash),
+            users::failed_logins.eq(0),
+            users::created_at.eq(now),
+            users::updated_at.eq(now),
+            users::version.eq(1),
+        ))
+        .returning(users::id)
+        .get_result(conn)
+}
+
+/// Finds a user by name.
+pub fn by_username(conn: &mut DbConnection, username: &str) -> QueryResult<Option<UserRow>> {
+    users::table
+        .filter(users::username.eq(username))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Stores a token's hash for a user.
+pub fn add_token(
+    conn: &mut DbConnection,
+    user_id: i64,
+    hash: &str,
+    kind: &str,
+    expires_at: Option<NaiveDateTime>,
+) -> QueryResult<()> {
+    diesel::insert_into(api_tokens::table)
+        .values((
+            api_tokens::user_id.eq(user_id),
+            api_tokens::token_hash.eq(hash),
+            api_tokens::kind.eq(kind),
+            api_tokens::created_at.eq(super::now()),
+            api_tokens::expires_at.eq(expires_at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The user a token belongs to, if the token exists and has not expired.
+pub fn by_token(conn: &mut DbConnection, hash: &str, now: NaiveDateTime) -> QueryResult<Option<UserRow>> {
+    api_tokens::table
+        .inner_join(users::table)
+        .filter(api_tokens::token_hash.eq(hash))
+        .filter(api_tokens::expires_at.is_null().or(api_tokens::expires_at.gt(now)))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Records a failed login; locks the account after `max` in a row.
+pub fn login_failed(
+    conn: &mut DbConnection,
+    user: &UserRow,
+    max: i32,
+    lock_until: NaiveDateTime,
+) -> QueryResult<()> {
+    let failures = user.failed_logins + 1;
+    let locked = if failures >= max { Some(lock_until) } else { None };
+    diesel::update(users::table.find(user.id))
+        .set((
+            users::failed_logins.eq(if locked.is_some() { 0 } else { failures }),
+            users::locked_until.eq(locked),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Clears the failure count after a successful login.
+pub fn login_succeeded(conn: &mut DbConnection, user_id: i64) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id))
+        .set((users::failed_logins.eq(0), users::locked_until.eq(None::<NaiveDateTime>)))
+        .execute(conn)
+        .map(|_| ())
+}

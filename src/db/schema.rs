@@ -1,0 +1,151 @@
+//! Table definitions shared by both backends; written to match
+//! `migrations/{sqlite,postgres}` (the types are the common subset of both).
+
+diesel::table! {
+    labourers (id) {
+        id -> BigInt,
+        id_number -> Text,
+        name -> Text,
+        gender -> Text,
+        birth_date -> Date,
+        phone -> Nullable<Text>,
+        hukou_region_code -> Nullable<Text>,
+        hukou_township -> Nullable<Text>,
+        hukou_village -> Nullable<Text>,
+        poverty_status -> Text,
+        household_no -> Nullable<Text>,
+        education -> Nullable<Text>,
+        skills -> Text,
+        desired_occupations -> Text,
+        desired_region_codes -> Text,
+        available_from -> Nullable<Date>,
+        notes -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    employers (id) {
+        id -> BigInt,
+        name -> Text,
+        uscc -> Nullable<Text>,
+        region_code -> Text,
+        address -> Nullable<Text>,
+        industry -> Nullable<Text>,
+        contact_name -> Nullable<Text>,
+        contact_phone -> Nullable<Text>,
+        is_poverty_workshop -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    postings (id) {
+        id -> BigInt,
+        employer_id -> BigInt,
+        title -> Text,
+        occupation -> Nullable<Text>,
+        description -> Nullable<Text>,
+        headcount -> Integer,
+        salary_min -> Nullable<Integer>,
+        salary_max -> Nullable<Integer>,
+        region_code -> Text,
+        min_age -> Nullable<Integer>,
+        max_age -> Nullable<Integer>,
+        gender_requirement -> Text,
+        education_min -> Nullable<Text>,
+        benefits -> Text,
+        status -> Text,
+        opens_on -> Nullable<Date>,
+        closes_on -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    placements (id) {
+        id -> BigInt,
+        labourer_id -> BigInt,
+        employer_id -> Nullable<BigInt>,
+        employer_name -> Nullable<Text>,
+        posting_id -> Nullable<BigInt>,
+        region_code -> Text,
+        occupation -> Nullable<Text>,
+        started_on -> Date,
+        ended_on -> Nullable<Date>,
+        monthly_income -> Nullable<Integer>,
+        channel -> Text,
+        part_time -> Bool,
+        evidence -> Nullable<Text>,
+        verified_on -> Nullable<Date>,
+        notes -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        username -> Text,
+        role -> Text,
+        unit -> Nullable<Text>,
+        labourer_id -> Nullable<BigInt>,
+        password_hash -> Nullable<Text>,
+        failed_logins -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        token_hash -> Text,
+        kind -> Text,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        actor -> Text,
+        actor_id -> Nullable<BigInt>,
+        action -> Text,
+        resource -> Text,
+        resource_id -> Nullable<BigInt>,
+        at -> Timestamp,
+        before -> Nullable<Text>,
+        after -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        resource -> Text,
+        resource_id -> BigInt,
+        op -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(postings -> employers (employer_id));
+diesel::joinable!(placements -> labourers (labourer_id));
+diesel::joinable!(api_tokens -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    labourers, employers, postings, placements, users, api_tokens, audit_log, outbox,
+);

@@ -1,0 +1,399 @@
+//! Resident ID numbers (居民身份证号, GB 11643-1999).
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize, Serializer};
+
+use super::{codes, describe_bad_char, DomainError};
+
+/// ISO 7064 MOD 11-2 weights for the first 17 digits.
+const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+/// Check character for each weighted sum modulo 11.
+const CHECK_MAP: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
+
+/// An 18-character resident ID number that passed every GB 11643 check.
+///
+/// Stored upper-case. `Debug` prints the masked form so that logging a record
+/// never leaks the number; use [`IdNumber::as_str`] where the full number is due.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct IdNumber(String);
+
+/// Sex as encoded in digit 17 of an ID number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Gender {
+    /// Odd digit 17.
+    Male,
+    /// Even digit 17.
+    Female,
+}
+
+impl Gender {
+    /// The JSON / database spelling: `male` or `female`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Gender::Male => "male",
+            Gender::Female => "female",
+        }
+    }
+
+    /// The label used on ledgers: 男 or 女.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Gender::Male => "男",
+            Gender::Female => "女",
+        }
+    }
+}
+
+impl FromStr for Gender {
+    type Err = DomainError;
+
+    /// Accepts `male`/`female` or 男/女.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "male" | "男" => Ok(Gender::Male),
+            "female" | "女" => Ok(Gender::Female),
+            other => Err(DomainError::new(
+                codes::FORMAT,
+                format!("gender must be 'male' or 'female', got '{other}'"),
+            )),
+        }
+    }
+}
+
+/// Computes the check character for the first 17 digits of an ID number.
+///
+/// Returns `None` unless `first17` is exactly 17 ASCII digits.
+pub fn check_char(first17: &str) -> Option<char> {
+    if first17.len() != 17 || !first17.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let sum: u32 = first17
+        .bytes()
+        .zip(WEIGHTS)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    CHECK_MAP.get((sum % 11) as usize).copied()
+}
+
+/// Masks an ID number for display: the first 6 and last 2 characters are kept.
+///
+/// `451424198506121090` becomes `451424**********90`. Surrounding whitespace is
+/// ignored; anything shorter than 8 characters is masked entirely.
+pub fn mask_id_number(s: &str) -> String {
+    let chars: Vec<char> = s.trim().chars().collect();
+    let n = chars.len();
+    if n < 8 {
+        return "*".repeat(n);
+    }
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| if i < 6 || i >= n - 2 { c } else { '*' })
+        .collect()
+}
+
+/// Reads the birth date in digits 7–14, if it is a real calendar date.
+fn birth_date_of(digits: &str) -> Option<NaiveDate> {
+    let year = digits.get(6..10)?.parse().ok()?;
+    let month = digits.get(10..12)?.parse().ok()?;
+    let day = digits.get(12..14)?.parse().ok()?;
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
+impl IdNumber {
+    /// Parses an ID number typed or imported by a clerk.
+    ///
+    /// Surrounding whitespace is trimmed and a lower-case `x` accepted. The
+    /// birth date must be a real date between 1900-01-01 and `today`; `today`
+    /// is a parameter so that the rule stays pure and testable.
+    pub fn parse(s: &str, today: NaiveDate) -> Result<IdNumber, DomainError> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Err(DomainError::new(codes::REQUIRED, "ID number is required"));
+        }
+        let len = s.chars().count();
+        if len == 15 && s.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(DomainError::new(
+                codes::OLD_FORMAT,
+                "this is an old 15-digit ID number; 15-digit numbers must be converted to \
+                 the 18-digit form (as printed on the person's current ID card) before registering",
+            ));
+        }
+        if len != 18 {
+            return Err(DomainError::new(
+                codes::LENGTH,
+                format!("ID number must be 18 characters long, got {len}"),
+            ));
+        }
+        if let Some(bad) = describe_bad_char(s, |i, c| {
+            c.is_ascii_digit() || (i == 17 && c.eq_ignore_ascii_case(&'x'))
+        }) {
+            return Err(DomainError::new(
+                codes::CHARSET,
+                format!(
+                    "ID number must be 17 digits followed by a digit or X; {bad} is not allowed"
+                ),
+            ));
+        }
+        let value = s.to_ascii_uppercase();
+        let shown = format!("{}-{}-{}", &value[6..10], &value[10..12], &value[12..14]);
+        let birth = birth_date_of(&value).ok_or_else(|| {
+            DomainError::new(
+                codes::BIRTH_DATE,
+                format!("the birth date in the ID number ({shown}) is not a real date"),
+            )
+        })?;
+        if birth > today {
+            return Err(DomainError::new(
+                codes::BIRTH_DATE,
+                format!("the birth date in the ID number ({shown}) is after today ({today})"),
+            ));
+        }
+        if birth < earliest_birth_date() {
+            return Err(DomainError::new(
+                codes::BIRTH_DATE,
+                format!("the birth date in the ID number ({shown}) is before 1900-01-01"),
+            ));
+        }
+        let expected = check_char(&value[..17]);
+        let got = value[17..].chars().next();
+        if let (Some(expected), Some(got)) = (expected, got) {
+            if expected != got {
+                return Err(DomainError::new(
+                    codes::CHECKSUM,
+                    format!(
+                        "ID number check character should be '{expected}', got '{got}'; \
+                         please re-check every digit against the ID card"
+                    ),
+                ));
+            }
+        }
+        Ok(IdNumber(value))
+    }
+
+    /// The full 18-character number, upper-case.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The birth date encoded in digits 7–14.
+    pub fn birth_date(&self) -> NaiveDate {
+        // `parse` proved the date real, so the fallback is unreachable.
+        birth_date_of(&self.0).unwrap_or_else(earliest_birth_date)
+    }
+
+    /// Sex from digit 17: odd is male, even female.
+    pub fn gender(&self) -> Gender {
+        let digit = self
+            .0
+            .as_bytes()
+            .get(16)
+            .map_or(0, |b| b.wrapping_sub(b'0'));
+        if digit % 2 == 1 {
+            Gender::Male
+        } else {
+            Gender::Female
+        }
+    }
+
+    /// The six-digit GB/T 2260 code of the region of issue.
+    ///
+    /// It may be a code that has since been abolished, so it is not checked
+    /// against the current region table.
+    pub fn region_code(&self) -> &str {
+        &self.0[..6]
+    }
+
+    /// The number with all but the first 6 and last 2 characters masked.
+    pub fn masked(&self) -> String {
+        mask_id_number(&self.0)
+    }
+}
+
+/// Birth dates before this are taken as typing mistakes.
+fn earliest_birth_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN)
+}
+
+impl fmt::Debug for IdNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("IdNumber").field(&self.masked()).finish()
+    }
+}
+
+impl Serialize for IdNumber {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2019, 6, 1).unwrap()
+    }
+
+    fn err_code(s: &str) -> &'static str {
+        IdNumber::parse(s, today()).unwrap_err().code
+    }
+
+    #[test]
+    fn valid_numbers_with_check_character_x_are_accepted() {
+        for s in ["45142419850612104X", "44070419920315105X"] {
+            let id = IdNumber::parse(s, today()).unwrap();
+            assert_eq!(id.as_str(), s);
+        }
+    }
+
+    #[test]
+    fn valid_numbers_with_check_character_0_are_accepted() {
+        for s in ["451424198506121090", "440704199203151180"] {
+            assert_eq!(IdNumber::parse(s, today()).unwrap().as_str(), s);
+        }
+    }
+
+    #[test]
+    fn check_char_matches_the_standard_for_each_example() {
+        assert_eq!(check_char("45142419850612104"), Some('X'));
+        assert_eq!(check_char("44070419920315118"), Some('0'));
+        assert_eq!(check_char("45142419850612103"), Some('1'));
+        assert_eq!(check_char("4514241985061210"), None);
+        assert_eq!(check_char("4514241985061210a"), None);
+    }
+
+    #[test]
+    fn lower_case_x_and_surrounding_spaces_are_normalised() {
+        let id = IdNumber::parse("  45142419850612104x\t", today()).unwrap();
+        assert_eq!(id.as_str(), "45142419850612104X");
+    }
+
+    #[test]
+    fn wrong_check_character_is_rejected_with_the_expected_one_named() {
+        let err = IdNumber::parse("451424198506121045", today()).unwrap_err();
+        assert_eq!(err.code, "checksum");
+        assert!(
+            err.message.contains("should be 'X', got '5'"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn fifteen_digit_number_is_rejected_as_old_format() {
+        let err = IdNumber::parse("451424850612104", today()).unwrap_err();
+        assert_eq!(err.code, "old_format");
+        assert!(err.message.contains("18-digit"), "{}", err.message);
+    }
+
+    #[test]
+    fn empty_wrong_length_and_non_digits_are_rejected() {
+        assert_eq!(err_code("   "), "required");
+        assert_eq!(err_code("4514241985061210"), "length");
+        assert_eq!(err_code("4514241985061210X0"), "charset");
+        assert_eq!(err_code("45142419850612104Y"), "charset");
+        assert_eq!(err_code("45142419８50612104X"), "charset");
+    }
+
+    #[test]
+    fn non_digit_message_names_the_position() {
+        let err = IdNumber::parse("4514241985O612104X", today()).unwrap_err();
+        assert!(
+            err.message.contains("character 11 ('O')"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn impossible_birth_date_is_rejected() {
+        // 1980-02-30 with a correct check character, so only the date is wrong.
+        let err = IdNumber::parse("45142419800230108X", today()).unwrap_err();
+        assert_eq!(err.code, "birth_date");
+        assert!(err.message.contains("1980-02-30"), "{}", err.message);
+    }
+
+    #[test]
+    fn leap_day_birth_date_is_accepted() {
+        let id = IdNumber::parse("45142420000229107X", today()).unwrap();
+        assert_eq!(
+            id.birth_date(),
+            NaiveDate::from_ymd_opt(2000, 2, 29).unwrap()
+        );
+    }
+
+    #[test]
+    fn birth_date_after_today_is_rejected() {
+        assert_eq!(err_code("45142420300101105X"), "birth_date");
+        // The same number is fine once that day has come.
+        let later = NaiveDate::from_ymd_opt(2030, 1, 1).unwrap();
+        assert!(IdNumber::parse("45142420300101105X", later).is_ok());
+    }
+
+    #[test]
+    fn birth_date_before_1900_is_rejected_but_1900_is_not() {
+        assert_eq!(err_code("45142418991231108X"), "birth_date");
+        assert!(IdNumber::parse("45142419000101105X", today()).is_ok());
+    }
+
+    #[test]
+    fn derived_fields_come_from_the_number() {
+        let id = IdNumber::parse("451424198506121090", today()).unwrap();
+        assert_eq!(
+            id.birth_date(),
+            NaiveDate::from_ymd_opt(1985, 6, 12).unwrap()
+        );
+        assert_eq!(id.region_code(), "451424");
+        assert_eq!(id.gender(), Gender::Male); // digit 17 is 9
+    }
+
+    #[test]
+    fn even_seventeenth_digit_is_female_and_odd_is_male() {
+        assert_eq!(
+            IdNumber::parse("45142419850612104X", today())
+                .unwrap()
+                .gender(),
+            Gender::Female
+        );
+        assert_eq!(
+            IdNumber::parse("440704199203151180", today())
+                .unwrap()
+                .gender(),
+            Gender::Female
+        );
+        assert_eq!(
+            IdNumber::parse("44070419920315105X", today())
+                .unwrap()
+                .gender(),
+            Gender::Male
+        );
+    }
+
+    #[test]
+    fn masking_keeps_first_six_and_last_two() {
+        let id = IdNumber::parse("45142419850612104X", today()).unwrap();
+        assert_eq!(id.masked(), "451424**********4X");
+        assert_eq!(mask_id_number("451424199001011231"), "451424**********31");
+        assert_eq!(mask_id_number("1234567"), "*******");
+        assert_eq!(mask_id_number(""), "");
+        assert_eq!(mask_id_number("12345678"), "12345678");
+        assert_eq!(format!("{id:?}"), "IdNumber(\"451424**********4X\")");
+    }
+
+    #[test]
+    fn serialises_as_the_plain_string_and_gender_in_lower_case() {
+        let id = IdNumber::parse("45142419850612104X", today()).unwrap();
+        assert_eq!(crate::domain::tests::serialized(&id), "45142419850612104X");
+        assert_eq!(crate::domain::tests::serialized(&Gender::Female), "female");
+        assert_eq!(Gender::Male.as_str(), "male");
+        assert_eq!("female".parse::<Gender>().unwrap(), Gender::Female);
+        assert_eq!("男".parse::<Gender>().unwrap(), Gender::Male);
+        assert_eq!("x".parse::<Gender>().unwrap_err().code, "format");
+    }
+}

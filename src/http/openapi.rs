@@ -1,0 +1,45 @@
+//! The OpenAPI document, generated from the handlers' annotations.
+
+use actix_web::HttpResponse;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::{audit, employers, labourers, placements, postings, session};
+
+struct Bearer;
+
+impl Modify for Bearer {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = api.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+        }
+    }
+}
+
+/// Every route of the service.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "labour-bridge", description = "East–west labour cooperation registry (粤桂劳务协作). Roles per route are in each description."),
+    paths(
+        super::healthz,
+        openapi_json,
+        session::login, session::me,
+        labourers::create, labourers::list, labourers::get, labourers::patch, labourers::delete, labourers::duplicates,
+        employers::create, employers::list, employers::get, employers::patch, employers::delete,
+        postings::create, postings::list, postings::get, postings::patch, postings::delete,
+        placements::create, placements::list, placements::get, placements::patch, placements::delete,
+        audit::list,
+    ),
+    modifiers(&Bearer)
+)]
+pub struct ApiDoc;
+
+/// This document (anyone).
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta", responses((status = 200, description = "OpenAPI 3 document")),
+    description = "No authentication needed.")]
+pub async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}

@@ -1,0 +1,13 @@
+//! labour-bridge: the registry of east–west labour cooperation between a
+//! poor county and its paired eastern district — labourers, employers,
+//! postings, placements — and the ledgers (台账) that prove the work.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod http;
+pub mod startup;

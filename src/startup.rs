@@ -1,0 +1,49 @@
+//! Building the application: state, routes, and the HTTP server.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::{web, App, HttpServer};
+use tracing_actix_web::TracingLogger;
+
+use crate::config::Settings;
+use crate::db::Db;
+
+/// What every handler can reach.
+pub struct AppState {
+    /// The database pool.
+    pub db: Db,
+    /// The resolved settings.
+    pub settings: Settings,
+}
+
+/// Opens the database and runs pending migrations.
+pub fn open_database(settings: &Settings) -> anyhow::Result<Db> {
+    if crate::db::Backend::of_url(&settings.database_url) == crate::db::Backend::Sqlite {
+        std::fs::create_dir_all(&settings.data_dir)
+            .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", settings.data_dir.display()))?;
+    }
+    let db = Db::connect(&settings.database_url, settings.pool_size)?;
+    let applied = db.migrate()?;
+    if !applied.is_empty() {
+        tracing::info!(?applied, "migrations applied");
+    }
+    Ok(db)
+}
+
+/// Starts serving on `listener` (bind to port 0 for tests).
+pub fn run(listener: TcpListener, db: Db, settings: Settings) -> anyhow::Result<Server> {
+    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
+    let state = web::Data::new(AppState { db, settings });
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(TracingLogger::default())
+            .app_data(state.clone())
+            .app_data(web::PayloadConfig::new(state.settings.max_body_bytes))
+            .configure(crate::http::routes)
+    })
+    .workers(workers)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
