@@ -184,7 +184,8 @@ fn add_user(
     let actor = Actor::cli("user add");
     write_tx(&mut conn, |c| -> Result<(), AppError> {
         if let Some(id) = labourer_id {
-            labourer::get(c, id)?.ok_or_else(|| AppError::invalid("labourer_id", "not_found", format!("no labourer {id}")))?;
+            labourer::get(c, id)?
+                .ok_or_else(|| AppError::invalid("labourer_id", "not_found", format!("no labourer {id}")))?;
         }
         if user::by_username(c, name)?.is_some() {
             return Err(AppError::conflict(format!("a user named `{name}` already exists")));
@@ -205,11 +206,18 @@ fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         let mut conn = db.get()?;
         if crate::demo::is_empty(&mut conn)? {
             let s = crate::demo::seed(&mut conn)?;
-            tracing::info!(labourers = s.labourers, employers = s.employers, postings = s.postings, placements = s.placements, "demo data loaded");
+            tracing::info!(
+                labourers = s.labourers,
+                employers = s.employers,
+                postings = s.postings,
+                placements = s.placements,
+                "demo data loaded"
+            );
         }
     }
-    let listener = TcpListener::bind(&settings.bind)
-        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
+    let listener =
+        TcpListener::bind(&settings.bind).map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
     tracing::info!(address = %listener.local_addr()?, database = %crate::db::redact(&settings.database_url), "labour-bridge serving");
-    actix_web::rt::System::new().block_on(async move { crate::startup::run(listener, db, settings)?.await.map_err(Into::into) })
+    actix_web::rt::System::new()
+        .block_on(async move { crate::startup::run(listener, db, settings)?.await.map_err(Into::into) })
 }

@@ -55,8 +55,7 @@ impl FileSettings {
     /// Reads `path` if it exists; a missing file is an empty one.
     pub fn load(path: &Path) -> anyhow::Result<FileSettings> {
         match std::fs::read_to_string(path) {
-            Ok(text) => toml::from_str(&text)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
+            Ok(text) => toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(FileSettings::default()),
             Err(e) => Err(anyhow::anyhow!("{}: {e}", path.display())),
         }
@@ -115,10 +114,7 @@ mod tests {
     #[test]
     fn flags_beat_the_file_and_the_file_beats_defaults() {
         let file: FileSettings = toml::from_str("bind = \"0.0.0.0:9000\"\npool_size = 3\n").unwrap();
-        let s = Settings::resolve(
-            file,
-            Overrides { bind: Some("127.0.0.1:1".into()), ..Default::default() },
-        );
+        let s = Settings::resolve(file, Overrides { bind: Some("127.0.0.1:1".into()), ..Default::default() });
         assert_eq!(s.bind, "127.0.0.1:1");
         assert_eq!(s.pool_size, 3);
         assert_eq!(s.database_url, "data/labour-bridge.sqlite3");

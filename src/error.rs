@@ -25,11 +25,7 @@ pub struct FieldError {
 impl FieldError {
     /// A field error from its parts.
     pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError {
-            field: field.into(),
-            code: code.into(),
-            message: message.into(),
-        }
+        FieldError { field: field.into(), code: code.into(), message: message.into() }
     }
 }
 
@@ -119,17 +115,15 @@ impl AppError {
 
     /// A 409 with a detail and no field.
     pub fn conflict(detail: impl Into<String>) -> Self {
-        AppError::Conflict {
-            detail: detail.into(),
-            errors: Vec::new(),
-            existing_id: None,
-        }
+        AppError::Conflict { detail: detail.into(), errors: Vec::new(), existing_id: None }
     }
 
     /// The 409 for a PATCH whose `version` is no longer current.
     pub fn stale(current: i32) -> Self {
         AppError::Conflict {
-            detail: format!("the record was changed by someone else; it is now at version {current}, reload and try again"),
+            detail: format!(
+                "the record was changed by someone else; it is now at version {current}, reload and try again"
+            ),
             errors: vec![FieldError::new("version", "stale", format!("current version is {current}"))],
             existing_id: None,
         }

@@ -60,10 +60,7 @@ pub struct ConnectionManager {
 impl ConnectionManager {
     /// A manager for `url`.
     pub fn new(url: &str) -> Self {
-        ConnectionManager {
-            url: url.trim_start_matches("sqlite://").to_string(),
-            backend: Backend::of_url(url),
-        }
+        ConnectionManager { url: url.trim_start_matches("sqlite://").to_string(), backend: Backend::of_url(url) }
     }
 
     /// Opens one connection, reporting the backend's own error.
@@ -94,8 +91,7 @@ impl r2d2::ManageConnection for ConnectionManager {
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectionError> {
-        conn.batch_execute("SELECT 1")
-            .map_err(ConnectionError::CouldntSetupConfiguration)
+        conn.batch_execute("SELECT 1").map_err(ConnectionError::CouldntSetupConfiguration)
     }
 
     fn has_broken(&self, _conn: &mut DbConnection) -> bool {
@@ -116,13 +112,9 @@ impl Db {
     pub fn connect(url: &str, max_size: u32) -> anyhow::Result<Db> {
         let manager = ConnectionManager::new(url);
         let backend = manager.backend;
-        manager
-            .establish()
-            .map_err(|e| anyhow::anyhow!("cannot open the database at {}: {e}", redact(url)))?;
-        let pool = r2d2::Pool::builder()
-            .max_size(max_size)
-            .connection_timeout(Duration::from_secs(10))
-            .build(manager)?;
+        manager.establish().map_err(|e| anyhow::anyhow!("cannot open the database at {}: {e}", redact(url)))?;
+        let pool =
+            r2d2::Pool::builder().max_size(max_size).connection_timeout(Duration::from_secs(10)).build(manager)?;
         Ok(Db { pool, backend })
     }
 

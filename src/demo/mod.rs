@@ -264,7 +264,15 @@ fn seed_in(c: &mut DbConnection, actor: &Actor) -> Result<Seeded, AppError> {
     ];
     for (name, role, unit, labourer_id) in accounts {
         let id = user::create(c, name, role, unit, labourer_id, Some(&hash))?;
-        audit::record(c, actor, "create", "user", Some(id), None::<&()>, Some(&serde_json::json!({"username": name, "role": role})))?;
+        audit::record(
+            c,
+            actor,
+            "create",
+            "user",
+            Some(id),
+            None::<&()>,
+            Some(&serde_json::json!({"username": name, "role": role})),
+        )?;
         out.users += 1;
     }
     Ok(out)

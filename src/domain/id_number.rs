@@ -56,10 +56,7 @@ impl FromStr for Gender {
         match s.trim() {
             "male" | "男" => Ok(Gender::Male),
             "female" | "女" => Ok(Gender::Female),
-            other => Err(DomainError::new(
-                codes::FORMAT,
-                format!("gender must be 'male' or 'female', got '{other}'"),
-            )),
+            other => Err(DomainError::new(codes::FORMAT, format!("gender must be 'male' or 'female', got '{other}'"))),
         }
     }
 }
@@ -71,11 +68,7 @@ pub fn check_char(first17: &str) -> Option<char> {
     if first17.len() != 17 || !first17.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let sum: u32 = first17
-        .bytes()
-        .zip(WEIGHTS)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
+    let sum: u32 = first17.bytes().zip(WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
     CHECK_MAP.get((sum % 11) as usize).copied()
 }
 
@@ -89,11 +82,7 @@ pub fn mask_id_number(s: &str) -> String {
     if n < 8 {
         return "*".repeat(n);
     }
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| if i < 6 || i >= n - 2 { c } else { '*' })
-        .collect()
+    chars.iter().enumerate().map(|(i, &c)| if i < 6 || i >= n - 2 { c } else { '*' }).collect()
 }
 
 /// Reads the birth date in digits 7–14, if it is a real calendar date.
@@ -124,28 +113,19 @@ impl IdNumber {
             ));
         }
         if len != 18 {
-            return Err(DomainError::new(
-                codes::LENGTH,
-                format!("ID number must be 18 characters long, got {len}"),
-            ));
+            return Err(DomainError::new(codes::LENGTH, format!("ID number must be 18 characters long, got {len}")));
         }
-        if let Some(bad) = describe_bad_char(s, |i, c| {
-            c.is_ascii_digit() || (i == 17 && c.eq_ignore_ascii_case(&'x'))
-        }) {
+        if let Some(bad) = describe_bad_char(s, |i, c| c.is_ascii_digit() || (i == 17 && c.eq_ignore_ascii_case(&'x')))
+        {
             return Err(DomainError::new(
                 codes::CHARSET,
-                format!(
-                    "ID number must be 17 digits followed by a digit or X; {bad} is not allowed"
-                ),
+                format!("ID number must be 17 digits followed by a digit or X; {bad} is not allowed"),
             ));
         }
         let value = s.to_ascii_uppercase();
         let shown = format!("{}-{}-{}", &value[6..10], &value[10..12], &value[12..14]);
         let birth = birth_date_of(&value).ok_or_else(|| {
-            DomainError::new(
-                codes::BIRTH_DATE,
-                format!("the birth date in the ID number ({shown}) is not a real date"),
-            )
+            DomainError::new(codes::BIRTH_DATE, format!("the birth date in the ID number ({shown}) is not a real date"))
         })?;
         if birth > today {
             return Err(DomainError::new(
@@ -188,11 +168,7 @@ impl IdNumber {
 
     /// Sex from digit 17: odd is male, even female.
     pub fn gender(&self) -> Gender {
-        let digit = self
-            .0
-            .as_bytes()
-            .get(16)
-            .map_or(0, |b| b.wrapping_sub(b'0'));
+        let digit = self.0.as_bytes().get(16).map_or(0, |b| b.wrapping_sub(b'0'));
         if digit % 2 == 1 {
             Gender::Male
         } else {
@@ -278,11 +254,7 @@ mod tests {
     fn wrong_check_character_is_rejected_with_the_expected_one_named() {
         let err = IdNumber::parse("451424198506121045", today()).unwrap_err();
         assert_eq!(err.code, "checksum");
-        assert!(
-            err.message.contains("should be 'X', got '5'"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.contains("should be 'X', got '5'"), "{}", err.message);
     }
 
     #[test]
@@ -304,11 +276,7 @@ mod tests {
     #[test]
     fn non_digit_message_names_the_position() {
         let err = IdNumber::parse("4514241985O612104X", today()).unwrap_err();
-        assert!(
-            err.message.contains("character 11 ('O')"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.contains("character 11 ('O')"), "{}", err.message);
     }
 
     #[test]
@@ -322,10 +290,7 @@ mod tests {
     #[test]
     fn leap_day_birth_date_is_accepted() {
         let id = IdNumber::parse("45142420000229107X", today()).unwrap();
-        assert_eq!(
-            id.birth_date(),
-            NaiveDate::from_ymd_opt(2000, 2, 29).unwrap()
-        );
+        assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(2000, 2, 29).unwrap());
     }
 
     #[test]
@@ -345,34 +310,16 @@ mod tests {
     #[test]
     fn derived_fields_come_from_the_number() {
         let id = IdNumber::parse("451424198506121090", today()).unwrap();
-        assert_eq!(
-            id.birth_date(),
-            NaiveDate::from_ymd_opt(1985, 6, 12).unwrap()
-        );
+        assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1985, 6, 12).unwrap());
         assert_eq!(id.region_code(), "451424");
         assert_eq!(id.gender(), Gender::Male); // digit 17 is 9
     }
 
     #[test]
     fn even_seventeenth_digit_is_female_and_odd_is_male() {
-        assert_eq!(
-            IdNumber::parse("45142419850612104X", today())
-                .unwrap()
-                .gender(),
-            Gender::Female
-        );
-        assert_eq!(
-            IdNumber::parse("440704199203151180", today())
-                .unwrap()
-                .gender(),
-            Gender::Female
-        );
-        assert_eq!(
-            IdNumber::parse("44070419920315105X", today())
-                .unwrap()
-                .gender(),
-            Gender::Male
-        );
+        assert_eq!(IdNumber::parse("45142419850612104X", today()).unwrap().gender(), Gender::Female);
+        assert_eq!(IdNumber::parse("440704199203151180", today()).unwrap().gender(), Gender::Female);
+        assert_eq!(IdNumber::parse("44070419920315105X", today()).unwrap().gender(), Gender::Male);
     }
 
     #[test]

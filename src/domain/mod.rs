@@ -53,10 +53,7 @@ pub struct DomainError {
 impl DomainError {
     /// Builds an error from a code in [`codes`] and a message.
     pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-        }
+        Self { code, message: message.into() }
     }
 }
 
@@ -72,10 +69,7 @@ pub struct DomainWarning {
 impl DomainWarning {
     /// Builds a warning from a code in [`codes`] and a message.
     pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-        }
+        Self { code, message: message.into() }
     }
 }
 
@@ -87,10 +81,7 @@ impl std::fmt::Display for DomainWarning {
 
 /// Describes the first character that is not allowed, 1-based as a clerk counts.
 fn describe_bad_char(s: &str, allowed: impl Fn(usize, char) -> bool) -> Option<String> {
-    s.chars()
-        .enumerate()
-        .find(|&(i, c)| !allowed(i, c))
-        .map(|(i, c)| format!("character {} ('{}')", i + 1, c))
+    s.chars().enumerate().find(|&(i, c)| !allowed(i, c)).map(|(i, c)| format!("character {} ('{}')", i + 1, c))
 }
 
 #[cfg(test)]

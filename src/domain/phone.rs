@@ -17,16 +17,10 @@ impl Phone {
     /// and a leading `+86` is allowed; what remains must be 11 digits starting
     /// 13–19.
     pub fn parse(s: &str) -> Result<Phone, DomainError> {
-        let compact: String = s
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != '-')
-            .collect();
+        let compact: String = s.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
         let digits = compact.strip_prefix("+86").unwrap_or(&compact);
         if digits.is_empty() {
-            return Err(DomainError::new(
-                codes::REQUIRED,
-                "mobile number is required",
-            ));
+            return Err(DomainError::new(codes::REQUIRED, "mobile number is required"));
         }
         if let Some(bad) = describe_bad_char(digits, |_, c| c.is_ascii_digit()) {
             return Err(DomainError::new(
@@ -86,22 +80,10 @@ mod tests {
 
     #[test]
     fn spaces_hyphens_and_country_code_are_stripped() {
-        assert_eq!(
-            Phone::parse(" 13800138000 ").unwrap().as_str(),
-            "13800138000"
-        );
-        assert_eq!(
-            Phone::parse("138 0013 8000").unwrap().as_str(),
-            "13800138000"
-        );
-        assert_eq!(
-            Phone::parse("138-0013-8000").unwrap().as_str(),
-            "13800138000"
-        );
-        assert_eq!(
-            Phone::parse("+86 138 0013 8000").unwrap().as_str(),
-            "13800138000"
-        );
+        assert_eq!(Phone::parse(" 13800138000 ").unwrap().as_str(), "13800138000");
+        assert_eq!(Phone::parse("138 0013 8000").unwrap().as_str(), "13800138000");
+        assert_eq!(Phone::parse("138-0013-8000").unwrap().as_str(), "13800138000");
+        assert_eq!(Phone::parse("+86 138 0013 8000").unwrap().as_str(), "13800138000");
     }
 
     #[test]

@@ -33,8 +33,7 @@ impl PovertyStatus {
     ];
 
     /// The statuses ledgers count unless configured otherwise.
-    pub const COUNTED_BY_DEFAULT: [PovertyStatus; 2] =
-        [PovertyStatus::RegisteredPoor, PovertyStatus::Lifted];
+    pub const COUNTED_BY_DEFAULT: [PovertyStatus; 2] = [PovertyStatus::RegisteredPoor, PovertyStatus::Lifted];
 
     /// The JSON / database spelling, e.g. `registered_poor`.
     pub fn as_str(self) -> &'static str {
@@ -66,19 +65,16 @@ impl FromStr for PovertyStatus {
     /// spreadsheets carry the labels.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
-        PovertyStatus::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s || v.label_zh() == s)
-            .ok_or_else(|| {
-                DomainError::new(
-                    codes::FORMAT,
-                    format!(
-                        "poverty status must be one of registered_poor, lifted, monitored, \
+        PovertyStatus::ALL.into_iter().find(|v| v.as_str() == s || v.label_zh() == s).ok_or_else(|| {
+            DomainError::new(
+                codes::FORMAT,
+                format!(
+                    "poverty status must be one of registered_poor, lifted, monitored, \
                          none, unverified (or 建档立卡贫困户, 已脱贫户, 边缘易致贫户, 非贫困户, \
                          待核实); got '{s}'"
-                    ),
-                )
-            })
+                ),
+            )
+        })
     }
 }
 
@@ -150,18 +146,15 @@ impl FromStr for Education {
     /// Accepts the snake_case spelling or the Chinese label.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
-        Education::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s || v.label_zh() == s)
-            .ok_or_else(|| {
-                DomainError::new(
-                    codes::FORMAT,
-                    format!(
-                        "education must be one of none, primary, junior_high, senior_high, \
+        Education::ALL.into_iter().find(|v| v.as_str() == s || v.label_zh() == s).ok_or_else(|| {
+            DomainError::new(
+                codes::FORMAT,
+                format!(
+                    "education must be one of none, primary, junior_high, senior_high, \
                          vocational, college, bachelor_plus; got '{s}'"
-                    ),
-                )
-            })
+                ),
+            )
+        })
     }
 }
 

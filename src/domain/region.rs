@@ -31,10 +31,7 @@ pub fn all_regions() -> &'static [(&'static str, &'static str)] {
 /// The official name of a six-digit code, if the table has it.
 pub fn region_name(code: &str) -> Option<&'static str> {
     let rows = all_regions();
-    rows.binary_search_by(|(c, _)| (*c).cmp(code))
-        .ok()
-        .and_then(|i| rows.get(i))
-        .map(|(_, name)| *name)
+    rows.binary_search_by(|(c, _)| (*c).cmp(code)).ok().and_then(|i| rows.get(i)).map(|(_, name)| *name)
 }
 
 /// A six-digit GB/T 2260 code that exists in the table.
@@ -57,10 +54,7 @@ pub struct RegionNames {
 impl RegionNames {
     /// The present names run together, as on forms: 广西壮族自治区崇左市大新县.
     pub fn full_name(&self) -> String {
-        [self.province, self.city, self.county]
-            .into_iter()
-            .flatten()
-            .collect()
+        [self.province, self.city, self.county].into_iter().flatten().collect()
     }
 }
 
@@ -116,11 +110,7 @@ impl RegionCode {
         RegionNames {
             province: region_name(&format!("{province}0000")),
             city: city_name,
-            county: if county == "00" {
-                None
-            } else {
-                region_name(code)
-            },
+            county: if county == "00" { None } else { region_name(code) },
         }
     }
 }
@@ -182,9 +172,7 @@ impl EastProvinces {
 
     /// Whether a region code (any level) lies in an eastern province.
     pub fn is_east(&self, code: &str) -> bool {
-        code.trim()
-            .get(..2)
-            .is_some_and(|p| self.0.iter().any(|e| e == p))
+        code.trim().get(..2).is_some_and(|p| self.0.iter().any(|e| e == p))
     }
 
     /// The two-digit province codes in the set, sorted.
@@ -234,9 +222,7 @@ mod tests {
         let rows = all_regions();
         assert!(rows.len() > 3000, "{}", rows.len());
         assert!(rows.windows(2).all(|w| w[0].0 < w[1].0));
-        assert!(rows
-            .iter()
-            .all(|(c, n)| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit()) && !n.is_empty()));
+        assert!(rows.iter().all(|(c, n)| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit()) && !n.is_empty()));
         let provinces = rows.iter().filter(|(c, _)| c.ends_with("0000")).count();
         assert_eq!(provinces, 34);
     }
@@ -270,10 +256,7 @@ mod tests {
         assert_eq!(RegionCode::parse("").unwrap_err().code, "required");
         assert_eq!(RegionCode::parse("45142").unwrap_err().code, "format");
         assert_eq!(RegionCode::parse("45142a").unwrap_err().code, "format");
-        assert_eq!(
-            RegionCode::parse("451499").unwrap_err().code,
-            "unknown_region"
-        );
+        assert_eq!(RegionCode::parse("451499").unwrap_err().code, "unknown_region");
         let code = RegionCode::parse(" 451424 ").unwrap();
         assert_eq!(code.as_str(), "451424");
         assert_eq!(code.province_code(), "45");
@@ -296,14 +279,8 @@ mod tests {
         let east = EastProvinces::new(["45", "44", "44"]).unwrap();
         assert_eq!(east.codes(), ["44", "45"]);
         assert!(east.is_east("451424"));
-        assert_eq!(
-            EastProvinces::new(["99"]).unwrap_err().code,
-            "unknown_region"
-        );
-        assert_eq!(
-            EastProvinces::new(["440000"]).unwrap_err().code,
-            "unknown_region"
-        );
+        assert_eq!(EastProvinces::new(["99"]).unwrap_err().code, "unknown_region");
+        assert_eq!(EastProvinces::new(["440000"]).unwrap_err().code, "unknown_region");
         assert!(EastProvinces::try_from(vec!["11".to_owned()]).is_ok());
     }
 }

@@ -10,9 +10,7 @@ use super::{codes, describe_bad_char, DomainError, DomainWarning};
 /// I, O, S, V and Z are left out because they are easily misread.
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 /// 3^i mod 31 for i = 0..16, the standard's position weights.
-const WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
 /// An 18-character unified social credit code of the right shape.
 ///
@@ -51,10 +49,7 @@ impl Uscc {
     pub fn parse(s: &str) -> Result<(Uscc, Option<DomainWarning>), DomainError> {
         let value = s.trim().to_uppercase();
         if value.is_empty() {
-            return Err(DomainError::new(
-                codes::REQUIRED,
-                "unified social credit code is required",
-            ));
+            return Err(DomainError::new(codes::REQUIRED, "unified social credit code is required"));
         }
         let len = value.chars().count();
         if len != 18 {
@@ -142,11 +137,7 @@ mod tests {
         let prefix = (0..31u32)
             .map(|v| format!("9144070400000000{}", char::from(ALPHABET[v as usize])))
             .find(|p| {
-                let sum: u32 = p
-                    .chars()
-                    .zip(WEIGHTS)
-                    .map(|(c, w)| value_of(c).unwrap() * w)
-                    .sum();
+                let sum: u32 = p.chars().zip(WEIGHTS).map(|(c, w)| value_of(c).unwrap() * w).sum();
                 sum % 31 == 0
             })
             .unwrap();
@@ -160,10 +151,7 @@ mod tests {
         assert_eq!(code.as_str(), "91440300708461136T");
         assert_eq!(warning, None);
         assert_eq!(code.to_string(), "91440300708461136T");
-        assert_eq!(
-            crate::domain::tests::serialized(&code),
-            "91440300708461136T"
-        );
+        assert_eq!(crate::domain::tests::serialized(&code), "91440300708461136T");
     }
 
     #[test]
@@ -172,21 +160,14 @@ mod tests {
         assert_eq!(code.as_str(), "914403001922038217");
         let warning = warning.unwrap();
         assert_eq!(warning.code, "checksum");
-        assert!(
-            warning.message.contains("should be '6', got '7'"),
-            "{}",
-            warning.message
-        );
+        assert!(warning.message.contains("should be '6', got '7'"), "{}", warning.message);
     }
 
     #[test]
     fn wrong_length_is_rejected() {
         assert_eq!(Uscc::parse("").unwrap_err().code, "required");
         assert_eq!(Uscc::parse("91440704MA4UJ5X3A").unwrap_err().code, "length");
-        assert_eq!(
-            Uscc::parse("91440704MA4UJ5X3ALL").unwrap_err().code,
-            "length"
-        );
+        assert_eq!(Uscc::parse("91440704MA4UJ5X3ALL").unwrap_err().code, "length");
     }
 
     #[test]
@@ -195,11 +176,7 @@ mod tests {
             let s = format!("91440704MA4UJ5X3{bad}L");
             let err = Uscc::parse(&s).unwrap_err();
             assert_eq!(err.code, "charset", "{s}");
-            assert!(
-                err.message.contains(&format!("character 17 ('{bad}')")),
-                "{}",
-                err.message
-            );
+            assert!(err.message.contains(&format!("character 17 ('{bad}')")), "{}", err.message);
         }
         assert_eq!(check_char("91440704MA4UJ5X3O"), None);
         assert_eq!(check_char("91440704ma4uj5x3a"), None);

@@ -76,10 +76,8 @@ pub async fn list(state: web::Data<AppState>, caller: Caller, q: Query<AuditQuer
     let resource = text(q.resource);
     let resource_id = param::<i64>("resource_id", &q.resource_id)?;
     let before = if page.after > 0 { Some(page.after) } else { None };
-    let rows = state
-        .db
-        .run(move |c| Ok(model::list(c, resource.as_deref(), resource_id, before, page.limit + 1)?))
-        .await?;
+    let rows =
+        state.db.run(move |c| Ok(model::list(c, resource.as_deref(), resource_id, before, page.limit + 1)?)).await?;
     let (rows, next_cursor) = page.finish(rows, |r| r.id);
     Ok(HttpResponse::Ok().json(ListOf { items: rows.into_iter().map(AuditView::of).collect(), next_cursor }))
 }

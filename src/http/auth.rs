@@ -37,9 +37,8 @@ fn bearer(req: &HttpRequest) -> Result<Option<String>, AppError> {
     let Some(value) = req.headers().get(AUTHORIZATION) else {
         return Ok(None);
     };
-    let value = value
-        .to_str()
-        .map_err(|_| AppError::Unauthorized("the Authorization header is not readable text".into()))?;
+    let value =
+        value.to_str().map_err(|_| AppError::Unauthorized("the Authorization header is not readable text".into()))?;
     match value.split_once(' ') {
         Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
             Ok(Some(token.trim().to_string()))
@@ -54,11 +53,7 @@ pub fn require(caller: &Caller, roles: &[Role], what: &str) -> Result<(), AppErr
         Ok(())
     } else {
         let allowed: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-        Err(AppError::Forbidden(format!(
-            "role `{}` may not {what} (allowed: {})",
-            caller.role,
-            allowed.join(", ")
-        )))
+        Err(AppError::Forbidden(format!("role `{}` may not {what} (allowed: {})", caller.role, allowed.join(", "))))
     }
 }
 

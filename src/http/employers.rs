@@ -173,7 +173,11 @@ fn duplicate_uscc(existing: i64) -> AppError {
 #[utoipa::path(post, path = "/api/v1/employers", tag = "employers", request_body = EmployerBody,
     responses((status = 201, body = EmployerView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
     security(("bearer" = [])), description = "Roles: admin, clerk.")]
-pub async fn create(state: web::Data<AppState>, caller: Caller, body: Json<EmployerBody>) -> Result<HttpResponse, AppError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<EmployerBody>,
+) -> Result<HttpResponse, AppError> {
     require(&caller, REGISTRY, "register employers")?;
     let b = body.0;
     let mut e = Errors::default();
@@ -243,7 +247,11 @@ pub async fn get(state: web::Data<AppState>, caller: Caller, path: web::Path<i64
 #[utoipa::path(get, path = "/api/v1/employers", tag = "employers", params(EmployerQuery),
     responses((status = 200, body = ListOf<EmployerView>), (status = 400, body = crate::error::Problem)),
     security(("bearer" = [])), description = "Roles: admin, clerk, organiser, trainee.")]
-pub async fn list(state: web::Data<AppState>, caller: Caller, q: Query<EmployerQuery>) -> Result<HttpResponse, AppError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: Query<EmployerQuery>,
+) -> Result<HttpResponse, AppError> {
     require(&caller, ANYONE, "list employers")?;
     let q = q.0;
     let page = Page::parse(&q.limit, &q.cursor)?;
@@ -330,7 +338,11 @@ pub async fn patch(
 #[utoipa::path(delete, path = "/api/v1/employers/{id}", tag = "employers",
     responses((status = 204), (status = 409, body = crate::error::Problem)),
     security(("bearer" = [])), description = "Roles: admin, clerk.")]
-pub async fn delete(state: web::Data<AppState>, caller: Caller, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn delete(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     require(&caller, REGISTRY, "delete employers")?;
     let id = path.into_inner();
     let actor = Actor::from(&caller);

@@ -204,11 +204,9 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
     type Future = std::future::Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let parsed = serde_urlencoded::from_str::<T>(req.query_string()).map(Query).map_err(|e| {
-            AppError::BadRequest {
-                detail: format!("the query string cannot be read: {e}"),
-                errors: vec![FieldError::new("", "query", e.to_string())],
-            }
+        let parsed = serde_urlencoded::from_str::<T>(req.query_string()).map(Query).map_err(|e| AppError::BadRequest {
+            detail: format!("the query string cannot be read: {e}"),
+            errors: vec![FieldError::new("", "query", e.to_string())],
         });
         std::future::ready(parsed)
     }
@@ -218,10 +216,7 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
 pub fn param<T: std::str::FromStr>(name: &str, raw: &Option<String>) -> Result<Option<T>, AppError> {
     match raw.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
-        Some(s) => s
-            .parse()
-            .map(Some)
-            .map_err(|_| AppError::bad_param(name, format!("`{s}` is not a valid value"))),
+        Some(s) => s.parse().map(Some).map_err(|_| AppError::bad_param(name, format!("`{s}` is not a valid value"))),
     }
 }
 

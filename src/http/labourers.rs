@@ -152,15 +152,8 @@ pub struct LabourerBody {
 }
 
 /// Fields a trainee may change on their own record.
-const TRAINEE_FIELDS: &[&str] = &[
-    "phone",
-    "education",
-    "skills",
-    "desired_occupations",
-    "desired_region_codes",
-    "available_from",
-    "version",
-];
+const TRAINEE_FIELDS: &[&str] =
+    &["phone", "education", "skills", "desired_occupations", "desired_region_codes", "available_from", "version"];
 
 fn reject_derived(errs: &mut Errors, extra: &mut serde_json::Map<String, serde_json::Value>) {
     for key in ["gender", "birth_date"] {
@@ -227,7 +220,9 @@ fn education(errs: &mut Errors, v: String) -> Option<String> {
             errs.push(
                 "education",
                 "enum",
-                format!("`{v}` is not one of none, primary, junior_high, senior_high, vocational, college, bachelor_plus"),
+                format!(
+                    "`{v}` is not one of none, primary, junior_high, senior_high, vocational, college, bachelor_plus"
+                ),
             );
             None
         }
@@ -239,7 +234,8 @@ fn parse_create(mut b: LabourerBody, today: NaiveDate) -> Result<LabourerInsert,
     reject_derived(&mut e, &mut b.extra);
     let id = e.required("id_number", b.id_number).and_then(|s| e.check("id_number", IdNumber::parse(&s, today)));
     let name = e.required("name", b.name).and_then(|n| name(&mut e, Some(n)));
-    let phone = e.optional("phone", b.phone).and_then(|p| text(Some(p))).and_then(|p| e.check("phone", Phone::parse(&p)));
+    let phone =
+        e.optional("phone", b.phone).and_then(|p| text(Some(p))).and_then(|p| e.check("phone", Phone::parse(&p)));
     let region = e
         .optional("hukou_region_code", b.hukou_region_code)
         .and_then(|r| e.check("hukou_region_code", RegionCode::parse(&r)));
@@ -340,9 +336,8 @@ fn parse_patch(mut b: LabourerBody, today: NaiveDate, caller: &Caller) -> Result
     let mut e = Errors::default();
     reject_derived(&mut e, &mut b.extra);
     let version = e.required("version", b.version);
-    let id_number = e
-        .patch_required("id_number", b.id_number)
-        .and_then(|s| e.check("id_number", IdNumber::parse(&s, today)));
+    let id_number =
+        e.patch_required("id_number", b.id_number).and_then(|s| e.check("id_number", IdNumber::parse(&s, today)));
     let name = e.patch_required("name", b.name).and_then(|n| name(&mut e, Some(n)));
     let phone = match e.patch("phone", b.phone) {
         Some(Some(p)) => match text(Some(p)) {
@@ -381,7 +376,6 @@ fn parse_patch(mut b: LabourerBody, today: NaiveDate, caller: &Caller) -> Result
         desired_region_codes: regions,
         available_from: e.patch("available_from", b.available_from),
         notes: e.patch("notes", b.notes).map(text),
-        ..Default::default()
     };
     e.finish()?;
     let version = version.ok_or_else(|| AppError::invalid("version", "required", "`version` is required"))?;
@@ -414,7 +408,11 @@ fn today() -> NaiveDate {
 #[utoipa::path(post, path = "/api/v1/labourers", tag = "labourers", request_body = LabourerBody,
     responses((status = 201, body = CreatedLabourer), (status = 409, description = "ID number already registered; `existing_id` names the record", body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
     security(("bearer" = [])), description = "Roles: admin, clerk.")]
-pub async fn create(state: web::Data<AppState>, caller: Caller, body: Json<LabourerBody>) -> Result<HttpResponse, AppError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<LabourerBody>,
+) -> Result<HttpResponse, AppError> {
     require(&caller, REGISTRY, "register labourers")?;
     let new = parse_create(body.0, today())?;
     let actor = Actor::from(&caller);
@@ -437,7 +435,8 @@ pub async fn create(state: web::Data<AppState>, caller: Caller, body: Json<Labou
             })
         })
         .await?;
-    Ok(HttpResponse::Created().json(CreatedLabourer { labourer: LabourerView::of(row, true), possible_duplicates: twins }))
+    Ok(HttpResponse::Created()
+        .json(CreatedLabourer { labourer: LabourerView::of(row, true), possible_duplicates: twins }))
 }
 
 /// One labourer (admin, clerk; a trainee only their own, masked).
@@ -468,7 +467,11 @@ pub async fn get(state: web::Data<AppState>, caller: Caller, path: web::Path<i64
 #[utoipa::path(get, path = "/api/v1/labourers", tag = "labourers", params(LabourerQuery),
     responses((status = 200, body = ListOf<LabourerView>), (status = 400, body = crate::error::Problem)),
     security(("bearer" = [])), description = "Roles: admin, clerk. Full ID numbers; the view is audited.")]
-pub async fn list(state: web::Data<AppState>, caller: Caller, q: Query<LabourerQuery>) -> Result<HttpResponse, AppError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: Query<LabourerQuery>,
+) -> Result<HttpResponse, AppError> {
     require(&caller, REGISTRY, "list labourers")?;
     let q = q.0;
     let page = Page::parse(&q.limit, &q.cursor)?;
@@ -484,7 +487,9 @@ pub async fn list(state: web::Data<AppState>, caller: Caller, q: Query<LabourerQ
         name: text(q.name),
         hukou_region_code: text(q.hukou_region_code),
         poverty_status: match text(q.poverty_status) {
-            Some(s) => Some(param::<PovertyStatus>("poverty_status", &Some(s))?.map(|p| p.as_str().to_string()).unwrap_or_default()),
+            Some(s) => Some(
+                param::<PovertyStatus>("poverty_status", &Some(s))?.map(|p| p.as_str().to_string()).unwrap_or_default(),
+            ),
             None => None,
         },
     };
@@ -536,7 +541,11 @@ pub async fn patch(
                         if let Some(existing) = model::id_by_id_number(c, new_id.as_str())? {
                             return Err(AppError::Conflict {
                                 detail: format!("this ID number is already registered as labourer {existing}"),
-                                errors: vec![crate::error::FieldError::new("id_number", "duplicate", "already registered")],
+                                errors: vec![crate::error::FieldError::new(
+                                    "id_number",
+                                    "duplicate",
+                                    "already registered",
+                                )],
                                 existing_id: Some(existing),
                             });
                         }
@@ -557,7 +566,11 @@ pub async fn patch(
 #[utoipa::path(delete, path = "/api/v1/labourers/{id}", tag = "labourers",
     responses((status = 204), (status = 409, description = "placements or accounts refer to the labourer", body = crate::error::Problem)),
     security(("bearer" = [])), description = "Roles: admin, clerk.")]
-pub async fn delete(state: web::Data<AppState>, caller: Caller, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn delete(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     require(&caller, REGISTRY, "delete labourers")?;
     let id = path.into_inner();
     let actor = Actor::from(&caller);
@@ -604,7 +617,11 @@ pub struct DuplicatesQuery {
 /// Pairs of labourers with the same name and birth date (admin, clerk).
 #[utoipa::path(get, path = "/api/v1/labourers/duplicates", tag = "labourers", params(DuplicatesQuery),
     responses((status = 200, body = ListOf<DuplicatePair>)), security(("bearer" = [])), description = "Roles: admin, clerk.")]
-pub async fn duplicates(state: web::Data<AppState>, caller: Caller, q: Query<DuplicatesQuery>) -> Result<HttpResponse, AppError> {
+pub async fn duplicates(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: Query<DuplicatesQuery>,
+) -> Result<HttpResponse, AppError> {
     require(&caller, REGISTRY, "review duplicates")?;
     let page = Page::parse(&q.0.limit, &q.0.cursor)?;
     let mut pairs = state.db.run(move |c| Ok(model::duplicate_pairs(c, page.after, page.limit + 1)?)).await?;

@@ -61,10 +61,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     description = "No authentication needed.")]
 pub async fn healthz(state: web::Data<crate::startup::AppState>) -> Result<HttpResponse, AppError> {
     use diesel::connection::SimpleConnection;
-    state
-        .db
-        .run(|c| c.batch_execute("SELECT 1").map_err(|e| AppError::Unavailable(e.to_string())))
-        .await?;
+    state.db.run(|c| c.batch_execute("SELECT 1").map_err(|e| AppError::Unavailable(e.to_string()))).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "status": "ok" })))
 }
 

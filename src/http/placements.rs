@@ -140,12 +140,20 @@ fn parse(b: PlacementBody, mut r: PlacementInsert, creating: bool) -> Result<(Pl
     let version = if creating { None } else { e.required("version", b.version) };
     macro_rules! req {
         ($f:ident) => {
-            if creating { e.required(stringify!($f), b.$f) } else { e.patch_required(stringify!($f), b.$f) }
+            if creating {
+                e.required(stringify!($f), b.$f)
+            } else {
+                e.patch_required(stringify!($f), b.$f)
+            }
         };
     }
     macro_rules! opt {
         ($f:ident) => {
-            if creating { Some(e.optional(stringify!($f), b.$f)) } else { e.patch(stringify!($f), b.$f) }
+            if creating {
+                Some(e.optional(stringify!($f), b.$f))
+            } else {
+                e.patch(stringify!($f), b.$f)
+            }
         };
     }
     if creating {
@@ -153,7 +161,11 @@ fn parse(b: PlacementBody, mut r: PlacementInsert, creating: bool) -> Result<(Pl
             r.labourer_id = v;
         }
     } else if b.labourer_id != Field::Absent {
-        e.push("labourer_id", "immutable", "a placement cannot move to another person; delete it and register a new one");
+        e.push(
+            "labourer_id",
+            "immutable",
+            "a placement cannot move to another person; delete it and register a new one",
+        );
     }
     if let Some(v) = opt!(employer_id) {
         r.employer_id = v;
@@ -194,7 +206,9 @@ fn parse(b: PlacementBody, mut r: PlacementInsert, creating: bool) -> Result<(Pl
             e.push("channel", "enum", format!("`{v}` is not one of {}", CHANNELS.join(", ")));
         }
     }
-    if let Some(v) = if creating { e.optional("part_time", b.part_time) } else { e.patch_required("part_time", b.part_time) } {
+    if let Some(v) =
+        if creating { e.optional("part_time", b.part_time) } else { e.patch_required("part_time", b.part_time) }
+    {
         r.part_time = v;
     }
     if let Some(v) = opt!(evidence) {
@@ -267,7 +281,7 @@ fn as_insert(r: &PlacementRow) -> PlacementInsert {
 /// posting's employer is filled in, and full-time placements do not overlap.
 pub fn check_in_db(c: &mut DbConnection, r: &mut PlacementInsert, except: Option<i64>) -> Result<(), AppError> {
     let mut e = Errors::default();
-    if labourer::get(c, r.labourer_id)?.is_none() {
+    if !labourer::lock(c, r.labourer_id)? {
         e.push("labourer_id", "not_found", "no labourer has this id");
     }
     if let Some(pid) = r.posting_id {
@@ -276,9 +290,11 @@ pub fn check_in_db(c: &mut DbConnection, r: &mut PlacementInsert, except: Option
             Some(p) => {
                 match r.employer_id {
                     None => r.employer_id = Some(p.employer_id),
-                    Some(eid) if eid != p.employer_id => {
-                        e.push("employer_id", "mismatch", format!("posting {pid} belongs to employer {}", p.employer_id))
-                    }
+                    Some(eid) if eid != p.employer_id => e.push(
+                        "employer_id",
+                        "mismatch",
+                        format!("posting {pid} belongs to employer {}", p.employer_id),
+                    ),
                     _ => {}
                 }
                 if r.occupation.is_none() {
@@ -314,7 +330,11 @@ pub fn check_in_db(c: &mut DbConnection, r: &mut PlacementInsert, except: Option
 #[utoipa::path(post, path = "/api/v1/placements", tag = "placements", request_body = PlacementBody,
     responses((status = 201, body = PlacementView), (status = 409, description = "overlaps another full-time placement", body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
     security(("bearer" = [])), description = "Roles: admin, clerk.")]
-pub async fn create(state: web::Data<AppState>, caller: Caller, body: Json<PlacementBody>) -> Result<HttpResponse, AppError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<PlacementBody>,
+) -> Result<HttpResponse, AppError> {
     require(&caller, REGISTRY, "register placements")?;
     let (mut new, _) = parse(body.0, blank(), true)?;
     let actor = Actor::from(&caller);
@@ -372,7 +392,11 @@ pub struct PlacementQuery {
 #[utoipa::path(get, path = "/api/v1/placements", tag = "placements", params(PlacementQuery),
     responses((status = 200, body = ListOf<PlacementView>), (status = 400, body = crate::error::Problem)),
     security(("bearer" = [])), description = "Roles: admin, clerk; trainee: own placements only.")]
-pub async fn list(state: web::Data<AppState>, caller: Caller, q: Query<PlacementQuery>) -> Result<HttpResponse, AppError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: Query<PlacementQuery>,
+) -> Result<HttpResponse, AppError> {
     let q = q.0;
     let page = Page::parse(&q.limit, &q.cursor)?;
     let mut filter = PlacementFilter {
@@ -449,7 +473,11 @@ pub async fn patch(
 #[utoipa::path(delete, path = "/api/v1/placements/{id}", tag = "placements",
     responses((status = 204), (status = 404, body = crate::error::Problem)),
     security(("bearer" = [])), description = "Roles: admin, clerk.")]
-pub async fn delete(state: web::Data<AppState>, caller: Caller, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn delete(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     require(&caller, REGISTRY, "delete placements")?;
     let id = path.into_inner();
     let actor = Actor::from(&caller);

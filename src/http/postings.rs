@@ -158,7 +158,9 @@ fn education(e: &mut Errors, v: String) -> Option<String> {
             e.push(
                 "education_min",
                 "enum",
-                format!("`{v}` is not one of none, primary, junior_high, senior_high, vocational, college, bachelor_plus"),
+                format!(
+                    "`{v}` is not one of none, primary, junior_high, senior_high, vocational, college, bachelor_plus"
+                ),
             );
             None
         }
@@ -216,12 +218,20 @@ fn parse(b: PostingBody, base: PostingInsert, creating: bool) -> Result<(Posting
     let version = if creating { None } else { e.required("version", b.version) };
     macro_rules! req {
         ($f:ident) => {
-            if creating { e.required(stringify!($f), b.$f) } else { e.patch_required(stringify!($f), b.$f) }
+            if creating {
+                e.required(stringify!($f), b.$f)
+            } else {
+                e.patch_required(stringify!($f), b.$f)
+            }
         };
     }
     macro_rules! opt {
         ($f:ident) => {
-            if creating { Some(e.optional(stringify!($f), b.$f)) } else { e.patch(stringify!($f), b.$f) }
+            if creating {
+                Some(e.optional(stringify!($f), b.$f))
+            } else {
+                e.patch(stringify!($f), b.$f)
+            }
         };
     }
     if let Some(v) = req!(employer_id) {
@@ -262,7 +272,11 @@ fn parse(b: PostingBody, base: PostingInsert, creating: bool) -> Result<(Posting
     if let Some(v) = opt!(max_age) {
         r.max_age = range(&mut e, "max_age", v, 16, 80);
     }
-    if let Some(v) = if creating { e.optional("gender_requirement", b.gender_requirement) } else { e.patch_required("gender_requirement", b.gender_requirement) } {
+    if let Some(v) = if creating {
+        e.optional("gender_requirement", b.gender_requirement)
+    } else {
+        e.patch_required("gender_requirement", b.gender_requirement)
+    } {
         if let Some(g) = one_of(&mut e, "gender_requirement", v, &["any", "male", "female"]) {
             r.gender_requirement = g;
         }
@@ -270,7 +284,9 @@ fn parse(b: PostingBody, base: PostingInsert, creating: bool) -> Result<(Posting
     if let Some(v) = opt!(education_min) {
         r.education_min = v.and_then(|v| education(&mut e, v));
     }
-    if let Some(v) = if creating { e.optional("benefits", b.benefits) } else { e.patch_required("benefits", b.benefits) } {
+    if let Some(v) =
+        if creating { e.optional("benefits", b.benefits) } else { e.patch_required("benefits", b.benefits) }
+    {
         if let Some(list) = benefits(&mut e, v) {
             r.benefits = list;
         }
@@ -348,7 +364,11 @@ fn no_employer() -> AppError {
 #[utoipa::path(post, path = "/api/v1/postings", tag = "postings", request_body = PostingBody,
     responses((status = 201, body = PostingView), (status = 422, body = crate::error::Problem)),
     security(("bearer" = [])), description = "Roles: admin, clerk.")]
-pub async fn create(state: web::Data<AppState>, caller: Caller, body: Json<PostingBody>) -> Result<HttpResponse, AppError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<PostingBody>,
+) -> Result<HttpResponse, AppError> {
     require(&caller, REGISTRY, "create postings")?;
     let (new, _) = parse(body.0, blank(), true)?;
     let actor = Actor::from(&caller);
@@ -400,7 +420,11 @@ pub struct PostingQuery {
 #[utoipa::path(get, path = "/api/v1/postings", tag = "postings", params(PostingQuery),
     responses((status = 200, body = ListOf<PostingView>), (status = 400, body = crate::error::Problem)),
     security(("bearer" = [])), description = "Roles: admin, clerk, organiser, trainee.")]
-pub async fn list(state: web::Data<AppState>, caller: Caller, q: Query<PostingQuery>) -> Result<HttpResponse, AppError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: Query<PostingQuery>,
+) -> Result<HttpResponse, AppError> {
     require(&caller, ANYONE, "list postings")?;
     let q = q.0;
     let page = Page::parse(&q.limit, &q.cursor)?;
@@ -480,7 +504,11 @@ pub async fn patch(
 #[utoipa::path(delete, path = "/api/v1/postings/{id}", tag = "postings",
     responses((status = 204), (status = 409, body = crate::error::Problem)),
     security(("bearer" = [])), description = "Roles: admin, clerk.")]
-pub async fn delete(state: web::Data<AppState>, caller: Caller, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn delete(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     require(&caller, REGISTRY, "delete postings")?;
     let id = path.into_inner();
     let actor = Actor::from(&caller);

@@ -113,5 +113,10 @@ pub struct Me {
 #[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", responses((status = 200, body = Me), (status = 401, body = crate::error::Problem)),
     security(("bearer" = [])), description = "Roles: any.")]
 pub async fn me(caller: Caller) -> HttpResponse {
-    HttpResponse::Ok().json(Me { username: caller.username, role: caller.role, unit: caller.unit, labourer_id: caller.labourer_id })
+    HttpResponse::Ok().json(Me {
+        username: caller.username,
+        role: caller.role,
+        unit: caller.unit,
+        labourer_id: caller.labourer_id,
+    })
 }

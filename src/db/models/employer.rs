@@ -67,10 +67,7 @@ pub struct EmployerFilter {
 
 /// Inserts and returns the new row.
 pub fn insert(conn: &mut DbConnection, new: &EmployerInsert) -> QueryResult<EmployerRow> {
-    let id = diesel::insert_into(employers::table)
-        .values(new)
-        .returning(employers::id)
-        .get_result::<i64>(conn)?;
+    let id = diesel::insert_into(employers::table).values(new).returning(employers::id).get_result::<i64>(conn)?;
     employers::table.find(id).select(EmployerRow::as_select()).first(conn)
 }
 
@@ -81,11 +78,7 @@ pub fn get(conn: &mut DbConnection, id: i64) -> QueryResult<Option<EmployerRow>>
 
 /// The employer holding this USCC, if any.
 pub fn id_by_uscc(conn: &mut DbConnection, uscc: &str) -> QueryResult<Option<i64>> {
-    employers::table
-        .filter(employers::uscc.eq(uscc))
-        .select(employers::id)
-        .first(conn)
-        .optional()
+    employers::table.filter(employers::uscc.eq(uscc)).select(employers::id).first(conn).optional()
 }
 
 /// A page of employers with `id > after`, filtered.

@@ -88,10 +88,7 @@ pub struct LabourerFilter {
 
 /// Inserts and returns the new row.
 pub fn insert(conn: &mut DbConnection, new: &LabourerInsert) -> QueryResult<LabourerRow> {
-    let id = diesel::insert_into(labourers::table)
-        .values(new)
-        .returning(labourers::id)
-        .get_result::<i64>(conn)?;
+    let id = diesel::insert_into(labourers::table).values(new).returning(labourers::id).get_result::<i64>(conn)?;
     labourers::table.find(id).select(LabourerRow::as_select()).first(conn)
 }
 
@@ -102,11 +99,7 @@ pub fn get(conn: &mut DbConnection, id: i64) -> QueryResult<Option<LabourerRow>>
 
 /// The id of the person with this ID number, if registered.
 pub fn id_by_id_number(conn: &mut DbConnection, id_number: &str) -> QueryResult<Option<i64>> {
-    labourers::table
-        .filter(labourers::id_number.eq(id_number))
-        .select(labourers::id)
-        .first(conn)
-        .optional()
+    labourers::table.filter(labourers::id_number.eq(id_number)).select(labourers::id).first(conn).optional()
 }
 
 /// Others with the same name and birth date but another ID number: likely
@@ -125,7 +118,9 @@ pub fn twins(conn: &mut DbConnection, name: &str, birth: NaiveDate, id_number: &
 pub fn duplicate_pairs(conn: &mut DbConnection, after: i64, limit: i64) -> QueryResult<Vec<(i64, i64)>> {
     let (a, b) = diesel::alias!(labourers as a, labourers as b);
     a.inner_join(
-        b.on(b.field(labourers::name).eq(a.field(labourers::name))
+        b.on(b
+            .field(labourers::name)
+            .eq(a.field(labourers::name))
             .and(b.field(labourers::birth_date).eq(a.field(labourers::birth_date)))
             .and(b.field(labourers::id).gt(a.field(labourers::id)))),
     )
@@ -203,6 +198,16 @@ pub fn set_id_number(conn: &mut DbConnection, id: i64, n: &crate::domain::IdNumb
             labourers::birth_date.eq(n.birth_date()),
         ))
         .execute(conn)
+}
+
+/// Takes the row lock on one labourer until the transaction ends, so checks
+/// across their placements (no overlap) cannot race on PostgreSQL. On SQLite
+/// `BEGIN IMMEDIATE` already serialises writers and this is a no-op write.
+pub fn lock(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
+    diesel::update(labourers::table.find(id))
+        .set(labourers::version.eq(labourers::version))
+        .execute(conn)
+        .map(|n| n == 1)
 }
 
 /// How many placements and user accounts refer to this labourer.

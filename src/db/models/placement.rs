@@ -103,10 +103,7 @@ pub struct PlacementFilter {
 
 /// Inserts and returns the new row.
 pub fn insert(conn: &mut DbConnection, new: &PlacementInsert) -> QueryResult<PlacementRow> {
-    let id = diesel::insert_into(placements::table)
-        .values(new)
-        .returning(placements::id)
-        .get_result::<i64>(conn)?;
+    let id = diesel::insert_into(placements::table).values(new).returning(placements::id).get_result::<i64>(conn)?;
     placements::table.find(id).select(PlacementRow::as_select()).first(conn)
 }
 

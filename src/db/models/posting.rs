@@ -112,10 +112,7 @@ pub struct PostingFilter {
 
 /// Inserts and returns the new row.
 pub fn insert(conn: &mut DbConnection, new: &PostingInsert) -> QueryResult<PostingRow> {
-    let id = diesel::insert_into(postings::table)
-        .values(new)
-        .returning(postings::id)
-        .get_result::<i64>(conn)?;
+    let id = diesel::insert_into(postings::table).values(new).returning(postings::id).get_result::<i64>(conn)?;
     postings::table.find(id).select(PostingRow::as_select()).first(conn)
 }
 

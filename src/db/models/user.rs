@@ -70,11 +70,7 @@ pub fn create(
 
 /// Finds a user by name.
 pub fn by_username(conn: &mut DbConnection, username: &str) -> QueryResult<Option<UserRow>> {
-    users::table
-        .filter(users::username.eq(username))
-        .select(UserRow::as_select())
-        .first(conn)
-        .optional()
+    users::table.filter(users::username.eq(username)).select(UserRow::as_select()).first(conn).optional()
 }
 
 /// Stores a token's hash for a user.
@@ -109,19 +105,11 @@ pub fn by_token(conn: &mut DbConnection, hash: &str, now: NaiveDateTime) -> Quer
 }
 
 /// Records a failed login; locks the account after `max` in a row.
-pub fn login_failed(
-    conn: &mut DbConnection,
-    user: &UserRow,
-    max: i32,
-    lock_until: NaiveDateTime,
-) -> QueryResult<()> {
+pub fn login_failed(conn: &mut DbConnection, user: &UserRow, max: i32, lock_until: NaiveDateTime) -> QueryResult<()> {
     let failures = user.failed_logins + 1;
     let locked = if failures >= max { Some(lock_until) } else { None };
     diesel::update(users::table.find(user.id))
-        .set((
-            users::failed_logins.eq(if locked.is_some() { 0 } else { failures }),
-            users::locked_until.eq(locked),
-        ))
+        .set((users::failed_logins.eq(if locked.is_some() { 0 } else { failures }), users::locked_until.eq(locked)))
         .execute(conn)
         .map(|_| ())
 }

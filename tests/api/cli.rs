@@ -1,0 +1,128 @@
+//! The binary itself: `user add`, `migrate`, `seed-demo`.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::helpers::{fresh_pg_database, Backend, TestApp};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_labour-bridge"));
+    c.env_remove("DATABASE_URL").env_remove("LB_DATA_DIR").env("LB_LOG", "warn");
+    c
+}
+
+crate::on_both_backends!(user_add_prints_a_token_alone_on_the_last_line_that_the_service_accepts,);
+
+async fn user_add_prints_a_token_alone_on_the_last_line_that_the_service_accepts(app: TestApp) {
+    let mut child = bin()
+        .args([
+            "--database-url",
+            &app.database_url,
+            "user",
+            "add",
+            "zhou",
+            "--role",
+            "clerk",
+            "--unit",
+            "江海区人社局",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all("江海-大新 2019\n".as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let token = stdout.lines().last().unwrap();
+    assert!(token.starts_with("lb_") && !token.contains(' '), "{stdout}");
+    let (s, me) = app.get("/api/v1/auth/me", token).await;
+    assert_eq!(s, 200);
+    assert_eq!(me["username"], "zhou");
+    assert_eq!(me["unit"], "江海区人社局");
+    let (s, _) = app
+        .call(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some(serde_json::json!({"username": "zhou", "password": "江海-大新 2019"})),
+        )
+        .await;
+    assert_eq!(s, 200);
+    // A trainee needs their labourer record.
+    let out =
+        bin().args(["--database-url", &app.database_url, "user", "add", "t", "--role", "trainee"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--labourer-id"));
+}
+
+fn migrations_run_back_and_forth(url: &str, dir: &std::path::Path) {
+    let out = bin()
+        .args(["--data-dir", dir.to_str().unwrap(), "--database-url", url, "migrate", "--check-reversible"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn migrations_are_reversible_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = dir.path().join("x.sqlite3");
+    migrations_run_back_and_forth(url.to_str().unwrap(), dir.path());
+}
+
+#[test]
+fn migrations_are_reversible_on_postgres() {
+    let Some((url, _)) = fresh_pg_database() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    migrations_run_back_and_forth(&url, dir.path());
+}
+
+#[test]
+fn an_unreachable_postgres_is_reported_as_such() {
+    let out = bin().args(["--database-url", "postgres://postgres@127.0.0.1:1/none", "migrate"]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot open the database") && err.contains("127.0.0.1:1"), "{err}");
+}
+
+crate::on_both_backends!(the_demo_data_is_the_plans_places_and_is_deterministic,);
+
+async fn the_demo_data_is_the_plans_places_and_is_deterministic(app: TestApp) {
+    let out = bin().args(["--database-url", &app.database_url, "seed-demo"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(app.count("labourers"), 200);
+    assert_eq!(app.count("employers"), 30);
+    assert_eq!(app.count("postings"), 60);
+    assert!(app.count("placements") >= 120);
+    // Loading twice is refused rather than doubling the registry.
+    let again = bin().args(["--database-url", &app.database_url, "seed-demo"]).output().unwrap();
+    assert!(!again.status.success());
+
+    let (_, page) = app.get("/api/v1/labourers?limit=500", &app.clerk).await;
+    let people = page["items"].as_array().unwrap();
+    let today = chrono::Utc::now().date_naive();
+    for p in people {
+        let n = p["id_number"].as_str().unwrap();
+        assert!(labour_bridge::domain::IdNumber::parse(n, today).is_ok(), "{n}");
+    }
+    let townships: std::collections::BTreeSet<&str> =
+        people.iter().map(|p| p["hukou_township"].as_str().unwrap()).collect();
+    assert!(townships.contains("硕龙镇") && townships.contains("下雷镇"));
+    let (_, placements) = app.get("/api/v1/placements?limit=500", &app.clerk).await;
+    let years: std::collections::BTreeSet<&str> =
+        placements["items"].as_array().unwrap().iter().map(|p| &p["started_on"].as_str().unwrap()[..4]).collect();
+    assert!(years.contains("2018") && years.contains("2019"), "{years:?}");
+
+    // The same seed on a fresh SQLite file gives the same people.
+    let other = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let out = bin().args(["--database-url", &other.database_url, "seed-demo"]).output().unwrap();
+    assert!(out.status.success());
+    let (_, again) = other.get("/api/v1/labourers?limit=500", &other.clerk).await;
+    let ids = |v: &serde_json::Value| -> Vec<String> {
+        v["items"].as_array().unwrap().iter().map(|p| format!("{}{}", p["id_number"], p["name"])).collect()
+    };
+    assert_eq!(ids(&page), ids(&again));
+}

@@ -1,0 +1,107 @@
+use serde_json::json;
+
+use crate::helpers::TestApp;
+
+crate::on_both_backends!(
+    malformed_json_is_400_problem_json,
+    a_body_that_is_not_an_object_or_not_json_is_refused,
+    an_oversized_body_is_413,
+    unknown_routes_and_bad_ids_are_problems_not_crashes,
+    the_openapi_document_covers_every_route,
+);
+
+async fn send(app: &TestApp, ctype: &str, body: Vec<u8>) -> (u16, String, serde_json::Value) {
+    let r = app
+        .client
+        .post(app.url("/api/v1/labourers"))
+        .bearer_auth(&app.clerk)
+        .header("content-type", ctype)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let s = r.status().as_u16();
+    let c = r.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    (s, c, r.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+async fn malformed_json_is_400_problem_json(app: TestApp) {
+    let (s, c, b) = send(&app, "application/json", b"{\"name\": ".to_vec()).await;
+    assert_eq!(s, 400);
+    assert!(c.starts_with("application/problem+json"));
+    assert_eq!(b["title"], "Bad request");
+    assert_eq!(app.count("labourers"), 0);
+}
+
+async fn a_body_that_is_not_an_object_or_not_json_is_refused(app: TestApp) {
+    let (s, _, _) = send(&app, "application/json", b"[1,2]".to_vec()).await;
+    assert_eq!(s, 400);
+    let (s, c, _) = send(&app, "text/plain", b"name=x".to_vec()).await;
+    assert_eq!(s, 415);
+    assert!(c.starts_with("application/problem+json"));
+}
+
+async fn an_oversized_body_is_413(app: TestApp) {
+    let big = json!({"name": "x".repeat(100 * 1024), "id_number": "1"});
+    let (s, c, b) = send(&app, "application/json", serde_json::to_vec(&big).unwrap()).await;
+    assert_eq!(s, 413, "{b}");
+    assert!(c.starts_with("application/problem+json"));
+}
+
+async fn unknown_routes_and_bad_ids_are_problems_not_crashes(app: TestApp) {
+    let (s, c, _) = app.call_raw("GET", "/api/v1/nothing-here", Some(&app.clerk), None).await;
+    assert_eq!(s, 404);
+    assert!(c.starts_with("application/problem+json"));
+    let (s, c, _) = app.call_raw("GET", "/api/v1/labourers/abc", Some(&app.clerk), None).await;
+    assert_eq!(s, 400);
+    assert!(c.starts_with("application/problem+json"));
+    let (s, _) = app.get("/api/v1/labourers/99999999999999999999", &app.clerk).await;
+    assert_eq!(s, 400);
+    let (s, _) = app.get("/api/v1/placements?started_from=2019-02-30", &app.clerk).await;
+    assert_eq!(s, 400);
+}
+
+async fn the_openapi_document_covers_every_route(app: TestApp) {
+    let (s, doc) = app.call("GET", "/api/v1/openapi.json", None, None).await;
+    assert_eq!(s, 200);
+    let paths = doc["paths"].as_object().unwrap();
+    let expect = [
+        ("/healthz", "get"),
+        ("/api/v1/openapi.json", "get"),
+        ("/api/v1/auth/login", "post"),
+        ("/api/v1/auth/me", "get"),
+        ("/api/v1/audit", "get"),
+        ("/api/v1/labourers", "post"),
+        ("/api/v1/labourers", "get"),
+        ("/api/v1/labourers/duplicates", "get"),
+        ("/api/v1/labourers/{id}", "get"),
+        ("/api/v1/labourers/{id}", "patch"),
+        ("/api/v1/labourers/{id}", "delete"),
+        ("/api/v1/employers", "post"),
+        ("/api/v1/employers", "get"),
+        ("/api/v1/employers/{id}", "get"),
+        ("/api/v1/employers/{id}", "patch"),
+        ("/api/v1/employers/{id}", "delete"),
+        ("/api/v1/postings", "post"),
+        ("/api/v1/postings", "get"),
+        ("/api/v1/postings/{id}", "get"),
+        ("/api/v1/postings/{id}", "patch"),
+        ("/api/v1/postings/{id}", "delete"),
+        ("/api/v1/placements", "post"),
+        ("/api/v1/placements", "get"),
+        ("/api/v1/placements/{id}", "get"),
+        ("/api/v1/placements/{id}", "patch"),
+        ("/api/v1/placements/{id}", "delete"),
+    ];
+    for (path, method) in expect {
+        let op = &paths.get(path).unwrap_or_else(|| panic!("{path} missing"))[method];
+        assert!(op.is_object(), "{method} {path} missing");
+        assert!(
+            op["description"].as_str().unwrap_or("").contains("Role")
+                || op["description"].as_str().unwrap_or("").contains("authentication"),
+            "{method} {path} names its roles"
+        );
+    }
+    let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
+    assert_eq!(documented, expect.len(), "a route was added without updating this list or the document");
+}

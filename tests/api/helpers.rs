@@ -1,0 +1,237 @@
+//! Spawning the real service on port 0 against a fresh database, on SQLite
+//! or PostgreSQL, and talking to it over HTTP like any client.
+
+use std::net::TcpListener;
+
+use diesel::prelude::*;
+use labour_bridge::auth::{hash_password, new_token, token_hash, Role};
+use labour_bridge::config::Settings;
+use labour_bridge::db::models::user;
+use labour_bridge::db::Db;
+use serde_json::{json, Value};
+
+/// Which backend a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A running service with a fresh database.
+pub struct TestApp {
+    pub address: String,
+    pub db: Db,
+    pub database_url: String,
+    /// Kept alive so the SQLite file outlives the test.
+    pub _data_dir: tempfile::TempDir,
+    pub client: reqwest::Client,
+    pub admin: String,
+    pub clerk: String,
+    pub organiser: String,
+    pg_name: Option<String>,
+}
+
+/// The PostgreSQL server tests create their databases on.
+pub fn pg_admin_url() -> String {
+    std::env::var("LB_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn unique(prefix: &str) -> String {
+    let mut bytes = [0u8; 6];
+    getrandom::fill(&mut bytes).expect("randomness");
+    format!("{prefix}_{}", hex::encode(bytes))
+}
+
+/// Creates a fresh PostgreSQL database, or `None` (skip) when the server is
+/// unreachable outside CI. Under `CI=true` an unreachable server fails.
+pub fn fresh_pg_database() -> Option<(String, String)> {
+    let admin_url = pg_admin_url();
+    let mut conn = match PgConnection::establish(&admin_url) {
+        Ok(c) => c,
+        Err(e) => {
+            if std::env::var("CI").map(|v| v == "true").unwrap_or(false) {
+                panic!("PostgreSQL at {admin_url} is unreachable and CI=true: {e}");
+            }
+            eprintln!("skipping: PostgreSQL at {admin_url} is unreachable: {e}");
+            return None;
+        }
+    };
+    let name = unique("lb_test");
+    diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).expect("create database");
+    let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin_url.clone());
+    Some((format!("{base}/{name}"), name))
+}
+
+impl TestApp {
+    /// Starts the service on `backend`; `None` when PostgreSQL is skipped.
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let (database_url, pg_name) = match backend {
+            Backend::Sqlite => (data_dir.path().join("labour-bridge.sqlite3").to_string_lossy().into_owned(), None),
+            Backend::Postgres => {
+                let (url, name) = fresh_pg_database()?;
+                (url, Some(name))
+            }
+        };
+        let mut settings = Settings::for_database(data_dir.path().to_path_buf(), database_url.clone());
+        settings.pool_size = 4;
+        settings.max_body_bytes = 64 * 1024;
+        settings.login_max_failures = 3;
+        let db = labour_bridge::startup::open_database(&settings).expect("open database");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let server = labour_bridge::startup::run(listener, db.clone(), settings).expect("server");
+        tokio::spawn(server);
+        let mut app = TestApp {
+            address: format!("http://127.0.0.1:{port}"),
+            db,
+            database_url,
+            _data_dir: data_dir,
+            client: reqwest::Client::new(),
+            admin: String::new(),
+            clerk: String::new(),
+            organiser: String::new(),
+            pg_name,
+        };
+        app.admin = app.add_user("admin", Role::Admin, None, None);
+        app.clerk = app.add_user("clerk", Role::Clerk, Some("大新县人社局"), None);
+        app.organiser = app.add_user("organiser", Role::Organiser, Some("江海区就业服务中心"), None);
+        Some(app)
+    }
+
+    /// Creates a user directly and returns an API token for them.
+    pub fn add_user(&self, name: &str, role: Role, unit: Option<&str>, labourer_id: Option<i64>) -> String {
+        let mut conn = self.db.get().expect("connection");
+        let id = user::create(&mut conn, name, role, unit, labourer_id, None).expect("create user");
+        let token = new_token().expect("token");
+        user::add_token(&mut conn, id, &token_hash(&token), "api", None).expect("token");
+        token
+    }
+
+    /// Creates a user who logs in with `password`.
+    pub fn add_password_user(&self, name: &str, role: Role, password: &str) {
+        let mut conn = self.db.get().expect("connection");
+        let hash = hash_password(password).expect("hash");
+        user::create(&mut conn, name, role, None, None, Some(&hash)).expect("create user");
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// Sends a request with a token and an optional JSON body.
+    pub async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
+        let (status, _, body) = self.call_raw(method, path, token, body).await;
+        (status, body)
+    }
+
+    /// As `call`, also returning the content type.
+    pub async fn call_raw(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, String, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status().as_u16();
+        let ctype = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let text = resp.text().await.expect("body");
+        let value =
+            if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        (status, ctype, value)
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> (u16, Value) {
+        self.call("POST", path, Some(token), Some(body)).await
+    }
+    pub async fn get(&self, path: &str, token: &str) -> (u16, Value) {
+        self.call("GET", path, Some(token), None).await
+    }
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> (u16, Value) {
+        self.call("PATCH", path, Some(token), Some(body)).await
+    }
+    pub async fn delete(&self, path: &str, token: &str) -> (u16, Value) {
+        self.call("DELETE", path, Some(token), None).await
+    }
+
+    /// Registers a labourer as the clerk; panics unless 201.
+    pub async fn labourer(&self, body: Value) -> Value {
+        let (s, b) = self.post("/api/v1/labourers", &self.clerk, body).await;
+        assert_eq!(s, 201, "{b}");
+        b
+    }
+
+    /// Registers an employer in Jianghai as the clerk.
+    pub async fn employer(&self, name: &str) -> i64 {
+        let (s, b) = self
+            .post("/api/v1/employers", &self.clerk, json!({"name": name, "region_code": "440704", "industry": "餐饮"}))
+            .await;
+        assert_eq!(s, 201, "{b}");
+        b["id"].as_i64().expect("id")
+    }
+
+    /// Counts rows of a table straight from the database.
+    pub fn count(&self, table: &str) -> i64 {
+        #[derive(QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = self.db.get().expect("connection");
+        diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}")).get_result::<N>(&mut *conn).expect("count").n
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(name) = self.pg_name.take() {
+            let url = pg_admin_url();
+            // Blocking I/O in drop is fine in a test; FORCE ends the pool's sessions.
+            let _ = std::thread::spawn(move || {
+                if let Ok(mut c) = PgConnection::establish(&url) {
+                    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c);
+                }
+            })
+            .join();
+        }
+    }
+}
+
+/// A valid ID number for a birth date and serial (odd serial: male).
+pub fn id_number(region: &str, birth: &str, serial: u32) -> String {
+    let first17 = format!("{region}{birth}{serial:03}");
+    let c = labour_bridge::domain::id_number::check_char(&first17).expect("digits");
+    format!("{first17}{c}")
+}
+
+/// Runs each named `async fn(TestApp)` on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite).await {
+                        super::$name(app).await;
+                    }
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if let Some(app) = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Postgres).await {
+                        super::$name(app).await;
+                    }
+                }
+            }
+        )*
+    };
+}

@@ -1,0 +1,13 @@
+//! Black-box tests: the real service over HTTP, on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod audit;
+mod auth;
+mod cli;
+mod employers;
+mod errors;
+mod labourers;
+mod placements;
+mod postings;
