@@ -133,10 +133,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             if !crate::demo::is_empty(&mut conn)? {
                 anyhow::bail!("the registry already has data; seed-demo loads only into an empty database");
             }
-            let s = crate::demo::seed(&mut conn)?;
+            let s = crate::demo::seed(&mut conn, &settings.ledger_recipients)?;
             eprintln!(
-                "loaded {} labourers, {} employers, {} postings, {} placements, {} demo accounts",
-                s.labourers, s.employers, s.postings, s.placements, s.users
+                "loaded {} labourers and {} vocational students, {} employers, {} postings, {} placements, \
+                 the 2019 joint fair, the 粤菜师傅 class, targets and deadlines, {} demo accounts",
+                s.labourers, s.students, s.employers, s.postings, s.placements, s.users
             );
             Ok(())
         }
@@ -205,7 +206,7 @@ fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     if demo {
         let mut conn = db.get()?;
         if crate::demo::is_empty(&mut conn)? {
-            let s = crate::demo::seed(&mut conn)?;
+            let s = crate::demo::seed(&mut conn, &settings.ledger_recipients)?;
             tracing::info!(
                 labourers = s.labourers,
                 employers = s.employers,

@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+/// The 粤桂扶贫协作领导小组办公室 mailbox the 2019 plan sends ledgers to.
+pub const PLAN_OFFICE_MAILBOX: &str = "dxfp010@163.com";
+
 /// The resolved settings every command runs with.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -27,6 +30,9 @@ pub struct Settings {
     pub login_max_failures: i32,
     /// How long a locked account stays locked, in seconds.
     pub login_lock_seconds: i64,
+    /// Where ledgers and summaries go unless a deadline names others
+    /// (`LB_LEDGER_RECIPIENTS`, comma-separated; default the plan's office mailbox).
+    pub ledger_recipients: Vec<String>,
 }
 
 /// What `labour-bridge.toml` may set; every key optional.
@@ -49,6 +55,8 @@ pub struct FileSettings {
     pub login_max_failures: Option<i32>,
     /// See [`Settings::login_lock_seconds`].
     pub login_lock_seconds: Option<i64>,
+    /// See [`Settings::ledger_recipients`].
+    pub ledger_recipients: Option<Vec<String>>,
 }
 
 impl FileSettings {
@@ -91,6 +99,12 @@ impl Settings {
             session_hours: file.session_hours.unwrap_or(12),
             login_max_failures: file.login_max_failures.unwrap_or(5),
             login_lock_seconds: file.login_lock_seconds.unwrap_or(15 * 60),
+            ledger_recipients: std::env::var("LB_LEDGER_RECIPIENTS")
+                .ok()
+                .map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect::<Vec<_>>())
+                .filter(|v| !v.is_empty())
+                .or(file.ledger_recipients)
+                .unwrap_or_else(|| vec![PLAN_OFFICE_MAILBOX.to_string()]),
         }
     }
 

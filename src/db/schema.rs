@@ -62,6 +62,7 @@ diesel::table! {
         status -> Text,
         opens_on -> Nullable<Date>,
         closes_on -> Nullable<Date>,
+        job_fair_id -> Nullable<BigInt>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
@@ -85,6 +86,8 @@ diesel::table! {
         evidence -> Nullable<Text>,
         verified_on -> Nullable<Date>,
         notes -> Nullable<Text>,
+        job_fair_id -> Nullable<BigInt>,
+        enrolment_id -> Nullable<BigInt>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
@@ -142,10 +145,169 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    job_fairs (id) {
+        id -> BigInt,
+        name -> Text,
+        held_on -> Date,
+        venue -> Nullable<Text>,
+        region_code -> Text,
+        organisers -> Text,
+        online -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    job_fair_employers (id) {
+        id -> BigInt,
+        job_fair_id -> BigInt,
+        employer_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    job_fair_attendees (id) {
+        id -> BigInt,
+        job_fair_id -> BigInt,
+        labourer_id -> BigInt,
+        checked_in_at -> Timestamp,
+        checked_in_by -> Text,
+    }
+}
+
+diesel::table! {
+    job_fair_intentions (id) {
+        id -> BigInt,
+        job_fair_id -> BigInt,
+        labourer_id -> BigInt,
+        posting_id -> BigInt,
+        status -> Text,
+        placement_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    training_programmes (id) {
+        id -> BigInt,
+        name -> Text,
+        occupation -> Nullable<Text>,
+        provider -> Text,
+        provider_region_code -> Nullable<Text>,
+        free -> Bool,
+        certificate_name -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    training_sessions (id) {
+        id -> BigInt,
+        programme_id -> BigInt,
+        starts_on -> Date,
+        ends_on -> Date,
+        capacity -> Integer,
+        location -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    enrolments (id) {
+        id -> BigInt,
+        session_id -> BigInt,
+        labourer_id -> BigInt,
+        status -> Text,
+        completed_on -> Nullable<Date>,
+        certificate_no -> Nullable<Text>,
+        certificate_kind -> Nullable<Text>,
+        certificate_level -> Nullable<Text>,
+        certified_on -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    vocational_enrolments (id) {
+        id -> BigInt,
+        labourer_id -> BigInt,
+        school_name -> Text,
+        school_region_code -> Text,
+        major -> Nullable<Text>,
+        enrolled_on -> Date,
+        status -> Text,
+        graduated_on -> Nullable<Date>,
+        left_on -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    targets (id) {
+        id -> BigInt,
+        year -> Integer,
+        metric -> Text,
+        min_value -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    deadlines (id) {
+        id -> BigInt,
+        name -> Text,
+        due_on -> Date,
+        what -> Text,
+        recipients -> Text,
+        remind_days_before -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
 diesel::joinable!(postings -> employers (employer_id));
+diesel::joinable!(job_fair_attendees -> labourers (labourer_id));
+diesel::joinable!(job_fair_attendees -> job_fairs (job_fair_id));
+diesel::joinable!(job_fair_employers -> employers (employer_id));
+diesel::joinable!(enrolments -> training_sessions (session_id));
+diesel::joinable!(training_sessions -> training_programmes (programme_id));
 diesel::joinable!(placements -> labourers (labourer_id));
 diesel::joinable!(api_tokens -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
-    labourers, employers, postings, placements, users, api_tokens, audit_log, outbox,
+    labourers,
+    employers,
+    postings,
+    placements,
+    users,
+    api_tokens,
+    audit_log,
+    outbox,
+    job_fairs,
+    job_fair_employers,
+    job_fair_attendees,
+    job_fair_intentions,
+    training_programmes,
+    training_sessions,
+    enrolments,
+    vocational_enrolments,
+    targets,
+    deadlines,
 );

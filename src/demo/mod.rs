@@ -5,6 +5,7 @@
 //! later ledgers have something to count. The same seed gives the same data.
 
 pub mod catalogue;
+mod programmes;
 
 use chrono::{Datelike, NaiveDate};
 
@@ -61,6 +62,8 @@ pub struct Seeded {
     pub placements: usize,
     /// Demo accounts created.
     pub users: usize,
+    /// Vocational students registered.
+    pub students: usize,
 }
 
 /// Whether the registry is empty (nothing to overwrite).
@@ -88,18 +91,19 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }
 
-/// Loads the demo data in one transaction, audited as `cli:seed-demo`.
-pub fn seed(conn: &mut DbConnection) -> Result<Seeded, AppError> {
+/// Loads the demo data in one transaction, audited as `cli:seed-demo`;
+/// deadlines go to `recipients`.
+pub fn seed(conn: &mut DbConnection, recipients: &[String]) -> Result<Seeded, AppError> {
     let actor = Actor::cli("seed-demo");
-    write_tx(conn, |c| seed_in(c, &actor))
+    write_tx(conn, |c| seed_in(c, &actor, recipients))
 }
 
-fn seed_in(c: &mut DbConnection, actor: &Actor) -> Result<Seeded, AppError> {
+fn seed_in(c: &mut DbConnection, actor: &Actor, recipients: &[String]) -> Result<Seeded, AppError> {
     let mut rng = Rng(20_190_315);
     let mut out = Seeded::default();
     let at = now();
 
-    let mut employer_ids = Vec::new();
+    let mut employer_rows = Vec::new();
     for e in EMPLOYERS {
         let row = employer::insert(
             c,
@@ -118,9 +122,11 @@ fn seed_in(c: &mut DbConnection, actor: &Actor) -> Result<Seeded, AppError> {
             },
         )?;
         audit::record(c, actor, "create", "employer", Some(row.id), None::<&()>, Some(&row))?;
-        employer_ids.push(row.id);
+        employer_rows.push(row);
         out.employers += 1;
     }
+    let employer_ids: Vec<i64> = employer_rows.iter().map(|e| e.id).collect();
+    let fair = programmes::fair(c, actor, &employer_rows)?;
 
     let mut postings = Vec::new();
     for (i, p) in POSTINGS.iter().enumerate() {
@@ -146,6 +152,8 @@ fn seed_in(c: &mut DbConnection, actor: &Actor) -> Result<Seeded, AppError> {
                 status: if i % 9 == 8 { "closed".into() } else { "open".into() },
                 opens_on: Some(opens),
                 closes_on: Some(date(2019, 12, 31)),
+                // Jiangmen employers bring every other posting to the joint fair.
+                job_fair_id: (employer.region_code.starts_with("4407") && i % 2 == 0).then_some(fair.id),
                 created_at: at,
                 updated_at: at,
                 version: 1,
@@ -241,6 +249,8 @@ fn seed_in(c: &mut DbConnection, actor: &Actor) -> Result<Seeded, AppError> {
                     evidence: Some(format!("劳动合同 JH{}{:04}", start.year(), i)),
                     verified_on: Some(start + chrono::Days::new(30)),
                     notes: None,
+                    job_fair_id: None,
+                    enrolment_id: None,
                     created_at: at,
                     updated_at: at,
                     version: 1,
@@ -255,11 +265,19 @@ fn seed_in(c: &mut DbConnection, actor: &Actor) -> Result<Seeded, AppError> {
         }
     }
 
+    let (placed, unplaced): (Vec<_>, Vec<_>) = labourers.iter().cloned().enumerate().partition(|(i, _)| i % 10 < 7);
+    let placed: Vec<_> = placed.into_iter().map(|(_, l)| l).collect();
+    let unplaced: Vec<_> = unplaced.into_iter().map(|(_, l)| l).collect();
+    programmes::fair_day(c, actor, &mut rng, &fair, &postings, &unplaced, &placed)?;
+    programmes::cantonese_chef(c, actor, &unplaced[20..50.min(unplaced.len())], &postings)?;
+    out.students = programmes::vocational_students(c, actor, &mut rng, &postings)?;
+    programmes::targets_and_deadlines(c, actor, recipients)?;
+
     let hash = hash_password(DEMO_PASSWORD)?;
     let accounts: [(&str, Role, Option<&str>, Option<i64>); 4] = [
         ("demo-admin", Role::Admin, Some("江海区人力资源和社会保障局"), None),
         ("demo-clerk", Role::Clerk, Some("大新县人力资源和社会保障局"), None),
-        ("demo-organiser", Role::Organiser, Some("江海区公共就业服务中心"), None),
+        ("demo-organiser", Role::Organiser, Some(programmes::FAIR_ORGANISERS[2]), None),
         ("demo-trainee", Role::Trainee, None, labourers.first().map(|l| l.id)),
     ];
     for (name, role, unit, labourer_id) in accounts {

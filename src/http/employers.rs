@@ -51,7 +51,8 @@ pub struct EmployerView {
 }
 
 impl EmployerView {
-    fn of(r: EmployerRow, warnings: Vec<Warning>) -> EmployerView {
+    /// The view of a row, with remarks about the input that made it.
+    pub fn of(r: EmployerRow, warnings: Vec<Warning>) -> EmployerView {
         EmployerView {
             id: r.id,
             region_name: region_full_name(&r.region_code),

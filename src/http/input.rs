@@ -124,6 +124,25 @@ impl Errors {
         }
     }
 
+    /// A field laid over a stored value: on create an optional value (absent
+    /// and null both mean none), on PATCH `None` leaves it alone.
+    pub fn set<T>(&mut self, field: &str, f: Field<T>, creating: bool) -> Option<Option<T>> {
+        if creating {
+            Some(self.optional(field, f))
+        } else {
+            self.patch(field, f)
+        }
+    }
+
+    /// A field that must have a value: required on create, not nullable on PATCH.
+    pub fn set_required<T>(&mut self, field: &str, f: Field<T>, creating: bool) -> Option<T> {
+        if creating {
+            self.required(field, f)
+        } else {
+            self.patch_required(field, f)
+        }
+    }
+
     /// Rejects keys the resource does not have, so typos do not vanish.
     pub fn unknown(&mut self, extra: &serde_json::Map<String, serde_json::Value>) {
         for key in extra.keys() {

@@ -98,6 +98,16 @@ impl LabourerView {
     }
 }
 
+/// One labourer with the certificates earned in training.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LabourerDetail {
+    /// The record.
+    #[serde(flatten)]
+    pub labourer: LabourerView,
+    /// Certificates from completed training enrolments (used by matching).
+    pub certificates: Vec<crate::db::models::training::Certificate>,
+}
+
 /// The answer to a create: the record, and people it may duplicate.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CreatedLabourer {
@@ -441,26 +451,36 @@ pub async fn create(
 
 /// One labourer (admin, clerk; a trainee only their own, masked).
 #[utoipa::path(get, path = "/api/v1/labourers/{id}", tag = "labourers",
-    responses((status = 200, body = LabourerView), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)),
-    security(("bearer" = [])), description = "Roles: admin, clerk (full ID number, audited); trainee: own record only, masked.")]
+    responses((status = 200, body = LabourerDetail), (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)),
+    security(("bearer" = [])), description = "Roles: admin, clerk (full ID number, audited); trainee: own record only, masked; organiser: people checked in at their unit's fairs, masked.")]
 pub async fn get(state: web::Data<AppState>, caller: Caller, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    if !(caller.sees_full_id_numbers() || caller.owns_labourer(id)) {
-        return Err(AppError::Forbidden("you may read only your own labourer record".into()));
-    }
+    let organiser_unit = match caller.role {
+        Role::Organiser => Some(caller.unit.clone().unwrap_or_default()),
+        _ if caller.sees_full_id_numbers() || caller.owns_labourer(id) => None,
+        _ => return Err(AppError::Forbidden("you may read only your own labourer record".into())),
+    };
     let full = caller.sees_full_id_numbers();
     let actor = Actor::from(&caller);
-    let row = state
+    let (row, certificates) = state
         .db
         .run(move |c| {
+            if let Some(unit) = organiser_unit {
+                if !crate::db::models::job_fair::attended_fair_of(c, id, &unit)? {
+                    return Err(AppError::Forbidden(
+                        "an organiser sees only people checked in at their own fairs".into(),
+                    ));
+                }
+            }
             let row = model::get(c, id)?.ok_or(AppError::NotFound("labourer"))?;
+            let certificates = crate::db::models::training::certificates(c, id)?;
             if full {
                 audit::record(c, &actor, "view_unmasked", "labourer", Some(id), None::<&()>, None::<&()>)?;
             }
-            Ok(row)
+            Ok((row, certificates))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(LabourerView::of(row, full)))
+    Ok(HttpResponse::Ok().json(LabourerDetail { labourer: LabourerView::of(row, full), certificates }))
 }
 
 /// List labourers (admin, clerk).

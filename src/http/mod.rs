@@ -3,13 +3,18 @@
 pub mod audit;
 pub mod auth;
 pub mod employers;
+pub mod fair_desk;
+pub mod fairs;
 pub mod input;
 pub mod labourers;
 pub mod openapi;
 pub mod placements;
 pub mod postings;
 pub mod session;
+pub mod targets;
+pub mod training;
 pub mod views;
+pub mod vocational;
 
 use actix_web::{web, HttpResponse};
 
@@ -51,7 +56,49 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/placements", web::get().to(placements::list))
             .route("/placements/{id}", web::get().to(placements::get))
             .route("/placements/{id}", web::patch().to(placements::patch))
-            .route("/placements/{id}", web::delete().to(placements::delete)),
+            .route("/placements/{id}", web::delete().to(placements::delete))
+            .route("/fairs", web::post().to(fairs::create))
+            .route("/fairs", web::get().to(fairs::list))
+            .route("/fairs/{id}", web::get().to(fairs::get))
+            .route("/fairs/{id}", web::patch().to(fairs::patch))
+            .route("/fairs/{id}", web::delete().to(fairs::delete))
+            .route("/fairs/{id}/employers", web::post().to(fairs::add_employer))
+            .route("/fairs/{id}/employers", web::get().to(fairs::employers))
+            .route("/fairs/{id}/employers/{employer_id}", web::delete().to(fairs::remove_employer))
+            .route("/fairs/{id}/check-ins", web::post().to(fair_desk::check_in))
+            .route("/fairs/{id}/attendees", web::get().to(fair_desk::attendees))
+            .route("/fairs/{id}/intentions", web::post().to(fair_desk::add_intention))
+            .route("/fairs/{id}/intentions", web::get().to(fair_desk::intentions))
+            .route("/fairs/{id}/intentions/{intention_id}", web::patch().to(fair_desk::set_outcome))
+            .route("/training/programmes", web::post().to(training::create_programme))
+            .route("/training/programmes", web::get().to(training::programmes))
+            .route("/training/programmes/{id}", web::get().to(training::programme))
+            .route("/training/programmes/{id}", web::patch().to(training::patch_programme))
+            .route("/training/programmes/{id}", web::delete().to(training::delete_programme))
+            .route("/training/sessions", web::post().to(training::create_session))
+            .route("/training/sessions", web::get().to(training::sessions))
+            .route("/training/sessions/{id}", web::get().to(training::session))
+            .route("/training/sessions/{id}", web::patch().to(training::patch_session))
+            .route("/training/sessions/{id}", web::delete().to(training::delete_session))
+            .route("/training/sessions/{id}/enrolments", web::post().to(training::enrol))
+            .route("/training/sessions/{id}/enrolments", web::get().to(training::enrolments))
+            .route("/training/sessions/{id}/enrolments/{enrolment_id}", web::patch().to(training::set_outcome))
+            .route("/vocational-enrolments", web::post().to(vocational::create))
+            .route("/vocational-enrolments", web::get().to(vocational::list))
+            .route("/vocational-enrolments/{id}", web::get().to(vocational::get))
+            .route("/vocational-enrolments/{id}", web::patch().to(vocational::patch))
+            .route("/vocational-enrolments/{id}", web::delete().to(vocational::delete))
+            .route("/targets", web::post().to(targets::create_target))
+            .route("/targets", web::get().to(targets::targets))
+            .route("/targets/progress", web::get().to(targets::progress))
+            .route("/targets/{id}", web::get().to(targets::target))
+            .route("/targets/{id}", web::patch().to(targets::patch_target))
+            .route("/targets/{id}", web::delete().to(targets::delete_target))
+            .route("/deadlines", web::post().to(targets::create_deadline))
+            .route("/deadlines", web::get().to(targets::deadlines))
+            .route("/deadlines/{id}", web::get().to(targets::deadline))
+            .route("/deadlines/{id}", web::patch().to(targets::patch_deadline))
+            .route("/deadlines/{id}", web::delete().to(targets::delete_deadline)),
     )
     .default_service(web::to(not_found));
 }

@@ -4,7 +4,9 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{audit, employers, labourers, placements, postings, session};
+use super::{
+    audit, employers, fair_desk, fairs, labourers, placements, postings, session, targets, training, vocational,
+};
 
 struct Bearer;
 
@@ -32,6 +34,15 @@ impl Modify for Bearer {
         postings::create, postings::list, postings::get, postings::patch, postings::delete,
         placements::create, placements::list, placements::get, placements::patch, placements::delete,
         audit::list,
+        fairs::create, fairs::list, fairs::get, fairs::patch, fairs::delete,
+        fairs::add_employer, fairs::employers, fairs::remove_employer,
+        fair_desk::check_in, fair_desk::attendees, fair_desk::add_intention, fair_desk::intentions, fair_desk::set_outcome,
+        training::create_programme, training::programmes, training::programme, training::patch_programme, training::delete_programme,
+        training::create_session, training::sessions, training::session, training::patch_session, training::delete_session,
+        training::enrol, training::enrolments, training::set_outcome,
+        vocational::create, vocational::list, vocational::get, vocational::patch, vocational::delete,
+        targets::create_target, targets::targets, targets::progress, targets::target, targets::patch_target, targets::delete_target,
+        targets::create_deadline, targets::deadlines, targets::deadline, targets::patch_deadline, targets::delete_deadline,
     ),
     modifiers(&Bearer)
 )]

@@ -12,7 +12,7 @@ use super::views::{region_full_name, utc, ListOf};
 use crate::auth::{Caller, Role};
 use crate::db::models::audit::{self, Actor};
 use crate::db::models::placement::{self as model, PlacementChanges, PlacementFilter, PlacementInsert, PlacementRow};
-use crate::db::models::{employer, labourer, now, posting};
+use crate::db::models::{employer, job_fair, labourer, now, posting, training};
 use crate::db::{write_tx, DbConnection};
 use crate::domain::RegionCode;
 use crate::error::{AppError, FieldError};
@@ -56,6 +56,10 @@ pub struct PlacementView {
     pub verified_on: Option<NaiveDate>,
     /// Notes.
     pub notes: Option<String>,
+    /// The job fair that led to it (channel `job_fair`).
+    pub job_fair_id: Option<i64>,
+    /// The training enrolment that led to it (channel `training`).
+    pub enrolment_id: Option<i64>,
     /// Created.
     pub created_at: DateTime<Utc>,
     /// Last changed.
@@ -84,6 +88,8 @@ impl PlacementView {
             evidence: r.evidence,
             verified_on: r.verified_on,
             notes: r.notes,
+            job_fair_id: r.job_fair_id,
+            enrolment_id: r.enrolment_id,
             created_at: utc(r.created_at),
             updated_at: utc(r.updated_at),
             version: r.version,
@@ -124,6 +130,12 @@ pub struct PlacementBody {
     verified_on: Field<NaiveDate>,
     #[schema(value_type = Option<String>)]
     notes: Field<String>,
+    /// The job fair that led to it.
+    #[schema(value_type = Option<i64>)]
+    job_fair_id: Field<i64>,
+    /// The training enrolment that led to it.
+    #[schema(value_type = Option<i64>)]
+    enrolment_id: Field<i64>,
     /// Required with PATCH.
     #[schema(value_type = Option<i32>)]
     version: Field<i32>,
@@ -220,6 +232,12 @@ fn parse(b: PlacementBody, mut r: PlacementInsert, creating: bool) -> Result<(Pl
     if let Some(v) = opt!(notes) {
         r.notes = text(v);
     }
+    if let Some(v) = opt!(job_fair_id) {
+        r.job_fair_id = v;
+    }
+    if let Some(v) = opt!(enrolment_id) {
+        r.enrolment_id = v;
+    }
     if let Some(end) = r.ended_on {
         if end < r.started_on && r.started_on != NaiveDate::MIN {
             e.push("ended_on", "date_order", format!("ended_on {end} is before started_on {}", r.started_on));
@@ -249,6 +267,8 @@ fn blank() -> PlacementInsert {
         evidence: None,
         verified_on: None,
         notes: None,
+        job_fair_id: None,
+        enrolment_id: None,
         created_at: at,
         updated_at: at,
         version: 1,
@@ -271,6 +291,8 @@ fn as_insert(r: &PlacementRow) -> PlacementInsert {
         evidence: r.evidence.clone(),
         verified_on: r.verified_on,
         notes: r.notes.clone(),
+        job_fair_id: r.job_fair_id,
+        enrolment_id: r.enrolment_id,
         created_at: r.created_at,
         updated_at: r.updated_at,
         version: r.version,
@@ -306,6 +328,20 @@ pub fn check_in_db(c: &mut DbConnection, r: &mut PlacementInsert, except: Option
     if let Some(eid) = r.employer_id {
         if employer::get(c, eid)?.is_none() {
             e.push("employer_id", "not_found", "no employer has this id");
+        }
+    }
+    if let Some(fid) = r.job_fair_id {
+        if job_fair::get(c, fid)?.is_none() {
+            e.push("job_fair_id", "not_found", "no job fair has this id");
+        }
+    }
+    if let Some(eid) = r.enrolment_id {
+        match training::enrolment(c, eid)? {
+            None => e.push("enrolment_id", "not_found", "no enrolment has this id"),
+            Some(en) if en.labourer_id != r.labourer_id => {
+                e.push("enrolment_id", "mismatch", format!("enrolment {eid} is another person's"))
+            }
+            Some(_) => {}
         }
     }
     e.finish()?;
@@ -459,6 +495,8 @@ pub async fn patch(
                     evidence: Some(after.evidence),
                     verified_on: Some(after.verified_on),
                     notes: Some(after.notes),
+                    job_fair_id: Some(after.job_fair_id),
+                    enrolment_id: Some(after.enrolment_id),
                 };
                 let row = model::update(c, id, version, &changes)?.ok_or_else(|| AppError::stale(version + 1))?;
                 audit::record(c, &actor, "update", "placement", Some(id), Some(&before), Some(&row))?;

@@ -58,6 +58,8 @@ pub struct PostingView {
     pub opens_on: Option<NaiveDate>,
     /// Closes on.
     pub closes_on: Option<NaiveDate>,
+    /// The job fair it was brought to, if any.
+    pub job_fair_id: Option<i64>,
     /// Created.
     pub created_at: DateTime<Utc>,
     /// Last changed.
@@ -88,6 +90,7 @@ impl PostingView {
             status: r.status,
             opens_on: r.opens_on,
             closes_on: r.closes_on,
+            job_fair_id: r.job_fair_id,
             created_at: utc(r.created_at),
             updated_at: utc(r.updated_at),
             version: r.version,
@@ -131,6 +134,9 @@ pub struct PostingBody {
     opens_on: Field<NaiveDate>,
     #[schema(value_type = Option<NaiveDate>)]
     closes_on: Field<NaiveDate>,
+    /// The job fair the employer brings it to.
+    #[schema(value_type = Option<i64>)]
+    job_fair_id: Field<i64>,
     /// Required with PATCH.
     #[schema(value_type = Option<i32>)]
     version: Field<i32>,
@@ -302,6 +308,9 @@ fn parse(b: PostingBody, base: PostingInsert, creating: bool) -> Result<(Posting
     if let Some(v) = opt!(closes_on) {
         r.closes_on = v;
     }
+    if let Some(v) = opt!(job_fair_id) {
+        r.job_fair_id = v;
+    }
     cross_checks(&mut e, &r);
     e.finish()?;
     Ok((r, version))
@@ -326,6 +335,7 @@ fn blank() -> PostingInsert {
         status: "open".into(),
         opens_on: None,
         closes_on: None,
+        job_fair_id: None,
         created_at: at,
         updated_at: at,
         version: 1,
@@ -350,9 +360,19 @@ fn as_insert(r: &PostingRow) -> PostingInsert {
         status: r.status.clone(),
         opens_on: r.opens_on,
         closes_on: r.closes_on,
+        job_fair_id: r.job_fair_id,
         created_at: r.created_at,
         updated_at: r.updated_at,
         version: r.version,
+    }
+}
+
+fn check_fair(c: &mut crate::db::DbConnection, fair: Option<i64>) -> Result<(), AppError> {
+    match fair {
+        Some(id) if crate::db::models::job_fair::get(c, id)?.is_none() => {
+            Err(AppError::invalid("job_fair_id", "not_found", "no job fair has this id"))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -377,6 +397,7 @@ pub async fn create(
         .run(move |c| {
             write_tx(c, |c| {
                 employer::get(c, new.employer_id)?.ok_or_else(no_employer)?;
+                check_fair(c, new.job_fair_id)?;
                 let row = model::insert(c, &new)?;
                 audit::record(c, &actor, "create", "posting", Some(row.id), None::<&()>, Some(&row))?;
                 outbox::append(c, "posting", row.id, Op::Upsert)?;
@@ -410,6 +431,8 @@ pub struct PostingQuery {
     region_code: Option<String>,
     /// Exact occupation.
     occupation: Option<String>,
+    /// Postings brought to this job fair.
+    job_fair_id: Option<String>,
     /// Page size, 1–500.
     limit: Option<String>,
     /// From the previous page's `next_cursor`.
@@ -439,6 +462,7 @@ pub async fn list(
         status,
         region_code: text(q.region_code),
         occupation: text(q.occupation),
+        job_fair_id: param::<i64>("job_fair_id", &q.job_fair_id)?,
     };
     let rows = state.db.run(move |c| Ok(model::list(c, &filter, page.after, page.limit + 1)?)).await?;
     let (rows, next_cursor) = page.finish(rows, |r| r.id);
@@ -472,6 +496,9 @@ pub async fn patch(
                 if after.employer_id != before.employer_id {
                     employer::get(c, after.employer_id)?.ok_or_else(no_employer)?;
                 }
+                if after.job_fair_id != before.job_fair_id {
+                    check_fair(c, after.job_fair_id)?;
+                }
                 let changes = PostingChanges {
                     employer_id: Some(after.employer_id),
                     title: Some(after.title),
@@ -489,6 +516,7 @@ pub async fn patch(
                     status: Some(after.status),
                     opens_on: Some(after.opens_on),
                     closes_on: Some(after.closes_on),
+                    job_fair_id: Some(after.job_fair_id),
                 };
                 let row = model::update(c, id, version, &changes)?.ok_or_else(|| AppError::stale(version + 1))?;
                 audit::record(c, &actor, "update", "posting", Some(id), Some(&before), Some(&row))?;

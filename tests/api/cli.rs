@@ -93,10 +93,19 @@ crate::on_both_backends!(the_demo_data_is_the_plans_places_and_is_deterministic,
 async fn the_demo_data_is_the_plans_places_and_is_deterministic(app: TestApp) {
     let out = bin().args(["--database-url", &app.database_url, "seed-demo"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(app.count("labourers"), 200);
+    assert_eq!(app.count("labourers"), 215, "200 labourers and 15 vocational students");
     assert_eq!(app.count("employers"), 30);
     assert_eq!(app.count("postings"), 60);
     assert!(app.count("placements") >= 120);
+    assert_eq!(app.count("job_fairs"), 1);
+    assert_eq!(app.count("training_sessions"), 1);
+    assert!(app.count("job_fair_attendees") >= 40);
+    assert!(app.count("enrolments") >= 25);
+    assert!(app.count("vocational_enrolments") >= 10);
+    let (_, progress) = app.get("/api/v1/targets/progress?year=2019", &app.clerk).await;
+    let items = progress["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3, "{progress}");
+    assert!(items.iter().filter(|i| i["actual"].is_number()).all(|i| i["met"] == true), "{progress}");
     // Loading twice is refused rather than doubling the registry.
     let again = bin().args(["--database-url", &app.database_url, "seed-demo"]).output().unwrap();
     assert!(!again.status.success());

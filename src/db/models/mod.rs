@@ -2,11 +2,15 @@
 
 pub mod audit;
 pub mod employer;
+pub mod job_fair;
 pub mod labourer;
 pub mod outbox;
 pub mod placement;
 pub mod posting;
+pub mod target;
+pub mod training;
 pub mod user;
+pub mod vocational;
 
 /// The current time as stored in `TIMESTAMP` columns (UTC, microseconds).
 pub fn now() -> chrono::NaiveDateTime {

@@ -26,6 +26,8 @@ pub struct PlacementRow {
     pub evidence: Option<String>,
     pub verified_on: Option<NaiveDate>,
     pub notes: Option<String>,
+    pub job_fair_id: Option<i64>,
+    pub enrolment_id: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
@@ -49,6 +51,8 @@ pub struct PlacementInsert {
     pub evidence: Option<String>,
     pub verified_on: Option<NaiveDate>,
     pub notes: Option<String>,
+    pub job_fair_id: Option<i64>,
+    pub enrolment_id: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
@@ -71,6 +75,8 @@ pub struct PlacementChanges {
     pub evidence: Option<Option<String>>,
     pub verified_on: Option<Option<NaiveDate>>,
     pub notes: Option<Option<String>>,
+    pub job_fair_id: Option<Option<i64>>,
+    pub enrolment_id: Option<Option<i64>>,
 }
 
 impl PlacementChanges {
@@ -88,6 +94,8 @@ impl PlacementChanges {
             && self.evidence.is_none()
             && self.verified_on.is_none()
             && self.notes.is_none()
+            && self.job_fair_id.is_none()
+            && self.enrolment_id.is_none()
     }
 }
 

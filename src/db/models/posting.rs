@@ -28,6 +28,7 @@ pub struct PostingRow {
     pub status: String,
     pub opens_on: Option<NaiveDate>,
     pub closes_on: Option<NaiveDate>,
+    pub job_fair_id: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
@@ -53,6 +54,7 @@ pub struct PostingInsert {
     pub status: String,
     pub opens_on: Option<NaiveDate>,
     pub closes_on: Option<NaiveDate>,
+    pub job_fair_id: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i32,
@@ -78,6 +80,7 @@ pub struct PostingChanges {
     pub status: Option<String>,
     pub opens_on: Option<Option<NaiveDate>>,
     pub closes_on: Option<Option<NaiveDate>>,
+    pub job_fair_id: Option<Option<i64>>,
 }
 
 impl PostingChanges {
@@ -98,6 +101,7 @@ impl PostingChanges {
             && self.status.is_none()
             && self.opens_on.is_none()
             && self.closes_on.is_none()
+            && self.job_fair_id.is_none()
     }
 }
 
@@ -108,6 +112,7 @@ pub struct PostingFilter {
     pub status: Option<String>,
     pub region_code: Option<String>,
     pub occupation: Option<String>,
+    pub job_fair_id: Option<i64>,
 }
 
 /// Inserts and returns the new row.
@@ -135,6 +140,9 @@ pub fn list(conn: &mut DbConnection, f: &PostingFilter, after: i64, limit: i64) 
     }
     if let Some(v) = &f.occupation {
         q = q.filter(postings::occupation.eq(v.clone()));
+    }
+    if let Some(v) = f.job_fair_id {
+        q = q.filter(postings::job_fair_id.eq(v));
     }
     q.filter(postings::id.gt(after)).order(postings::id.asc()).limit(limit).load(conn)
 }
@@ -167,4 +175,16 @@ pub fn references(conn: &mut DbConnection, id: i64) -> QueryResult<i64> {
 /// Deletes one posting.
 pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {
     diesel::delete(postings::table.find(id)).execute(conn)
+}
+
+/// Takes the row lock on a posting until the transaction ends, so hires
+/// counted against its headcount cannot race on PostgreSQL (SQLite's
+/// `BEGIN IMMEDIATE` already serialises writers). `false` if it is gone.
+pub fn lock(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
+    diesel::update(postings::table.find(id)).set(postings::version.eq(postings::version)).execute(conn).map(|n| n == 1)
+}
+
+/// Placements that fill this posting (its used headcount).
+pub fn hires(conn: &mut DbConnection, id: i64) -> QueryResult<i64> {
+    references(conn, id)
 }

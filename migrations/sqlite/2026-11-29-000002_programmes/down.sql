@@ -1,0 +1,14 @@
+DROP TABLE deadlines;
+DROP TABLE targets;
+DROP INDEX vocational_one_studying;
+DROP TABLE vocational_enrolments;
+ALTER TABLE placements DROP COLUMN enrolment_id;
+ALTER TABLE placements DROP COLUMN job_fair_id;
+DROP TABLE enrolments;
+DROP TABLE training_sessions;
+DROP TABLE training_programmes;
+ALTER TABLE postings DROP COLUMN job_fair_id;
+DROP TABLE job_fair_intentions;
+DROP TABLE job_fair_attendees;
+DROP TABLE job_fair_employers;
+DROP TABLE job_fairs;

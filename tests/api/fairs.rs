@@ -1,0 +1,302 @@
+use serde_json::{json, Value};
+
+use crate::helpers::{id_number, TestApp};
+
+crate::on_both_backends!(
+    a_walk_in_is_registered_and_checked_in_in_one_step,
+    a_failed_walk_in_leaves_neither_a_person_nor_a_check_in,
+    checking_in_twice_adds_nothing,
+    a_registered_person_checks_in_with_the_id_number_alone,
+    a_hire_creates_exactly_one_placement_from_the_posting,
+    a_posting_whose_headcount_is_used_up_answers_409,
+    two_concurrent_hires_for_the_last_place_end_in_one_hire_and_one_409,
+    an_organiser_manages_only_their_units_fairs_and_sees_masked_ids,
+    fair_input_is_checked,
+);
+
+const OWN_UNIT: &str = "江海区就业服务中心";
+
+async fn fair(app: &TestApp, organisers: &[&str]) -> i64 {
+    let (s, b) = app
+        .post(
+            "/api/v1/fairs",
+            &app.clerk,
+            json!({"name": "2019年粤桂扶贫协作招聘会", "held_on": "2019-03-08",
+            "venue": "大新县人民广场", "region_code": "451424", "organisers": organisers}),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    b["id"].as_i64().unwrap()
+}
+
+/// A fair with one employer bringing one posting of `headcount` places.
+async fn fair_with_posting(app: &TestApp, headcount: i32) -> (i64, i64) {
+    let f = fair(app, &[OWN_UNIT]).await;
+    let e = app.employer("江门市江海区粤厨轩餐饮有限公司").await;
+    let (s, _) = app.post(&format!("/api/v1/fairs/{f}/employers"), &app.clerk, json!({"employer_id": e})).await;
+    assert_eq!(s, 201);
+    let (s, p) = app
+        .post(
+            "/api/v1/postings",
+            &app.clerk,
+            json!({"employer_id": e, "title": "粤菜厨师", "occupation": "中式烹调师",
+            "headcount": headcount, "region_code": "440704", "job_fair_id": f}),
+        )
+        .await;
+    assert_eq!(s, 201, "{p}");
+    (f, p["id"].as_i64().unwrap())
+}
+
+async fn walk_in(app: &TestApp, f: i64, serial: u32) -> Value {
+    let (s, b) = app
+        .post(&format!("/api/v1/fairs/{f}/check-ins"), &app.clerk,
+              json!({"id_number": id_number("451424", "19900101", serial), "name": format!("来宾{serial}"), "phone": "13800138000"}))
+        .await;
+    assert!(s == 201 || s == 200, "{b}");
+    b
+}
+
+async fn a_walk_in_is_registered_and_checked_in_in_one_step(app: TestApp) {
+    let f = fair(&app, &[OWN_UNIT]).await;
+    let idn = id_number("451424", "19960718", 42);
+    let (s, b) = app
+        .post(
+            &format!("/api/v1/fairs/{f}/check-ins"),
+            &app.clerk,
+            json!({"id_number": idn, "name": "韦小宝", "phone": "13977112233"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    assert_eq!(b["newly_registered"], true);
+    assert_eq!(b["already_checked_in"], false);
+    let (_, person) = app.get(&format!("/api/v1/labourers/{}", b["labourer_id"]), &app.clerk).await;
+    assert_eq!(person["poverty_status"], "unverified", "a clerk must confirm the status");
+    assert_eq!(person["id_number"], idn);
+    assert_eq!(person["birth_date"], "1996-07-18");
+    let (_, list) = app.get(&format!("/api/v1/fairs/{f}/attendees"), &app.clerk).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    assert_eq!(list["items"][0]["name"], "韦小宝");
+}
+
+async fn a_failed_walk_in_leaves_neither_a_person_nor_a_check_in(app: TestApp) {
+    let f = fair(&app, &[OWN_UNIT]).await;
+    let url = format!("/api/v1/fairs/{f}/check-ins");
+    // Not registered, and no phone: nothing is written.
+    let (s, b) =
+        app.post(&url, &app.clerk, json!({"id_number": id_number("451424", "19960718", 42), "name": "韦小宝"})).await;
+    assert_eq!(s, 422);
+    assert_eq!(b["errors"][0]["field"], "phone");
+    // An invalid ID number names the field.
+    let (s, b) = app
+        .post(&url, &app.clerk, json!({"id_number": "451424199607181234", "name": "韦小宝", "phone": "13977112233"}))
+        .await;
+    assert_eq!(s, 422);
+    assert_eq!(b["errors"][0]["field"], "id_number");
+    // A fair that does not exist: the person is not registered either.
+    let (s, _) = app
+        .post(
+            "/api/v1/fairs/9999/check-ins",
+            &app.clerk,
+            json!({"id_number": id_number("451424", "19960718", 42), "name": "韦小宝", "phone": "13977112233"}),
+        )
+        .await;
+    assert_eq!(s, 404);
+    assert_eq!(app.count("labourers"), 0);
+    assert_eq!(app.count("job_fair_attendees"), 0);
+}
+
+async fn checking_in_twice_adds_nothing(app: TestApp) {
+    let f = fair(&app, &[OWN_UNIT]).await;
+    let first = walk_in(&app, f, 7).await;
+    let audit_rows = app.count("audit_log");
+    let (s, again) = app
+        .post(
+            &format!("/api/v1/fairs/{f}/check-ins"),
+            &app.clerk,
+            json!({"id_number": id_number("451424", "19900101", 7)}),
+        )
+        .await;
+    assert_eq!(s, 200, "{again}");
+    assert_eq!(again["already_checked_in"], true);
+    assert_eq!(again["checked_in_at"], first["checked_in_at"]);
+    assert_eq!(app.count("job_fair_attendees"), 1);
+    assert_eq!(app.count("labourers"), 1);
+    assert_eq!(app.count("audit_log"), audit_rows, "nothing new happened, nothing new is audited");
+}
+
+async fn a_registered_person_checks_in_with_the_id_number_alone(app: TestApp) {
+    let f = fair(&app, &[OWN_UNIT]).await;
+    let l = app.labourer(json!({"id_number": id_number("451424", "19880808", 5), "name": "农秀英", "poverty_status": "registered_poor"})).await;
+    let (s, b) = app
+        .post(
+            &format!("/api/v1/fairs/{f}/check-ins"),
+            &app.clerk,
+            json!({"id_number": id_number("451424", "19880808", 5), "name": "农秀芳"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    assert_eq!(b["labourer_id"], l["id"]);
+    assert_eq!(b["newly_registered"], false);
+    assert_eq!(b["warnings"][0]["code"], "mismatch", "a different name is flagged, not silently accepted");
+}
+
+async fn hire(app: &TestApp, f: i64, posting: i64, serial: u32) -> (i64, String) {
+    let person = walk_in(app, f, serial).await;
+    let (s, i) = app
+        .post(
+            &format!("/api/v1/fairs/{f}/intentions"),
+            &app.clerk,
+            json!({"labourer_id": person["labourer_id"], "posting_id": posting}),
+        )
+        .await;
+    assert_eq!(s, 201, "{i}");
+    (i["id"].as_i64().unwrap(), format!("/api/v1/fairs/{f}/intentions/{}", i["id"]))
+}
+
+async fn a_hire_creates_exactly_one_placement_from_the_posting(app: TestApp) {
+    let (f, p) = fair_with_posting(&app, 3).await;
+    let (_, url) = hire(&app, f, p, 1).await;
+    let (s, b) = app.patch(&url, &app.clerk, json!({"status": "hired"})).await;
+    assert_eq!(s, 422, "a hire needs its first day: {b}");
+    assert_eq!(b["errors"][0]["field"], "started_on");
+    let (s, b) = app.patch(&url, &app.clerk, json!({"status": "hired", "started_on": "2019-03-18"})).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["status"], "hired");
+    let placement = &b["placement"];
+    assert_eq!(placement["channel"], "job_fair");
+    assert_eq!(placement["job_fair_id"], f);
+    assert_eq!(placement["posting_id"], p);
+    assert_eq!(placement["region_code"], "440704");
+    assert_eq!(placement["occupation"], "中式烹调师");
+    assert_eq!(placement["started_on"], "2019-03-18");
+    assert_eq!(b["placement_id"], placement["id"]);
+    assert_eq!(app.count("placements"), 1);
+    // Hiring again is refused and adds nothing.
+    let (s, _) = app.patch(&url, &app.clerk, json!({"status": "hired", "started_on": "2019-03-18"})).await;
+    assert_eq!(s, 409);
+    assert_eq!(app.count("placements"), 1);
+    // The same intention twice is a conflict naming the first.
+    let (s, b) = app
+        .post(
+            &format!("/api/v1/fairs/{f}/intentions"),
+            &app.clerk,
+            json!({"labourer_id": placement["labourer_id"], "posting_id": p}),
+        )
+        .await;
+    assert_eq!(s, 409);
+    assert!(b["existing_id"].is_number());
+}
+
+async fn a_posting_whose_headcount_is_used_up_answers_409(app: TestApp) {
+    let (f, p) = fair_with_posting(&app, 1).await;
+    let (_, first) = hire(&app, f, p, 1).await;
+    let (_, second) = hire(&app, f, p, 2).await;
+    let (s, _) = app.patch(&first, &app.clerk, json!({"status": "hired", "started_on": "2019-03-18"})).await;
+    assert_eq!(s, 200);
+    let (s, b) = app.patch(&second, &app.clerk, json!({"status": "hired", "started_on": "2019-03-18"})).await;
+    assert_eq!(s, 409, "{b}");
+    assert!(b["detail"].as_str().unwrap().contains("1 of 1"), "{b}");
+    let (_, posting) = app.get(&format!("/api/v1/postings/{p}"), &app.clerk).await;
+    assert_eq!(posting["headcount"], 1, "nothing is decremented silently");
+    assert_eq!(app.count("placements"), 1);
+    let (s, b) = app.patch(&second, &app.clerk, json!({"status": "declined"})).await;
+    assert_eq!(s, 200);
+    assert_eq!(b["status"], "declined");
+}
+
+async fn two_concurrent_hires_for_the_last_place_end_in_one_hire_and_one_409(app: TestApp) {
+    let (f, p) = fair_with_posting(&app, 1).await;
+    let (_, a) = hire(&app, f, p, 1).await;
+    let (_, b) = hire(&app, f, p, 2).await;
+    let tasks: Vec<_> = [a, b]
+        .into_iter()
+        .map(|url| {
+            let req = app
+                .client
+                .patch(app.url(&url))
+                .bearer_auth(&app.clerk)
+                .json(&json!({"status": "hired", "started_on": "2019-03-18"}));
+            tokio::spawn(async move { req.send().await.map(|r| r.status().as_u16()) })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap().unwrap());
+    }
+    statuses.sort();
+    assert_eq!(statuses, [200, 409]);
+    assert_eq!(app.count("placements"), 1);
+}
+
+async fn an_organiser_manages_only_their_units_fairs_and_sees_masked_ids(app: TestApp) {
+    let own = fair(&app, &[OWN_UNIT, "大新县人社局"]).await;
+    let other = fair(&app, &["别的单位"]).await;
+    let idn = id_number("451424", "19960718", 42);
+    let (s, b) = app
+        .post(
+            &format!("/api/v1/fairs/{own}/check-ins"),
+            &app.organiser,
+            json!({"id_number": idn, "name": "韦小宝", "phone": "13977112233"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    assert_ne!(b["id_number"], idn);
+    assert_eq!(b["id_number"].as_str().unwrap(), format!("451424**********{}", &idn[16..]));
+    let (s, list) = app.get(&format!("/api/v1/fairs/{own}/attendees"), &app.organiser).await;
+    assert_eq!(s, 200);
+    assert!(list["items"][0]["id_number"].as_str().unwrap().contains("**********"));
+    // The organiser sees the attendee's record, masked, and nobody else's.
+    let (s, person) = app.get(&format!("/api/v1/labourers/{}", b["labourer_id"]), &app.organiser).await;
+    assert_eq!(s, 200);
+    assert!(person["id_number"].as_str().unwrap().contains("**********"));
+    let stranger = app.labourer(json!({"id_number": id_number("451424", "19960718", 44), "name": "陌生人"})).await;
+    let (s, _) = app.get(&format!("/api/v1/labourers/{}", stranger["id"]), &app.organiser).await;
+    assert_eq!(s, 403);
+    // Another unit's fair: no reading, changing, checking in or listing.
+    let (s, _) = app.get(&format!("/api/v1/fairs/{other}"), &app.organiser).await;
+    assert_eq!(s, 403);
+    let (s, _) =
+        app.patch(&format!("/api/v1/fairs/{other}"), &app.organiser, json!({"version": 1, "venue": "x"})).await;
+    assert_eq!(s, 403);
+    let (s, _) = app.post(&format!("/api/v1/fairs/{other}/check-ins"), &app.organiser, json!({"id_number": idn})).await;
+    assert_eq!(s, 403);
+    let (s, _) = app.get(&format!("/api/v1/fairs/{other}/attendees"), &app.organiser).await;
+    assert_eq!(s, 403);
+    let (_, mine) = app.get("/api/v1/fairs", &app.organiser).await;
+    let ids: Vec<i64> = mine["items"].as_array().unwrap().iter().map(|f| f["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, [own]);
+    // Nor may an organiser create a fair for someone else.
+    let (s, _) = app
+        .post(
+            "/api/v1/fairs",
+            &app.organiser,
+            json!({"name": "x", "held_on": "2019-05-01", "region_code": "440704", "organisers": ["别的单位"]}),
+        )
+        .await;
+    assert_eq!(s, 403);
+    assert_eq!(app.count("job_fair_attendees"), 1);
+}
+
+async fn fair_input_is_checked(app: TestApp) {
+    let (s, b) = app
+        .post(
+            "/api/v1/fairs",
+            &app.clerk,
+            json!({"name": "", "held_on": "2019-02-30", "region_code": "000000", "organisers": []}),
+        )
+        .await;
+    assert_eq!(s, 422);
+    let mut fields: Vec<&str> = b["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    fields.sort();
+    assert_eq!(fields, ["held_on", "name", "organisers", "region_code"]);
+    let (f, p) = fair_with_posting(&app, 2).await;
+    // An intention for someone not checked in, or a posting not at the fair.
+    let l = app.labourer(json!({"id_number": id_number("451424", "19880808", 5), "name": "农秀英"})).await;
+    let (s, b) = app
+        .post(&format!("/api/v1/fairs/{f}/intentions"), &app.clerk, json!({"labourer_id": l["id"], "posting_id": p}))
+        .await;
+    assert_eq!(s, 422);
+    assert_eq!(b["errors"][0]["code"], "not_checked_in");
+    let (s, _) = app.delete(&format!("/api/v1/fairs/{f}"), &app.clerk).await;
+    assert_eq!(s, 409, "a fair with postings is not deleted");
+}

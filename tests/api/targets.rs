@@ -1,0 +1,94 @@
+use serde_json::json;
+
+use crate::helpers::TestApp;
+
+crate::on_both_backends!(
+    targets_are_set_by_admins_and_progress_counts_fairs_and_sessions,
+    deadlines_default_to_the_plans_mailbox,
+);
+
+async fn targets_are_set_by_admins_and_progress_counts_fairs_and_sessions(app: TestApp) {
+    let (s, _) =
+        app.post("/api/v1/targets", &app.clerk, json!({"year": 2019, "metric": "job_fairs", "min_value": 1})).await;
+    assert_eq!(s, 403, "clerks read targets, admins set them");
+    for (metric, v) in [("new-transfers-east", 155), ("job_fairs", 1), ("training_sessions", 2)] {
+        let (s, b) =
+            app.post("/api/v1/targets", &app.admin, json!({"year": 2019, "metric": metric, "min_value": v})).await;
+        assert_eq!(s, 201, "{b}");
+    }
+    let (s, b) =
+        app.post("/api/v1/targets", &app.admin, json!({"year": 2019, "metric": "job_fairs", "min_value": 2})).await;
+    assert_eq!(s, 409, "{b}");
+    let (s, b) =
+        app.post("/api/v1/targets", &app.admin, json!({"year": 2019, "metric": "happiness", "min_value": -1})).await;
+    assert_eq!(s, 422);
+    assert_eq!(b["errors"].as_array().unwrap().len(), 2);
+
+    let (s, _) = app
+        .post(
+            "/api/v1/fairs",
+            &app.clerk,
+            json!({"name": "招聘会", "held_on": "2019-03-08", "region_code": "451424", "organisers": ["大新县人社局"]}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    app.post(
+        "/api/v1/fairs",
+        &app.clerk,
+        json!({"name": "上一年", "held_on": "2018-03-08", "region_code": "451424", "organisers": ["大新县人社局"]}),
+    )
+    .await;
+    let (_, p) = app
+        .post(
+            "/api/v1/training/programmes",
+            &app.clerk,
+            json!({"name": "粤菜师傅", "provider": "台山市广东厨艺技工学校"}),
+        )
+        .await;
+    app.post(
+        "/api/v1/training/sessions",
+        &app.clerk,
+        json!({"programme_id": p["id"], "starts_on": "2019-05-06", "ends_on": "2019-06-14", "capacity": 40}),
+    )
+    .await;
+
+    let (s, b) = app.get("/api/v1/targets/progress?year=2019", &app.clerk).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["as_of"], "2019-12-31");
+    let item = |m: &str| b["items"].as_array().unwrap().iter().find(|i| i["metric"] == m).unwrap().clone();
+    assert_eq!(item("job_fairs")["actual"], 1);
+    assert_eq!(item("job_fairs")["met"], true);
+    assert_eq!(item("training_sessions")["actual"], 1);
+    assert_eq!(item("training_sessions")["met"], false);
+    assert_eq!(item("new-transfers-east")["actual"], serde_json::Value::Null);
+    let (s, _) = app.get("/api/v1/targets/progress", &app.clerk).await;
+    assert_eq!(s, 400);
+    let (s, _) = app.get("/api/v1/targets/progress?year=2019", &app.organiser).await;
+    assert_eq!(s, 403);
+}
+
+async fn deadlines_default_to_the_plans_mailbox(app: TestApp) {
+    let (s, d) = app
+        .post(
+            "/api/v1/deadlines",
+            &app.admin,
+            json!({"name": "台账报送", "due_on": "2019-11-15", "what": "ledgers", "remind_days_before": [1, 7, 3]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{d}");
+    assert_eq!(d["recipients"], json!(["dxfp010@163.com"]));
+    assert_eq!(d["remind_days_before"], json!([7, 3, 1]));
+    let (s, b) = app
+        .post("/api/v1/deadlines", &app.admin, json!({"name": "总结", "due_on": "2019-11-30", "what": "report", "recipients": ["not an address"], "remind_days_before": [-1]}))
+        .await;
+    assert_eq!(s, 422);
+    let mut fields: Vec<&str> = b["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    fields.sort();
+    assert_eq!(fields, ["recipients[0]", "remind_days_before[0]", "what"]);
+    let (s, list) = app.get("/api/v1/deadlines", &app.clerk).await;
+    assert_eq!(s, 200);
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    let (s, _) =
+        app.patch(&format!("/api/v1/deadlines/{}", d["id"]), &app.clerk, json!({"version": 1, "name": "x"})).await;
+    assert_eq!(s, 403);
+}
