@@ -60,6 +60,33 @@ pub enum Command {
     },
     /// Load the demo data (refuses a database that already has a registry).
     SeedDemo,
+    /// Write a ledger (the same bytes as `GET /api/v1/ledgers/{kind}`).
+    Ledger {
+        /// new-transfers-east, stable-east, vocational-students-east,
+        /// graduates-employed, job-fairs, trainings, summary, or bundle.
+        kind: String,
+        /// The year.
+        #[arg(long)]
+        year: String,
+        /// Counted up to this day (default: the earlier of today and 31 December).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// json, csv, xlsx or html (bundle: xlsx).
+        #[arg(long, default_value = "json")]
+        format: String,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Only people registered in this county.
+        #[arg(long)]
+        county: Option<String>,
+        /// Full ID numbers (audited).
+        #[arg(long)]
+        unmasked: bool,
+        /// The unit named on the ledger (default from settings).
+        #[arg(long)]
+        unit: Option<String>,
+    },
     /// Manage users.
     User {
         /// What to do with users.
@@ -141,6 +168,39 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Ledger { kind, year, as_of, format, out, county, unmasked, unit } => {
+            let db = crate::startup::open_database(&settings)?;
+            let q = crate::http::ledgers::LedgerQuery::from_cli(year, as_of, format, unmasked, county);
+            let p = crate::http::ledgers::parse_params(&q, chrono::Utc::now().date_naive())
+                .map_err(|e| anyhow::anyhow!("{}", e.problem().detail))?;
+            let unit = unit.unwrap_or_else(|| settings.unit_name.clone());
+            let mut conn = db.get()?;
+            let bytes = if kind == "bundle" {
+                crate::http::ledgers::bundle(&mut conn, p.year, p.as_of, &settings.ledger_rules, &unit)
+            } else {
+                let kind: crate::ledger::Kind = kind.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+                let req = crate::ledger::build::Request {
+                    kind,
+                    year: p.year,
+                    as_of: p.as_of,
+                    county: p.county,
+                    unmasked: p.unmasked,
+                    rules: settings.ledger_rules.clone(),
+                };
+                crate::ledger::build::compute(&mut conn, &req).and_then(|l| {
+                    if p.unmasked {
+                        crate::http::ledgers::audit_unmasked(&mut conn, &Actor::cli("ledger"), &[&l])?;
+                    }
+                    crate::http::ledgers::render_one(&l, p.format, &unit)
+                })
+            }
+            .map_err(|e| anyhow::anyhow!("{}", e.problem().detail))?;
+            match out {
+                Some(path) => std::fs::write(&path, &bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+                None => std::io::Write::write_all(&mut std::io::stdout(), &bytes)?,
+            }
+            Ok(())
+        }
         Command::User { action: UserAction::Add { name, role, unit, labourer_id, password_stdin } } => {
             let db = crate::startup::open_database(&settings)?;
             let password = if password_stdin {
@@ -219,6 +279,10 @@ fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let listener =
         TcpListener::bind(&settings.bind).map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
     tracing::info!(address = %listener.local_addr()?, database = %crate::db::redact(&settings.database_url), "labour-bridge serving");
-    actix_web::rt::System::new()
-        .block_on(async move { crate::startup::run(listener, db, settings)?.await.map_err(Into::into) })
+    let instance =
+        format!("{}-{}", std::env::var("HOSTNAME").unwrap_or_else(|_| "labour-bridge".into()), std::process::id());
+    actix_web::rt::System::new().block_on(async move {
+        crate::mail::scheduler::spawn(db.clone(), settings.clone(), instance);
+        crate::startup::run(listener, db, settings)?.await.map_err(Into::into)
+    })
 }

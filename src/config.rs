@@ -33,6 +33,21 @@ pub struct Settings {
     /// Where ledgers and summaries go unless a deadline names others
     /// (`LB_LEDGER_RECIPIENTS`, comma-separated; default the plan's office mailbox).
     pub ledger_recipients: Vec<String>,
+    /// The ledger rules' settings (counted statuses, eastern provinces,
+    /// stable months, largest gap).
+    pub ledger_rules: crate::ledger::rules::Rules,
+    /// The unit named on ledgers when the caller has none.
+    pub unit_name: String,
+    /// lettre connection URL of the SMTP server (`LB_SMTP_URL`), e.g.
+    /// `smtp://127.0.0.1:2525` or `smtps://user:pass@host:465`.
+    pub smtp_url: String,
+    /// Sender of every e-mail (`LB_MAIL_FROM`).
+    pub mail_from: String,
+    /// The address people reach this service at, for links in e-mails (`LB_PUBLIC_URL`).
+    pub public_url: String,
+    /// Seconds between runs of the reminder and job-alert scheduler
+    /// (`LB_SCHEDULER_SECS`; 0 turns it off).
+    pub scheduler_secs: u64,
 }
 
 /// What `labour-bridge.toml` may set; every key optional.
@@ -57,13 +72,44 @@ pub struct FileSettings {
     pub login_lock_seconds: Option<i64>,
     /// See [`Settings::ledger_recipients`].
     pub ledger_recipients: Option<Vec<String>>,
+    /// Poverty statuses the ledgers count.
+    pub counted_statuses: Option<Vec<String>>,
+    /// Two-digit province codes that are "the east".
+    pub east_provinces: Option<Vec<String>>,
+    /// Months an east spell must last to be stable.
+    pub stable_months: Option<u32>,
+    /// Longest gap in days inside one east spell.
+    pub max_gap_days: Option<i64>,
+    /// See [`Settings::unit_name`].
+    pub unit_name: Option<String>,
+    /// See [`Settings::smtp_url`].
+    pub smtp_url: Option<String>,
+    /// See [`Settings::mail_from`].
+    pub mail_from: Option<String>,
+    /// See [`Settings::public_url`].
+    pub public_url: Option<String>,
+    /// See [`Settings::scheduler_secs`].
+    pub scheduler_secs: Option<u64>,
 }
 
 impl FileSettings {
     /// Reads `path` if it exists; a missing file is an empty one.
     pub fn load(path: &Path) -> anyhow::Result<FileSettings> {
         match std::fs::read_to_string(path) {
-            Ok(text) => toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
+            Ok(text) => {
+                let file: FileSettings =
+                    toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                // Ledger rules that silently fell back to defaults would give wrong counts.
+                if let Some(codes) = &file.east_provinces {
+                    crate::domain::EastProvinces::new(codes)
+                        .map_err(|e| anyhow::anyhow!("{}: east_provinces: {}", path.display(), e.message))?;
+                }
+                for s in file.counted_statuses.iter().flatten() {
+                    s.parse::<crate::domain::PovertyStatus>()
+                        .map_err(|_| anyhow::anyhow!("{}: counted_statuses: unknown status `{s}`", path.display()))?;
+                }
+                Ok(file)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(FileSettings::default()),
             Err(e) => Err(anyhow::anyhow!("{}: {e}", path.display())),
         }
@@ -79,6 +125,11 @@ pub struct Overrides {
     pub database_url: Option<String>,
     /// `--bind` / `LB_BIND`.
     pub bind: Option<String>,
+}
+
+/// A non-empty environment variable.
+fn env(key: &str) -> Option<String> {
+    std::env::var(key).ok().filter(|v| !v.trim().is_empty())
 }
 
 impl Settings {
@@ -99,12 +150,42 @@ impl Settings {
             session_hours: file.session_hours.unwrap_or(12),
             login_max_failures: file.login_max_failures.unwrap_or(5),
             login_lock_seconds: file.login_lock_seconds.unwrap_or(15 * 60),
-            ledger_recipients: std::env::var("LB_LEDGER_RECIPIENTS")
-                .ok()
+            ledger_recipients: env("LB_LEDGER_RECIPIENTS")
                 .map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect::<Vec<_>>())
                 .filter(|v| !v.is_empty())
                 .or(file.ledger_recipients)
                 .unwrap_or_else(|| vec![PLAN_OFFICE_MAILBOX.to_string()]),
+            ledger_rules: {
+                let d = crate::ledger::rules::Rules::default();
+                crate::ledger::rules::Rules {
+                    counted_statuses: file
+                        .counted_statuses
+                        .map(|v| {
+                            v.iter()
+                                .filter_map(|s| s.parse::<crate::domain::PovertyStatus>().ok())
+                                .map(|p| p.as_str().to_string())
+                                .collect()
+                        })
+                        .unwrap_or(d.counted_statuses),
+                    east_provinces: file
+                        .east_provinces
+                        .and_then(|v| crate::domain::EastProvinces::new(v).ok())
+                        .unwrap_or(d.east_provinces),
+                    stable_months: file.stable_months.unwrap_or(d.stable_months),
+                    max_gap_days: file.max_gap_days.unwrap_or(d.max_gap_days),
+                }
+            },
+            unit_name: file.unit_name.unwrap_or_else(|| "江海区—大新县粤桂扶贫协作".to_string()),
+            smtp_url: env("LB_SMTP_URL").or(file.smtp_url).unwrap_or_else(|| "smtp://127.0.0.1:25".to_string()),
+            mail_from: env("LB_MAIL_FROM")
+                .or(file.mail_from)
+                .unwrap_or_else(|| "labour-bridge <labour-bridge@localhost>".to_string()),
+            public_url: env("LB_PUBLIC_URL")
+                .or(file.public_url)
+                .unwrap_or_else(|| "http://127.0.0.1:8080".to_string())
+                .trim_end_matches('/')
+                .to_string(),
+            scheduler_secs: env("LB_SCHEDULER_SECS").and_then(|v| v.parse().ok()).or(file.scheduler_secs).unwrap_or(60),
         }
     }
 

@@ -46,6 +46,9 @@ pub struct Problem {
     /// For a duplicate: the id of the record that already exists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub existing_id: Option<i64>,
+    /// The record this problem concerns, e.g. a failed submission to retry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
 }
 
 /// Everything that can go wrong while serving a request.
@@ -90,6 +93,14 @@ pub enum AppError {
     /// Too many failed logins (429).
     #[error("too many attempts; retry after {0} s")]
     TooManyRequests(u64),
+    /// A server we depend on (the mail server) refused or failed (502).
+    #[error("bad gateway: {detail}")]
+    BadGateway {
+        /// What failed, in words a clerk can act on.
+        detail: String,
+        /// The record that keeps the failure, e.g. `/api/v1/submissions/5`.
+        instance: Option<String>,
+    },
     /// The database could not be reached in time (503).
     #[error("service unavailable: {0}")]
     Unavailable(String),
@@ -140,6 +151,7 @@ impl AppError {
             AppError::PayloadTooLarge(_) => "Payload too large",
             AppError::UnsupportedMediaType => "Unsupported media type",
             AppError::TooManyRequests(_) => "Too many attempts",
+            AppError::BadGateway { .. } => "Upstream server failed",
             AppError::Unavailable(_) => "Service unavailable",
             AppError::Internal(_) => "Internal error",
         }
@@ -151,7 +163,9 @@ impl AppError {
                 let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
                 format!("{} field(s) failed validation: {}", errors.len(), fields.join(", "))
             }
-            AppError::BadRequest { detail, .. } | AppError::Conflict { detail, .. } => detail.clone(),
+            AppError::BadRequest { detail, .. }
+            | AppError::Conflict { detail, .. }
+            | AppError::BadGateway { detail, .. } => detail.clone(),
             AppError::Unauthorized(why) | AppError::Forbidden(why) => why.clone(),
             AppError::NotFound(what) => format!("no such {what}, or you may not see it"),
             AppError::PayloadTooLarge(limit) => format!("the body is larger than the {limit} bytes allowed"),
@@ -172,7 +186,12 @@ impl AppError {
             AppError::Conflict { errors, existing_id, .. } => (errors.clone(), *existing_id),
             _ => (Vec::new(), None),
         };
+        let instance = match self {
+            AppError::BadGateway { instance, .. } => instance.clone(),
+            _ => None,
+        };
         Problem {
+            instance,
             kind: format!("https://labour-bridge.invalid/problems/{}", status.as_u16()),
             title: self.title().to_string(),
             status: status.as_u16(),
@@ -195,6 +214,7 @@ impl ResponseError for AppError {
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::BadGateway { .. } => StatusCode::BAD_GATEWAY,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

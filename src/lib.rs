@@ -10,4 +10,6 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod ledger;
+pub mod mail;
 pub mod startup;

@@ -282,6 +282,67 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    submissions (id) {
+        id -> BigInt,
+        year -> Integer,
+        as_of -> Date,
+        recipients -> Text,
+        subject -> Text,
+        attachment_name -> Text,
+        attachment -> Binary,
+        attachment_sha256 -> Text,
+        status -> Text,
+        attempts -> Integer,
+        smtp_response -> Nullable<Text>,
+        message_id -> Nullable<Text>,
+        error -> Nullable<Text>,
+        sent_by -> Text,
+        sent_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    deadline_reminders (id) {
+        id -> BigInt,
+        deadline_id -> BigInt,
+        days_before -> Integer,
+        status -> Text,
+        claimed_by -> Text,
+        claimed_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+        smtp_response -> Nullable<Text>,
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    saved_searches (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        email -> Text,
+        query -> Text,
+        filters -> Text,
+        high_water -> BigInt,
+        unsubscribe_token -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    alert_deliveries (id) {
+        id -> BigInt,
+        saved_search_id -> BigInt,
+        posting_ids -> Text,
+        sent_at -> Timestamp,
+        smtp_response -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(postings -> employers (employer_id));
 diesel::joinable!(job_fair_attendees -> labourers (labourer_id));
 diesel::joinable!(job_fair_attendees -> job_fairs (job_fair_id));
@@ -310,4 +371,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     vocational_enrolments,
     targets,
     deadlines,
+    submissions,
+    deadline_reminders,
+    saved_searches,
+    alert_deliveries,
 );

@@ -7,10 +7,13 @@ pub mod fair_desk;
 pub mod fairs;
 pub mod input;
 pub mod labourers;
+pub mod ledgers;
 pub mod openapi;
 pub mod placements;
 pub mod postings;
+pub mod saved_searches;
 pub mod session;
+pub mod submissions;
 pub mod targets;
 pub mod training;
 pub mod views;
@@ -98,7 +101,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/deadlines", web::get().to(targets::deadlines))
             .route("/deadlines/{id}", web::get().to(targets::deadline))
             .route("/deadlines/{id}", web::patch().to(targets::patch_deadline))
-            .route("/deadlines/{id}", web::delete().to(targets::delete_deadline)),
+            .route("/deadlines/{id}", web::delete().to(targets::delete_deadline))
+            .route("/ledgers/bundle", web::get().to(ledgers::bundle_xlsx))
+            .route("/ledgers/{kind}", web::get().to(ledgers::ledger))
+            .route("/submissions", web::post().to(submissions::create))
+            .route("/submissions", web::get().to(submissions::list))
+            .route("/submissions/{id}", web::get().to(submissions::get))
+            .route("/submissions/{id}/retry", web::post().to(submissions::retry))
+            .route("/submissions/{id}/attachment", web::get().to(submissions::attachment))
+            .route("/saved-searches", web::post().to(saved_searches::create))
+            .route("/saved-searches", web::get().to(saved_searches::list))
+            .route("/saved-searches/unsubscribe", web::get().to(saved_searches::unsubscribe))
+            .route("/saved-searches/{id}", web::delete().to(saved_searches::delete)),
     )
     .default_service(web::to(not_found));
 }

@@ -5,7 +5,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    audit, employers, fair_desk, fairs, labourers, placements, postings, session, targets, training, vocational,
+    audit, employers, fair_desk, fairs, labourers, ledgers, placements, postings, saved_searches, session, submissions,
+    targets, training, vocational,
 };
 
 struct Bearer;
@@ -43,6 +44,9 @@ impl Modify for Bearer {
         vocational::create, vocational::list, vocational::get, vocational::patch, vocational::delete,
         targets::create_target, targets::targets, targets::progress, targets::target, targets::patch_target, targets::delete_target,
         targets::create_deadline, targets::deadlines, targets::deadline, targets::patch_deadline, targets::delete_deadline,
+        ledgers::ledger, ledgers::bundle_xlsx,
+        submissions::create, submissions::list, submissions::get, submissions::retry, submissions::attachment,
+        saved_searches::create, saved_searches::list, saved_searches::unsubscribe, saved_searches::delete,
     ),
     modifiers(&Bearer)
 )]

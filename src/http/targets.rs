@@ -12,9 +12,11 @@ use super::views::{utc, ListOf};
 use crate::auth::{Caller, Role};
 use crate::db::models::audit::{self, Actor};
 use crate::db::models::target::{self as model, DeadlineData, DeadlineRow, TargetData, TargetRow};
-use crate::db::models::{job_fair, list_to_text, text_to_list, training};
+use crate::db::models::{job_fair, list_to_text, text_to_list};
 use crate::db::write_tx;
 use crate::error::{AppError, FieldError};
+use crate::ledger::build::{count_of, Request};
+use crate::ledger::Kind;
 use crate::startup::AppState;
 
 /// Metrics a target may be set on: the ledger kinds, and counts of programmes.
@@ -252,6 +254,15 @@ pub async fn delete_target(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// The ledger that counts a metric.
+fn metric_kind(metric: &str) -> Option<Kind> {
+    match metric {
+        "job_fairs" => Some(Kind::JobFairs),
+        "training_sessions" => Some(Kind::Trainings),
+        other => other.parse::<Kind>().ok().filter(|k| *k != Kind::Summary),
+    }
+}
+
 /// Progress against one target.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Progress {
@@ -259,7 +270,7 @@ pub struct Progress {
     pub metric: String,
     /// The target.
     pub target: i32,
-    /// The value so far; null where it is not computed yet.
+    /// The value so far; null for a metric no ledger counts.
     pub actual: Option<i64>,
     /// Whether the target is met; null where `actual` is.
     pub met: Option<bool>,
@@ -281,7 +292,7 @@ pub struct ProgressReport {
 /// Progress against each target of a year (admin, clerk).
 #[utoipa::path(get, path = "/api/v1/targets/progress", tag = "targets", params(YearQuery),
     responses((status = 200, body = ProgressReport), (status = 400, body = crate::error::Problem)), security(("bearer" = [])),
-    description = "Roles: admin, clerk. Fairs held and training sessions run are counted now; the person ledgers report null until the ledgers are computed.")]
+    description = "Roles: admin, clerk. Each target's actual is the count of its ledger (DESIGN §5) up to the earlier of today and 31 December.")]
 pub async fn progress(
     state: web::Data<AppState>,
     caller: Caller,
@@ -295,21 +306,20 @@ pub async fn progress(
     let today = Utc::now().date_naive();
     let (from, end) = job_fair::year_bounds(year);
     let as_of = if today.year() == year { today } else { end };
+    let rules = state.settings.ledger_rules.clone();
     let items = state
         .db
         .run(move |c| {
             let targets = model::targets(c, Some(year), 0, 500)?;
+            let request = Request { kind: Kind::Summary, year, as_of, county: None, unmasked: false, rules };
             let mut out = Vec::new();
             for t in targets {
-                let (actual, basis) = match t.metric.as_str() {
-                    "job_fairs" | "job-fairs" => {
-                        (Some(job_fair::count_held(c, from, as_of)?), format!("job fairs held {from} to {as_of}"))
-                    }
-                    "training_sessions" | "trainings" => (
-                        Some(training::count_sessions_starting(c, from, as_of)?),
-                        format!("training sessions starting {from} to {as_of}"),
+                let (actual, basis) = match metric_kind(&t.metric) {
+                    Some(kind) => (
+                        Some(count_of(c, &request, kind)?),
+                        format!("the {} ledger from {from} to {as_of}", kind.as_str()),
                     ),
-                    _ => (None, "computed by the ledgers, which are not available yet".to_string()),
+                    None => (None, "no ledger counts this metric".to_string()),
                 };
                 out.push(Progress {
                     met: actual.map(|a| a >= i64::from(t.min_value)),

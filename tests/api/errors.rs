@@ -134,6 +134,17 @@ async fn the_openapi_document_covers_every_route(app: TestApp) {
         ("/api/v1/deadlines/{id}", "get"),
         ("/api/v1/deadlines/{id}", "patch"),
         ("/api/v1/deadlines/{id}", "delete"),
+        ("/api/v1/ledgers/{kind}", "get"),
+        ("/api/v1/ledgers/bundle", "get"),
+        ("/api/v1/submissions", "post"),
+        ("/api/v1/submissions", "get"),
+        ("/api/v1/submissions/{id}", "get"),
+        ("/api/v1/submissions/{id}/retry", "post"),
+        ("/api/v1/submissions/{id}/attachment", "get"),
+        ("/api/v1/saved-searches", "post"),
+        ("/api/v1/saved-searches", "get"),
+        ("/api/v1/saved-searches/unsubscribe", "get"),
+        ("/api/v1/saved-searches/{id}", "delete"),
     ];
     for (path, method) in expect {
         let op = &paths.get(path).unwrap_or_else(|| panic!("{path} missing"))[method];

@@ -20,6 +20,7 @@ pub enum Backend {
 /// A running service with a fresh database.
 pub struct TestApp {
     pub address: String,
+    pub settings: Settings,
     pub db: Db,
     pub database_url: String,
     /// Kept alive so the SQLite file outlives the test.
@@ -65,6 +66,11 @@ pub fn fresh_pg_database() -> Option<(String, String)> {
 impl TestApp {
     /// Starts the service on `backend`; `None` when PostgreSQL is skipped.
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// As `spawn`, with settings adjusted first (e.g. the SMTP server).
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> Option<TestApp> {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let (database_url, pg_name) = match backend {
             Backend::Sqlite => (data_dir.path().join("labour-bridge.sqlite3").to_string_lossy().into_owned(), None),
@@ -77,13 +83,18 @@ impl TestApp {
         settings.pool_size = 4;
         settings.max_body_bytes = 64 * 1024;
         settings.login_max_failures = 3;
+        // Tests run the scheduler's jobs themselves, when they choose.
+        settings.scheduler_secs = 0;
+        settings.smtp_url = "smtp://127.0.0.1:9".into();
+        adjust(&mut settings);
         let db = labour_bridge::startup::open_database(&settings).expect("open database");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
-        let server = labour_bridge::startup::run(listener, db.clone(), settings).expect("server");
+        let server = labour_bridge::startup::run(listener, db.clone(), settings.clone()).expect("server");
         tokio::spawn(server);
         let mut app = TestApp {
             address: format!("http://127.0.0.1:{port}"),
+            settings,
             db,
             database_url,
             _data_dir: data_dir,
@@ -161,6 +172,14 @@ impl TestApp {
     }
     pub async fn delete(&self, path: &str, token: &str) -> (u16, Value) {
         self.call("DELETE", path, Some(token), None).await
+    }
+
+    /// GET returning the raw bytes and content type.
+    pub async fn bytes(&self, path: &str, token: &str) -> (u16, String, Vec<u8>) {
+        let resp = self.client.get(self.url(path)).bearer_auth(token).send().await.expect("request");
+        let status = resp.status().as_u16();
+        let ctype = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        (status, ctype, resp.bytes().await.expect("body").to_vec())
     }
 
     /// Registers a labourer as the clerk; panics unless 201.

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod helpers;
+mod smtp;
 
 mod audit;
 mod auth;
@@ -10,6 +11,8 @@ mod employers;
 mod errors;
 mod fairs;
 mod labourers;
+mod ledgers;
+mod mail;
 mod placements;
 mod postings;
 mod targets;

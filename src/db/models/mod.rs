@@ -4,6 +4,8 @@ pub mod audit;
 pub mod employer;
 pub mod job_fair;
 pub mod labourer;
+pub mod ledger;
+pub mod mail;
 pub mod outbox;
 pub mod placement;
 pub mod posting;

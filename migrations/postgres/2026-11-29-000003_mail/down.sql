@@ -1,0 +1,4 @@
+DROP TABLE alert_deliveries;
+DROP TABLE saved_searches;
+DROP TABLE deadline_reminders;
+DROP TABLE submissions;

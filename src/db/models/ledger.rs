@@ -1,0 +1,180 @@
+//! The reads the ledgers need. Each returns plain rows for the pure rules
+//! in `crate::ledger::rules`; none of them decides who is counted.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use super::employer::EmployerRow;
+use super::labourer::LabourerRow;
+use super::placement::PlacementRow;
+use super::vocational::VocationalRow;
+use crate::db::schema::{
+    employers, enrolments, job_fair_attendees, job_fair_employers, job_fair_intentions, job_fairs, labourers,
+    placements, postings, training_programmes, training_sessions, vocational_enrolments,
+};
+use crate::db::DbConnection;
+
+/// IN lists are sent in slices this long (SQLite's bound-parameter limit is
+/// far above it, PostgreSQL's too).
+const CHUNK: usize = 2000;
+
+/// Placements that may matter at `as_of` for a year starting `from`: started
+/// by `as_of` and not ended before the eve of the year.
+pub fn placements_touching(c: &mut DbConnection, eve: NaiveDate, as_of: NaiveDate) -> QueryResult<Vec<PlacementRow>> {
+    placements::table
+        .filter(placements::started_on.le(as_of))
+        .filter(placements::ended_on.is_null().or(placements::ended_on.ge(eve)))
+        .order(placements::id.asc())
+        .select(PlacementRow::as_select())
+        .load(c)
+}
+
+/// Placements ongoing at `d`.
+pub fn placements_ongoing(c: &mut DbConnection, d: NaiveDate) -> QueryResult<Vec<PlacementRow>> {
+    placements_touching(c, d, d)
+}
+
+/// Every placement of these people started by `as_of`.
+pub fn placements_of(c: &mut DbConnection, people: &[i64], as_of: NaiveDate) -> QueryResult<Vec<PlacementRow>> {
+    let mut out = Vec::new();
+    for chunk in people.chunks(CHUNK) {
+        out.extend(
+            placements::table
+                .filter(placements::labourer_id.eq_any(chunk))
+                .filter(placements::started_on.le(as_of))
+                .order(placements::id.asc())
+                .select(PlacementRow::as_select())
+                .load(c)?,
+        );
+    }
+    Ok(out)
+}
+
+/// Placements by id.
+pub fn placements_by_id(c: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<PlacementRow>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        out.extend(placements::table.filter(placements::id.eq_any(chunk)).select(PlacementRow::as_select()).load(c)?);
+    }
+    Ok(out)
+}
+
+/// People by id, optionally only those registered in one county.
+pub fn people(c: &mut DbConnection, ids: &[i64], county: Option<&str>) -> QueryResult<Vec<LabourerRow>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        let mut q = labourers::table.filter(labourers::id.eq_any(chunk)).select(LabourerRow::as_select()).into_boxed();
+        if let Some(county) = county {
+            q = q.filter(labourers::hukou_region_code.eq(county.to_string()));
+        }
+        out.extend(q.load(c)?);
+    }
+    Ok(out)
+}
+
+/// Employers by id.
+pub fn employers_by_id(c: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<EmployerRow>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        out.extend(employers::table.filter(employers::id.eq_any(chunk)).select(EmployerRow::as_select()).load(c)?);
+    }
+    Ok(out)
+}
+
+/// Vocational enrolments begun by `as_of`.
+pub fn studies_begun(c: &mut DbConnection, as_of: NaiveDate) -> QueryResult<Vec<VocationalRow>> {
+    vocational_enrolments::table
+        .filter(vocational_enrolments::enrolled_on.le(as_of))
+        .order(vocational_enrolments::id.asc())
+        .select(VocationalRow::as_select())
+        .load(c)
+}
+
+/// Vocational enrolments that ended in a graduation in [from, to].
+pub fn graduations(c: &mut DbConnection, from: NaiveDate, to: NaiveDate) -> QueryResult<Vec<VocationalRow>> {
+    vocational_enrolments::table
+        .filter(vocational_enrolments::graduated_on.between(from, to))
+        .order(vocational_enrolments::id.asc())
+        .select(VocationalRow::as_select())
+        .load(c)
+}
+
+/// A fair held in [from, to] with its counts, and the ids of its attendees.
+pub struct FairCounts {
+    /// The fair.
+    pub fair: super::job_fair::JobFairRow,
+    /// Participating employers.
+    pub employers: i64,
+    /// Postings brought.
+    pub postings: i64,
+    /// Their headcount.
+    pub positions: i64,
+    /// Attendee ids.
+    pub attendees: Vec<i64>,
+    /// Intentions.
+    pub intentions: i64,
+    /// Hires.
+    pub hires: i64,
+}
+
+/// Fairs held in [from, to] and what happened at them.
+pub fn fairs_held(c: &mut DbConnection, from: NaiveDate, to: NaiveDate) -> QueryResult<Vec<FairCounts>> {
+    let fairs: Vec<super::job_fair::JobFairRow> = job_fairs::table
+        .filter(job_fairs::held_on.between(from, to))
+        .order((job_fairs::held_on.asc(), job_fairs::id.asc()))
+        .select(super::job_fair::JobFairRow::as_select())
+        .load(c)?;
+    let mut out = Vec::new();
+    for fair in fairs {
+        let employers: i64 =
+            job_fair_employers::table.filter(job_fair_employers::job_fair_id.eq(fair.id)).count().get_result(c)?;
+        let heads: Vec<i32> =
+            postings::table.filter(postings::job_fair_id.eq(fair.id)).select(postings::headcount).load(c)?;
+        let attendees: Vec<i64> = job_fair_attendees::table
+            .filter(job_fair_attendees::job_fair_id.eq(fair.id))
+            .select(job_fair_attendees::labourer_id)
+            .load(c)?;
+        let intentions: i64 =
+            job_fair_intentions::table.filter(job_fair_intentions::job_fair_id.eq(fair.id)).count().get_result(c)?;
+        let hires: i64 = job_fair_intentions::table
+            .filter(job_fair_intentions::job_fair_id.eq(fair.id))
+            .filter(job_fair_intentions::status.eq("hired"))
+            .count()
+            .get_result(c)?;
+        out.push(FairCounts {
+            employers,
+            postings: heads.len() as i64,
+            positions: heads.iter().map(|h| i64::from(*h)).sum(),
+            attendees,
+            intentions,
+            hires,
+            fair,
+        });
+    }
+    Ok(out)
+}
+
+/// A session starting in [from, to], its programme's name, and its enrolments
+/// as (labourer, status, completed_on, certified).
+pub type SessionRows = (super::training::SessionRow, String, Vec<(i64, String, Option<NaiveDate>, bool)>);
+
+/// Sessions starting in [from, to] with their enrolments.
+pub fn sessions_run(c: &mut DbConnection, from: NaiveDate, to: NaiveDate) -> QueryResult<Vec<SessionRows>> {
+    let sessions: Vec<(super::training::SessionRow, String)> = training_sessions::table
+        .inner_join(training_programmes::table)
+        .filter(training_sessions::starts_on.between(from, to))
+        .order((training_sessions::starts_on.asc(), training_sessions::id.asc()))
+        .select((super::training::SessionRow::as_select(), training_programmes::name))
+        .load(c)?;
+    let mut out = Vec::new();
+    for (s, name) in sessions {
+        let rows: Vec<(i64, String, Option<NaiveDate>, Option<String>)> = enrolments::table
+            .filter(enrolments::session_id.eq(s.id))
+            .order(enrolments::id.asc())
+            .select((enrolments::labourer_id, enrolments::status, enrolments::completed_on, enrolments::certificate_no))
+            .load(c)?;
+        let trainees = rows.into_iter().map(|(l, st, done, cert)| (l, st, done, cert.is_some())).collect();
+        out.push((s, name, trainees));
+    }
+    Ok(out)
+}

@@ -1,0 +1,278 @@
+//! Ledgers (台账): the plan's measures of success, computed exactly by the
+//! pure rules in [`rules`], fetched by [`build`], and laid out as a
+//! [`table::Table`] that [`render`] draws as xlsx, csv or html.
+
+pub mod build;
+pub mod render;
+pub mod rules;
+pub mod table;
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::{Map, Value};
+
+use table::{Cell, Column, Table, SIGNATURE};
+
+/// The kinds of ledger, by their path names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// 新增转移到东部地区就业贫困人口.
+    NewTransfersEast,
+    /// 已在东部省份稳定就业贫困人口.
+    StableEast,
+    /// 到东部就读职业学校贫困学生.
+    VocationalStudentsEast,
+    /// 毕业贫困学生就业.
+    GraduatesEmployed,
+    /// 招聘会台账.
+    JobFairs,
+    /// 职业技能培训台账.
+    Trainings,
+    /// 目标完成情况.
+    Summary,
+}
+
+impl Kind {
+    /// Every kind, the summary first (the bundle's sheet order).
+    pub const ALL: [Kind; 7] = [
+        Kind::Summary,
+        Kind::NewTransfersEast,
+        Kind::StableEast,
+        Kind::VocationalStudentsEast,
+        Kind::GraduatesEmployed,
+        Kind::JobFairs,
+        Kind::Trainings,
+    ];
+
+    /// The path name, e.g. `new-transfers-east`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::NewTransfersEast => "new-transfers-east",
+            Kind::StableEast => "stable-east",
+            Kind::VocationalStudentsEast => "vocational-students-east",
+            Kind::GraduatesEmployed => "graduates-employed",
+            Kind::JobFairs => "job-fairs",
+            Kind::Trainings => "trainings",
+            Kind::Summary => "summary",
+        }
+    }
+
+    /// The ledger's Chinese name, as in the title row.
+    pub fn title(self) -> &'static str {
+        match self {
+            Kind::NewTransfersEast => "新增转移到东部地区就业贫困人口",
+            Kind::StableEast => "已在东部省份稳定就业贫困人口",
+            Kind::VocationalStudentsEast => "到东部就读职业学校贫困学生",
+            Kind::GraduatesEmployed => "毕业贫困学生就业",
+            Kind::JobFairs => "招聘会",
+            Kind::Trainings => "职业技能培训",
+            Kind::Summary => "目标完成情况",
+        }
+    }
+
+    /// A short sheet name (≤ 31 characters).
+    pub fn sheet(self) -> &'static str {
+        match self {
+            Kind::NewTransfersEast => "新增转移东部就业",
+            Kind::StableEast => "东部稳定就业",
+            Kind::VocationalStudentsEast => "东部职校就读",
+            Kind::GraduatesEmployed => "毕业生就业",
+            Kind::JobFairs => "招聘会",
+            Kind::Trainings => "职业技能培训",
+            Kind::Summary => "目标完成情况",
+        }
+    }
+
+    /// Whether each row is a person (and carries an ID number).
+    pub fn is_person_ledger(self) -> bool {
+        matches!(
+            self,
+            Kind::NewTransfersEast | Kind::StableEast | Kind::VocationalStudentsEast | Kind::GraduatesEmployed
+        )
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Kind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Kind, String> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| {
+            let names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+            format!("`{s}` is not a ledger; expected one of {}", names.join(", "))
+        })
+    }
+}
+
+/// How a ledger is delivered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `{kind, year, as_of, generated_at, rules, count, rows}`.
+    Json,
+    /// UTF-8 with BOM, Chinese header, a row per entry.
+    Csv,
+    /// A workbook with title, header, rows, total and signature line.
+    Xlsx,
+    /// A print-ready A4 landscape page.
+    Html,
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Format, String> {
+        match s {
+            "json" => Ok(Format::Json),
+            "csv" => Ok(Format::Csv),
+            "xlsx" => Ok(Format::Xlsx),
+            "html" => Ok(Format::Html),
+            other => Err(format!("`{other}` is not a format; expected json, csv, xlsx or html")),
+        }
+    }
+}
+
+impl Format {
+    /// The media type of the rendered bytes.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Json => "application/json",
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Format::Html => "text/html; charset=utf-8",
+        }
+    }
+
+    /// The file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+            Format::Html => "html",
+        }
+    }
+}
+
+/// One column of a ledger: its JSON key, and its Chinese header when it is
+/// printed (`None`: JSON only, e.g. `labourer_id`).
+#[derive(Debug, Clone, Copy)]
+pub struct Col {
+    /// JSON key.
+    pub key: &'static str,
+    /// Chinese header, when printed.
+    pub header: Option<&'static str>,
+    /// Width in CJK characters.
+    pub width: f64,
+}
+
+/// A computed ledger, independent of format.
+#[derive(Debug, Clone)]
+pub struct Ledger {
+    /// Which ledger.
+    pub kind: Kind,
+    /// The year.
+    pub year: i32,
+    /// Counted up to this day.
+    pub as_of: NaiveDate,
+    /// When computed.
+    pub generated_at: DateTime<Utc>,
+    /// The rules used.
+    pub rules: rules::Rules,
+    /// The hukou county it is restricted to, if any.
+    pub county: Option<String>,
+    /// The columns.
+    pub columns: Vec<Col>,
+    /// The rows, cells aligned with `columns`.
+    pub rows: Vec<Vec<Cell>>,
+    /// The ledger's count (for graduates-employed: the employed rows).
+    pub count: i64,
+    /// For graduates-employed: all graduates (the rows' total).
+    pub graduates: Option<i64>,
+}
+
+fn cell_json(c: &Cell) -> Value {
+    match c {
+        Cell::Text(s) => Value::String(s.clone()),
+        Cell::Int(n) => Value::from(*n),
+        Cell::Date(d) => Value::String(d.to_string()),
+        Cell::Bool(b) => Value::Bool(*b),
+        Cell::Empty => Value::Null,
+    }
+}
+
+impl Ledger {
+    /// The JSON form of DESIGN §5.
+    pub fn to_json(&self) -> Value {
+        let rows: Vec<Value> = self
+            .rows
+            .iter()
+            .map(|r| {
+                let mut m = Map::new();
+                for (col, cell) in self.columns.iter().zip(r) {
+                    m.insert(col.key.to_string(), cell_json(cell));
+                }
+                Value::Object(m)
+            })
+            .collect();
+        let mut doc = serde_json::json!({
+            "kind": self.kind.as_str(),
+            "year": self.year,
+            "as_of": self.as_of.to_string(),
+            "generated_at": self.generated_at,
+            "rules": self.rules,
+            "count": self.count,
+            "rows": rows,
+        });
+        if let Some(g) = self.graduates {
+            doc["graduates"] = Value::from(g);
+        }
+        if let Some(c) = &self.county {
+            doc["county"] = Value::String(c.clone());
+        }
+        doc
+    }
+
+    /// The printed form: title, unit line, header, rows, total, signature.
+    pub fn to_table(&self, unit: &str) -> Table {
+        let shown: Vec<usize> = (0..self.columns.len()).filter(|i| self.columns[*i].header.is_some()).collect();
+        let columns = shown
+            .iter()
+            .map(|i| Column {
+                header: self.columns[*i].header.unwrap_or_default().to_string(),
+                width: self.columns[*i].width,
+            })
+            .collect();
+        let rows: Vec<Vec<Cell>> = self
+            .rows
+            .iter()
+            .map(|r| shown.iter().map(|i| r.get(*i).cloned().unwrap_or(Cell::Empty)).collect())
+            .collect();
+        let mut total = vec![Cell::Empty; shown.len()];
+        if let Some(first) = total.first_mut() {
+            *first = Cell::Text("合计".into());
+        }
+        if let Some(second) = total.get_mut(1) {
+            *second = Cell::Text(match (self.kind, self.graduates) {
+                (Kind::GraduatesEmployed, Some(g)) => format!("毕业{g}人，其中就业{}人", self.count),
+                (k, _) if k.is_person_ledger() => format!("{}人", self.count),
+                (Kind::Summary, _) => format!("{}项", self.count),
+                _ => format!("{}期", self.count),
+            });
+        }
+        let county = self.county.as_deref().map(|c| format!("　户籍县：{c}")).unwrap_or_default();
+        Table {
+            sheet: self.kind.sheet().to_string(),
+            title: format!("{}年{}台账", self.year, self.kind.title()),
+            subtitle: format!("填报单位：{unit}　　统计截至：{}{county}", self.as_of),
+            columns,
+            rows,
+            total,
+            signature: SIGNATURE.to_string(),
+        }
+    }
+}

@@ -1,0 +1,262 @@
+//! The background jobs: deadline reminders and job alerts. Every run first
+//! claims its work in the database, so several instances sharing one
+//! PostgreSQL — or one instance restarted — send each mail once.
+
+use std::time::Duration;
+
+use chrono::{Datelike, NaiveDate, Utc};
+
+use super::transport::{self, Outgoing};
+use crate::config::Settings;
+use crate::db::models::mail::{self as store, SavedSearchRow};
+use crate::db::models::posting::PostingRow;
+use crate::db::models::target::{self, DeadlineRow};
+use crate::db::models::text_to_list;
+use crate::db::Db;
+use crate::error::AppError;
+use crate::ledger::build::{count_of, metric_label, Request};
+use crate::ledger::rules::default_as_of;
+use crate::ledger::Kind;
+
+/// What one run did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Ran {
+    /// Reminders sent.
+    pub reminders: usize,
+    /// Reminders that failed (they will be tried again).
+    pub reminder_failures: usize,
+    /// Job-alert e-mails sent.
+    pub alerts: usize,
+}
+
+/// Runs the jobs every `settings.scheduler_secs` seconds until the process
+/// ends. `instance` names this process in the claims it writes.
+pub fn spawn(db: Db, settings: Settings, instance: String) {
+    if settings.scheduler_secs == 0 {
+        return;
+    }
+    actix_web::rt::spawn(async move {
+        let mut tick = actix_web::rt::time::interval(Duration::from_secs(settings.scheduler_secs));
+        loop {
+            tick.tick().await;
+            match run_once(&db, &settings, &instance, Utc::now().date_naive()).await {
+                Ok(ran) if ran != Ran::default() => tracing::info!(?ran, "scheduler run"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "scheduler run failed; will try again"),
+            }
+        }
+    });
+}
+
+/// One run of every job, as of `today`.
+pub async fn run_once(db: &Db, settings: &Settings, instance: &str, today: NaiveDate) -> Result<Ran, AppError> {
+    let mut ran = Ran::default();
+    reminders(db, settings, instance, today, &mut ran).await?;
+    alerts(db, settings, &mut ran).await?;
+    Ok(ran)
+}
+
+/// The reminders due today: `remind_on ≤ today ≤ due_on`, so one missed
+/// while the service was down still goes out (late), but never after the deadline.
+fn due(deadline: &DeadlineRow, today: NaiveDate) -> Vec<i32> {
+    let days: Vec<i32> = serde_json::from_str(&deadline.remind_days_before).unwrap_or_default();
+    days.into_iter()
+        .filter(|d| {
+            let remind_on = deadline.due_on - chrono::Days::new(u64::try_from(*d).unwrap_or(0));
+            remind_on <= today && today <= deadline.due_on
+        })
+        .collect()
+}
+
+async fn reminders(
+    db: &Db,
+    settings: &Settings,
+    instance: &str,
+    today: NaiveDate,
+    ran: &mut Ran,
+) -> Result<(), AppError> {
+    let deadlines = db.run(|c| Ok(target::deadlines(c, 0, 500)?)).await?;
+    for d in deadlines {
+        for days in due(&d, today) {
+            let (id, by) = (d.id, instance.to_string());
+            let claimed = db.run(move |c| Ok(store::claim_reminder(c, id, days, &by)?)).await?;
+            if !claimed {
+                continue;
+            }
+            let progress = progress_text(db, settings, d.due_on.year(), today).await?;
+            let left = (d.due_on - today).num_days();
+            let what = if d.what == "summary" { "年度工作总结" } else { "台账（纸质版、电子版）" };
+            let mail = Outgoing {
+                from: settings.mail_from.clone(),
+                to: text_to_list(&d.recipients),
+                subject: format!("【提醒】{}将于{}截止（还有{left}天）", d.name, d.due_on),
+                text: format!(
+                    "{name}\n应报送：{what}\n截止日期：{due}（还有{left}天）\n\n{progress}\n此提醒由 labour-bridge 发送。\n",
+                    name = d.name,
+                    due = d.due_on,
+                ),
+                attachment: None,
+            };
+            let outcome = transport::send(&settings.smtp_url, &mail).await;
+            let (ok, response, error) = match &outcome {
+                Ok(sent) => (true, Some(sent.smtp_response.clone()), None),
+                Err(e) => (false, None, Some(e.to_string())),
+            };
+            if ok {
+                ran.reminders += 1;
+            } else {
+                ran.reminder_failures += 1;
+                tracing::warn!(deadline = id, days, error = ?error, "reminder not sent");
+            }
+            db.run(move |c| Ok(store::finish_reminder(c, id, days, ok, response.as_deref(), error.as_deref())?))
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// 目标完成情况 of a year, as a few lines of text.
+async fn progress_text(db: &Db, settings: &Settings, year: i32, today: NaiveDate) -> Result<String, AppError> {
+    let rules = settings.ledger_rules.clone();
+    db.run(move |c| {
+        let as_of = default_as_of(year, today);
+        let targets = target::targets(c, Some(year), 0, 500)?;
+        if targets.is_empty() {
+            return Ok(format!("{year}年尚未设定目标。\n"));
+        }
+        let request = Request { kind: Kind::Summary, year, as_of, county: None, unmasked: false, rules };
+        let mut out = format!("{year}年目标完成情况（截至{as_of}）：\n");
+        for t in targets {
+            let kind = match t.metric.as_str() {
+                "job_fairs" => Some(Kind::JobFairs),
+                "training_sessions" => Some(Kind::Trainings),
+                m => m.parse::<Kind>().ok(),
+            };
+            let actual = match kind {
+                Some(k) if k != Kind::Summary => count_of(c, &request, k)?,
+                _ => 0,
+            };
+            let state = if actual >= i64::from(t.min_value) { "已完成" } else { "未完成" };
+            out.push_str(&format!("- {}：{actual} / {}（{state}）\n", metric_label(&t.metric), t.min_value));
+        }
+        Ok(out)
+    })
+    .await
+}
+
+/// The filters a saved search may carry.
+#[derive(Debug, Default, Clone, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AlertFilters {
+    /// Region code or its prefix (`44` Guangdong, `4407` Jiangmen, `440704`).
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Lowest acceptable monthly pay (CNY): the posting's top must reach it.
+    #[serde(default)]
+    pub salary_min: Option<i32>,
+    /// Benefits the posting must all offer.
+    #[serde(default)]
+    pub benefits: Vec<String>,
+    /// The searcher's education; postings asking for more are left out.
+    #[serde(default)]
+    pub education: Option<String>,
+}
+
+/// Whether a posting matches a saved search. Until full-text search lands
+/// this is plain substring matching: every word of `q` must appear in the
+/// title, occupation or description.
+pub fn matches(p: &PostingRow, q: &str, f: &AlertFilters) -> bool {
+    if p.status != "open" {
+        return false;
+    }
+    let hay =
+        format!("{} {} {}", p.title, p.occupation.as_deref().unwrap_or(""), p.description.as_deref().unwrap_or(""))
+            .to_lowercase();
+    if !q.split_whitespace().all(|w| hay.contains(&w.to_lowercase())) {
+        return false;
+    }
+    if f.region.as_deref().is_some_and(|r| !p.region_code.starts_with(r)) {
+        return false;
+    }
+    if let Some(min) = f.salary_min {
+        if p.salary_max.or(p.salary_min).is_none_or(|top| top < min) {
+            return false;
+        }
+    }
+    let offered = text_to_list(&p.benefits);
+    if !f.benefits.iter().all(|b| offered.contains(b)) {
+        return false;
+    }
+    if let (Some(have), Some(need)) = (f.education.as_deref(), p.education_min.as_deref()) {
+        match (have.parse::<crate::domain::Education>(), need.parse::<crate::domain::Education>()) {
+            (Ok(have), Ok(need)) if have < need => return false,
+            _ => {}
+        }
+    }
+    true
+}
+
+async fn alerts(db: &Db, settings: &Settings, ran: &mut Ran) -> Result<(), AppError> {
+    let searches = db.run(|c| Ok(store::active_saved_searches(c)?)).await?;
+    for s in searches {
+        let hw = s.high_water;
+        let fresh: Vec<PostingRow> = db
+            .run(move |c| {
+                let filter = crate::db::models::posting::PostingFilter::default();
+                Ok(crate::db::models::posting::list(c, &filter, hw, 200)?)
+            })
+            .await?;
+        let Some(to) = fresh.iter().map(|p| p.id).max() else { continue };
+        let filters: AlertFilters = serde_json::from_str(&s.filters).unwrap_or_default();
+        let hits: Vec<PostingRow> = fresh.into_iter().filter(|p| matches(p, &s.query, &filters)).collect();
+        // Claim the new postings first: whoever moves the mark sends the mail.
+        let id = s.id;
+        if !db.run(move |c| Ok(store::advance_high_water(c, id, hw, to)?)).await? {
+            continue;
+        }
+        if hits.is_empty() {
+            continue;
+        }
+        let mail = alert_mail(settings, &s, &hits);
+        match transport::send(&settings.smtp_url, &mail).await {
+            Ok(sent) => {
+                let ids: Vec<i64> = hits.iter().map(|p| p.id).collect();
+                db.run(move |c| Ok(store::record_delivery(c, id, &ids, Some(&sent.smtp_response))?)).await?;
+                ran.alerts += 1;
+            }
+            Err(e) => {
+                // Give the postings back so the next run tries again.
+                tracing::warn!(search = id, error = %e, "job alert not sent");
+                db.run(move |c| Ok(store::advance_high_water(c, id, to, hw)?)).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn alert_mail(settings: &Settings, s: &SavedSearchRow, hits: &[PostingRow]) -> Outgoing {
+    let mut text = format!("您订阅的岗位“{}”有{}个新岗位：\n\n", s.query, hits.len());
+    for p in hits {
+        let pay = match (p.salary_min, p.salary_max) {
+            (Some(a), Some(b)) => format!("{a}–{b}元/月"),
+            (Some(a), None) => format!("{a}元/月起"),
+            _ => "面议".to_string(),
+        };
+        let place = crate::http::views::region_full_name(&p.region_code).unwrap_or_else(|| p.region_code.clone());
+        text.push_str(&format!(
+            "· {}（{place}，{pay}）\n  {}/api/v1/postings/{}\n",
+            p.title, settings.public_url, p.id
+        ));
+    }
+    text.push_str(&format!(
+        "\n不想再收到此类邮件？点击退订：{}/api/v1/saved-searches/unsubscribe?token={}\n",
+        settings.public_url, s.unsubscribe_token
+    ));
+    Outgoing {
+        from: settings.mail_from.clone(),
+        to: vec![s.email.clone()],
+        subject: format!("【新岗位提醒】“{}”有{}个新岗位", s.query, hits.len()),
+        text,
+        attachment: None,
+    }
+}

@@ -1,0 +1,193 @@
+//! E-mail through a real SMTP server on loopback (aiosmtpd, see
+//! `scripts/smtp_sink.py`): submissions, retries, reminders, job alerts.
+
+use std::time::Duration;
+
+use chrono::{Days, Utc};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::helpers::{Backend, TestApp};
+use crate::smtp::SmtpSink;
+use labour_bridge::auth::Role;
+use labour_bridge::mail::scheduler::run_once;
+
+async fn app_with(backend: Backend, sink_url: &str) -> Option<TestApp> {
+    let url = sink_url.to_string();
+    TestApp::spawn_with(backend, move |s| s.smtp_url = url).await
+}
+
+macro_rules! with_sink {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let sink = crate::smtp::SmtpSink::start();
+                    if let Some(app) = super::app_with(crate::helpers::Backend::Sqlite, &sink.url()).await {
+                        super::$name(app, sink).await;
+                    }
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    let sink = crate::smtp::SmtpSink::start();
+                    if let Some(app) = super::app_with(crate::helpers::Backend::Postgres, &sink.url()).await {
+                        super::$name(app, sink).await;
+                    }
+                }
+            }
+        )*
+    };
+}
+
+with_sink!(
+    a_submission_arrives_with_the_stored_attachment,
+    a_failed_submission_is_kept_and_a_retry_sends_it,
+    reminders_arrive_once_each_across_restarts_and_instances,
+    a_saved_search_mails_new_matching_postings_once_and_can_be_unsubscribed,
+);
+
+async fn a_submission_arrives_with_the_stored_attachment(app: TestApp, sink: SmtpSink) {
+    let (s, sub) = app
+        .post(
+            "/api/v1/submissions",
+            &app.clerk,
+            json!({"year": 2019, "as_of": "2019-11-15", "recipients": ["office@example.cn"]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{sub}");
+    assert_eq!(sub["status"], "sent");
+    assert!(sub["smtp_response"].as_str().unwrap().starts_with("250"), "{sub}");
+    let got = sink.wait_for(1, Duration::from_secs(10));
+    assert_eq!(got[0].recipients, ["office@example.cn"]);
+    assert!(got[0].subject().contains("2019年") && got[0].subject().contains("台账"), "{}", got[0].subject());
+    assert!(got[0].text().contains("2019-11-15"));
+    let attachments = got[0].attachments();
+    assert_eq!(attachments.len(), 1);
+    let (name, bytes) = &attachments[0];
+    assert!(name.ends_with(".xlsx") && name.contains("台账"), "{name}");
+    assert_eq!(hex::encode(Sha256::digest(bytes)), sub["attachment_sha256"].as_str().unwrap());
+    let (s, _, stored) = app.bytes(&format!("/api/v1/submissions/{}/attachment", sub["id"]), &app.clerk).await;
+    assert_eq!(s, 200);
+    assert_eq!(&stored, bytes, "the attachment endpoint returns exactly what was sent");
+    // Without recipients it goes to the plan's office mailbox.
+    let (s, sub) = app.post("/api/v1/submissions", &app.clerk, json!({"year": 2019})).await;
+    assert_eq!(s, 201);
+    assert_eq!(sub["recipients"], json!(["dxfp010@163.com"]));
+    let (s, b) = app.post("/api/v1/submissions", &app.clerk, json!({"year": 2019, "recipients": ["nobody"]})).await;
+    assert_eq!(s, 422, "{b}");
+    let (s, _) = app.post("/api/v1/submissions", &app.organiser, json!({"year": 2019})).await;
+    assert_eq!(s, 403);
+}
+
+async fn a_failed_submission_is_kept_and_a_retry_sends_it(app: TestApp, sink: SmtpSink) {
+    let port = sink.port;
+    sink.stop();
+    let (s, problem) = app.post("/api/v1/submissions", &app.clerk, json!({"year": 2019, "as_of": "2019-11-15"})).await;
+    assert_eq!(s, 502, "{problem}");
+    let instance = problem["instance"].as_str().unwrap().to_string();
+    let (_, kept) = app.get(&instance, &app.clerk).await;
+    assert_eq!(kept["status"], "failed");
+    assert!(kept["error"].as_str().unwrap().contains("127.0.0.1"), "{kept}");
+    let sink = SmtpSink::start_on(port);
+    let (s, sent) = app.post(&format!("{instance}/retry"), &app.clerk, json!({})).await;
+    assert_eq!(s, 200, "{sent}");
+    assert_eq!(sent["status"], "sent");
+    assert_eq!(sent["attempts"], 2);
+    let got = sink.wait_for(1, Duration::from_secs(10));
+    assert_eq!(hex::encode(Sha256::digest(&got[0].attachments()[0].1)), kept["attachment_sha256"].as_str().unwrap());
+    let (s, _) = app.post(&format!("{instance}/retry"), &app.clerk, json!({})).await;
+    assert_eq!(s, 409, "a sent submission is not sent again");
+}
+
+async fn reminders_arrive_once_each_across_restarts_and_instances(app: TestApp, sink: SmtpSink) {
+    let today = Utc::now().date_naive();
+    let due = today + Days::new(3);
+    let (s, _) = app
+        .post(
+            "/api/v1/deadlines",
+            &app.admin,
+            json!({"name": "台账报送", "due_on": due, "what": "ledgers",
+            "recipients": ["office@example.cn"], "remind_days_before": [7, 3, 1]}),
+        )
+        .await;
+    assert_eq!(s, 201);
+    app.post(
+        "/api/v1/targets",
+        &app.admin,
+        json!({"year": due.format("%Y").to_string().parse::<i32>().unwrap(), "metric": "job_fairs", "min_value": 1}),
+    )
+    .await;
+    // Two instances on the same database run at once: each reminder goes once.
+    let (a, b) = tokio::join!(
+        run_once(&app.db, &app.settings, "instance-a", today),
+        run_once(&app.db, &app.settings, "instance-b", today)
+    );
+    let sent = a.unwrap().reminders + b.unwrap().reminders;
+    assert_eq!(sent, 2, "the 7- and 3-day reminders are due; the 1-day one is not yet");
+    // A restarted instance finds them claimed.
+    let again = run_once(&app.db, &app.settings, "instance-a-restarted", today).await.unwrap();
+    assert_eq!(again.reminders, 0);
+    let got = sink.wait_for(2, Duration::from_secs(10));
+    assert_eq!(got.len(), 2);
+    assert!(
+        got[0].subject().contains("台账报送") && got[0].subject().contains(&due.to_string()),
+        "{}",
+        got[0].subject()
+    );
+    assert!(got[0].text().contains("目标完成情况"), "names the progress: {}", got[0].text());
+    // Two days on, the 1-day reminder is due, once.
+    let later = run_once(&app.db, &app.settings, "instance-b", today + Days::new(2)).await.unwrap();
+    assert_eq!(later.reminders, 1);
+    assert_eq!(sink.wait_for(3, Duration::from_secs(10)).len(), 3);
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(sink.messages().len(), 3);
+}
+
+async fn a_saved_search_mails_new_matching_postings_once_and_can_be_unsubscribed(app: TestApp, sink: SmtpSink) {
+    let me =
+        app.labourer(json!({"id_number": crate::helpers::id_number("451424", "19990909", 88), "name": "马小红"})).await;
+    let trainee = app.add_user("xiaohong", Role::Trainee, None, me["id"].as_i64());
+    let e = app.employer("江门市江海区粤厨轩餐饮有限公司").await;
+    let posting = |title: &str, region: &str| json!({"employer_id": e, "title": title, "headcount": 2, "region_code": region, "salary_min": 4500, "salary_max": 6500});
+    // A posting from before the search is not news.
+    app.post("/api/v1/postings", &app.clerk, posting("粤菜厨师（老岗位）", "440704")).await;
+    let (s, saved) = app
+        .post(
+            "/api/v1/saved-searches",
+            &trainee,
+            json!({"q": "厨师", "filters": {"region": "4407", "salary_min": 5000}, "email": "xiaohong@example.cn"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{saved}");
+    let (_, chef) = app.post("/api/v1/postings", &app.clerk, posting("粤菜厨师", "440704")).await;
+    app.post("/api/v1/postings", &app.clerk, posting("电子厂普工", "440704")).await;
+    app.post("/api/v1/postings", &app.clerk, posting("厨师（南宁）", "450103")).await;
+    let today = Utc::now().date_naive();
+    let ran = run_once(&app.db, &app.settings, "a", today).await.unwrap();
+    assert_eq!(ran.alerts, 1);
+    let got = sink.wait_for(1, Duration::from_secs(10));
+    assert_eq!(got[0].recipients, ["xiaohong@example.cn"]);
+    let text = got[0].text();
+    assert!(
+        text.contains("粤菜厨师") && !text.contains("普工") && !text.contains("南宁") && !text.contains("老岗位"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("/api/v1/postings/{}", chef["id"])));
+    // Once each: nothing new, nothing sent.
+    assert_eq!(run_once(&app.db, &app.settings, "b", today).await.unwrap().alerts, 0);
+    // The unsubscribe link works without a login; a guessed one does not.
+    let link = text.lines().find(|l| l.contains("unsubscribe?token=")).unwrap();
+    let path = &link[link.find("/api/v1/").unwrap()..].trim().to_string();
+    let (s, _) = app.call("GET", "/api/v1/saved-searches/unsubscribe?token=lb_guess", None, None).await;
+    assert_eq!(s, 404);
+    let (s, _) = app.call("GET", path, None, None).await;
+    assert_eq!(s, 200);
+    app.post("/api/v1/postings", &app.clerk, posting("中餐厨师", "440704")).await;
+    assert_eq!(run_once(&app.db, &app.settings, "a", today).await.unwrap().alerts, 0);
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(sink.messages().len(), 1);
+    let (s, b) = app.post("/api/v1/saved-searches", &trainee, json!({"q": "", "email": "x"})).await;
+    assert_eq!(s, 422);
+    assert_eq!(b["errors"].as_array().unwrap().len(), 2);
+}
