@@ -60,6 +60,15 @@ pub enum Command {
     },
     /// Load the demo data (refuses a database that already has a registry).
     SeedDemo,
+    /// Write a large synthetic registry for benchmarks.
+    Gen {
+        /// Number of labourers (placements ≈ 3×, postings ≈ ⅕, employers ≈ 1/50).
+        #[arg(long)]
+        scale: usize,
+        /// Random seed (the same seed gives the same data).
+        #[arg(long, default_value_t = 2019)]
+        seed: u64,
+    },
     /// Write a ledger (the same bytes as `GET /api/v1/ledgers/{kind}`).
     Ledger {
         /// new-transfers-east, stable-east, vocational-students-east,
@@ -165,6 +174,41 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 "loaded {} labourers and {} vocational students, {} employers, {} postings, {} placements, \
                  the 2019 joint fair, the 粤菜师傅 class, targets and deadlines, {} demo accounts",
                 s.labourers, s.students, s.employers, s.postings, s.placements, s.users
+            );
+            Ok(())
+        }
+        Command::Gen { scale, seed } => {
+            if scale == 0 {
+                anyhow::bail!("--scale must be at least 1");
+            }
+            let db = crate::startup::open_database(&settings)?;
+            let mut conn = db.get()?;
+            let started = std::time::Instant::now();
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{msg:>11} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")
+                    .map_err(|e| anyhow::anyhow!("{e}"))?
+                    .progress_chars("=> "),
+            );
+            let step = |name: &str, done: usize, total: usize| {
+                bar.set_message(name.to_string());
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            };
+            let g = crate::db::write_tx(&mut conn, |c| crate::demo::gen::generate(c, scale, seed, &step))
+                .map_err(|e| anyhow::anyhow!("{}", e.problem().detail))?;
+            bar.finish_and_clear();
+            let what =
+                serde_json::json!({"scale": scale, "seed": seed, "labourers": g.labourers, "placements": g.placements});
+            audit::record(&mut conn, &Actor::cli("gen"), "generate", "registry", None, None::<&()>, Some(&what))?;
+            eprintln!(
+                "generated {} labourers, {} employers, {} postings, {} placements, {} students in {:.1} s",
+                g.labourers,
+                g.employers,
+                g.postings,
+                g.placements,
+                g.students,
+                started.elapsed().as_secs_f64()
             );
             Ok(())
         }

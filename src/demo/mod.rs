@@ -5,6 +5,7 @@
 //! later ledgers have something to count. The same seed gives the same data.
 
 pub mod catalogue;
+pub mod gen;
 mod programmes;
 
 use chrono::{Datelike, NaiveDate};

@@ -201,27 +201,38 @@ type Built = (Vec<Col>, Vec<Vec<Cell>>, i64, Option<i64>);
 
 fn placement_ledger(c: &mut DbConnection, r: &Request) -> Result<Built, AppError> {
     let eve = rules::year_end(r.year - 1);
-    let (jobs, entries, people) = if r.kind == Kind::NewTransfersEast {
-        let touching = q::placements_touching(c, eve, r.as_of)?;
-        let people = q::people(c, &distinct(touching.iter().map(|p| p.labourer_id)), r.county.as_deref())?;
-        let persons: Vec<Person> = people.iter().map(as_person).collect();
-        let jobs: Vec<Job> = touching.iter().map(as_job).collect();
-        let entries = rules::new_transfers_east(&persons, &jobs, r.year, r.as_of, &r.rules);
-        (touching, entries, people)
+    let provinces = r.rules.east_provinces.codes().to_vec();
+    // West placements change neither ledger (they neither make a transfer nor
+    // bridge a spell), so only east ones are read, with the person's status.
+    // (A floor PostgreSQL can store: `NaiveDate::MIN` is outside its date range.)
+    let not_ended_before = if r.kind == Kind::NewTransfersEast { eve } else { rules::year_start(1900) };
+    let rows = q::east_jobs(c, &provinces, not_ended_before, r.as_of)?;
+    let rows: Vec<_> =
+        rows.into_iter().filter(|row| r.county.as_ref().is_none_or(|c| row.6.as_ref() == Some(c))).collect();
+    let mut persons: Vec<Person> = rows.iter().map(|row| Person { id: row.1, poverty_status: row.5.clone() }).collect();
+    persons.sort_by_key(|p| p.id);
+    persons.dedup_by_key(|p| p.id);
+    let jobs: Vec<Job> = rows
+        .into_iter()
+        .map(|(id, labourer_id, region_code, started_on, ended_on, _, _)| Job {
+            id,
+            labourer_id,
+            region_code,
+            started_on,
+            ended_on,
+        })
+        .collect();
+    let entries = if r.kind == Kind::NewTransfersEast {
+        rules::new_transfers_east(&persons, &jobs, r.year, r.as_of, &r.rules)
     } else {
-        // Only people in an east job at D can be stable; their whole history decides the spell.
-        let ongoing = q::placements_ongoing(c, r.as_of)?;
-        let candidates = distinct(ongoing.iter().filter(|p| r.rules.is_east(&p.region_code)).map(|p| p.labourer_id));
-        let people = q::people(c, &candidates, r.county.as_deref())?;
-        let history = q::placements_of(c, &people.iter().map(|p| p.id).collect::<Vec<_>>(), r.as_of)?;
-        let persons: Vec<Person> = people.iter().map(as_person).collect();
-        let jobs: Vec<Job> = history.iter().map(as_job).collect();
-        let entries = rules::stable_east(&persons, &jobs, r.as_of, &r.rules);
-        (history, entries, people)
+        rules::stable_east(&persons, &jobs, r.as_of, &r.rules)
     };
-    let by_id: HashMap<i64, &PlacementRow> = jobs.iter().map(|p| (p.id, p)).collect();
+    // Details only for the rows shown.
+    let shown_jobs = q::placements_by_id(c, &entries.iter().map(|e| e.placement_id).collect::<Vec<_>>())?;
+    let people = q::people(c, &entries.iter().map(|e| e.labourer_id).collect::<Vec<_>>(), None)?;
+    let by_id: HashMap<i64, &PlacementRow> = shown_jobs.iter().map(|p| (p.id, p)).collect();
     let people: HashMap<i64, &LabourerRow> = people.iter().map(|p| (p.id, p)).collect();
-    let shown: Vec<&PlacementRow> = entries.iter().filter_map(|e| by_id.get(&e.placement_id).copied()).collect();
+    let shown: Vec<&PlacementRow> = shown_jobs.iter().collect();
     let details = Details::load(c, &shown)?;
     let mut columns = person_columns();
     columns.extend(job_columns());
@@ -229,19 +240,19 @@ fn placement_ledger(c: &mut DbConnection, r: &Request) -> Result<Built, AppError
         columns.push(col("spell_started_on", "东部连续就业起始时间", 8.0));
     }
     columns.extend(tail_columns());
-    let mut rows = Vec::new();
+    let mut out = Vec::with_capacity(entries.len());
     for e in &entries {
         let (Some(l), Some(p)) = (people.get(&e.labourer_id), by_id.get(&e.placement_id)) else { continue };
-        let mut row = person_cells(rows.len() + 1, l, r.unmasked);
+        let mut row = person_cells(out.len() + 1, l, r.unmasked);
         row.extend(details.job_cells(Some(p)));
         if r.kind == Kind::StableEast {
             row.push(e.spell_started_on.map(Cell::Date).unwrap_or(Cell::Empty));
         }
         row.extend(Details::tail_cells(Some(p), l));
-        rows.push(row);
+        out.push(row);
     }
-    let count = rows.len() as i64;
-    Ok((columns, rows, count, None))
+    let count = out.len() as i64;
+    Ok((columns, out, count, None))
 }
 
 fn as_study(s: &crate::db::models::vocational::VocationalRow) -> Study {

@@ -14,25 +14,43 @@ use crate::db::schema::{
 };
 use crate::db::DbConnection;
 
-/// IN lists are sent in slices this long (SQLite's bound-parameter limit is
-/// far above it, PostgreSQL's too).
-const CHUNK: usize = 2000;
+diesel::define_sql_function! {
+    /// `substr`, which SQLite and PostgreSQL both have.
+    fn substr(s: diesel::sql_types::Text, start: diesel::sql_types::Integer, len: diesel::sql_types::Integer) -> diesel::sql_types::Text;
+}
 
-/// Placements that may matter at `as_of` for a year starting `from`: started
-/// by `as_of` and not ended before the eve of the year.
-pub fn placements_touching(c: &mut DbConnection, eve: NaiveDate, as_of: NaiveDate) -> QueryResult<Vec<PlacementRow>> {
+/// A placement with its person's poverty status and hukou county: what the
+/// placement rules need, read in one pass.
+pub type JobRow = (i64, i64, String, NaiveDate, Option<NaiveDate>, String, Option<String>);
+
+/// Placements in the given provinces that started by `as_of` and had not
+/// ended before `not_ended_before`, with their people's status and county.
+pub fn east_jobs(
+    c: &mut DbConnection,
+    provinces: &[String],
+    not_ended_before: NaiveDate,
+    as_of: NaiveDate,
+) -> QueryResult<Vec<JobRow>> {
     placements::table
+        .inner_join(labourers::table)
+        .filter(substr(placements::region_code, 1, 2).eq_any(provinces))
         .filter(placements::started_on.le(as_of))
-        .filter(placements::ended_on.is_null().or(placements::ended_on.ge(eve)))
-        .order(placements::id.asc())
-        .select(PlacementRow::as_select())
+        .filter(placements::ended_on.is_null().or(placements::ended_on.ge(not_ended_before)))
+        .select((
+            placements::id,
+            placements::labourer_id,
+            placements::region_code,
+            placements::started_on,
+            placements::ended_on,
+            labourers::poverty_status,
+            labourers::hukou_region_code,
+        ))
         .load(c)
 }
 
-/// Placements ongoing at `d`.
-pub fn placements_ongoing(c: &mut DbConnection, d: NaiveDate) -> QueryResult<Vec<PlacementRow>> {
-    placements_touching(c, d, d)
-}
+/// IN lists are sent in slices this long (SQLite's bound-parameter limit is
+/// far above it, PostgreSQL's too).
+const CHUNK: usize = 2000;
 
 /// Every placement of these people started by `as_of`.
 pub fn placements_of(c: &mut DbConnection, people: &[i64], as_of: NaiveDate) -> QueryResult<Vec<PlacementRow>> {
