@@ -212,17 +212,19 @@ pub fn generate(
     }
     out.labourers = scale;
 
-    // About three placements each: spells of 2–16 months with short gaps.
+    // About three placements each (one to five): spells of 1½–10 months
+    // with gaps of up to two months, the last often still going.
     let target = scale * 3;
     let mut rows: Vec<PlacementInsert> = Vec::with_capacity(BATCH);
     let start_span = (date(2019, 10, 31) - date(2015, 1, 1)).num_days() as usize;
     for i in 0..scale {
         let who = first_labourer + i as i64;
         let mut start = date(2015, 1, 1) + Days::new(rng.below(start_span / 2) as u64);
-        for k in 0..(1 + rng.below(5)) {
-            let length = 60 + rng.below(420) as u64;
+        let spells = 1 + rng.below(5);
+        for k in 0..spells {
+            let length = 45 + rng.below(255) as u64;
             let end = start + Days::new(length);
-            let last = k > 0 && rng.chance(35);
+            let last = k + 1 == spells && rng.chance(50);
             let ongoing = last || end > date(2019, 12, 31);
             let p = (i * 31 + k * 17) % n_postings;
             rows.push(PlacementInsert {

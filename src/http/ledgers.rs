@@ -113,7 +113,7 @@ fn cell_value(c: &crate::ledger::table::Cell) -> serde_json::Value {
 /// The rendered bytes of one ledger.
 pub fn render_one(l: &Ledger, format: Format, unit: &str) -> Result<Vec<u8>, AppError> {
     Ok(match format {
-        Format::Json => serde_json::to_vec_pretty(&l.to_json()).map_err(|e| AppError::Internal(e.into()))?,
+        Format::Json => l.to_json_bytes().map_err(|e| AppError::Internal(e.into()))?,
         Format::Csv => render::csv(&l.to_table(unit)),
         Format::Html => render::html(&l.to_table(unit)).into_bytes(),
         Format::Xlsx => render::xlsx(&[l.to_table(unit)]).map_err(|e| AppError::Internal(e.into()))?,

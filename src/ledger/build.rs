@@ -120,7 +120,7 @@ struct Details {
 
 impl Details {
     fn load(c: &mut DbConnection, placements: &[&PlacementRow]) -> Result<Details, AppError> {
-        let ids: Vec<i64> = placements.iter().filter_map(|p| p.employer_id).collect();
+        let ids = distinct(placements.iter().filter_map(|p| p.employer_id));
         let employers = q::employers_by_id(c, &ids)?.into_iter().map(|e| (e.id, e.name)).collect();
         Ok(Details { employers })
     }

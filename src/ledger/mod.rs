@@ -11,7 +11,6 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde_json::{Map, Value};
 
 use table::{Cell, Column, Table, SIGNATURE};
 
@@ -195,46 +194,65 @@ pub struct Ledger {
     pub graduates: Option<i64>,
 }
 
-fn cell_json(c: &Cell) -> Value {
-    match c {
-        Cell::Text(s) => Value::String(s.clone()),
-        Cell::Int(n) => Value::from(*n),
-        Cell::Date(d) => Value::String(d.to_string()),
-        Cell::Bool(b) => Value::Bool(*b),
-        Cell::Empty => Value::Null,
+/// One row as a JSON object, serialised straight from the cells (a ledger
+/// of a million people would not fit as a `serde_json::Value` tree).
+struct RowJson<'a>(&'a [Col], &'a [Cell]);
+
+impl serde::Serialize for RowJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (col, cell) in self.0.iter().zip(self.1) {
+            match cell {
+                Cell::Text(t) => m.serialize_entry(col.key, t)?,
+                Cell::Int(n) => m.serialize_entry(col.key, n)?,
+                Cell::Date(d) => m.serialize_entry(col.key, &d.to_string())?,
+                Cell::Bool(b) => m.serialize_entry(col.key, b)?,
+                Cell::Empty => m.serialize_entry(col.key, &())?,
+            }
+        }
+        m.end()
     }
 }
 
+struct RowsJson<'a>(&'a Ledger);
+
+impl serde::Serialize for RowsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.rows.iter().map(|r| RowJson(&self.0.columns, r)))
+    }
+}
+
+/// The JSON document of DESIGN §5, borrowed from a ledger.
+#[derive(serde::Serialize)]
+struct LedgerJson<'a> {
+    kind: &'static str,
+    year: i32,
+    as_of: NaiveDate,
+    generated_at: DateTime<Utc>,
+    rules: &'a rules::Rules,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    county: Option<&'a str>,
+    count: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    graduates: Option<i64>,
+    rows: RowsJson<'a>,
+}
+
 impl Ledger {
-    /// The JSON form of DESIGN §5.
-    pub fn to_json(&self) -> Value {
-        let rows: Vec<Value> = self
-            .rows
-            .iter()
-            .map(|r| {
-                let mut m = Map::new();
-                for (col, cell) in self.columns.iter().zip(r) {
-                    m.insert(col.key.to_string(), cell_json(cell));
-                }
-                Value::Object(m)
-            })
-            .collect();
-        let mut doc = serde_json::json!({
-            "kind": self.kind.as_str(),
-            "year": self.year,
-            "as_of": self.as_of.to_string(),
-            "generated_at": self.generated_at,
-            "rules": self.rules,
-            "count": self.count,
-            "rows": rows,
-        });
-        if let Some(g) = self.graduates {
-            doc["graduates"] = Value::from(g);
-        }
-        if let Some(c) = &self.county {
-            doc["county"] = Value::String(c.clone());
-        }
-        doc
+    /// The JSON form of DESIGN §5: `{kind, year, as_of, generated_at, rules, count, rows}`.
+    pub fn to_json_bytes(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(&LedgerJson {
+            kind: self.kind.as_str(),
+            year: self.year,
+            as_of: self.as_of,
+            generated_at: self.generated_at,
+            rules: &self.rules,
+            county: self.county.as_deref(),
+            count: self.count,
+            graduates: self.graduates,
+            rows: RowsJson(self),
+        })
     }
 
     /// The printed form: title, unit line, header, rows, total, signature.
