@@ -116,7 +116,7 @@ pub fn render_one(l: &Ledger, format: Format, unit: &str) -> Result<Vec<u8>, App
         Format::Json => l.to_json_bytes().map_err(|e| AppError::Internal(e.into()))?,
         Format::Csv => render::csv(&l.to_table(unit)),
         Format::Html => render::html(&l.to_table(unit)).into_bytes(),
-        Format::Xlsx => render::xlsx(&[l.to_table(unit)]).map_err(|e| AppError::Internal(e.into()))?,
+        Format::Xlsx => render::xlsx(&[l.to_table(unit)], l.as_of).map_err(|e| AppError::Internal(e.into()))?,
     })
 }
 
@@ -133,7 +133,7 @@ pub fn bundle(
         let l = compute(c, &Request { kind, year, as_of, county: None, unmasked: false, rules: rules.clone() })?;
         tables.push(l.to_table(unit));
     }
-    render::xlsx(&tables).map_err(|e| AppError::Internal(e.into()))
+    render::xlsx(&tables, as_of).map_err(|e| AppError::Internal(e.into()))
 }
 
 /// A file name offices can keep: ASCII fallback plus the Chinese name.

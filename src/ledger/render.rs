@@ -25,9 +25,22 @@ const SHEET_NAME_MAX: usize = 31;
 const HEADER_ROWS: RowNum = 3;
 
 /// One workbook holding one worksheet per table, in order; sheet names are
-/// the tables' own, made valid and unique where they are not.
-pub fn xlsx(tables: &[Table]) -> Result<Vec<u8>, RenderError> {
+/// the tables' own, made valid and unique where they are not. The workbook's
+/// creation date is `dated` (the ledgers' as-of day) rather than the clock,
+/// so the same ledger always gives the same bytes, from the API or the CLI.
+pub fn xlsx(tables: &[Table], dated: chrono::NaiveDate) -> Result<Vec<u8>, RenderError> {
+    use chrono::Datelike;
     let mut workbook = Workbook::new();
+    let created = rust_xlsxwriter::ExcelDateTime::from_ymd(
+        u16::try_from(dated.year()).unwrap_or(2000),
+        u8::try_from(dated.month()).unwrap_or(1),
+        u8::try_from(dated.day()).unwrap_or(1),
+    )?;
+    let mut properties = rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created);
+    if let Some(first) = tables.first() {
+        properties = properties.set_title(&first.title);
+    }
+    workbook.set_properties(&properties);
     let formats = Formats::new();
     let mut taken = HashSet::new();
     for table in tables {
@@ -412,7 +425,10 @@ mod tests {
 
     #[test]
     fn the_workbook_shows_title_header_id_numbers_as_text_dates_total_and_signature() {
-        let mut book = read_back(xlsx(&[table("新增转移东部就业", "黄志强")]).unwrap());
+        let mut book = read_back(
+            xlsx(&[table("新增转移东部就业", "黄志强")], chrono::NaiveDate::from_ymd_opt(2019, 11, 15).unwrap())
+                .unwrap(),
+        );
         let sheet = book.worksheet_range("新增转移东部就业").unwrap();
         let at = |r: u32, c: u32| sheet.get_value((r, c)).cloned().unwrap_or(Data::Empty);
 
@@ -445,7 +461,13 @@ mod tests {
 
     #[test]
     fn two_tables_make_two_sheets_with_the_given_names() {
-        let book = read_back(xlsx(&[table("新增转移东部就业", "甲"), table("东部稳定就业", "乙")]).unwrap());
+        let book = read_back(
+            xlsx(
+                &[table("新增转移东部就业", "甲"), table("东部稳定就业", "乙")],
+                chrono::NaiveDate::from_ymd_opt(2019, 11, 15).unwrap(),
+            )
+            .unwrap(),
+        );
         assert_eq!(book.sheet_names(), ["新增转移东部就业", "东部稳定就业"]);
     }
 
@@ -454,7 +476,7 @@ mod tests {
         let long = "很长".repeat(20);
         let tables =
             [table("招聘会", "甲"), table("招聘会", "乙"), table("a/b:c", "丙"), table("", "丁"), table(&long, "戊")];
-        let book = read_back(xlsx(&tables).unwrap());
+        let book = read_back(xlsx(&tables, chrono::NaiveDate::from_ymd_opt(2019, 11, 15).unwrap()).unwrap());
         let names = book.sheet_names();
         assert_eq!(names[..4], ["招聘会", "招聘会(2)", "a_b_c", "Sheet"]);
         assert_eq!(names[4].chars().count(), 31);
@@ -464,7 +486,7 @@ mod tests {
     fn a_date_excel_cannot_hold_is_written_as_text() {
         let mut t = table("旧", "甲");
         t.rows[0][3] = date(1850, 1, 2);
-        let mut book = read_back(xlsx(&[t]).unwrap());
+        let mut book = read_back(xlsx(&[t], chrono::NaiveDate::from_ymd_opt(2019, 11, 15).unwrap()).unwrap());
         let sheet = book.worksheet_range("旧").unwrap();
         assert_eq!(sheet.get_value((3, 3)), Some(&string("1850-01-02")));
     }

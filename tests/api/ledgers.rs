@@ -17,7 +17,7 @@ crate::on_both_backends!(
     id_numbers_are_masked_unless_asked_and_unmasked_views_are_audited,
     bad_ledger_parameters_are_4xx,
     the_bundle_has_a_sheet_per_ledger_summary_first,
-    the_cli_writes_the_same_csv_as_the_api,
+    the_cli_writes_the_same_bytes_as_the_api,
 );
 
 /// Registers a person and their placements; `status` is the poverty status.
@@ -207,11 +207,25 @@ async fn the_csv_ledger_has_a_bom_and_a_row_per_person(app: TestApp) {
     assert_eq!(s, 200);
     assert!(ctype.starts_with("text/csv"));
     assert_eq!(&bytes[..3], b"\xEF\xBB\xBF");
-    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
-    let lines: Vec<&str> = text.lines().collect();
-    assert!(lines[0].starts_with("序号,姓名,性别,身份证号"), "{}", lines[0]);
-    assert_eq!(lines.len(), 4, "header and three people: {text}");
-    assert!(lines[1].contains("451424**********"), "masked by default: {}", lines[1]);
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+    assert_eq!(&header[..4], ["序号", "姓名", "性别", "身份证号"]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 3, "one row per person, no title or total");
+    let names: Vec<&str> = rows.iter().map(|r| &r[1]).collect();
+    assert_eq!(names, ["测试1", "测试3", "测试13"]);
+    for r in &rows {
+        assert!(r[3].starts_with("451424**********") && r[3].len() == 18, "masked by default: {:?}", r);
+    }
+    let (_, _, full) = app
+        .bytes("/api/v1/ledgers/new-transfers-east?year=2019&as_of=2019-11-15&format=csv&unmasked=true", &app.clerk)
+        .await;
+    let mut reader = csv::Reader::from_reader(&full[3..]);
+    let ids: Vec<String> = reader.records().map(|r| r.unwrap()[3].to_string()).collect();
+    assert_eq!(
+        ids,
+        [id_number("451424", "19900101", 1), id_number("451424", "19900101", 3), id_number("451424", "19900101", 13)]
+    );
     let (s, _, html) =
         app.bytes("/api/v1/ledgers/new-transfers-east?year=2019&as_of=2019-11-15&format=html", &app.clerk).await;
     assert_eq!(s, 200);
@@ -281,31 +295,29 @@ async fn the_bundle_has_a_sheet_per_ledger_summary_first(app: TestApp) {
     assert_eq!(progress["items"][0]["actual"], 4, "progress reports the ledger count: {progress}");
 }
 
-async fn the_cli_writes_the_same_csv_as_the_api(app: TestApp) {
+async fn the_cli_writes_the_same_bytes_as_the_api(app: TestApp) {
     transfers_fixture(&app).await;
-    let (_, _, api) =
-        app.bytes("/api/v1/ledgers/new-transfers-east?year=2019&as_of=2019-11-15&format=csv", &app.clerk).await;
-    let out = app._data_dir.path().join("ledger.csv");
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_labour-bridge"))
-        .env("LB_LOG", "warn")
-        .args([
-            "--database-url",
-            &app.database_url,
-            "ledger",
-            "new-transfers-east",
-            "--year",
-            "2019",
-            "--as-of",
-            "2019-11-15",
-            "--format",
-            "csv",
-            "--out",
-        ])
-        .arg(&out)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    assert_eq!(std::fs::read(&out).unwrap(), api);
+    let cases =
+        [("new-transfers-east", "csv"), ("new-transfers-east", "xlsx"), ("stable-east", "html"), ("bundle", "xlsx")];
+    for (kind, format) in cases {
+        let path = if kind == "bundle" {
+            "/api/v1/ledgers/bundle?year=2019&as_of=2019-11-15".to_string()
+        } else {
+            format!("/api/v1/ledgers/{kind}?year=2019&as_of=2019-11-15&format={format}")
+        };
+        let (_, _, api) = app.bytes(&path, &app.clerk).await;
+        let out = app._data_dir.path().join(format!("ledger.{format}"));
+        // The API names the caller's unit; the CLI is told the same one.
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_labour-bridge"))
+            .env("LB_LOG", "warn")
+            .args(["--database-url", &app.database_url, "ledger", kind, "--year", "2019", "--as-of", "2019-11-15"])
+            .args(["--format", format, "--unit", "大新县人社局", "--out"])
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        assert!(std::fs::read(&out).unwrap() == api, "{kind} {format} differs");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
