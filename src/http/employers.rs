@@ -352,10 +352,11 @@ pub async fn delete(
         .run(move |c| {
             write_tx(c, |c| {
                 let before = model::get(c, id)?.ok_or(AppError::NotFound("employer"))?;
-                let (postings, placements) = model::references(c, id)?;
-                if postings > 0 || placements > 0 {
+                let (postings, placements, fairs) = model::references(c, id)?;
+                if postings > 0 || placements > 0 || fairs > 0 {
                     return Err(AppError::conflict(format!(
-                        "employer {id} is referred to by {postings} posting(s) and {placements} placement(s); remove those first"
+                        "employer {id} is referred to by {postings} posting(s), {placements} placement(s) and \
+                         {fairs} job fair(s); remove those first"
                     )));
                 }
                 model::delete(c, id)?;

@@ -599,10 +599,12 @@ pub async fn delete(
         .run(move |c| {
             write_tx(c, |c| {
                 let before = model::get(c, id)?.ok_or(AppError::NotFound("labourer"))?;
-                let (placements, accounts) = model::references(c, id)?;
-                if placements > 0 || accounts > 0 {
+                let refs = model::references(c, id)?;
+                if !refs.is_empty() {
+                    let list: Vec<String> = refs.iter().map(|(what, n)| format!("{n} {what}")).collect();
                     return Err(AppError::conflict(format!(
-                        "labourer {id} is referred to by {placements} placement(s) and {accounts} user account(s); remove those first"
+                        "labourer {id} is referred to by {}; remove those first",
+                        list.join(", ")
                     )));
                 }
                 model::delete(c, id)?;

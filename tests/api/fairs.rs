@@ -76,6 +76,10 @@ async fn a_walk_in_is_registered_and_checked_in_in_one_step(app: TestApp) {
     let (_, list) = app.get(&format!("/api/v1/fairs/{f}/attendees"), &app.clerk).await;
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
     assert_eq!(list["items"][0]["name"], "韦小宝");
+    // The check-in keeps the person in the registry.
+    let (s, b) = app.delete(&format!("/api/v1/labourers/{}", person["id"]), &app.clerk).await;
+    assert_eq!(s, 409);
+    assert!(b["detail"].as_str().unwrap().contains("1 job-fair check-in(s)"), "{b}");
 }
 
 async fn a_failed_walk_in_leaves_neither_a_person_nor_a_check_in(app: TestApp) {

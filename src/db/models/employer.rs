@@ -132,11 +132,13 @@ pub fn update(
     get(conn, id)
 }
 
-/// How many postings and placements refer to this employer.
-pub fn references(conn: &mut DbConnection, id: i64) -> QueryResult<(i64, i64)> {
+/// How many postings, placements and job-fair places refer to this employer.
+pub fn references(conn: &mut DbConnection, id: i64) -> QueryResult<(i64, i64, i64)> {
+    use crate::db::schema::job_fair_employers;
     let p = postings::table.filter(postings::employer_id.eq(id)).count().get_result(conn)?;
     let pl = placements::table.filter(placements::employer_id.eq(id)).count().get_result(conn)?;
-    Ok((p, pl))
+    let f = job_fair_employers::table.filter(job_fair_employers::employer_id.eq(id)).count().get_result(conn)?;
+    Ok((p, pl, f))
 }
 
 /// Deletes one employer.

@@ -210,11 +210,28 @@ pub fn lock(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
         .map(|n| n == 1)
 }
 
-/// How many placements and user accounts refer to this labourer.
-pub fn references(conn: &mut DbConnection, id: i64) -> QueryResult<(i64, i64)> {
-    let p = placements::table.filter(placements::labourer_id.eq(id)).count().get_result(conn)?;
-    let u = users::table.filter(users::labourer_id.eq(id)).count().get_result(conn)?;
-    Ok((p, u))
+/// What still refers to a labourer, as (what, how many), only the non-zero
+/// ones: a labourer is deleted only when this is empty.
+pub fn references(conn: &mut DbConnection, id: i64) -> QueryResult<Vec<(&'static str, i64)>> {
+    use crate::db::schema::{enrolments, job_fair_attendees, job_fair_intentions, vocational_enrolments};
+    let counts = [
+        ("placement(s)", placements::table.filter(placements::labourer_id.eq(id)).count().get_result::<i64>(conn)?),
+        ("user account(s)", users::table.filter(users::labourer_id.eq(id)).count().get_result(conn)?),
+        ("training enrolment(s)", enrolments::table.filter(enrolments::labourer_id.eq(id)).count().get_result(conn)?),
+        (
+            "vocational enrolment(s)",
+            vocational_enrolments::table.filter(vocational_enrolments::labourer_id.eq(id)).count().get_result(conn)?,
+        ),
+        (
+            "job-fair check-in(s)",
+            job_fair_attendees::table.filter(job_fair_attendees::labourer_id.eq(id)).count().get_result(conn)?,
+        ),
+        (
+            "job-fair intention(s)",
+            job_fair_intentions::table.filter(job_fair_intentions::labourer_id.eq(id)).count().get_result(conn)?,
+        ),
+    ];
+    Ok(counts.into_iter().filter(|(_, n)| *n > 0).collect())
 }
 
 /// Deletes one labourer.
