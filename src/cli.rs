@@ -123,6 +123,9 @@ pub enum UserAction {
         /// Read a password from standard input (for `auth/login`).
         #[arg(long)]
         password_stdin: bool,
+        /// Where the user's own mail (job alerts) goes.
+        #[arg(long)]
+        email: Option<String>,
     },
 }
 
@@ -245,7 +248,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::User { action: UserAction::Add { name, role, unit, labourer_id, password_stdin } } => {
+        Command::User { action: UserAction::Add { name, role, unit, labourer_id, password_stdin, email } } => {
+            if let Some(m) = email.as_deref().filter(|m| !crate::http::targets::is_mailbox(m)) {
+                anyhow::bail!("`{m}` is not an e-mail address");
+            }
             let db = crate::startup::open_database(&settings)?;
             let password = if password_stdin {
                 let mut s = String::new();
@@ -258,7 +264,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 None
             };
-            let token = add_user(&db, &name, role, unit.as_deref(), labourer_id, password.as_deref())?;
+            let token =
+                add_user(&db, &name, role, unit.as_deref(), labourer_id, password.as_deref(), email.as_deref())?;
             println!("created {} user `{name}`; its API token (shown once):", role);
             println!("{token}");
             Ok(())
@@ -273,6 +280,7 @@ fn add_user(
     unit: Option<&str>,
     labourer_id: Option<i64>,
     password_hash: Option<&str>,
+    email: Option<&str>,
 ) -> anyhow::Result<String> {
     let name = name.trim();
     if name.is_empty() || name.len() > 64 || name.chars().any(char::is_whitespace) {
@@ -296,8 +304,10 @@ fn add_user(
             return Err(AppError::conflict(format!("a user named `{name}` already exists")));
         }
         let id = user::create(c, name, role, unit, labourer_id, password_hash)?;
+        user::set_email(c, id, email)?;
         user::add_token(c, id, &token_hash(&token), "api", None)?;
-        let shown = serde_json::json!({ "username": name, "role": role, "unit": unit, "labourer_id": labourer_id });
+        let shown =
+            serde_json::json!({ "username": name, "role": role, "unit": unit, "labourer_id": labourer_id, "email": email });
         audit::record(c, &actor, "create", "user", Some(id), None::<&()>, Some(&shown))?;
         Ok(())
     })

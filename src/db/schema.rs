@@ -104,6 +104,7 @@ diesel::table! {
         password_hash -> Nullable<Text>,
         failed_logins -> Integer,
         locked_until -> Nullable<Timestamp>,
+        email -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
@@ -322,7 +323,7 @@ diesel::table! {
     saved_searches (id) {
         id -> BigInt,
         user_id -> BigInt,
-        email -> Text,
+        email -> Nullable<Text>,
         query -> Text,
         filters -> Text,
         high_water -> BigInt,

@@ -28,8 +28,8 @@ pub struct SavedSearchView {
     pub q: String,
     /// Filters.
     pub filters: AlertFilters,
-    /// Where alerts go.
-    pub email: String,
+    /// Where alerts go (null: the account's address, once it has one).
+    pub email: Option<String>,
     /// Alerts on.
     pub active: bool,
     /// Postings up to this id have been considered.
@@ -60,8 +60,8 @@ pub struct SavedSearchBody {
     q: Field<String>,
     #[schema(value_type = Option<AlertFilters>)]
     filters: Field<AlertFilters>,
-    /// Where to send alerts.
-    #[schema(value_type = String, example = "trainee@example.com")]
+    /// Where to send alerts (default: the account's address).
+    #[schema(value_type = Option<String>, example = "trainee@example.com")]
     email: Field<String>,
     #[serde(flatten)]
     #[schema(ignore)]
@@ -105,12 +105,12 @@ pub async fn create(
             e.push("filters.education", "enum", format!("`{ed}` is not an education level"));
         }
     }
-    let email = e.required("email", b.email).map(|s| s.trim().to_string());
+    let email = e.optional("email", b.email).and_then(|s| text(Some(s)));
     if email.as_deref().is_some_and(|m| !is_mailbox(m)) {
         e.push("email", "format", "not an e-mail address");
     }
     e.finish()?;
-    let (q, email) = (q.unwrap_or_default(), email.unwrap_or_default());
+    let q = q.unwrap_or_default();
     let token = new_token()?;
     let filters_json = serde_json::to_string(&filters).map_err(|e| AppError::Internal(e.into()))?;
     let (user_id, actor) = (caller.user_id, Actor::from(&caller));
@@ -118,7 +118,7 @@ pub async fn create(
         .db
         .run(move |c| {
             write_tx(c, |c| {
-                let row = store::insert_saved_search(c, user_id, &email, &q, &filters_json, &token)?;
+                let row = store::insert_saved_search(c, user_id, email.as_deref(), &q, &filters_json, &token)?;
                 audit::record(c, &actor, "create", "saved_search", Some(row.id), None::<&()>, Some(&row))?;
                 Ok(row)
             })

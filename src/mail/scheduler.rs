@@ -198,7 +198,9 @@ pub fn matches(p: &PostingRow, q: &str, f: &AlertFilters) -> bool {
 
 async fn alerts(db: &Db, settings: &Settings, ran: &mut Ran) -> Result<(), AppError> {
     let searches = db.run(|c| Ok(store::active_saved_searches(c)?)).await?;
-    for s in searches {
+    for (s, account_email) in searches {
+        // Without an address the postings stay pending until one is known.
+        let Some(address) = s.email.clone().or(account_email) else { continue };
         let hw = s.high_water;
         let fresh: Vec<PostingRow> = db
             .run(move |c| {
@@ -217,7 +219,7 @@ async fn alerts(db: &Db, settings: &Settings, ran: &mut Ran) -> Result<(), AppEr
         if hits.is_empty() {
             continue;
         }
-        let mail = alert_mail(settings, &s, &hits);
+        let mail = alert_mail(settings, &s, address, &hits);
         match transport::send(&settings.smtp_url, &mail).await {
             Ok(sent) => {
                 let ids: Vec<i64> = hits.iter().map(|p| p.id).collect();
@@ -234,7 +236,7 @@ async fn alerts(db: &Db, settings: &Settings, ran: &mut Ran) -> Result<(), AppEr
     Ok(())
 }
 
-fn alert_mail(settings: &Settings, s: &SavedSearchRow, hits: &[PostingRow]) -> Outgoing {
+fn alert_mail(settings: &Settings, s: &SavedSearchRow, address: String, hits: &[PostingRow]) -> Outgoing {
     let mut text = format!("您订阅的岗位“{}”有{}个新岗位：\n\n", s.query, hits.len());
     for p in hits {
         let pay = match (p.salary_min, p.salary_max) {
@@ -254,7 +256,7 @@ fn alert_mail(settings: &Settings, s: &SavedSearchRow, hits: &[PostingRow]) -> O
     ));
     Outgoing {
         from: settings.mail_from.clone(),
-        to: vec![s.email.clone()],
+        to: vec![address],
         subject: format!("【新岗位提醒】“{}”有{}个新岗位", s.query, hits.len()),
         text,
         attachment: None,

@@ -119,6 +119,13 @@ impl TestApp {
         token
     }
 
+    /// Gives an existing user an e-mail address.
+    pub fn set_email(&self, name: &str, email: &str) {
+        let mut conn = self.db.get().expect("connection");
+        let id = user::by_username(&mut conn, name).expect("lookup").expect("user exists").id;
+        user::set_email(&mut conn, id, Some(email)).expect("set email");
+    }
+
     /// Creates a user who logs in with `password`.
     pub fn add_password_user(&self, name: &str, role: Role, password: &str) {
         let mut conn = self.db.get().expect("connection");

@@ -45,6 +45,7 @@ with_sink!(
     a_failed_submission_is_kept_and_a_retry_sends_it,
     reminders_arrive_once_each_across_restarts_and_instances,
     a_saved_search_mails_new_matching_postings_once_and_can_be_unsubscribed,
+    a_saved_search_without_an_address_mails_the_account,
 );
 
 async fn a_submission_arrives_with_the_stored_attachment(app: TestApp, sink: SmtpSink) {
@@ -190,4 +191,26 @@ async fn a_saved_search_mails_new_matching_postings_once_and_can_be_unsubscribed
     let (s, b) = app.post("/api/v1/saved-searches", &trainee, json!({"q": "", "email": "x"})).await;
     assert_eq!(s, 422);
     assert_eq!(b["errors"].as_array().unwrap().len(), 2);
+}
+
+async fn a_saved_search_without_an_address_mails_the_account(app: TestApp, sink: SmtpSink) {
+    let me =
+        app.labourer(json!({"id_number": crate::helpers::id_number("451424", "20000101", 12), "name": "黄小兰"})).await;
+    let trainee = app.add_user("xiaolan", Role::Trainee, None, me["id"].as_i64());
+    let e = app.employer("江门市江海区安达电子有限公司").await;
+    // The contract body is just `{q, filters}`.
+    let (s, saved) =
+        app.post("/api/v1/saved-searches", &trainee, json!({"q": "普工", "filters": {"region": "4407"}})).await;
+    assert_eq!(s, 201, "{saved}");
+    assert!(saved["email"].is_null(), "{saved}");
+    let posting = json!({"employer_id": e, "title": "电子厂普工", "headcount": 5, "region_code": "440704"});
+    app.post("/api/v1/postings", &app.clerk, posting.clone()).await;
+    let today = Utc::now().date_naive();
+    // No address known yet: nothing is sent and the posting stays pending.
+    assert_eq!(run_once(&app.db, &app.settings, "a", today).await.unwrap().alerts, 0);
+    app.set_email("xiaolan", "xiaolan@example.cn");
+    assert_eq!(run_once(&app.db, &app.settings, "a", today).await.unwrap().alerts, 1);
+    let got = sink.wait_for(1, Duration::from_secs(10));
+    assert_eq!(got[0].recipients, ["xiaolan@example.cn"]);
+    assert!(got[0].text().contains("电子厂普工"), "{}", got[0].text());
 }

@@ -1,3 +1,4 @@
+ALTER TABLE users DROP COLUMN email;
 DROP TABLE alert_deliveries;
 DROP TABLE saved_searches;
 DROP TABLE deadline_reminders;

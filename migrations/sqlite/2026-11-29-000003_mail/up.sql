@@ -38,7 +38,7 @@ CREATE TABLE deadline_reminders (
 CREATE TABLE saved_searches (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     user_id BIGINT NOT NULL REFERENCES users (id),
-    email TEXT NOT NULL,
+    email TEXT,
     query TEXT NOT NULL,
     filters TEXT NOT NULL DEFAULT '{}',
     high_water BIGINT NOT NULL,
@@ -55,3 +55,6 @@ CREATE TABLE alert_deliveries (
     sent_at TIMESTAMP NOT NULL,
     smtp_response TEXT
 );
+
+-- Where a user's own mail (job alerts) goes when a saved search names none.
+ALTER TABLE users ADD COLUMN email TEXT;

@@ -188,7 +188,7 @@ pub fn finish_reminder(
 pub struct SavedSearchRow {
     pub id: i64,
     pub user_id: i64,
-    pub email: String,
+    pub email: Option<String>,
     pub query: String,
     pub filters: String,
     pub high_water: i64,
@@ -208,7 +208,7 @@ pub fn latest_posting_id(c: &mut DbConnection) -> QueryResult<i64> {
 pub fn insert_saved_search(
     c: &mut DbConnection,
     user_id: i64,
-    email: &str,
+    email: Option<&str>,
     q: &str,
     filters: &str,
     unsubscribe_token: &str,
@@ -246,12 +246,15 @@ pub fn saved_search(c: &mut DbConnection, id: i64) -> QueryResult<Option<SavedSe
     saved_searches::table.find(id).select(SavedSearchRow::as_select()).first(c).optional()
 }
 
-/// Active saved searches, for the alert run.
-pub fn active_saved_searches(c: &mut DbConnection) -> QueryResult<Vec<SavedSearchRow>> {
+/// Active saved searches for the alert run, each with its owner's account
+/// address (used when the search names none).
+pub fn active_saved_searches(c: &mut DbConnection) -> QueryResult<Vec<(SavedSearchRow, Option<String>)>> {
+    use crate::db::schema::users;
     saved_searches::table
+        .inner_join(users::table.on(users::id.eq(saved_searches::user_id)))
         .filter(saved_searches::active.eq(true))
         .order(saved_searches::id.asc())
-        .select(SavedSearchRow::as_select())
+        .select((SavedSearchRow::as_select(), users::email))
         .load(c)
 }
 

@@ -42,6 +42,11 @@ impl UserRow {
     }
 }
 
+/// Sets the address a user's own mail goes to.
+pub fn set_email(conn: &mut DbConnection, user_id: i64, email: Option<&str>) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id)).set(users::email.eq(email)).execute(conn).map(|_| ())
+}
+
 /// Creates a user; the caller checks the inputs.
 pub fn create(
     conn: &mut DbConnection,
