@@ -60,6 +60,9 @@ pub enum Command {
     },
     /// Load the demo data (refuses a database that already has a registry).
     SeedDemo,
+    /// Rebuild the search index from the database into a fresh directory
+    /// and swap it in (a running service follows within a second).
+    Reindex,
     /// Write a large synthetic registry for benchmarks.
     Gen {
         /// Number of labourers (placements ≈ 3×, postings ≈ ⅕, employers ≈ 1/50).
@@ -177,6 +180,26 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 "loaded {} labourers and {} vocational students, {} employers, {} postings, {} placements, \
                  the 2019 joint fair, the 粤菜师傅 class, targets and deadlines, {} demo accounts",
                 s.labourers, s.students, s.employers, s.postings, s.placements, s.users
+            );
+            Ok(())
+        }
+        Command::Reindex => {
+            let db = crate::startup::open_database(&settings)?;
+            let total = crate::search::registry_size(&db)?;
+            let bar = indicatif::ProgressBar::new(total);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("indexing [{bar:40}] {pos}/{len} records ({per_sec}, {eta})")
+                    .map_err(|e| anyhow::anyhow!("{e}"))?
+                    .progress_chars("=> "),
+            );
+            let started = std::time::Instant::now();
+            let name = crate::search::reindex(&settings.data_dir.join("index"), &db, &Bar(bar.clone()))?;
+            bar.finish_and_clear();
+            let secs = started.elapsed().as_secs_f64();
+            eprintln!(
+                "indexed {total} postings and labourers in {secs:.1} s ({:.0} records/s); {} is now in use",
+                total as f64 / secs.max(1e-9),
+                settings.data_dir.join("index").join(name).display()
             );
             Ok(())
         }
@@ -315,6 +338,15 @@ fn add_user(
     Ok(token)
 }
 
+/// A progress bar fed by the index builder.
+struct Bar(indicatif::ProgressBar);
+
+impl crate::search::Progress for Bar {
+    fn advance(&self, rows: u64) {
+        self.0.inc(rows);
+    }
+}
+
 fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let db = crate::startup::open_database(&settings)?;
     if demo {
@@ -337,6 +369,9 @@ fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         format!("{}-{}", std::env::var("HOSTNAME").unwrap_or_else(|_| "labour-bridge".into()), std::process::id());
     actix_web::rt::System::new().block_on(async move {
         crate::mail::scheduler::spawn(db.clone(), settings.clone(), instance);
-        crate::startup::run(listener, db, settings)?.await.map_err(Into::into)
+        let search = crate::startup::open_search(&settings, &db)?;
+        let served = crate::startup::run(listener, db, settings, search.clone())?.await;
+        search.stop_indexer();
+        served.map_err(Into::into)
     })
 }

@@ -48,6 +48,12 @@ pub struct Settings {
     /// Seconds between runs of the reminder and job-alert scheduler
     /// (`LB_SCHEDULER_SECS`; 0 turns it off).
     pub scheduler_secs: u64,
+    /// Milliseconds between passes of the search indexer over the outbox
+    /// (`LB_INDEX_INTERVAL_MS`; 0 leaves the index as it was at start).
+    pub index_interval_ms: u64,
+    /// The eastern district paired with the county (`LB_PAIRED_DISTRICT`),
+    /// whose employers matching names as a reason.
+    pub paired_district: String,
 }
 
 /// What `labour-bridge.toml` may set; every key optional.
@@ -90,6 +96,10 @@ pub struct FileSettings {
     pub public_url: Option<String>,
     /// See [`Settings::scheduler_secs`].
     pub scheduler_secs: Option<u64>,
+    /// See [`Settings::index_interval_ms`].
+    pub index_interval_ms: Option<u64>,
+    /// See [`Settings::paired_district`].
+    pub paired_district: Option<String>,
 }
 
 impl FileSettings {
@@ -186,6 +196,11 @@ impl Settings {
                 .trim_end_matches('/')
                 .to_string(),
             scheduler_secs: env("LB_SCHEDULER_SECS").and_then(|v| v.parse().ok()).or(file.scheduler_secs).unwrap_or(60),
+            index_interval_ms: env("LB_INDEX_INTERVAL_MS")
+                .and_then(|v| v.parse().ok())
+                .or(file.index_interval_ms)
+                .unwrap_or(200),
+            paired_district: env("LB_PAIRED_DISTRICT").or(file.paired_district).unwrap_or_else(|| "440704".to_string()),
         }
     }
 

@@ -12,4 +12,5 @@ pub mod error;
 pub mod http;
 pub mod ledger;
 pub mod mail;
+pub mod search;
 pub mod startup;

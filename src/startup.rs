@@ -15,6 +15,16 @@ pub struct AppState {
     pub db: Db,
     /// The resolved settings.
     pub settings: Settings,
+    /// Search and matching.
+    pub search: std::sync::Arc<crate::search::Search>,
+}
+
+/// Opens (or builds) the search index under `<data-dir>/index`, catches it
+/// up with the outbox and starts the indexer thread.
+pub fn open_search(settings: &Settings, db: &Db) -> anyhow::Result<std::sync::Arc<crate::search::Search>> {
+    let search = crate::search::Search::open(&settings.data_dir.join("index"), db, &settings.paired_district)?;
+    crate::search::spawn_indexer(&search, db.clone(), std::time::Duration::from_millis(settings.index_interval_ms));
+    Ok(search)
 }
 
 /// Opens the database and runs pending migrations.
@@ -32,9 +42,14 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<Db> {
 }
 
 /// Starts serving on `listener` (bind to port 0 for tests).
-pub fn run(listener: TcpListener, db: Db, settings: Settings) -> anyhow::Result<Server> {
+pub fn run(
+    listener: TcpListener,
+    db: Db,
+    settings: Settings,
+    search: std::sync::Arc<crate::search::Search>,
+) -> anyhow::Result<Server> {
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
-    let state = web::Data::new(AppState { db, settings });
+    let state = web::Data::new(AppState { db, settings, search });
     let server = HttpServer::new(move || {
         App::new()
             .wrap(TracingLogger::default())

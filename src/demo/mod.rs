@@ -152,7 +152,9 @@ fn seed_in(c: &mut DbConnection, actor: &Actor, recipients: &[String]) -> Result
                 benefits: list_to_text(&benefits),
                 status: if i % 9 == 8 { "closed".into() } else { "open".into() },
                 opens_on: Some(opens),
-                closes_on: Some(date(2019, 12, 31)),
+                // Most stay open with no closing day, so trainees trying the
+                // demo find openings; every fourth closed at the end of 2019.
+                closes_on: (i % 4 == 3).then(|| date(2019, 12, 31)),
                 // Jiangmen employers bring every other posting to the joint fair.
                 job_fair_id: (employer.region_code.starts_with("4407") && i % 2 == 0).then_some(fair.id),
                 created_at: at,

@@ -32,6 +32,23 @@ impl FromRequest for Caller {
     }
 }
 
+/// The caller when a token is sent, `None` for anonymous requests; a bad
+/// token is still a 401 (it never silently becomes anonymous).
+pub struct MaybeCaller(pub Option<Caller>);
+
+impl FromRequest for MaybeCaller {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<MaybeCaller, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        if req.headers().get(AUTHORIZATION).is_none() {
+            return Box::pin(std::future::ready(Ok(MaybeCaller(None))));
+        }
+        let caller = Caller::from_request(req, payload);
+        Box::pin(async move { caller.await.map(|c| MaybeCaller(Some(c))) })
+    }
+}
+
 /// The bearer token, if the header is there; an error if it is malformed.
 fn bearer(req: &HttpRequest) -> Result<Option<String>, AppError> {
     let Some(value) = req.headers().get(AUTHORIZATION) else {

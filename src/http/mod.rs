@@ -12,6 +12,7 @@ pub mod openapi;
 pub mod placements;
 pub mod postings;
 pub mod saved_searches;
+pub mod search;
 pub mod session;
 pub mod submissions;
 pub mod targets;
@@ -50,6 +51,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/employers/{id}", web::get().to(employers::get))
             .route("/employers/{id}", web::patch().to(employers::patch))
             .route("/employers/{id}", web::delete().to(employers::delete))
+            .route("/postings/search", web::get().to(search::search))
+            .route("/postings/complete", web::get().to(search::complete))
+            .route("/postings/{id}/candidates", web::get().to(search::candidates))
+            .route("/labourers/{id}/matches", web::get().to(search::matches))
             .route("/postings", web::post().to(postings::create))
             .route("/postings", web::get().to(postings::list))
             .route("/postings/{id}", web::get().to(postings::get))

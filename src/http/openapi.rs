@@ -5,8 +5,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    audit, employers, fair_desk, fairs, labourers, ledgers, placements, postings, saved_searches, session, submissions,
-    targets, training, vocational,
+    audit, employers, fair_desk, fairs, labourers, ledgers, placements, postings, saved_searches, search, session,
+    submissions, targets, training, vocational,
 };
 
 struct Bearer;
@@ -46,6 +46,7 @@ impl Modify for Bearer {
         targets::create_deadline, targets::deadlines, targets::deadline, targets::patch_deadline, targets::delete_deadline,
         ledgers::ledger, ledgers::bundle_xlsx,
         submissions::create, submissions::list, submissions::get, submissions::retry, submissions::attachment,
+        search::search, search::complete, search::matches, search::candidates,
         saved_searches::create, saved_searches::list, saved_searches::unsubscribe, saved_searches::delete,
     ),
     modifiers(&Bearer)

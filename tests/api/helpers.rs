@@ -29,6 +29,8 @@ pub struct TestApp {
     pub admin: String,
     pub clerk: String,
     pub organiser: String,
+    /// The service's search index; its indexer is stopped on drop.
+    pub search: std::sync::Arc<labour_bridge::search::Search>,
     pg_name: Option<String>,
 }
 
@@ -90,7 +92,9 @@ impl TestApp {
         let db = labour_bridge::startup::open_database(&settings).expect("open database");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
-        let server = labour_bridge::startup::run(listener, db.clone(), settings.clone()).expect("server");
+        let search = labour_bridge::startup::open_search(&settings, &db).expect("search index");
+        let server =
+            labour_bridge::startup::run(listener, db.clone(), settings.clone(), search.clone()).expect("server");
         tokio::spawn(server);
         let mut app = TestApp {
             address: format!("http://127.0.0.1:{port}"),
@@ -98,6 +102,7 @@ impl TestApp {
             db,
             database_url,
             _data_dir: data_dir,
+            search,
             client: reqwest::Client::new(),
             admin: String::new(),
             clerk: String::new(),
@@ -219,6 +224,8 @@ impl TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        // No database call may be in flight when the test process exits.
+        self.search.stop_indexer();
         if let Some(name) = self.pg_name.take() {
             let url = pg_admin_url();
             // Blocking I/O in drop is fine in a test; FORCE ends the pool's sessions.

@@ -15,6 +15,8 @@ mod ledgers;
 mod mail;
 mod placements;
 mod postings;
+mod relevance;
+mod search;
 mod targets;
 mod training;
 mod vocational;

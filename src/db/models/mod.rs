@@ -9,6 +9,7 @@ pub mod mail;
 pub mod outbox;
 pub mod placement;
 pub mod posting;
+pub mod search;
 pub mod target;
 pub mod training;
 pub mod user;

@@ -31,13 +31,3 @@ pub fn append(conn: &mut DbConnection, resource: &str, resource_id: i64, op: Op)
         .execute(conn)
         .map(|_| ())
 }
-
-/// Entries after `after_id`, oldest first.
-pub fn after(conn: &mut DbConnection, after_id: i64, limit: i64) -> QueryResult<Vec<(i64, String, i64, String)>> {
-    outbox::table
-        .filter(outbox::id.gt(after_id))
-        .order(outbox::id.asc())
-        .limit(limit)
-        .select((outbox::id, outbox::resource, outbox::resource_id, outbox::op))
-        .load(conn)
-}

@@ -1,0 +1,497 @@
+//! Search and matching (DESIGN §6): tantivy indexes of postings and
+//! labourers kept in step with the registry through the outbox.
+//!
+//! Layout under `<data-dir>/index/`: `CURRENT` names the generation in use
+//! (`gen-<millis>/`, holding `postings/` and `labourers/`). Each commit
+//! carries `{schema, vocab, cursor}` as its payload, so the outbox position
+//! and the documents it produced are saved together; re-applying an entry
+//! is harmless (it re-reads the row), so after a crash the service simply
+//! resumes from the saved cursor. The database stays the only source of
+//! truth: a missing generation, or one built under another schema or
+//! vocabulary, is rebuilt from it.
+
+pub mod query;
+pub mod schema;
+pub mod text;
+pub mod vocab;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock, Weak};
+use std::time::Duration;
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+use tantivy::schema::Term;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
+
+use self::schema::{labourer_doc, posting_doc, LabourerFields, PostingFields, Profile, SCHEMA_VERSION};
+use self::text::Analyzer;
+use self::vocab::Vocabulary;
+use crate::db::models::search as store;
+use crate::db::{Db, DbConnection};
+
+/// Rows read from the database per batch when (re)building.
+const PAGE: i64 = 5_000;
+/// Outbox entries applied per pass.
+const BATCH: i64 = 1_000;
+/// How long an outbox id may stay missing before the indexer stops waiting
+/// for its transaction (a rolled-back write leaves such a gap for good).
+const GAP_WAIT: chrono::TimeDelta = chrono::TimeDelta::seconds(10);
+
+/// What each commit records.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Payload {
+    schema: u32,
+    vocab: String,
+    cursor: i64,
+}
+
+/// One tantivy index with its writer.
+pub struct Store<F> {
+    /// The index.
+    pub index: Index,
+    /// Fresh searchers.
+    pub reader: IndexReader,
+    writer: Mutex<IndexWriter<TantivyDocument>>,
+    /// Its fields.
+    pub fields: F,
+}
+
+impl<F> Store<F> {
+    fn open(
+        dir: &Path,
+        schema: tantivy::schema::Schema,
+        fields: F,
+        analyzer: &Analyzer,
+        bulk: bool,
+    ) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let mmap = tantivy::directory::MmapDirectory::open(dir)?;
+        let index = Index::open_or_create(mmap, schema).with_context(|| {
+            format!("the index in {} does not fit this version; run `labour-bridge reindex`", dir.display())
+        })?;
+        analyzer.register(&index);
+        let writer = if bulk {
+            index.writer_with_num_threads(2, 400_000_000)?
+        } else {
+            index.writer_with_num_threads(1, 40_000_000)?
+        };
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(Store { index, reader, writer: Mutex::new(writer), fields })
+    }
+
+    fn payload(&self) -> Option<Payload> {
+        let metas = self.index.load_metas().ok()?;
+        serde_json::from_str(metas.payload.as_deref()?).ok()
+    }
+
+    fn commit(&self, payload: &Payload) -> anyhow::Result<()> {
+        let mut w = self.writer.lock().map_err(|_| anyhow::anyhow!("index writer poisoned"))?;
+        let mut prepared = w.prepare_commit()?;
+        prepared.set_payload(&serde_json::to_string(payload)?);
+        prepared.commit()?;
+        drop(w);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    fn with_writer<T>(
+        &self,
+        f: impl FnOnce(&mut IndexWriter<TantivyDocument>) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        let mut w = self.writer.lock().map_err(|_| anyhow::anyhow!("index writer poisoned"))?;
+        f(&mut w)
+    }
+}
+
+/// One generation: both indexes.
+pub struct Generation {
+    /// Its directory name, as written in `CURRENT`.
+    pub name: String,
+    /// Postings.
+    pub postings: Store<PostingFields>,
+    /// Labourers.
+    pub labourers: Store<LabourerFields>,
+    /// Outbox entries up to here are in both indexes.
+    cursor: Mutex<i64>,
+}
+
+/// Progress of a rebuild, for a bar.
+pub trait Progress {
+    /// Called with the number of rows added since the last call.
+    fn advance(&self, rows: u64);
+}
+
+impl Progress for () {
+    fn advance(&self, _: u64) {}
+}
+
+/// What building and opening generations needs.
+pub struct Core {
+    /// Occupations and synonyms.
+    pub vocab: Vocabulary,
+    /// The shared segmenter.
+    pub analyzer: Analyzer,
+    root: PathBuf,
+}
+
+/// The search service: the core and the generation in use.
+pub struct Search {
+    /// Vocabulary, analyzer, directory.
+    pub core: Core,
+    current: RwLock<Arc<Generation>>,
+    /// One pass over the outbox at a time.
+    sync_lock: Mutex<()>,
+    /// The paired eastern district (for `why`).
+    pub paired_district: String,
+    /// Set to stop the indexer thread.
+    stopping: AtomicBool,
+    indexer: Mutex<Option<std::thread::JoinHandle<()>>>,
+}
+
+fn read_current(root: &Path) -> Option<String> {
+    let name = std::fs::read_to_string(root.join("CURRENT")).ok()?;
+    let name = name.trim().to_string();
+    (name.starts_with("gen-") && root.join(&name).is_dir()).then_some(name)
+}
+
+fn write_current(root: &Path, name: &str) -> anyhow::Result<()> {
+    let tmp = root.join("CURRENT.tmp");
+    std::fs::write(&tmp, format!("{name}\n"))?;
+    std::fs::rename(&tmp, root.join("CURRENT"))?;
+    Ok(())
+}
+
+/// Removes generations other than `keep`.
+fn remove_other_generations(root: &Path, keep: &[&str]) {
+    let Ok(entries) = std::fs::read_dir(root) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with("gen-") && !keep.contains(&name.as_str()) {
+            if let Err(err) = std::fs::remove_dir_all(e.path()) {
+                tracing::warn!(generation = %name, error = %err, "could not remove an old index generation");
+            }
+        }
+    }
+}
+
+fn new_generation_name() -> String {
+    format!("gen-{}", chrono::Utc::now().format("%Y%m%d%H%M%S%3f"))
+}
+
+impl Core {
+    /// The built-in vocabulary and its analyzer, for indexes under `root`.
+    pub fn new(root: &Path) -> anyhow::Result<Core> {
+        std::fs::create_dir_all(root).with_context(|| format!("cannot create {}", root.display()))?;
+        let vocab = Vocabulary::builtin();
+        let analyzer = Analyzer::new(&vocab);
+        Ok(Core { vocab, analyzer, root: root.to_path_buf() })
+    }
+
+    fn open_generation(&self, name: &str, bulk: bool) -> anyhow::Result<Generation> {
+        let dir = self.root.join(name);
+        let (ps, pf) = PostingFields::schema();
+        let (ls, lf) = LabourerFields::schema();
+        let postings = Store::open(&dir.join("postings"), ps, pf, &self.analyzer, bulk)?;
+        let labourers = Store::open(&dir.join("labourers"), ls, lf, &self.analyzer, bulk)?;
+        let cursor = match (postings.payload(), labourers.payload()) {
+            (Some(a), Some(b)) => a.cursor.min(b.cursor),
+            _ => 0,
+        };
+        Ok(Generation { name: name.to_string(), postings, labourers, cursor: Mutex::new(cursor) })
+    }
+
+    fn is_current_build(&self, g: &Generation) -> bool {
+        let ok =
+            |p: Option<Payload>| p.is_some_and(|p| p.schema == SCHEMA_VERSION && p.vocab == self.vocab.fingerprint());
+        ok(g.postings.payload()) && ok(g.labourers.payload())
+    }
+
+    fn payload(&self, cursor: i64) -> Payload {
+        Payload { schema: SCHEMA_VERSION, vocab: self.vocab.fingerprint().to_string(), cursor }
+    }
+
+    /// Builds a fresh generation from the database and returns its name;
+    /// `CURRENT` is left alone.
+    pub fn build(&self, db: &Db, progress: &dyn Progress) -> anyhow::Result<String> {
+        let name = new_generation_name();
+        let g = self.open_generation(&name, true)?;
+        let mut conn = db.get()?;
+        // Entries after this point are applied afterwards; re-applying one
+        // already reflected in the scan is harmless.
+        let cursor = store::outbox_head(&mut conn)?;
+        let mut after = 0;
+        loop {
+            let page = store::postings_page(&mut conn, after, PAGE)?;
+            let Some(last) = page.last() else { break };
+            after = last.posting.id;
+            g.postings.with_writer(|w| {
+                for d in &page {
+                    w.add_document(posting_doc(&g.postings.fields, &self.vocab, d))?;
+                }
+                Ok(())
+            })?;
+            progress.advance(page.len() as u64);
+        }
+        let mut after = 0;
+        loop {
+            let page = store::labourers_page(&mut conn, after, PAGE)?;
+            let Some(last) = page.last() else { break };
+            after = last.id;
+            let profiles = profiles(&mut conn, page)?;
+            g.labourers.with_writer(|w| {
+                for p in &profiles {
+                    w.add_document(labourer_doc(&g.labourers.fields, p))?;
+                }
+                Ok(())
+            })?;
+            progress.advance(profiles.len() as u64);
+        }
+        let payload = self.payload(cursor);
+        g.postings.commit(&payload)?;
+        g.labourers.commit(&payload)?;
+        Ok(name)
+    }
+}
+
+impl Search {
+    /// Opens the index under `root`, rebuilding it from the database when it
+    /// is missing or outdated, and catches up with the outbox.
+    pub fn open(root: &Path, db: &Db, paired_district: &str) -> anyhow::Result<Arc<Search>> {
+        let core = Core::new(root)?;
+        let existing = read_current(root).map(|name| core.open_generation(&name, false)).transpose();
+        let generation = match existing {
+            Ok(Some(g)) if core.is_current_build(&g) => g,
+            other => {
+                match &other {
+                    Err(e) => {
+                        tracing::warn!(error = %e, "the search index cannot be opened; rebuilding it from the database")
+                    }
+                    Ok(Some(_)) => tracing::info!("the search index was built by another version; rebuilding it"),
+                    Ok(None) => tracing::info!("no search index yet; building it from the database"),
+                }
+                drop(other);
+                let name = core.build(db, &())?;
+                write_current(root, &name)?;
+                core.open_generation(&name, false)?
+            }
+        };
+        remove_other_generations(root, &[&generation.name]);
+        let search = Arc::new(Search {
+            core,
+            current: RwLock::new(Arc::new(generation)),
+            sync_lock: Mutex::new(()),
+            paired_district: paired_district.to_string(),
+            stopping: AtomicBool::new(false),
+            indexer: Mutex::new(None),
+        });
+        while search.sync(db)? > 0 {}
+        Ok(search)
+    }
+
+    /// The vocabulary.
+    pub fn vocab(&self) -> &Vocabulary {
+        &self.core.vocab
+    }
+
+    /// The analyzer.
+    pub fn analyzer(&self) -> &Analyzer {
+        &self.core.analyzer
+    }
+
+    /// The generation in use.
+    pub fn current(&self) -> Arc<Generation> {
+        match self.current.read() {
+            Ok(g) => g.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Applies the next outbox entries; returns how many it settled.
+    pub fn sync(&self, db: &Db) -> anyhow::Result<usize> {
+        let _one = self.sync_lock.lock().map_err(|_| anyhow::anyhow!("indexer lock poisoned"))?;
+        self.follow_current()?;
+        let g = self.current();
+        let cursor = *g.cursor.lock().map_err(|_| anyhow::anyhow!("cursor lock poisoned"))?;
+        let mut conn = db.get()?;
+        let entries = store::outbox_after(&mut conn, cursor, BATCH)?;
+        if entries.is_empty() {
+            return Ok(0);
+        }
+        // The cursor moves over a contiguous run of ids only: on PostgreSQL a
+        // lower id can commit after a higher one. Entries past a gap are
+        // applied now and again next pass (harmless) until the gap fills or
+        // is old enough to be a rolled-back write.
+        let now = crate::db::models::now();
+        let mut settled = cursor;
+        for e in &entries {
+            if e.id == settled + 1 || now - e.at > GAP_WAIT {
+                settled = e.id;
+            } else {
+                break;
+            }
+        }
+        let mut postings = BTreeSet::new();
+        let mut labourers = BTreeSet::new();
+        for e in &entries {
+            match e.resource.as_str() {
+                "posting" => postings.insert(e.resource_id),
+                "labourer" => labourers.insert(e.resource_id),
+                _ => false,
+            };
+        }
+        let postings: Vec<i64> = postings.into_iter().collect();
+        let labourers: Vec<i64> = labourers.into_iter().collect();
+        self.apply(&g, &mut conn, &postings, &labourers)?;
+        let payload = self.core.payload(settled);
+        g.postings.commit(&payload)?;
+        g.labourers.commit(&payload)?;
+        *g.cursor.lock().map_err(|_| anyhow::anyhow!("cursor lock poisoned"))? = settled;
+        Ok((settled - cursor) as usize)
+    }
+
+    fn apply(
+        &self,
+        g: &Generation,
+        conn: &mut DbConnection,
+        postings: &[i64],
+        labourers: &[i64],
+    ) -> anyhow::Result<()> {
+        if !postings.is_empty() {
+            let docs = store::postings_by_ids(conn, postings)?;
+            let f = g.postings.fields;
+            g.postings.with_writer(|w| {
+                for id in postings {
+                    w.delete_term(Term::from_field_u64(f.id, *id as u64));
+                }
+                for d in &docs {
+                    w.add_document(posting_doc(&f, &self.core.vocab, d))?;
+                }
+                Ok(())
+            })?;
+        }
+        if !labourers.is_empty() {
+            let rows = store::labourers_by_ids(conn, labourers)?;
+            let profiles = profiles(conn, rows)?;
+            let f = g.labourers.fields;
+            g.labourers.with_writer(|w| {
+                for id in labourers {
+                    w.delete_term(Term::from_field_u64(f.id, *id as u64));
+                }
+                for p in &profiles {
+                    w.add_document(labourer_doc(&f, p))?;
+                }
+                Ok(())
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Switches to the generation `CURRENT` names when `reindex` swapped a
+    /// new one in while this process was running.
+    fn follow_current(&self) -> anyhow::Result<()> {
+        let Some(name) = read_current(&self.core.root) else { return Ok(()) };
+        if name == self.current().name {
+            return Ok(());
+        }
+        let g = self.core.open_generation(&name, false)?;
+        tracing::info!(generation = %name, "switching to the rebuilt search index");
+        let old = {
+            let mut cur = self.current.write().map_err(|_| anyhow::anyhow!("index lock poisoned"))?;
+            std::mem::replace(&mut *cur, Arc::new(g))
+        };
+        let old_name = old.name.clone();
+        drop(old);
+        remove_other_generations(&self.core.root, &[&name, &old_name]);
+        Ok(())
+    }
+
+    /// The outbox position the index has reached.
+    pub fn cursor(&self) -> i64 {
+        self.current().cursor.lock().map(|c| *c).unwrap_or(-1)
+    }
+}
+
+/// Rebuilds into a fresh generation and swaps it in (`reindex`); a running
+/// service follows within one indexer pass. Returns the generation's name.
+pub fn reindex(root: &Path, db: &Db, progress: &dyn Progress) -> anyhow::Result<String> {
+    let core = Core::new(root)?;
+    let previous = read_current(root);
+    let name = core.build(db, progress)?;
+    write_current(root, &name)?;
+    let keep: Vec<&str> = [Some(name.as_str()), previous.as_deref()].into_iter().flatten().collect();
+    remove_other_generations(root, &keep);
+    Ok(name)
+}
+
+/// Postings and labourers in the registry (the size of a rebuild).
+pub fn registry_size(db: &Db) -> anyhow::Result<u64> {
+    let mut conn = db.get()?;
+    let (p, l) = store::counts(&mut conn)?;
+    Ok((p + l) as u64)
+}
+
+/// Profiles of these rows, with their certificates.
+fn profiles(
+    conn: &mut DbConnection,
+    rows: Vec<crate::db::models::labourer::LabourerRow>,
+) -> anyhow::Result<Vec<Profile>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut certs = std::collections::HashMap::<i64, Vec<_>>::new();
+    for chunk in ids.chunks(1000) {
+        for (lid, c) in store::certificates_of(conn, chunk)? {
+            certs.entry(lid).or_default().push(c);
+        }
+    }
+    Ok(rows.iter().map(|r| Profile::of(r, certs.get(&r.id).map(Vec::as_slice).unwrap_or(&[]))).collect())
+}
+
+/// Runs [`Search::sync`] every `interval` on its own thread until
+/// [`Search::stop_indexer`] is called or the search service is dropped.
+pub fn spawn_indexer(search: &Arc<Search>, db: Db, interval: Duration) {
+    if interval.is_zero() {
+        return;
+    }
+    let weak: Weak<Search> = Arc::downgrade(search);
+    let spawned = std::thread::Builder::new().name("indexer".into()).spawn(move || loop {
+        // Parked rather than asleep, so `stop_indexer` need not wait.
+        std::thread::park_timeout(interval);
+        let Some(search) = weak.upgrade() else { return };
+        if search.stopping.load(Ordering::Acquire) {
+            return;
+        }
+        loop {
+            match search.sync(&db) {
+                Ok(n) if n >= BATCH as usize && !search.stopping.load(Ordering::Acquire) => continue,
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "search indexer pass failed; retrying");
+                    break;
+                }
+            }
+        }
+    });
+    match spawned {
+        Ok(handle) => {
+            if let Ok(mut slot) = search.indexer.lock() {
+                *slot = Some(handle);
+            }
+        }
+        Err(e) => tracing::error!(error = %e, "cannot start the search indexer"),
+    }
+}
+
+impl Search {
+    /// Stops the indexer thread after its current pass and waits for it, so
+    /// the process never exits in the middle of a database call.
+    pub fn stop_indexer(&self) {
+        self.stopping.store(true, Ordering::Release);
+        let handle = self.indexer.lock().ok().and_then(|mut h| h.take());
+        if let Some(h) = handle {
+            h.thread().unpark();
+            let _ = h.join();
+        }
+    }
+}
