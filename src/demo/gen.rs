@@ -154,7 +154,9 @@ pub fn generate(
             benefits: list_to_text(&benefits),
             status: if rng.chance(85) { "open" } else { "closed" }.into(),
             opens_on: Some(date(2019, 1 + (i % 12) as u32, 1)),
-            closes_on: Some(date(2019, 12, 31)),
+            // One in five closed at the end of 2019; the rest stay open, as
+            // a live registry's postings do.
+            closes_on: (i % 5 == 4).then(|| date(2019, 12, 31)),
             job_fair_id: None,
             created_at: at,
             updated_at: at,

@@ -19,6 +19,7 @@ crate::on_both_backends!(
     candidates_rank_people_for_a_posting_and_leave_out_the_employed,
     bad_search_parameters_are_400_naming_the_field,
     a_committed_write_survives_a_kill_and_is_searchable_after_restart,
+    a_missing_or_outdated_index_is_rebuilt_from_the_database,
 );
 
 /// Polls `GET path` as `token` until `ok` holds (at most 5 s).
@@ -432,4 +433,47 @@ async fn a_committed_write_survives_a_kill_and_is_searchable_after_restart(app: 
     assert_eq!(ids(&b), [id], "{b}");
     // It caught up from its saved cursor rather than rebuilding.
     assert_eq!(std::fs::read_to_string(dir.path().join("index/CURRENT")).unwrap(), generation);
+}
+
+async fn a_missing_or_outdated_index_is_rebuilt_from_the_database(app: TestApp) {
+    use labour_bridge::search::query::PostingSearch;
+    use labour_bridge::search::Search;
+    let e = app.employer("江门市江海区明阳灯饰厂").await;
+    let id = posting(&app, e, json!({"title": "灯饰装配工"})).await;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("index");
+    let ask = PostingSearch {
+        q: "灯饰".into(),
+        region: None,
+        salary_min: None,
+        benefits: vec![],
+        education: None,
+        open_only: false,
+        limit: 10,
+        offset: 0,
+        today: chrono::Utc::now().date_naive(),
+    };
+    let found = |s: &Search| s.search_postings(&ask).unwrap().hits.iter().map(|h| h.posting.id).collect::<Vec<_>>();
+    let current = || std::fs::read_to_string(root.join("CURRENT")).unwrap();
+    // Missing: built from the database.
+    let first = Search::open(&root, &app.db, "440704").unwrap();
+    assert_eq!(found(&first), [id]);
+    let built = current();
+    drop(first);
+    // Current: opened as it is.
+    let again = Search::open(&root, &app.db, "440704").unwrap();
+    assert_eq!(current(), built);
+    drop(again);
+    // Built under another schema version: rebuilt into a new generation.
+    for store in ["postings", "labourers"] {
+        let meta = root.join(built.trim()).join(store).join("meta.json");
+        let text = std::fs::read_to_string(&meta).unwrap();
+        let older = text.replace("\\\"schema\\\":1", "\\\"schema\\\":0");
+        assert_ne!(older, text, "payload not found in {text}");
+        std::fs::write(&meta, older).unwrap();
+    }
+    let rebuilt = Search::open(&root, &app.db, "440704").unwrap();
+    assert_ne!(current(), built);
+    assert_eq!(found(&rebuilt), [id]);
+    assert!(!root.join(built.trim()).exists(), "the old generation is removed");
 }
