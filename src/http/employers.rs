@@ -328,6 +328,17 @@ pub async fn patch(
                 }
                 let row = model::update(c, id, version, &changes)?.ok_or_else(|| AppError::stale(version + 1))?;
                 audit::record(c, &actor, "update", "employer", Some(id), Some(&before), Some(&row))?;
+                // Search shows the employer's name and region on its postings.
+                if row.name != before.name || row.region_code != before.region_code {
+                    for posting in model::posting_ids(c, id)? {
+                        crate::db::models::outbox::append(
+                            c,
+                            "posting",
+                            posting,
+                            crate::db::models::outbox::Op::Upsert,
+                        )?;
+                    }
+                }
                 Ok(row)
             })
         })

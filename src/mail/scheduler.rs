@@ -162,9 +162,15 @@ pub struct AlertFilters {
     pub education: Option<String>,
 }
 
-/// Whether a posting matches a saved search. Until full-text search lands
-/// this is plain substring matching: every word of `q` must appear in the
-/// title, occupation or description.
+/// The occupation vocabulary, read once (it is small; no segmenter needed).
+fn vocabulary() -> &'static crate::search::vocab::Vocabulary {
+    static VOCAB: std::sync::OnceLock<crate::search::vocab::Vocabulary> = std::sync::OnceLock::new();
+    VOCAB.get_or_init(crate::search::vocab::Vocabulary::builtin)
+}
+
+/// Whether a posting matches a saved search: every word of `q`, or one of
+/// its synonyms from the occupation vocabulary (厨师 ≈ 中式烹调师 …), appears
+/// in the title, occupation or description, and the filters hold.
 pub fn matches(p: &PostingRow, q: &str, f: &AlertFilters) -> bool {
     if p.status != "open" {
         return false;
@@ -172,7 +178,8 @@ pub fn matches(p: &PostingRow, q: &str, f: &AlertFilters) -> bool {
     let hay =
         format!("{} {} {}", p.title, p.occupation.as_deref().unwrap_or(""), p.description.as_deref().unwrap_or(""))
             .to_lowercase();
-    if !q.split_whitespace().all(|w| hay.contains(&w.to_lowercase())) {
+    let vocab = vocabulary();
+    if !q.split_whitespace().all(|w| vocab.expand(w).iter().any(|s| hay.contains(s.as_str()))) {
         return false;
     }
     if f.region.as_deref().is_some_and(|r| !p.region_code.starts_with(r)) {

@@ -209,8 +209,12 @@ async fn a_saved_search_without_an_address_mails_the_account(app: TestApp, sink:
     // No address known yet: nothing is sent and the posting stays pending.
     assert_eq!(run_once(&app.db, &app.settings, "a", today).await.unwrap().alerts, 0);
     app.set_email("xiaolan", "xiaolan@example.cn");
+    // A synonym from the occupation vocabulary counts: 操作工 ≈ 普工.
+    let synonym = json!({"employer_id": e, "title": "注塑车间操作工", "headcount": 2, "region_code": "440704"});
+    app.post("/api/v1/postings", &app.clerk, synonym).await;
     assert_eq!(run_once(&app.db, &app.settings, "a", today).await.unwrap().alerts, 1);
     let got = sink.wait_for(1, Duration::from_secs(10));
     assert_eq!(got[0].recipients, ["xiaolan@example.cn"]);
-    assert!(got[0].text().contains("电子厂普工"), "{}", got[0].text());
+    let text = got[0].text();
+    assert!(text.contains("电子厂普工") && text.contains("注塑车间操作工"), "{text}");
 }

@@ -20,6 +20,7 @@ crate::on_both_backends!(
     bad_search_parameters_are_400_naming_the_field,
     a_committed_write_survives_a_kill_and_is_searchable_after_restart,
     a_missing_or_outdated_index_is_rebuilt_from_the_database,
+    renaming_an_employer_reindexes_its_postings,
 );
 
 /// Polls `GET path` as `token` until `ok` holds (at most 5 s).
@@ -331,14 +332,18 @@ async fn candidates_rank_people_for_a_posting_and_leave_out_the_employed(app: Te
         .await;
     assert_eq!(s, 201, "{b}");
     let path = format!("/api/v1/postings/{chef}/candidates");
-    let b = eventually(&app, &path, Some(&app.clerk), |b| ids(b).len() == 2).await;
+    // Once everyone is indexed the employed person is there on request…
+    let all = format!("{path}?include_employed=true");
+    let b = eventually(&app, &all, Some(&app.clerk), |b| ids(b).len() == 3).await;
+    assert!(ids(&b).contains(&busy), "{b}");
+    // …and left out by default.
+    let (s, b) = app.get(&path, &app.clerk).await;
+    assert_eq!(s, 200);
     assert_eq!(ids(&b), [certified, wants], "{b}");
     assert_eq!(b["hits"][0]["why"][0]["code"], "certificate");
     assert_eq!(b["hits"][1]["why"][0]["code"], "desired_occupation");
     assert!(b["hits"][0]["id_number"].as_str().unwrap().contains('*'));
     assert!(!ids(&b).contains(&old), "too old for the posting");
-    let (_, b) = app.get(&format!("{path}?include_employed=true"), &app.clerk).await;
-    assert!(ids(&b).contains(&busy), "{b}");
     let (s, _) = app.get(&path, &app.organiser).await;
     assert_eq!(s, 403);
 }
@@ -476,4 +481,23 @@ async fn a_missing_or_outdated_index_is_rebuilt_from_the_database(app: TestApp) 
     assert_ne!(current(), built);
     assert_eq!(found(&rebuilt), [id]);
     assert!(!root.join(built.trim()).exists(), "the old generation is removed");
+}
+
+async fn renaming_an_employer_reindexes_its_postings(app: TestApp) {
+    let e = app.employer("江门市江海区明阳灯饰厂").await;
+    let id = posting(&app, e, json!({"title": "灯饰装配工"})).await;
+    let clerk = Some(app.clerk.as_str());
+    eventually(&app, &search_path("明阳", ""), clerk, |b| ids(b) == [id]).await;
+    let (s, b) = app
+        .patch(
+            &format!("/api/v1/employers/{e}"),
+            &app.clerk,
+            json!({"version": 1, "name": "江门市江海区星辉照明有限公司"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{b}");
+    let b = eventually(&app, &search_path("星辉", ""), clerk, |b| ids(b) == [id]).await;
+    assert_eq!(b["hits"][0]["employer_name"], "江门市江海区星辉照明有限公司");
+    let (_, b) = app.call("GET", &search_path("明阳", ""), clerk, None).await;
+    assert_eq!(b["total"], 0, "{b}");
 }

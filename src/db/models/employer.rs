@@ -141,6 +141,11 @@ pub fn references(conn: &mut DbConnection, id: i64) -> QueryResult<(i64, i64, i6
     Ok((p, pl, f))
 }
 
+/// Ids of the employer's postings.
+pub fn posting_ids(conn: &mut DbConnection, id: i64) -> QueryResult<Vec<i64>> {
+    postings::table.filter(postings::employer_id.eq(id)).select(postings::id).load(conn)
+}
+
 /// Deletes one employer.
 pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {
     diesel::delete(employers::table.find(id)).execute(conn)
