@@ -473,7 +473,8 @@ async fn a_missing_or_outdated_index_is_rebuilt_from_the_database(app: TestApp) 
     for store in ["postings", "labourers"] {
         let meta = root.join(built.trim()).join(store).join("meta.json");
         let text = std::fs::read_to_string(&meta).unwrap();
-        let older = text.replace("\\\"schema\\\":1", "\\\"schema\\\":0");
+        let version = labour_bridge::search::schema::SCHEMA_VERSION;
+        let older = text.replace(&format!("\\\"schema\\\":{version}"), "\\\"schema\\\":0");
         assert_ne!(older, text, "payload not found in {text}");
         std::fs::write(&meta, older).unwrap();
     }
