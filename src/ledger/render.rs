@@ -237,9 +237,19 @@ pub fn csv(table: &Table) -> Vec<u8> {
     let mut out = String::from("\u{feff}");
     csv_line(&mut out, table.columns.iter().map(|c| Cow::Borrowed(c.header.as_str())));
     for row in &table.rows {
-        csv_line(&mut out, row.iter().map(cell_text));
+        csv_line(&mut out, row.iter().map(csv_cell));
     }
     out.into_bytes()
+}
+
+/// A cell for CSV: text that a spreadsheet would run as a formula (a name
+/// or note typed as `=HYPERLINK(…)`, `+…`, `-…`, `@…`) gets a leading `'`,
+/// as OWASP advises, so opening the ledger in Excel never executes it.
+fn csv_cell(cell: &Cell) -> Cow<'_, str> {
+    match cell {
+        Cell::Text(s) if s.starts_with(['=', '+', '-', '@', '\t', '\r']) => Cow::Owned(format!("'{s}")),
+        other => cell_text(other),
+    }
 }
 
 fn csv_line<'a>(out: &mut String, fields: impl Iterator<Item = Cow<'a, str>>) {
@@ -506,6 +516,16 @@ mod tests {
             ]
         );
         assert!(text.ends_with("\r\n") && !text.contains(TITLE) && !text.contains("合计"));
+    }
+
+    #[test]
+    fn csv_text_that_would_run_as_a_formula_is_neutralised() {
+        let bytes = csv(&table("新增转移东部就业", "=HYPERLINK(\"http://x\")"));
+        let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+        let line = text.split_terminator("\r\n").nth(2).unwrap();
+        assert!(line.starts_with("2,\"'=HYPERLINK(\"\"http://x\"\")\","), "{line}");
+        // Numbers stay numbers, negative or not.
+        assert_eq!(csv_cell(&Cell::Int(-5)), "-5");
     }
 
     #[test]
