@@ -34,8 +34,6 @@ type Built = (Box<dyn Query>, Option<Box<dyn Query>>, usize);
 
 /// Weight of a place name typed in the search box.
 const PLACE_WEIGHT: f32 = 2.5;
-/// Posting text fields and their weights.
-const POSTING_TEXT: [(&str, f32); 4] = [("title", 3.0), ("occupation", 2.5), ("description", 1.0), ("employer", 0.5)];
 
 /// A posting search as asked.
 #[derive(Debug, Clone)]
@@ -294,22 +292,12 @@ impl Search {
         Ok((!clauses.is_empty()).then(|| any_of(clauses)))
     }
 
+    /// Posting text fields and their weights; typed searches also look at
+    /// place names and benefit words.
     fn posting_text_fields(f: &PostingFields, with_place: bool) -> Vec<(Field, f32)> {
-        let mut out: Vec<(Field, f32)> = POSTING_TEXT
-            .iter()
-            .map(|(name, w)| {
-                let field = match *name {
-                    "title" => f.title,
-                    "occupation" => f.occupation,
-                    "description" => f.description,
-                    _ => f.employer,
-                };
-                (field, *w)
-            })
-            .collect();
+        let mut out = vec![(f.title, 3.0), (f.occupation, 2.5), (f.description, 1.0), (f.employer, 0.5)];
         if with_place {
-            out.push((f.place, 2.0));
-            out.push((f.perks, 1.0));
+            out.extend([(f.place, 2.0), (f.perks, 1.0)]);
         }
         out
     }
@@ -731,11 +719,8 @@ impl Search {
         let f = &g.labourers.fields;
         let posting = &d.posting;
         let occupation = posting.occupation.clone().unwrap_or_default();
-        let group_name = self
-            .vocab()
-            .occupation_in(&occupation)
-            .or_else(|| self.vocab().occupation_in(&posting.title))
-            .map(|o| o.name.clone());
+        let summary = PostingSummary::of(self.vocab(), d);
+        let group_name = summary.occupation_group.clone();
         let mut groups = self.groups_of(&format!("{} {}", posting.title, occupation), Kind::Typed, 1.0);
         if let Some(name) = &group_name {
             if !groups.iter().any(|g| g.words.contains(&name.to_lowercase())) {
@@ -787,30 +772,6 @@ impl Search {
         let busy = match employed {
             Some(check) => check(&found.iter().map(|(_, p)| p.id).collect::<Vec<_>>())?,
             None => HashSet::new(),
-        };
-        let summary = PostingSummary {
-            id: posting.id,
-            employer_id: posting.employer_id,
-            employer_name: d.employer_name.clone(),
-            title: posting.title.clone(),
-            occupation: posting.occupation.clone(),
-            occupation_group: group_name,
-            description: posting.description.clone(),
-            headcount: posting.headcount,
-            salary_min: posting.salary_min,
-            salary_max: posting.salary_max,
-            region_code: posting.region_code.clone(),
-            region_name: None,
-            employer_region_code: d.employer_region.clone(),
-            min_age: posting.min_age,
-            max_age: posting.max_age,
-            gender_requirement: posting.gender_requirement.clone(),
-            education_min: posting.education_min.clone(),
-            benefits: Vec::new(),
-            status: posting.status.clone(),
-            opens_on: posting.opens_on,
-            closes_on: posting.closes_on,
-            job_fair_id: posting.job_fair_id,
         };
         let mut out = Vec::new();
         for (score, p) in found {

@@ -211,36 +211,46 @@ fn place_words(code: &str) -> String {
     words.join(" ")
 }
 
+impl PostingSummary {
+    /// The public view of a posting row, with its vocabulary occupation.
+    pub fn of(vocab: &Vocabulary, d: &PostingDoc) -> PostingSummary {
+        let p = &d.posting;
+        let group =
+            vocab.occupation_in(p.occupation.as_deref().unwrap_or_default()).or_else(|| vocab.occupation_in(&p.title));
+        PostingSummary {
+            id: p.id,
+            employer_id: p.employer_id,
+            employer_name: d.employer_name.clone(),
+            title: p.title.clone(),
+            occupation: p.occupation.clone(),
+            occupation_group: group.map(|o| o.name.clone()),
+            description: p.description.clone(),
+            headcount: p.headcount,
+            salary_min: p.salary_min,
+            salary_max: p.salary_max,
+            region_code: p.region_code.clone(),
+            region_name: RegionCode::parse(&p.region_code).ok().map(|r| r.names().full_name()),
+            employer_region_code: d.employer_region.clone(),
+            min_age: p.min_age,
+            max_age: p.max_age,
+            gender_requirement: p.gender_requirement.clone(),
+            education_min: p.education_min.clone(),
+            benefits: text_to_list(&p.benefits),
+            status: p.status.clone(),
+            opens_on: p.opens_on,
+            closes_on: p.closes_on,
+            job_fair_id: p.job_fair_id,
+        }
+    }
+}
+
 /// A posting as an index document.
 pub fn posting_doc(f: &PostingFields, vocab: &Vocabulary, d: &PostingDoc) -> TantivyDocument {
     let p = &d.posting;
+    let summary = PostingSummary::of(vocab, d);
+    let group = summary.occupation_group.as_deref().and_then(|name| vocab.occupation_of_word(name));
     let occupation_text = p.occupation.clone().unwrap_or_default();
-    let group = vocab.occupation_in(&occupation_text).or_else(|| vocab.occupation_in(&p.title));
-    let benefits = text_to_list(&p.benefits);
-    let summary = PostingSummary {
-        id: p.id,
-        employer_id: p.employer_id,
-        employer_name: d.employer_name.clone(),
-        title: p.title.clone(),
-        occupation: p.occupation.clone(),
-        occupation_group: group.map(|o| o.name.clone()),
-        description: p.description.clone(),
-        headcount: p.headcount,
-        salary_min: p.salary_min,
-        salary_max: p.salary_max,
-        region_code: p.region_code.clone(),
-        region_name: RegionCode::parse(&p.region_code).ok().map(|r| r.names().full_name()),
-        employer_region_code: d.employer_region.clone(),
-        min_age: p.min_age,
-        max_age: p.max_age,
-        gender_requirement: p.gender_requirement.clone(),
-        education_min: p.education_min.clone(),
-        benefits: benefits.clone(),
-        status: p.status.clone(),
-        opens_on: p.opens_on,
-        closes_on: p.closes_on,
-        job_fair_id: p.job_fair_id,
-    };
+    let benefits = summary.benefits.clone();
     let mut doc = TantivyDocument::default();
     doc.add_u64(f.id, p.id as u64);
     doc.add_text(f.title, &p.title);
