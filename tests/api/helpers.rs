@@ -268,3 +268,13 @@ macro_rules! on_both_backends {
         )*
     };
 }
+
+/// Percent-encodes a query value (Chinese included) for a URL.
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::helpers::TestApp;
+use crate::helpers::{urlencode, TestApp};
 
 /// Mean nDCG@10 must stay at or above this.
 const MEAN_FLOOR: f64 = 0.85;
@@ -120,7 +120,7 @@ async fn search_relevance_stays_above_the_ndcg_floor(app: TestApp) {
     let mut report = Vec::new();
     let mut worst: Option<(f64, String)> = None;
     for j in &queries {
-        let path = format!("/api/v1/postings/search?limit=10&q={}", encode(&j.q));
+        let path = format!("/api/v1/postings/search?limit=10&q={}", urlencode(&j.q));
         let (s, b): (u16, Value) = app.call("GET", &path, Some(&app.clerk), None).await;
         assert_eq!(s, 200, "{b}");
         let ranked: Vec<String> = b["hits"]
@@ -142,13 +142,4 @@ async fn search_relevance_stays_above_the_ndcg_floor(app: TestApp) {
     assert!(mean >= MEAN_FLOOR, "mean nDCG@10 {mean:.3} is below the floor {MEAN_FLOOR}\n{report}");
     let (w, q) = worst.unwrap();
     assert!(w >= QUERY_FLOOR, "query `{q}` scores {w:.3}, below {QUERY_FLOOR}\n{report}");
-}
-
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

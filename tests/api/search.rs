@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::helpers::{id_number, TestApp};
+use crate::helpers::{id_number, urlencode, TestApp};
 use labour_bridge::auth::Role;
 
 crate::on_both_backends!(
@@ -39,15 +39,6 @@ async fn eventually(app: &TestApp, path: &str, token: Option<&str>, ok: impl Fn(
 
 fn search_path(q: &str, extra: &str) -> String {
     format!("/api/v1/postings/search?q={}{extra}", urlencode(q))
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn ids(b: &Value) -> Vec<i64> {
