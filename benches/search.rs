@@ -17,8 +17,9 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
 use labour_bridge::db::models::search as store;
-use labour_bridge::db::models::{labourer, training};
+use labour_bridge::db::models::{enrolment, labourer};
 use labour_bridge::db::Db;
+use labour_bridge::domain::LabourerId;
 use labour_bridge::search::query::PostingSearch;
 use labour_bridge::search::schema::Profile;
 use labour_bridge::search::Search;
@@ -121,8 +122,8 @@ fn main() -> anyhow::Result<()> {
     for k in 0..people {
         let id = 1 + (k * 7_919) % max_id.max(1);
         let t = Instant::now();
-        let Some(row) = labourer::get(&mut conn, id)? else { continue };
-        let certs = training::certificates(&mut conn, id)?;
+        let Some(row) = labourer::get(&mut conn, LabourerId(id))? else { continue };
+        let certs = enrolment::certificates(&mut conn, LabourerId(id))?;
         let profile = Profile::of(&row, &certs);
         let mut hires = |ids: &[i64]| -> anyhow::Result<HashMap<i64, i64>> {
             Ok(store::hires_of(&mut conn, ids)?.into_iter().collect())

@@ -6,10 +6,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::auth::{hash_password, new_token, token_hash, Role};
+use crate::auth::{hash_password, Role};
 use crate::config::{FileSettings, Overrides, Settings};
 use crate::db::models::audit::{self, Actor};
-use crate::db::models::{labourer, user};
 use crate::db::write_tx;
 use crate::error::AppError;
 
@@ -222,7 +221,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 bar.set_position(done as u64);
             };
             let g = crate::db::write_tx(&mut conn, |c| crate::demo::gen::generate(c, scale, seed, &step))
-                .map_err(|e| anyhow::anyhow!("{}", e.problem().detail))?;
+                .map_err(cli_error)?;
             bar.finish_and_clear();
             let what =
                 serde_json::json!({"scale": scale, "seed": seed, "labourers": g.labourers, "placements": g.placements});
@@ -240,31 +239,23 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Ledger { kind, year, as_of, format, out, county, unmasked, unit } => {
             let db = crate::startup::open_database(&settings)?;
-            let q = crate::http::ledgers::LedgerQuery::from_cli(year, as_of, format, unmasked, county);
-            let p = crate::http::ledgers::parse_params(&q, chrono::Utc::now().date_naive())
-                .map_err(|e| anyhow::anyhow!("{}", e.problem().detail))?;
+            let raw = crate::ledger::export::RawParams {
+                year: Some(year),
+                as_of,
+                format: Some(format),
+                unmasked: Some(unmasked.to_string()),
+                county,
+            };
+            let p = crate::ledger::export::parse_params(&raw, crate::clock::today()).map_err(cli_error)?;
             let unit = unit.unwrap_or_else(|| settings.unit_name.clone());
             let mut conn = db.get()?;
             let bytes = if kind == "bundle" {
-                crate::http::ledgers::bundle(&mut conn, p.year, p.as_of, &settings.ledger_rules, &unit)
+                crate::ledger::export::bundle(&mut conn, p.year, p.as_of, &settings.ledger_rules, &unit)
             } else {
                 let kind: crate::ledger::Kind = kind.parse().map_err(|e: String| anyhow::anyhow!(e))?;
-                let req = crate::ledger::build::Request {
-                    kind,
-                    year: p.year,
-                    as_of: p.as_of,
-                    county: p.county,
-                    unmasked: p.unmasked,
-                    rules: settings.ledger_rules.clone(),
-                };
-                crate::ledger::build::compute(&mut conn, &req).and_then(|l| {
-                    if p.unmasked {
-                        crate::http::ledgers::audit_unmasked(&mut conn, &Actor::cli("ledger"), &[&l])?;
-                    }
-                    crate::http::ledgers::render_one(&l, p.format, &unit)
-                })
+                crate::ledger::export::one(&mut conn, &Actor::cli("ledger"), kind, &p, &settings.ledger_rules, &unit)
             }
-            .map_err(|e| anyhow::anyhow!("{}", e.problem().detail))?;
+            .map_err(cli_error)?;
             match out {
                 Some(path) => std::fs::write(&path, &bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
                 None => std::io::Write::write_all(&mut std::io::stdout(), &bytes)?,
@@ -272,8 +263,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User { action: UserAction::Add { name, role, unit, labourer_id, password_stdin, email } } => {
-            if let Some(m) = email.as_deref().filter(|m| !crate::http::targets::is_mailbox(m)) {
-                anyhow::bail!("`{m}` is not an e-mail address");
+            match (role, labourer_id) {
+                (Role::Trainee, None) => anyhow::bail!("a trainee needs --labourer-id (their own labourer record)"),
+                (Role::Trainee, Some(_)) | (_, None) => {}
+                (_, Some(_)) => anyhow::bail!("--labourer-id is only for trainees"),
+            }
+            if let Some(m) = email.as_deref() {
+                crate::registry::checks::mailbox(m).map_err(|_| anyhow::anyhow!("`{m}` is not an e-mail address"))?;
             }
             let db = crate::startup::open_database(&settings)?;
             let password = if password_stdin {
@@ -305,37 +301,27 @@ fn add_user(
     password_hash: Option<&str>,
     email: Option<&str>,
 ) -> anyhow::Result<String> {
-    let name = name.trim();
-    if name.is_empty() || name.len() > 64 || name.chars().any(char::is_whitespace) {
-        anyhow::bail!("the username must be 1–64 characters without spaces");
-    }
-    match (role, labourer_id) {
-        (Role::Trainee, None) => anyhow::bail!("a trainee needs --labourer-id (their own labourer record)"),
-        (Role::Trainee, Some(_)) => {}
-        (_, Some(_)) => anyhow::bail!("--labourer-id is only for trainees"),
-        _ => {}
-    }
-    let token = new_token()?;
+    let new = crate::registry::accounts::NewAccount {
+        username: name.trim().to_string(),
+        role,
+        unit: unit.map(str::to_string),
+        labourer_id: labourer_id.map(crate::domain::LabourerId),
+        password_hash: password_hash.map(str::to_string),
+        email: email.map(str::to_string),
+    };
     let mut conn = db.get()?;
     let actor = Actor::cli("user add");
-    write_tx(&mut conn, |c| -> Result<(), AppError> {
-        if let Some(id) = labourer_id {
-            labourer::get(c, id)?
-                .ok_or_else(|| AppError::invalid("labourer_id", "not_found", format!("no labourer {id}")))?;
-        }
-        if user::by_username(c, name)?.is_some() {
-            return Err(AppError::conflict(format!("a user named `{name}` already exists")));
-        }
-        let id = user::create(c, name, role, unit, labourer_id, password_hash)?;
-        user::set_email(c, id, email)?;
-        user::add_token(c, id, &token_hash(&token), "api", None)?;
-        let shown =
-            serde_json::json!({ "username": name, "role": role, "unit": unit, "labourer_id": labourer_id, "email": email });
-        audit::record(c, &actor, "create", "user", Some(id), None::<&()>, Some(&shown))?;
-        Ok(())
-    })
-    .map_err(|e| anyhow::anyhow!("{}", e.problem().detail))?;
-    Ok(token)
+    write_tx(&mut conn, |c| crate::registry::accounts::create(c, &actor, new, true))
+        .map_err(cli_error)?
+        .ok_or_else(|| anyhow::anyhow!("no token was made"))
+}
+
+/// A refused command's reason as a clerk reads it: the detail and each
+/// failing field.
+fn cli_error(e: AppError) -> anyhow::Error {
+    let p = e.problem(crate::messages::Lang::Zh);
+    let fields: Vec<String> = p.errors.iter().map(|f| format!("\n  {}: {}", f.field, f.message)).collect();
+    anyhow::anyhow!("{}{}", p.detail, fields.join(""))
 }
 
 /// A progress bar fed by the index builder.

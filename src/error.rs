@@ -1,32 +1,255 @@
-//! The one error type and its HTTP mapping.
+//! The one error type of labour-bridge's core, and the rules for it.
 //!
-//! Policy: every failure a client can cause is a 4xx `application/problem+json`
-//! whose `errors` names each failing field; a 500 means a bug or an outage and
-//! says nothing about internals (the cause goes to the log). Diesel's
-//! `NotFound` is 404 and a unique violation 409, so a model function can
-//! simply `?` its query.
+//! Policy: every failure a person can cause is an [`AppError`] that names
+//! what to fix — each failing field with a stable `code` and a [`Text`] in
+//! Chinese and English — and a bug or an outage is [`AppError::Internal`],
+//! whose cause goes to the log and never to the person. The registry, the
+//! ledgers, the import and the mail code return this type; `http::problem`
+//! maps it, once, to a status and an `application/problem+json` body (or a
+//! page), and the import writes the same messages into its rejected rows.
+//! Diesel's `NotFound` is 404 and a unique violation 409, so a model
+//! function can simply `?` its query.
 
-use actix_web::http::{header, StatusCode};
-use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::messages::{general, Text, Thing};
+
 /// One failing input field.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
-    /// JSON field or query parameter name (dotted path for nested values).
+    /// JSON field or query parameter name (`skills[2]`, `a.b` for nested values).
     pub field: String,
     /// Short machine-readable code, e.g. `required`, `checksum`, `format`.
     pub code: String,
     /// What is wrong, in words a clerk can act on.
-    pub message: String,
+    pub message: Text,
 }
 
 impl FieldError {
     /// A field error from its parts.
-    pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError { field: field.into(), code: code.into(), message: message.into() }
+    pub fn new(field: impl Into<String>, code: impl Into<String>, message: Text) -> Self {
+        FieldError { field: field.into(), code: code.into(), message }
     }
+
+    /// A domain rule's failure, blamed on `field`.
+    pub fn from_domain(field: impl Into<String>, e: crate::domain::DomainError) -> Self {
+        FieldError::new(field, e.code, e.message)
+    }
+}
+
+/// Everything that can go wrong while serving a request or running a job.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The input failed validation (422): every failing field.
+    #[error("invalid input: {0:?}")]
+    Validation(Vec<FieldError>),
+    /// The request could not be read at all: malformed JSON, bad query (400).
+    #[error("bad request: {detail}")]
+    BadRequest {
+        /// What was wrong.
+        detail: Text,
+        /// The fields to blame, if any.
+        errors: Vec<FieldError>,
+    },
+    /// No token, or a token that is unknown or expired (401).
+    #[error("authentication required: {0}")]
+    Unauthorized(Text),
+    /// The caller may not do this (403).
+    #[error("forbidden: {0}")]
+    Forbidden(Text),
+    /// The record does not exist, or the caller may not know it exists (404).
+    #[error("{0:?} not found")]
+    NotFound(Thing),
+    /// Duplicate, stale version, or still referenced (409).
+    #[error("conflict: {detail}")]
+    Conflict {
+        /// What conflicts.
+        detail: Text,
+        /// The fields to blame.
+        errors: Vec<FieldError>,
+        /// The id of the existing record, for duplicates.
+        existing_id: Option<i64>,
+    },
+    /// The body is larger than allowed (413).
+    #[error("payload too large")]
+    PayloadTooLarge(usize),
+    /// The media type is not one the route reads (415).
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    /// Too many attempts (429); retry after this many seconds.
+    #[error("too many attempts; retry after {0} s")]
+    TooManyRequests(u64),
+    /// A server we depend on (the mail server) refused or failed (502).
+    #[error("bad gateway: {detail}")]
+    BadGateway {
+        /// What failed, in words a clerk can act on.
+        detail: Text,
+        /// The record that keeps the failure, e.g. `/api/v1/submissions/5`.
+        instance: Option<String>,
+    },
+    /// The database could not be reached in time (503).
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    /// A bug or an outage (500); the cause is logged, not shown.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    /// A 422 for a single field.
+    pub fn invalid(field: &str, code: &str, message: Text) -> Self {
+        AppError::Validation(vec![FieldError::new(field, code, message)])
+    }
+
+    /// A 422 for a domain rule broken by `field`.
+    pub fn domain(field: &str, e: crate::domain::DomainError) -> Self {
+        AppError::Validation(vec![FieldError::from_domain(field, e)])
+    }
+
+    /// A 400 for a single query parameter.
+    pub fn bad_param(field: &str, message: Text) -> Self {
+        AppError::BadRequest {
+            detail: Text::new(
+                format!("查询参数“{field}”：{}", message.zh),
+                format!("query parameter `{field}`: {}", message.en),
+            ),
+            errors: vec![FieldError::new(field, "invalid", message)],
+        }
+    }
+
+    /// A 409 with a detail and no field.
+    pub fn conflict(detail: Text) -> Self {
+        AppError::Conflict { detail, errors: Vec::new(), existing_id: None }
+    }
+
+    /// The 409 for a duplicate: `field` already names record `existing`.
+    pub fn duplicate(thing: Thing, field: &str, existing: i64) -> Self {
+        AppError::Conflict {
+            detail: general::duplicate(thing, existing),
+            errors: vec![FieldError::new(field, "duplicate", general::already_registered())],
+            existing_id: Some(existing),
+        }
+    }
+
+    /// The 409 for a change whose `version` is no longer current; `current`
+    /// is the version stored now (read, not guessed).
+    pub fn stale(current: i32) -> Self {
+        AppError::Conflict {
+            detail: general::stale(current),
+            errors: vec![FieldError::new("version", "stale", general::stale_field(current))],
+            existing_id: None,
+        }
+    }
+
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Validation(_) => 422,
+            AppError::BadRequest { .. } => 400,
+            AppError::Unauthorized(_) => 401,
+            AppError::Forbidden(_) => 403,
+            AppError::NotFound(_) => 404,
+            AppError::Conflict { .. } => 409,
+            AppError::PayloadTooLarge(_) => 413,
+            AppError::UnsupportedMediaType => 415,
+            AppError::TooManyRequests(_) => 429,
+            AppError::BadGateway { .. } => 502,
+            AppError::Unavailable(_) => 503,
+            AppError::Internal(_) => 500,
+        }
+    }
+
+    /// The short summary of the kind of problem.
+    pub fn title(&self) -> Text {
+        let (zh, en) = match self {
+            AppError::Validation(_) => ("填写有误", "Invalid input"),
+            AppError::BadRequest { .. } => ("请求无法识别", "Bad request"),
+            AppError::Unauthorized(_) => ("需要登录", "Authentication required"),
+            AppError::Forbidden(_) => ("无权操作", "Forbidden"),
+            AppError::NotFound(_) => ("未找到", "Not found"),
+            AppError::Conflict { .. } => ("与现有记录冲突", "Conflict"),
+            AppError::PayloadTooLarge(_) => ("内容过大", "Payload too large"),
+            AppError::UnsupportedMediaType => ("格式不支持", "Unsupported media type"),
+            AppError::TooManyRequests(_) => ("尝试次数过多", "Too many attempts"),
+            AppError::BadGateway { .. } => ("上游服务出错", "Upstream server failed"),
+            AppError::Unavailable(_) => ("服务暂不可用", "Service unavailable"),
+            AppError::Internal(_) => ("服务器内部错误", "Internal error"),
+        };
+        Text::new(zh, en)
+    }
+
+    /// What happened in this case.
+    pub fn detail(&self) -> Text {
+        match self {
+            AppError::Validation(errors) => {
+                let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+                general::invalid_fields(&fields)
+            }
+            AppError::BadRequest { detail, .. }
+            | AppError::Conflict { detail, .. }
+            | AppError::BadGateway { detail, .. } => detail.clone(),
+            AppError::Unauthorized(why) | AppError::Forbidden(why) => why.clone(),
+            AppError::NotFound(what) => general::not_found(*what),
+            AppError::PayloadTooLarge(limit) => general::too_large(*limit),
+            AppError::UnsupportedMediaType => general::send_json(),
+            AppError::TooManyRequests(secs) => general::too_many_attempts(*secs),
+            AppError::Unavailable(_) => general::unavailable(),
+            AppError::Internal(_) => general::internal(),
+        }
+    }
+
+    /// The failing fields, if any.
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            AppError::Validation(errors) | AppError::BadRequest { errors, .. } | AppError::Conflict { errors, .. } => {
+                errors
+            }
+            _ => &[],
+        }
+    }
+
+    /// The problem+json body (RFC 9457) in `lang`.
+    pub fn problem(&self, lang: crate::messages::Lang) -> Problem {
+        let status = self.status();
+        let existing_id = match self {
+            AppError::Conflict { existing_id, .. } => *existing_id,
+            _ => None,
+        };
+        let instance = match self {
+            AppError::BadGateway { instance, .. } => instance.clone(),
+            _ => None,
+        };
+        Problem {
+            kind: format!("https://labour-bridge.invalid/problems/{status}"),
+            title: self.title().get(lang).to_string(),
+            status,
+            detail: self.detail().get(lang).to_string(),
+            errors: self
+                .field_errors()
+                .iter()
+                .map(|e| ProblemField {
+                    field: e.field.clone(),
+                    code: e.code.clone(),
+                    message: e.message.get(lang).to_string(),
+                })
+                .collect(),
+            existing_id,
+            instance,
+        }
+    }
+}
+
+/// One failing field as problem+json shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProblemField {
+    /// JSON field or query parameter name (dotted path for nested values,
+    /// `name[i]` for list members).
+    pub field: String,
+    /// Short, stable, language-free code, e.g. `required`, `checksum`.
+    pub code: String,
+    /// What is wrong, in Chinese unless the request prefers English.
+    pub message: String,
 }
 
 /// The problem+json body (RFC 9457) every error response carries.
@@ -42,7 +265,7 @@ pub struct Problem {
     /// What happened in this case.
     pub detail: String,
     /// Every failing field (empty when no field is to blame).
-    pub errors: Vec<FieldError>,
+    pub errors: Vec<ProblemField>,
     /// For a duplicate: the id of the record that already exists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub existing_id: Option<i64>,
@@ -51,206 +274,19 @@ pub struct Problem {
     pub instance: Option<String>,
 }
 
-/// Everything that can go wrong while serving a request.
-#[derive(Debug, thiserror::Error)]
-pub enum AppError {
-    /// The body or a field failed validation (422).
-    #[error("invalid input: {0:?}")]
-    Validation(Vec<FieldError>),
-    /// The request could not be read at all: malformed JSON, bad query (400).
-    #[error("bad request: {detail}")]
-    BadRequest {
-        /// What was wrong.
-        detail: String,
-        /// The fields to blame, if any.
-        errors: Vec<FieldError>,
-    },
-    /// No token, or a token that is unknown or expired (401).
-    #[error("authentication required: {0}")]
-    Unauthorized(String),
-    /// The caller may not do this (403).
-    #[error("forbidden: {0}")]
-    Forbidden(String),
-    /// The resource does not exist, or the caller may not know it exists (404).
-    #[error("{0} not found")]
-    NotFound(&'static str),
-    /// Duplicate, stale version, or still referenced (409).
-    #[error("conflict: {detail}")]
-    Conflict {
-        /// What conflicts.
-        detail: String,
-        /// The fields to blame.
-        errors: Vec<FieldError>,
-        /// The id of the existing record, for duplicates.
-        existing_id: Option<i64>,
-    },
-    /// The body is larger than allowed (413).
-    #[error("payload too large")]
-    PayloadTooLarge(usize),
-    /// The media type is not JSON (415).
-    #[error("unsupported media type")]
-    UnsupportedMediaType,
-    /// Too many failed logins (429).
-    #[error("too many attempts; retry after {0} s")]
-    TooManyRequests(u64),
-    /// A server we depend on (the mail server) refused or failed (502).
-    #[error("bad gateway: {detail}")]
-    BadGateway {
-        /// What failed, in words a clerk can act on.
-        detail: String,
-        /// The record that keeps the failure, e.g. `/api/v1/submissions/5`.
-        instance: Option<String>,
-    },
-    /// The database could not be reached in time (503).
-    #[error("service unavailable: {0}")]
-    Unavailable(String),
-    /// A bug or an outage (500); the cause is logged, not shown.
-    #[error(transparent)]
-    Internal(#[from] anyhow::Error),
-}
-
-impl AppError {
-    /// A 422 for a single field.
-    pub fn invalid(field: &str, code: &str, message: impl Into<String>) -> Self {
-        AppError::Validation(vec![FieldError::new(field, code, message)])
-    }
-
-    /// A 400 for a single query parameter.
-    pub fn bad_param(field: &str, message: impl Into<String>) -> Self {
-        let message = message.into();
-        AppError::BadRequest {
-            detail: format!("query parameter `{field}`: {message}"),
-            errors: vec![FieldError::new(field, "invalid", message)],
-        }
-    }
-
-    /// A 409 with a detail and no field.
-    pub fn conflict(detail: impl Into<String>) -> Self {
-        AppError::Conflict { detail: detail.into(), errors: Vec::new(), existing_id: None }
-    }
-
-    /// The 409 for a PATCH whose `version` is no longer current.
-    pub fn stale(current: i32) -> Self {
-        AppError::Conflict {
-            detail: format!(
-                "the record was changed by someone else; it is now at version {current}, reload and try again"
-            ),
-            errors: vec![FieldError::new("version", "stale", format!("current version is {current}"))],
-            existing_id: None,
-        }
-    }
-
-    fn title(&self) -> &'static str {
-        match self {
-            AppError::Validation(_) => "Invalid input",
-            AppError::BadRequest { .. } => "Bad request",
-            AppError::Unauthorized(_) => "Authentication required",
-            AppError::Forbidden(_) => "Forbidden",
-            AppError::NotFound(_) => "Not found",
-            AppError::Conflict { .. } => "Conflict",
-            AppError::PayloadTooLarge(_) => "Payload too large",
-            AppError::UnsupportedMediaType => "Unsupported media type",
-            AppError::TooManyRequests(_) => "Too many attempts",
-            AppError::BadGateway { .. } => "Upstream server failed",
-            AppError::Unavailable(_) => "Service unavailable",
-            AppError::Internal(_) => "Internal error",
-        }
-    }
-
-    fn detail(&self) -> String {
-        match self {
-            AppError::Validation(errors) => {
-                let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-                format!("{} field(s) failed validation: {}", errors.len(), fields.join(", "))
-            }
-            AppError::BadRequest { detail, .. }
-            | AppError::Conflict { detail, .. }
-            | AppError::BadGateway { detail, .. } => detail.clone(),
-            AppError::Unauthorized(why) | AppError::Forbidden(why) => why.clone(),
-            AppError::NotFound(what) => format!("no such {what}, or you may not see it"),
-            AppError::PayloadTooLarge(limit) => format!("the body is larger than the {limit} bytes allowed"),
-            AppError::UnsupportedMediaType => "send the body as application/json".to_string(),
-            AppError::TooManyRequests(secs) => {
-                format!("too many failed attempts; try again in {secs} seconds")
-            }
-            AppError::Unavailable(_) => "the database is busy or unreachable; try again shortly".to_string(),
-            AppError::Internal(_) => "something went wrong on our side; it has been logged".to_string(),
-        }
-    }
-
-    /// The problem+json body for this error.
-    pub fn problem(&self) -> Problem {
-        let status = self.status_code();
-        let (errors, existing_id) = match self {
-            AppError::Validation(errors) | AppError::BadRequest { errors, .. } => (errors.clone(), None),
-            AppError::Conflict { errors, existing_id, .. } => (errors.clone(), *existing_id),
-            _ => (Vec::new(), None),
-        };
-        let instance = match self {
-            AppError::BadGateway { instance, .. } => instance.clone(),
-            _ => None,
-        };
-        Problem {
-            instance,
-            kind: format!("https://labour-bridge.invalid/problems/{}", status.as_u16()),
-            title: self.title().to_string(),
-            status: status.as_u16(),
-            detail: self.detail(),
-            errors,
-            existing_id,
-        }
-    }
-}
-
-impl ResponseError for AppError {
-    fn status_code(&self) -> StatusCode {
-        match self {
-            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-            AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Conflict { .. } => StatusCode::CONFLICT,
-            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-            AppError::BadGateway { .. } => StatusCode::BAD_GATEWAY,
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        match self {
-            AppError::Internal(cause) => tracing::error!(error = ?cause, "internal error"),
-            AppError::Unavailable(cause) => tracing::warn!(%cause, "database unavailable"),
-            _ => {}
-        }
-        let mut response = HttpResponse::build(self.status_code());
-        response.content_type("application/problem+json");
-        match self {
-            AppError::Unauthorized(_) => {
-                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
-            }
-            AppError::TooManyRequests(secs) => {
-                response.insert_header((header::RETRY_AFTER, secs.to_string()));
-            }
-            _ => {}
-        }
-        response.body(serde_json::to_string(&self.problem()).unwrap_or_default())
-    }
-}
-
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};
         match e {
-            Error::NotFound => AppError::NotFound("record"),
+            Error::NotFound => AppError::NotFound(Thing::Record),
+            // The constraint's name and the SQL stay in the log: they are of
+            // no use to a clerk and tell an attacker about the schema.
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                AppError::conflict(format!("a record with the same key already exists ({})", info.message()))
+                tracing::info!(constraint = ?info.constraint_name(), "unique violation answered as 409");
+                AppError::conflict(general::same_key())
             }
             Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
-                AppError::conflict("the record is referenced by, or refers to, records that do not allow this change")
+                AppError::conflict(general::still_referenced())
             }
             other => AppError::Internal(other.into()),
         }
@@ -260,5 +296,56 @@ impl From<diesel::result::Error> for AppError {
 impl From<crate::domain::DomainError> for FieldError {
     fn from(e: crate::domain::DomainError) -> Self {
         FieldError::new("", e.code, e.message)
+    }
+}
+
+/// Collects field errors while an input is checked, so one answer lists
+/// them all rather than the first.
+#[derive(Debug, Default)]
+pub struct Errors(pub Vec<FieldError>);
+
+impl Errors {
+    /// Records one failing field (one message per field: a field that
+    /// already failed keeps its first reason).
+    pub fn push(&mut self, field: &str, code: &str, message: Text) {
+        if !self.has(field) {
+            self.0.push(FieldError::new(field, code, message));
+        }
+    }
+
+    /// Records a domain rule's failure against `field`; passes a success on.
+    pub fn check<T>(&mut self, field: &str, r: Result<T, crate::domain::DomainError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                if !self.has(field) {
+                    self.0.push(FieldError::from_domain(field, e));
+                }
+                None
+            }
+        }
+    }
+
+    /// Whether `field` already failed.
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|e| e.field == field)
+    }
+
+    /// `Ok(())` when nothing failed, else the 422 listing every field
+    /// (sorted by field).
+    pub fn finish(mut self) -> Result<(), AppError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            self.0.sort_by(|a, b| a.field.cmp(&b.field));
+            Err(AppError::Validation(self.0))
+        }
+    }
+}
+
+/// A domain rule broken by a value no field names (a constant, a setting).
+impl From<crate::domain::DomainError> for AppError {
+    fn from(e: crate::domain::DomainError) -> Self {
+        AppError::Validation(vec![FieldError::from(e)])
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -12,5 +13,7 @@ pub mod error;
 pub mod http;
 pub mod ledger;
 pub mod mail;
+pub mod messages;
+pub mod registry;
 pub mod search;
 pub mod startup;

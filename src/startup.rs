@@ -8,16 +8,7 @@ use tracing_actix_web::TracingLogger;
 
 use crate::config::Settings;
 use crate::db::Db;
-
-/// What every handler can reach.
-pub struct AppState {
-    /// The database pool.
-    pub db: Db,
-    /// The resolved settings.
-    pub settings: Settings,
-    /// Search and matching.
-    pub search: std::sync::Arc<crate::search::Search>,
-}
+use crate::http::state::AppState;
 
 /// Opens (or builds) the search index under `<data-dir>/index`, catches it
 /// up with the outbox and starts the indexer thread.
@@ -52,6 +43,7 @@ pub fn run(
     let state = web::Data::new(AppState { db, settings, search });
     let server = HttpServer::new(move || {
         App::new()
+            .wrap(actix_web::middleware::from_fn(crate::http::problem::negotiate))
             .wrap(TracingLogger::default())
             .app_data(state.clone())
             .app_data(web::PayloadConfig::new(state.settings.max_body_bytes))

@@ -7,6 +7,7 @@
 
 pub mod models;
 pub mod schema;
+pub mod types;
 
 use std::time::Duration;
 
@@ -163,6 +164,19 @@ impl Db {
         })
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
+    }
+}
+
+impl Db {
+    /// Runs `f` in a write transaction ([`write_tx`]) on the blocking pool:
+    /// how the HTTP edge applies a registry operation, so that the record,
+    /// its audit entry and its outbox entry commit together or not at all.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+    {
+        self.run(move |c| write_tx(c, f)).await
     }
 }
 

@@ -12,15 +12,19 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::auth::{hash_password, Role};
 use crate::db::models::audit::{self, Actor};
-use crate::db::models::employer::{self, EmployerInsert};
-use crate::db::models::labourer::{self, LabourerInsert};
-use crate::db::models::outbox::{self, Op};
-use crate::db::models::placement::{self, PlacementInsert};
-use crate::db::models::posting::{self, PostingInsert};
-use crate::db::models::{list_to_text, now, user};
+use crate::db::models::employer::{self, EmployerRow};
+use crate::db::models::labourer::{self, LabourerRow};
+use crate::db::models::posting::PostingRow;
+use crate::db::models::user;
 use crate::db::{write_tx, DbConnection};
 use crate::domain::{id_number, uscc};
 use crate::error::AppError;
+use crate::registry::employers::NewEmployer;
+use crate::registry::labourers::NewLabourer;
+use crate::registry::placements::NewPlacement;
+use crate::registry::postings::NewPosting;
+use crate::registry::{employers as employers_registry, labourers as labourers_registry};
+use crate::registry::{placements as placements_registry, postings as postings_registry};
 use catalogue::*;
 
 /// How many labourers the demo registers.
@@ -102,75 +106,59 @@ pub fn seed(conn: &mut DbConnection, recipients: &[String]) -> Result<Seeded, Ap
 fn seed_in(c: &mut DbConnection, actor: &Actor, recipients: &[String]) -> Result<Seeded, AppError> {
     let mut rng = Rng(20_190_315);
     let mut out = Seeded::default();
-    let at = now();
 
-    let mut employer_rows = Vec::new();
+    let mut employer_rows: Vec<EmployerRow> = Vec::new();
     for e in EMPLOYERS {
-        let row = employer::insert(
-            c,
-            &EmployerInsert {
-                name: e.name.to_string(),
-                uscc: Some(valid_uscc(&mut rng, e.region_code)),
-                region_code: e.region_code.to_string(),
-                address: Some(e.address.to_string()),
-                industry: Some(e.industry.to_string()),
-                contact_name: Some(e.contact_name.to_string()),
-                contact_phone: Some(format!("13{:09}", rng.next() % 1_000_000_000)),
-                is_poverty_workshop: e.is_poverty_workshop,
-                created_at: at,
-                updated_at: at,
-                version: 1,
-            },
-        )?;
-        audit::record(c, actor, "create", "employer", Some(row.id), None::<&()>, Some(&row))?;
-        employer_rows.push(row);
+        let form = NewEmployer {
+            name: Some(e.name.to_string()),
+            uscc: Some(valid_uscc(&mut rng, e.region_code)),
+            region_code: Some(e.region_code.to_string()),
+            address: Some(e.address.to_string()),
+            industry: Some(e.industry.to_string()),
+            contact_name: Some(e.contact_name.to_string()),
+            contact_phone: Some(format!("13{:09}", rng.next() % 1_000_000_000)),
+            is_poverty_workshop: Some(e.is_poverty_workshop),
+        };
+        employer_rows.push(employers_registry::register(c, actor, form)?.row);
         out.employers += 1;
     }
-    let employer_ids: Vec<i64> = employer_rows.iter().map(|e| e.id).collect();
     let fair = programmes::fair(c, actor, &employer_rows)?;
 
-    let mut postings = Vec::new();
+    let mut postings: Vec<PostingRow> = Vec::new();
     for (i, p) in POSTINGS.iter().enumerate() {
-        let employer = &EMPLOYERS[p.employer.min(EMPLOYERS.len() - 1)];
-        let opens = date(2019, 1 + (i % 10) as u32, 1);
-        let benefits: Vec<String> = p.benefits.iter().map(|b| b.to_string()).collect();
-        let row = posting::insert(
-            c,
-            &PostingInsert {
-                employer_id: employer_ids[p.employer.min(employer_ids.len() - 1)],
-                title: p.title.to_string(),
-                occupation: Some(p.occupation.to_string()),
-                description: Some(p.description.to_string()),
-                headcount: p.headcount,
-                salary_min: Some(p.salary_min),
-                salary_max: Some(p.salary_max),
-                region_code: employer.region_code.to_string(),
-                min_age: p.min_age,
-                max_age: p.max_age,
-                gender_requirement: p.gender_requirement.to_string(),
-                education_min: p.education_min.map(str::to_string),
-                benefits: list_to_text(&benefits),
-                status: if i % 9 == 8 { "closed".into() } else { "open".into() },
-                opens_on: Some(opens),
-                // Most stay open with no closing day, so trainees trying the
-                // demo find openings; every fourth closed at the end of 2019.
-                closes_on: (i % 4 == 3).then(|| date(2019, 12, 31)),
-                // Jiangmen employers bring every other posting to the joint fair.
-                job_fair_id: (employer.region_code.starts_with("4407") && i % 2 == 0).then_some(fair.id),
-                created_at: at,
-                updated_at: at,
-                version: 1,
-            },
-        )?;
-        audit::record(c, actor, "create", "posting", Some(row.id), None::<&()>, Some(&row))?;
-        outbox::append(c, "posting", row.id, Op::Upsert)?;
-        postings.push(row);
+        let employer = &employer_rows[p.employer.min(employer_rows.len() - 1)];
+        // Jiangmen employers bring every other posting to the joint fair,
+        // open for applications by the fair's day.
+        let at_fair = employer.data.region_code.starts_with("4407") && i % 2 == 0;
+        let opens = if at_fair { date(2019, 2, 15) } else { date(2019, 1 + (i % 10) as u32, 1) };
+        let form = NewPosting {
+            employer_id: Some(employer.id),
+            title: Some(p.title.to_string()),
+            occupation: Some(p.occupation.to_string()),
+            description: Some(p.description.to_string()),
+            headcount: Some(p.headcount),
+            salary_min: Some(p.salary_min),
+            salary_max: Some(p.salary_max),
+            region_code: Some(employer.data.region_code.clone()),
+            min_age: p.min_age,
+            max_age: p.max_age,
+            gender_requirement: Some(p.gender_requirement.to_string()),
+            education_min: p.education_min.map(str::to_string),
+            benefits: Some(p.benefits.iter().map(|b| b.to_string()).collect()),
+            status: Some(if i % 9 == 8 { "closed" } else { "open" }.to_string()),
+            opens_on: Some(opens),
+            // Most stay open with no closing day; every fourth closed at the
+            // end of 2019.
+            closes_on: (i % 4 == 3).then(|| date(2019, 12, 31)),
+            job_fair_id: at_fair.then_some(fair.id),
+        };
+        postings.push(postings_registry::create(c, actor, form)?);
         out.postings += 1;
     }
 
     let statuses = ["registered_poor", "registered_poor", "registered_poor", "lifted", "lifted", "monitored", "none"];
     let educations = ["primary", "junior_high", "junior_high", "junior_high", "senior_high", "vocational"];
-    let mut labourers = Vec::new();
+    let mut labourers: Vec<LabourerRow> = Vec::new();
     for i in 0..LABOURERS {
         let male = rng.chance(55);
         let birth = date(1965 + rng.below(37) as i32, 1 + rng.below(12) as u32, 1 + rng.below(28) as u32);
@@ -189,35 +177,27 @@ fn seed_in(c: &mut DbConnection, actor: &Actor, recipients: &[String]) -> Result
         };
         let skills: Vec<String> = (0..rng.below(3)).map(|_| rng.pick(SKILLS).to_string()).collect();
         let desired: Vec<String> = (0..1 + rng.below(2)).map(|_| rng.pick(OCCUPATIONS_DESIRED).to_string()).collect();
-        let new = LabourerInsert {
-            id_number: valid_id_number(birth, male, i),
-            name,
-            gender: if male { "male" } else { "female" }.into(),
-            birth_date: birth,
+        let form = NewLabourer {
+            id_number: Some(valid_id_number(birth, male, i)),
+            name: Some(name),
             phone: Some(format!("1{}{:09}", 3 + rng.below(7), rng.next() % 1_000_000_000)),
             hukou_region_code: Some("451424".into()),
             hukou_township: Some(township.to_string()),
             hukou_village: Some(rng.pick(villages).to_string()),
-            poverty_status: rng.pick(&statuses).to_string(),
+            poverty_status: Some(rng.pick(&statuses).to_string()),
             household_no: Some(format!("4514240{:08}", rng.next() % 100_000_000)),
             education: Some(rng.pick(&educations).to_string()),
-            skills: list_to_text(&skills),
-            desired_occupations: list_to_text(&desired),
-            desired_region_codes: list_to_text(&["440704".to_string()]),
-            available_from: None,
-            notes: None,
-            created_at: at,
-            updated_at: at,
-            version: 1,
+            skills: Some(skills),
+            desired_occupations: Some(desired),
+            desired_region_codes: Some(vec!["440704".to_string()]),
+            ..NewLabourer::default()
         };
-        let row = labourer::insert(c, &new)?;
-        audit::record(c, actor, "create", "labourer", Some(row.id), None::<&()>, Some(&row))?;
-        outbox::append(c, "labourer", row.id, Op::Upsert)?;
-        labourers.push(row);
+        labourers.push(labourers_registry::register(c, actor, form)?.row);
         out.labourers += 1;
     }
 
     let channels = ["job_fair", "referral", "referral", "self_found", "public_service", "training"];
+    let today = crate::clock::today();
     for (i, l) in labourers.iter().enumerate() {
         // About seven in ten have found work through the cooperation.
         if i % 10 >= 7 {
@@ -232,34 +212,21 @@ fn seed_in(c: &mut DbConnection, actor: &Actor, recipients: &[String]) -> Result
             } else {
                 None
             };
-            let today = chrono::Utc::now().date_naive();
             let ended = ended.filter(|d| *d < today);
-            let income = p.salary_min.unwrap_or(3000) + (rng.below(10) as i32) * 100;
-            let row = placement::insert(
-                c,
-                &PlacementInsert {
-                    labourer_id: l.id,
-                    employer_id: Some(p.employer_id),
-                    employer_name: None,
-                    posting_id: Some(p.id),
-                    region_code: p.region_code.clone(),
-                    occupation: p.occupation.clone(),
-                    started_on: start,
-                    ended_on: ended,
-                    monthly_income: Some(income),
-                    channel: rng.pick(&channels).to_string(),
-                    part_time: false,
-                    evidence: Some(format!("劳动合同 JH{}{:04}", start.year(), i)),
-                    verified_on: Some(start + chrono::Days::new(30)),
-                    notes: None,
-                    job_fair_id: None,
-                    enrolment_id: None,
-                    created_at: at,
-                    updated_at: at,
-                    version: 1,
-                },
-            )?;
-            audit::record(c, actor, "create", "placement", Some(row.id), None::<&()>, Some(&row))?;
+            let income = p.data.salary_min.unwrap_or(3000) + (rng.below(10) as i32) * 100;
+            let form = NewPlacement {
+                labourer_id: Some(l.id),
+                posting_id: Some(p.id),
+                region_code: Some(p.data.region_code.clone()),
+                started_on: Some(start),
+                ended_on: ended,
+                monthly_income: Some(income),
+                channel: Some(rng.pick(&channels).to_string()),
+                evidence: Some(format!("劳动合同 JH{}{:04}", start.year(), i)),
+                verified_on: Some(start + chrono::Days::new(30)),
+                ..NewPlacement::default()
+            };
+            placements_registry::create(c, actor, form)?;
             out.placements += 1;
             match ended {
                 Some(end) => start = end + chrono::Days::new(1 + rng.below(40) as u64),
@@ -281,7 +248,7 @@ fn seed_in(c: &mut DbConnection, actor: &Actor, recipients: &[String]) -> Result
         ("demo-admin", Role::Admin, Some("江海区人力资源和社会保障局"), None),
         ("demo-clerk", Role::Clerk, Some("大新县人力资源和社会保障局"), None),
         ("demo-organiser", Role::Organiser, Some(programmes::FAIR_ORGANISERS[2]), None),
-        ("demo-trainee", Role::Trainee, None, labourers.first().map(|l| l.id)),
+        ("demo-trainee", Role::Trainee, None, labourers.first().map(|l| l.id.get())),
     ];
     for (name, role, unit, labourer_id) in accounts {
         let id = user::create(c, name, role, unit, labourer_id, Some(&hash))?;

@@ -6,7 +6,8 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::{codes, describe_bad_char, DomainError};
+use super::{codes, first_bad_char, normalise, DomainError};
+use crate::messages::identity as msg;
 
 /// ISO 7064 MOD 11-2 weights for the first 17 digits.
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -17,11 +18,13 @@ const CHECK_MAP: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3',
 ///
 /// Stored upper-case. `Debug` prints the masked form so that logging a record
 /// never leaks the number; use [`IdNumber::as_str`] where the full number is due.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub struct IdNumber(String);
 
 /// Sex as encoded in digit 17 of an ID number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "lowercase")]
 pub enum Gender {
     /// Odd digit 17.
@@ -56,7 +59,10 @@ impl FromStr for Gender {
         match s.trim() {
             "male" | "男" => Ok(Gender::Male),
             "female" | "女" => Ok(Gender::Female),
-            other => Err(DomainError::new(codes::FORMAT, format!("gender must be 'male' or 'female', got '{other}'"))),
+            other => Err(DomainError::new(
+                codes::FORMAT,
+                msg::not_a_choice(("性别", "gender"), other, &["男", "女"], &["male", "female"]),
+            )),
         }
     }
 }
@@ -94,65 +100,58 @@ fn birth_date_of(digits: &str) -> Option<NaiveDate> {
 }
 
 impl IdNumber {
-    /// Parses an ID number typed or imported by a clerk.
+    /// Parses an ID number typed, pasted or imported by a clerk.
     ///
-    /// Surrounding whitespace is trimmed and a lower-case `x` accepted. The
-    /// birth date must be a real date between 1900-01-01 and `today`; `today`
-    /// is a parameter so that the rule stays pure and testable.
+    /// The value is normalised first ([`normalise::code`]: full-width digits,
+    /// a BOM or a zero-width space from a chat app, surrounding white space);
+    /// a lower-case `x` is accepted. The birth date must be a real date
+    /// between 1900-01-01 and `today`; `today` is a parameter so that the rule
+    /// stays pure and testable.
+    ///
+    /// Errors (code, DESIGN §3): `required`, `old_format` (15 digits),
+    /// `length`, `charset`, `spreadsheet_number` (a spreadsheet turned it into
+    /// a number such as `4.51424199001012E+17`), `birth_date`, `checksum`.
     pub fn parse(s: &str, today: NaiveDate) -> Result<IdNumber, DomainError> {
-        let s = s.trim();
+        let normalised = normalise::code(s);
+        let s = normalised.as_str();
         if s.is_empty() {
-            return Err(DomainError::new(codes::REQUIRED, "ID number is required"));
+            return Err(DomainError::new(codes::REQUIRED, msg::id_required()));
+        }
+        if looks_like_a_spreadsheet_number(s) {
+            return Err(DomainError::new(codes::SPREADSHEET_NUMBER, msg::id_became_a_number(s)));
         }
         let len = s.chars().count();
         if len == 15 && s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(DomainError::new(
-                codes::OLD_FORMAT,
-                "this is an old 15-digit ID number; 15-digit numbers must be converted to \
-                 the 18-digit form (as printed on the person's current ID card) before registering",
-            ));
+            return Err(DomainError::new(codes::OLD_FORMAT, msg::id_old_format()));
         }
         if len != 18 {
-            return Err(DomainError::new(codes::LENGTH, format!("ID number must be 18 characters long, got {len}")));
+            return Err(DomainError::new(codes::LENGTH, msg::id_length(len)));
         }
-        if let Some(bad) = describe_bad_char(s, |i, c| c.is_ascii_digit() || (i == 17 && c.eq_ignore_ascii_case(&'x')))
+        if let Some((at, bad)) =
+            first_bad_char(s, |i, c| c.is_ascii_digit() || (i == 17 && c.eq_ignore_ascii_case(&'x')))
         {
-            return Err(DomainError::new(
-                codes::CHARSET,
-                format!("ID number must be 17 digits followed by a digit or X; {bad} is not allowed"),
-            ));
+            return Err(DomainError::new(codes::CHARSET, msg::id_charset(at, bad)));
         }
         let value = s.to_ascii_uppercase();
         let shown = format!("{}-{}-{}", &value[6..10], &value[10..12], &value[12..14]);
-        let birth = birth_date_of(&value).ok_or_else(|| {
-            DomainError::new(codes::BIRTH_DATE, format!("the birth date in the ID number ({shown}) is not a real date"))
-        })?;
+        let birth = birth_date_of(&value)
+            .ok_or_else(|| DomainError::new(codes::BIRTH_DATE, msg::id_birth_not_a_date(&shown)))?;
         if birth > today {
-            return Err(DomainError::new(
-                codes::BIRTH_DATE,
-                format!("the birth date in the ID number ({shown}) is after today ({today})"),
-            ));
+            return Err(DomainError::new(codes::BIRTH_DATE, msg::id_birth_in_future(&shown, &today.to_string())));
         }
         if birth < earliest_birth_date() {
-            return Err(DomainError::new(
-                codes::BIRTH_DATE,
-                format!("the birth date in the ID number ({shown}) is before 1900-01-01"),
-            ));
+            return Err(DomainError::new(codes::BIRTH_DATE, msg::id_birth_too_early(&shown)));
         }
-        let expected = check_char(&value[..17]);
-        let got = value[17..].chars().next();
-        if let (Some(expected), Some(got)) = (expected, got) {
-            if expected != got {
-                return Err(DomainError::new(
-                    codes::CHECKSUM,
-                    format!(
-                        "ID number check character should be '{expected}', got '{got}'; \
-                         please re-check every digit against the ID card"
-                    ),
-                ));
-            }
+        if check_char(&value[..17]) != value[17..].chars().next() {
+            return Err(DomainError::new(codes::CHECKSUM, msg::id_checksum()));
         }
         Ok(IdNumber(value))
+    }
+
+    /// A number read back from storage, which only ever holds numbers that
+    /// [`IdNumber::parse`] accepted; it is trusted as it is.
+    pub fn from_stored(value: String) -> IdNumber {
+        IdNumber(value)
     }
 
     /// The full 18-character number, upper-case.
@@ -188,6 +187,23 @@ impl IdNumber {
     pub fn masked(&self) -> String {
         mask_id_number(&self.0)
     }
+}
+
+/// Whether `s` is how a spreadsheet shows a long number it stored as a
+/// number: `4.51424199001012E+17`, `4.51424E17`, or 18 digits ending in
+/// zeros after a decimal point (`451424199001012000.0`).
+fn looks_like_a_spreadsheet_number(s: &str) -> bool {
+    let upper = s.to_ascii_uppercase();
+    let scientific = upper.contains('E')
+        && upper.split_once('E').is_some_and(|(m, e)| {
+            m.chars().all(|c| c.is_ascii_digit() || c == '.')
+                && e.trim_start_matches('+').chars().all(|c| c.is_ascii_digit())
+                && !e.is_empty()
+        });
+    let decimal = upper.split_once('.').is_some_and(|(int, frac)| {
+        int.len() >= 15 && int.bytes().all(|b| b.is_ascii_digit()) && frac.bytes().all(|b| b == b'0')
+    });
+    scientific || decimal
 }
 
 /// Birth dates before this are taken as typing mistakes.
@@ -251,17 +267,48 @@ mod tests {
     }
 
     #[test]
-    fn wrong_check_character_is_rejected_with_the_expected_one_named() {
-        let err = IdNumber::parse("451424198506121045", today()).unwrap_err();
-        assert_eq!(err.code, "checksum");
-        assert!(err.message.contains("should be 'X', got '5'"), "{}", err.message);
+    fn a_wrong_check_character_is_rejected_without_revealing_the_right_one() {
+        // The right check character of each is X, 0, 1 and 4: no message may
+        // name it, or a clerk who mistyped a middle digit fixes the last one.
+        for wrong in ["451424198506121045", "451424198506121091", "451424198506121032", "440704199203151189"] {
+            let err = IdNumber::parse(wrong, today()).unwrap_err();
+            assert_eq!(err.code, "checksum", "{wrong}");
+            for text in [&err.message.zh, &err.message.en] {
+                assert!(!text.contains('\''), "{text}");
+                assert!(text.contains("18"), "asks to check every character: {text}");
+            }
+        }
+    }
+
+    #[test]
+    fn pasted_forms_of_a_number_are_the_number() {
+        for typed in [
+            "４５１４２４１９８５０６１２１０４Ｘ",
+            "４５１４２４１９８５０６１２１０４ｘ",
+            "\u{FEFF}45142419850612104X",
+            "45142419850612104X\u{200B}",
+            "45142419850612104X\u{2060}\u{00A0}",
+            "4514241985\u{00AD}0612104X",
+        ] {
+            assert_eq!(IdNumber::parse(typed, today()).unwrap().as_str(), "45142419850612104X", "{typed:?}");
+        }
+    }
+
+    #[test]
+    fn a_number_a_spreadsheet_rounded_is_named_as_such() {
+        for shown in ["4.51424199001012E+17", "4.51424E17", "4.51424199001012e+17", "451424199001012000.0"] {
+            let err = IdNumber::parse(shown, today()).unwrap_err();
+            assert_eq!(err.code, "spreadsheet_number", "{shown}");
+            assert!(err.message.zh.contains("文本"), "{}", err.message.zh);
+        }
     }
 
     #[test]
     fn fifteen_digit_number_is_rejected_as_old_format() {
         let err = IdNumber::parse("451424850612104", today()).unwrap_err();
         assert_eq!(err.code, "old_format");
-        assert!(err.message.contains("18-digit"), "{}", err.message);
+        assert!(err.message.en.contains("18-digit"), "{}", err.message.en);
+        assert!(err.message.zh.contains("15位"), "{}", err.message.zh);
     }
 
     #[test]
@@ -270,13 +317,14 @@ mod tests {
         assert_eq!(err_code("4514241985061210"), "length");
         assert_eq!(err_code("4514241985061210X0"), "charset");
         assert_eq!(err_code("45142419850612104Y"), "charset");
-        assert_eq!(err_code("45142419８50612104X"), "charset");
+        assert_eq!(err_code("4514241985０612104Ｙ"), "charset");
     }
 
     #[test]
     fn non_digit_message_names_the_position() {
         let err = IdNumber::parse("4514241985O612104X", today()).unwrap_err();
-        assert!(err.message.contains("character 11 ('O')"), "{}", err.message);
+        assert!(err.message.en.contains("character 11 ('O')"), "{}", err.message.en);
+        assert!(err.message.zh.contains("第11位"), "{}", err.message.zh);
     }
 
     #[test]
@@ -284,7 +332,7 @@ mod tests {
         // 1980-02-30 with a correct check character, so only the date is wrong.
         let err = IdNumber::parse("45142419800230108X", today()).unwrap_err();
         assert_eq!(err.code, "birth_date");
-        assert!(err.message.contains("1980-02-30"), "{}", err.message);
+        assert!(err.message.zh.contains("1980-02-30"), "{}", err.message.zh);
     }
 
     #[test]

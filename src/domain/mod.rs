@@ -6,19 +6,29 @@
 //! wrong, a [`DomainWarning`]) whose `code` goes into the problem+json
 //! `errors: [{field, code, message}]` list; the caller supplies `field`.
 
+pub mod enums;
 pub mod id_number;
+pub mod ids;
+pub mod normalise;
 pub mod phone;
-pub mod poverty;
 pub mod region;
+pub mod region_history;
+pub mod rules;
 pub mod uscc;
 
+pub use enums::{
+    Benefit, CertificateKind, Channel, DeadlineKind, Education, EnrolmentStatus, GenderRequirement, IntentionStatus,
+    PostingStatus, PovertyStatus, StudyStatus, TargetMetric,
+};
 pub use id_number::{mask_id_number, Gender, IdNumber};
+pub use ids::{EmployerId, EnrolmentId, JobFairId, LabourerId, PlacementId, PostingId, SessionId, UserId};
 pub use phone::Phone;
-pub use poverty::{Education, PovertyStatus};
 pub use region::{region_name, EastProvinces, RegionCode, RegionNames};
 pub use uscc::Uscc;
 
 use serde::Serialize;
+
+use crate::messages::Text;
 
 /// The short snake_case codes a [`DomainError`] or [`DomainWarning`] carries.
 pub mod codes {
@@ -36,8 +46,16 @@ pub mod codes {
     pub const OLD_FORMAT: &str = "old_format";
     /// The value is well-formed character by character but not a valid value.
     pub const FORMAT: &str = "format";
+    /// The value is not one of a closed list's values.
+    pub const ENUM: &str = "enum";
     /// A well-formed region code that is not in the GB/T 2260 table.
     pub const UNKNOWN_REGION: &str = "unknown_region";
+    /// An abolished region code that was split: the county must be given.
+    pub const SPLIT_REGION: &str = "split_region";
+    /// A region name that fits several regions.
+    pub const AMBIGUOUS_REGION: &str = "ambiguous_region";
+    /// A long number a spreadsheet rounded (e.g. `4.51424199001012E+17`).
+    pub const SPREADSHEET_NUMBER: &str = "spreadsheet_number";
 }
 
 /// A rule the input breaks; the value is rejected.
@@ -46,14 +64,14 @@ pub mod codes {
 pub struct DomainError {
     /// Short snake_case code from [`codes`], stable for clients.
     pub code: &'static str,
-    /// Plain-English explanation a clerk can act on.
-    pub message: String,
+    /// What is wrong, in words a clerk can act on (from `crate::messages`).
+    pub message: Text,
 }
 
 impl DomainError {
     /// Builds an error from a code in [`codes`] and a message.
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+    pub fn new(code: &'static str, message: Text) -> Self {
+        Self { code, message }
     }
 }
 
@@ -62,26 +80,27 @@ impl DomainError {
 pub struct DomainWarning {
     /// Short snake_case code from [`codes`], stable for clients.
     pub code: &'static str,
-    /// Plain-English explanation a clerk can act on.
-    pub message: String,
+    /// What is doubtful, in words a clerk can act on.
+    pub message: Text,
 }
 
 impl DomainWarning {
     /// Builds a warning from a code in [`codes`] and a message.
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+    pub fn new(code: &'static str, message: Text) -> Self {
+        Self { code, message }
     }
 }
 
 impl std::fmt::Display for DomainWarning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
+        write!(f, "{}", self.message)
     }
 }
 
-/// Describes the first character that is not allowed, 1-based as a clerk counts.
-fn describe_bad_char(s: &str, allowed: impl Fn(usize, char) -> bool) -> Option<String> {
-    s.chars().enumerate().find(|&(i, c)| !allowed(i, c)).map(|(i, c)| format!("character {} ('{}')", i + 1, c))
+/// The first character that is not allowed, with its 1-based position as a
+/// clerk counts.
+fn first_bad_char(s: &str, allowed: impl Fn(usize, char) -> bool) -> Option<(usize, char)> {
+    s.chars().enumerate().find(|&(i, c)| !allowed(i, c)).map(|(i, c)| (i + 1, c))
 }
 
 #[cfg(test)]

@@ -4,44 +4,36 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
-use super::{codes, describe_bad_char, DomainError};
+use super::{codes, first_bad_char, normalise, DomainError};
+use crate::messages::identity as msg;
 
 /// An 11-digit mainland mobile number matching `1[3-9]\d{9}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Phone(String);
 
 impl Phone {
-    /// Parses a mobile number as a clerk or a labourer types it.
+    /// Parses a mobile number as a clerk or a labourer types or pastes it.
     ///
-    /// Spaces and hyphens anywhere are dropped (people write `138 0013 8000`)
-    /// and a leading `+86` is allowed; what remains must be 11 digits starting
-    /// 13–19.
+    /// Normalised first ([`normalise::phone`]): full-width digits, invisible
+    /// characters, separators (`138 0013 8000`, `138-0013-8000`) and a country
+    /// prefix (`+86`, `0086`, `(+86)`) go; what remains must be 11 digits
+    /// starting 13–19. Errors: `required`, `charset`, `length`, `format`.
     pub fn parse(s: &str) -> Result<Phone, DomainError> {
-        let compact: String = s.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
-        let digits = compact.strip_prefix("+86").unwrap_or(&compact);
+        let digits = normalise::phone(s);
         if digits.is_empty() {
-            return Err(DomainError::new(codes::REQUIRED, "mobile number is required"));
+            return Err(DomainError::new(codes::REQUIRED, msg::phone_required()));
         }
-        if let Some(bad) = describe_bad_char(digits, |_, c| c.is_ascii_digit()) {
-            return Err(DomainError::new(
-                codes::CHARSET,
-                format!("mobile number may only contain digits; {bad} is not allowed"),
-            ));
+        if let Some((at, bad)) = first_bad_char(&digits, |_, c| c.is_ascii_digit()) {
+            return Err(DomainError::new(codes::CHARSET, msg::phone_charset(at, bad)));
         }
         if digits.len() != 11 {
-            return Err(DomainError::new(
-                codes::LENGTH,
-                format!("mobile number must be 11 digits, got {}", digits.len()),
-            ));
+            return Err(DomainError::new(codes::LENGTH, msg::phone_length(digits.len())));
         }
         let b = digits.as_bytes();
         if b[0] != b'1' || !(b'3'..=b'9').contains(&b[1]) {
-            return Err(DomainError::new(
-                codes::FORMAT,
-                "mobile number must start with 13 to 19; landline numbers are not accepted",
-            ));
+            return Err(DomainError::new(codes::FORMAT, msg::phone_format()));
         }
-        Ok(Phone(digits.to_owned()))
+        Ok(Phone(digits))
     }
 
     /// The 11 digits.
@@ -87,12 +79,24 @@ mod tests {
     }
 
     #[test]
+    fn pasted_numbers_from_chat_and_office_files_are_accepted() {
+        for typed in [
+            "１３８００１３８０００",
+            "0086 13800138000",
+            "(+86)13800138000",
+            "13800138000\u{200B}",
+            "\u{FEFF}138 0013 8000",
+        ] {
+            assert_eq!(Phone::parse(typed).unwrap().as_str(), "13800138000", "{typed:?}");
+        }
+    }
+
+    #[test]
     fn bad_numbers_are_rejected_with_their_reason() {
         assert_eq!(code("  "), "required");
         assert_eq!(code("1380013800"), "length");
         assert_eq!(code("138001380001"), "length");
         assert_eq!(code("1380013800a"), "charset");
-        assert_eq!(code("１３８００１３８０００"), "charset");
         assert_eq!(code("12800138000"), "format");
         assert_eq!(code("07503123456"), "format");
     }

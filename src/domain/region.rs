@@ -8,7 +8,9 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::{codes, DomainError};
+use super::region_history::Succession;
+use super::{codes, normalise, DomainError};
+use crate::messages::identity as msg;
 
 /// Every known code and its official name, sorted by code.
 static REGIONS: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|| {
@@ -32,6 +34,18 @@ pub fn all_regions() -> &'static [(&'static str, &'static str)] {
 pub fn region_name(code: &str) -> Option<&'static str> {
     let rows = all_regions();
     rows.binary_search_by(|(c, _)| (*c).cmp(code)).ok().and_then(|i| rows.get(i)).map(|(_, name)| *name)
+}
+
+/// The full name of a region code, e.g. 广东省江门市江海区 for 440704; an
+/// old code is named as its successor (with its own historical name in
+/// brackets); `None` for a code in neither table.
+pub fn region_full_name(code: &str) -> Option<String> {
+    let current = RegionCode::parse(code).ok()?;
+    let full = current.names().full_name();
+    match super::region_history::historical(code.trim()) {
+        Some(old) => Some(format!("{full}（原{}）", old.name)),
+        None => Some(full),
+    }
 }
 
 /// A six-digit GB/T 2260 code that exists in the table.
@@ -59,25 +73,38 @@ impl RegionNames {
 }
 
 impl RegionCode {
-    /// Parses a code: surrounding whitespace trimmed, six digits, in the table.
+    /// Parses a code as typed (normalised: full-width digits, invisible
+    /// characters, white space): six digits, current or historical.
+    ///
+    /// A current code is itself. A code abolished or renumbered since 1981
+    /// (DESIGN §3; `region_history`) counts as its current successor — ID
+    /// numbers keep the code that issued them, e.g. 452130 is 大新县 451424
+    /// — and one that was split is refused with `split_region`, naming the
+    /// counties it may be: the county is asked for rather than guessed.
+    /// Other errors: `required`, `format`, `unknown_region`.
     pub fn parse(s: &str) -> Result<RegionCode, DomainError> {
-        let s = s.trim();
+        let normalised = normalise::code(s);
+        let s = normalised.as_str();
         if s.is_empty() {
-            return Err(DomainError::new(codes::REQUIRED, "region code is required"));
+            return Err(DomainError::new(codes::REQUIRED, msg::region_required()));
         }
         if s.len() != 6 || !s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(DomainError::new(
-                codes::FORMAT,
-                format!("region code must be 6 digits (GB/T 2260), got '{s}'"),
-            ));
+            return Err(DomainError::new(codes::FORMAT, msg::region_format(s)));
         }
-        if region_name(s).is_none() {
-            return Err(DomainError::new(
-                codes::UNKNOWN_REGION,
-                format!("region code {s} is not a current GB/T 2260 code"),
-            ));
+        if region_name(s).is_some() {
+            return Ok(RegionCode(s.to_owned()));
         }
-        Ok(RegionCode(s.to_owned()))
+        match super::region_history::historical(s) {
+            None => Err(DomainError::new(codes::UNKNOWN_REGION, msg::region_unknown(s))),
+            Some(old) => match old.succession {
+                Succession::Renamed(current) => Ok(RegionCode(current.to_owned())),
+                Succession::Split(candidates) => {
+                    let named: Vec<String> =
+                        candidates.iter().map(|c| format!("{}（{c}）", region_name(c).unwrap_or(c))).collect();
+                    Err(DomainError::new(codes::SPLIT_REGION, msg::region_split(s, old.name, &named)))
+                }
+            },
+        }
     }
 
     /// The six digits.
@@ -112,6 +139,15 @@ impl RegionCode {
             city: city_name,
             county: if county == "00" { None } else { region_name(code) },
         }
+    }
+}
+
+impl std::str::FromStr for RegionCode {
+    type Err = DomainError;
+
+    /// [`RegionCode::parse`].
+    fn from_str(s: &str) -> Result<Self, DomainError> {
+        RegionCode::parse(s)
     }
 }
 
@@ -158,10 +194,7 @@ impl EastProvinces {
                 && code.bytes().all(|b| b.is_ascii_digit())
                 && region_name(&format!("{code}0000")).is_some();
             if !known {
-                return Err(DomainError::new(
-                    codes::UNKNOWN_REGION,
-                    format!("'{code}' is not a two-digit GB/T 2260 province code"),
-                ));
+                return Err(DomainError::new(codes::UNKNOWN_REGION, msg::province_unknown(code)));
             }
             out.push(code.to_owned());
         }
@@ -257,10 +290,28 @@ mod tests {
         assert_eq!(RegionCode::parse("45142").unwrap_err().code, "format");
         assert_eq!(RegionCode::parse("45142a").unwrap_err().code, "format");
         assert_eq!(RegionCode::parse("451499").unwrap_err().code, "unknown_region");
+        assert_eq!(RegionCode::parse("４５１４２４").unwrap().as_str(), "451424");
         let code = RegionCode::parse(" 451424 ").unwrap();
         assert_eq!(code.as_str(), "451424");
         assert_eq!(code.province_code(), "45");
         assert_eq!(crate::domain::tests::serialized(&code), "451424");
+    }
+
+    #[test]
+    fn historical_codes_count_as_their_successor() {
+        for (old, current) in [("452130", "451424"), ("452131", "451425"), ("452122", "450181"), ("110103", "110101")] {
+            assert_eq!(RegionCode::parse(old).unwrap().as_str(), current, "{old}");
+        }
+    }
+
+    #[test]
+    fn a_split_code_asks_for_the_county_instead_of_guessing() {
+        for split in ["440711", "440702"] {
+            let err = RegionCode::parse(split).unwrap_err();
+            assert_eq!(err.code, "split_region", "{split}");
+            assert!(err.message.zh.contains("蓬江区") && err.message.zh.contains("江海区"), "{}", err.message.zh);
+            assert!(err.message.en.contains("440703") && err.message.en.contains("440704"), "{}", err.message.en);
+        }
     }
 
     #[test]

@@ -4,7 +4,8 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
-use super::{codes, describe_bad_char, DomainError, DomainWarning};
+use super::{codes, first_bad_char, normalise, DomainError, DomainWarning};
+use crate::messages::identity as msg;
 
 /// The 31 characters a code may use; a character's value is its index.
 /// I, O, S, V and Z are left out because they are easily misread.
@@ -42,41 +43,27 @@ pub fn check_char(first17: &str) -> Option<char> {
 }
 
 impl Uscc {
-    /// Parses a code typed or imported by a clerk.
+    /// Parses a code typed, pasted or imported by a clerk.
     ///
-    /// Trims whitespace and upper-cases. A wrong length or character is an
-    /// error; a wrong check character is accepted with a `checksum` warning.
+    /// Normalised first ([`normalise::code`]: full-width forms, invisible
+    /// characters, white space), then upper-cased. A wrong length or
+    /// character is an error (`required`, `length`, `charset`); a wrong check
+    /// character is accepted with a `checksum` warning (DESIGN §3), whose
+    /// message never names the expected character.
     pub fn parse(s: &str) -> Result<(Uscc, Option<DomainWarning>), DomainError> {
-        let value = s.trim().to_uppercase();
+        let value = normalise::code(s).to_uppercase();
         if value.is_empty() {
-            return Err(DomainError::new(codes::REQUIRED, "unified social credit code is required"));
+            return Err(DomainError::new(codes::REQUIRED, msg::uscc_required()));
         }
         let len = value.chars().count();
         if len != 18 {
-            return Err(DomainError::new(
-                codes::LENGTH,
-                format!("unified social credit code must be 18 characters long, got {len}"),
-            ));
+            return Err(DomainError::new(codes::LENGTH, msg::uscc_length(len)));
         }
-        if let Some(bad) = describe_bad_char(&value, |_, c| value_of(c).is_some()) {
-            return Err(DomainError::new(
-                codes::CHARSET,
-                format!(
-                    "unified social credit code may only contain digits and the letters \
-                     A-H J-N P-R T-U W-Y (no I, O, S, V or Z); {bad} is not allowed"
-                ),
-            ));
+        if let Some((at, bad)) = first_bad_char(&value, |_, c| value_of(c).is_some()) {
+            return Err(DomainError::new(codes::CHARSET, msg::uscc_charset(at, bad)));
         }
-        let warning = match (check_char(&value[..17]), value[17..].chars().next()) {
-            (Some(expected), Some(got)) if expected != got => Some(DomainWarning::new(
-                codes::CHECKSUM,
-                format!(
-                    "unified social credit code check character should be '{expected}', got \
-                     '{got}'; accepted, but please compare the code with the business licence"
-                ),
-            )),
-            _ => None,
-        };
+        let warning = (check_char(&value[..17]) != value[17..].chars().next())
+            .then(|| DomainWarning::new(codes::CHECKSUM, msg::uscc_checksum()));
         Ok((Uscc(value), warning))
     }
 
@@ -160,7 +147,14 @@ mod tests {
         assert_eq!(code.as_str(), "914403001922038217");
         let warning = warning.unwrap();
         assert_eq!(warning.code, "checksum");
-        assert!(warning.message.contains("should be '6', got '7'"), "{}", warning.message);
+        assert!(!warning.message.zh.contains('6') && !warning.message.en.contains("'6'"), "{:?}", warning.message);
+        assert!(warning.message.zh.contains("营业执照"), "{}", warning.message.zh);
+    }
+
+    #[test]
+    fn full_width_and_invisible_characters_are_normalised() {
+        let (code, _) = Uscc::parse("９１４４０３００７０８４６１１３６Ｔ\u{200B}").unwrap();
+        assert_eq!(code.as_str(), "91440300708461136T");
     }
 
     #[test]
@@ -176,7 +170,7 @@ mod tests {
             let s = format!("91440704MA4UJ5X3{bad}L");
             let err = Uscc::parse(&s).unwrap_err();
             assert_eq!(err.code, "charset", "{s}");
-            assert!(err.message.contains(&format!("character 17 ('{bad}')")), "{}", err.message);
+            assert!(err.message.en.contains(&format!("character 17 ('{bad}')")), "{}", err.message.en);
         }
         assert_eq!(check_char("91440704MA4UJ5X3O"), None);
         assert_eq!(check_char("91440704ma4uj5x3a"), None);

@@ -7,10 +7,11 @@ use std::pin::Pin;
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::{web, FromRequest, HttpRequest};
 
+use super::state::AppState;
 use crate::auth::{token_hash, Caller, Role};
 use crate::db::models::{now, user};
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::messages::access;
 
 impl FromRequest for Caller {
     type Error = AppError;
@@ -21,13 +22,10 @@ impl FromRequest for Caller {
         let token = bearer(req);
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::Internal(anyhow::anyhow!("app state missing")))?;
-            let token = token?.ok_or_else(|| {
-                AppError::Unauthorized("send `Authorization: Bearer <token>`; log in at /api/v1/auth/login".into())
-            })?;
+            let token = token?.ok_or_else(|| AppError::Unauthorized(access::sign_in()))?;
             let hash = token_hash(&token);
             let row = state.db.run(move |c| Ok(user::by_token(c, &hash, now())?)).await?;
-            row.and_then(|u| u.caller())
-                .ok_or_else(|| AppError::Unauthorized("the token is unknown or has expired; log in again".into()))
+            row.and_then(|u| u.caller()).ok_or_else(|| AppError::Unauthorized(access::token_expired()))
         })
     }
 }
@@ -50,27 +48,27 @@ impl FromRequest for MaybeCaller {
 }
 
 /// The bearer token, if the header is there; an error if it is malformed.
-fn bearer(req: &HttpRequest) -> Result<Option<String>, AppError> {
+pub fn bearer(req: &HttpRequest) -> Result<Option<String>, AppError> {
     let Some(value) = req.headers().get(AUTHORIZATION) else {
         return Ok(None);
     };
-    let value =
-        value.to_str().map_err(|_| AppError::Unauthorized("the Authorization header is not readable text".into()))?;
+    let value = value.to_str().map_err(|_| AppError::Unauthorized(access::bad_authorization()))?;
     match value.split_once(' ') {
         Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
             Ok(Some(token.trim().to_string()))
         }
-        _ => Err(AppError::Unauthorized("the Authorization header must be `Bearer <token>`".into())),
+        _ => Err(AppError::Unauthorized(access::bad_authorization())),
     }
 }
 
-/// Refuses the request unless the caller has one of `roles`.
-pub fn require(caller: &Caller, roles: &[Role], what: &str) -> Result<(), AppError> {
+/// Refuses the request unless the caller has one of `roles`; `what` says,
+/// in Chinese and English, what they tried ("登记劳动力", "register labourers").
+pub fn require(caller: &Caller, roles: &[Role], what: (&str, &str)) -> Result<(), AppError> {
     if caller.is(roles) {
         Ok(())
     } else {
         let allowed: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-        Err(AppError::Forbidden(format!("role `{}` may not {what} (allowed: {})", caller.role, allowed.join(", "))))
+        Err(AppError::Forbidden(access::role_may_not(caller.role.as_str(), &what, &allowed)))
     }
 }
 
@@ -78,3 +76,7 @@ pub fn require(caller: &Caller, roles: &[Role], what: &str) -> Result<(), AppErr
 pub const REGISTRY: &[Role] = &[Role::Admin, Role::Clerk];
 /// Every role.
 pub const ANYONE: &[Role] = &[Role::Admin, Role::Clerk, Role::Organiser, Role::Trainee];
+/// Roles that may manage fairs (organisers only their own).
+pub const MANAGERS: &[Role] = &[Role::Admin, Role::Clerk, Role::Organiser];
+/// Admins only.
+pub const ADMIN: &[Role] = &[Role::Admin];

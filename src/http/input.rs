@@ -1,183 +1,181 @@
-//! Reading untrusted input: JSON bodies and query strings.
+//! Reading untrusted input at the HTTP edge: JSON bodies into the
+//! registry's forms, query strings, paging.
 //!
-//! Bodies are read into structs whose fields are [`Field<T>`]: a field never
-//! fails to deserialize, it records what it got (absent, null, a value, or a
-//! value of the wrong type). Validation then walks every field and collects
-//! every failure, so one 422 lists them all instead of the first serde error.
+//! A body is read into a form in one pass that collects every problem: a
+//! value of the wrong JSON type, a key the form does not have, a `null`
+//! where a value is required, a control character (refused everywhere, on
+//! both backends, before any database sees it), and then every rule the
+//! form's `validator` attributes break. One 422 lists them all.
 
 use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::{web, FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer};
+use validator::Validate;
 
-use crate::domain::DomainError;
+use super::state::AppState;
+use crate::domain::normalise;
 use crate::error::{AppError, FieldError};
+use crate::messages::{general, Lang};
+use crate::registry::forms;
 
-/// One JSON field as received.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub enum Field<T> {
-    /// The key was not in the object.
-    #[default]
-    Absent,
-    /// The key was present with `null`.
-    Null,
-    /// A value of the right type.
-    Value(T),
-    /// A value of the wrong type; the text says what was expected.
-    Invalid(String),
+/// A JSON body for a form, read only as far as JSON (media type, size,
+/// syntax); the handler checks who is asking first, then calls
+/// [`Form::read`], so a caller who may not write learns nothing about the
+/// form's rules (403 before 422).
+pub struct Form<T> {
+    raw: serde_json::Value,
+    form: std::marker::PhantomData<fn() -> T>,
 }
 
-impl<'de, T: DeserializeOwned> Deserialize<'de> for Field<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = serde_json::Value::deserialize(d)?;
-        if raw.is_null() {
-            return Ok(Field::Null);
+/// A body read into its form: the form (with every key that could not be
+/// read left out), the keys the client sent (for rules about who may change
+/// which field), and what could not be read.
+pub struct Read<T> {
+    /// The form.
+    pub value: T,
+    /// The top-level keys sent.
+    pub keys: Vec<String>,
+    /// Keys of the wrong type, unknown, `null` where not allowed, or with a
+    /// control character.
+    pub errors: Vec<FieldError>,
+}
+
+impl<T: DeserializeOwned + Validate> Form<T> {
+    /// The form as far as it could be read (see [`read_form`]).
+    pub fn read(self) -> Result<Read<T>, AppError> {
+        let (value, keys, errors) = read_form(self.raw)?;
+        Ok(Read { value, keys, errors })
+    }
+}
+
+impl<T> Read<T> {
+    /// Runs a registry operation on the form, in the caller's transaction.
+    /// What could not be read joins the operation's own 422 (one answer
+    /// lists every field), and refuses an operation that would otherwise
+    /// succeed, so its transaction rolls back: nothing is half-written.
+    pub fn then<R>(self, op: impl FnOnce(T) -> Result<R, AppError>) -> Result<R, AppError> {
+        let Read { value, errors, .. } = self;
+        match op(value) {
+            Ok(r) if errors.is_empty() => Ok(r),
+            Ok(_) => Err(AppError::Validation(errors)),
+            Err(AppError::Validation(more)) => {
+                let mut all = errors;
+                let failed: Vec<String> = all.iter().map(|e| top_key(&e.field).to_string()).collect();
+                all.extend(more.into_iter().filter(|e| !failed.iter().any(|f| f == top_key(&e.field))));
+                all.sort_by(|a, b| a.field.cmp(&b.field));
+                Err(AppError::Validation(all))
+            }
+            Err(other) => Err(other),
         }
-        Ok(match serde_json::from_value::<T>(raw) {
-            Ok(v) => Field::Value(v),
-            Err(e) => Field::Invalid(e.to_string()),
+    }
+
+    /// The form, validated by its own rules, for a form no registry
+    /// operation takes (sign-in, a submission).
+    pub fn valid(self) -> Result<T, AppError>
+    where
+        T: Validate,
+    {
+        self.then(|v| {
+            crate::registry::checks::validate(&v)?;
+            Ok(v)
         })
     }
 }
 
-/// Lets bodies appear in the OpenAPI document with examples.
-impl<T: serde::Serialize> serde::Serialize for Field<T> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Field::Value(v) => v.serialize(s),
-            _ => s.serialize_none(),
-        }
+/// Reads a JSON value into a form as far as it can be read: keys of the
+/// wrong type, unknown keys, refused `null`s and control characters are
+/// left out and listed. The form's rules are the registry's to apply.
+pub fn read_form<T: DeserializeOwned>(value: serde_json::Value) -> Result<(T, Vec<String>, Vec<FieldError>), AppError> {
+    let serde_json::Value::Object(mut map) = value else {
+        return Err(AppError::BadRequest {
+            detail: general::not_an_object(),
+            errors: vec![FieldError::new("", "json", general::not_an_object())],
+        });
+    };
+    let keys: Vec<String> = map.keys().cloned().collect();
+    let mut errors = Vec::new();
+    for (key, v) in &map {
+        control_characters(key, v, &mut errors);
     }
-}
-
-/// Collects field errors while a request is parsed.
-#[derive(Debug, Default)]
-pub struct Errors(pub Vec<FieldError>);
-
-impl Errors {
-    /// Records one failing field.
-    pub fn push(&mut self, field: &str, code: &str, message: impl Into<String>) {
-        self.0.push(FieldError::new(field, code, message));
+    for e in &errors {
+        map.remove(top_key(&e.field));
     }
-
-    /// Records a domain rule's failure against `field`; passes a success on.
-    pub fn check<T>(&mut self, field: &str, r: Result<T, DomainError>) -> Option<T> {
-        match r {
-            Ok(v) => Some(v),
+    let mut form = None;
+    for _ in 0..=keys.len() + 1 {
+        match serde_path_to_error::deserialize::<_, T>(serde_json::Value::Object(map.clone())) {
+            Ok(t) => {
+                form = Some(t);
+                break;
+            }
             Err(e) => {
-                self.push(field, e.code, e.message);
-                None
+                let message = e.inner().to_string();
+                let path = e.path().to_string();
+                let (field, error) = if let Some(name) = unknown_field(&message) {
+                    (name.clone(), FieldError::new(name.clone(), "unknown_field", general::unknown_field(&name)))
+                } else if message.contains(forms::NULL_REFUSED) {
+                    (path.clone(), FieldError::new(path.clone(), "required", general::not_null(&path)))
+                } else {
+                    (path.clone(), FieldError::new(path.clone(), "type", general::wrong_type(&path, &message)))
+                };
+                errors.push(error);
+                if map.remove(top_key(&field)).is_none() {
+                    break;
+                }
             }
         }
     }
+    let Some(form) = form else {
+        return Err(AppError::Validation(errors));
+    };
+    Ok((form, keys, errors))
+}
 
-    /// A value that must be present and not null.
-    pub fn required<T>(&mut self, field: &str, f: Field<T>) -> Option<T> {
-        match f {
-            Field::Value(v) => Some(v),
-            Field::Absent | Field::Null => {
-                self.push(field, "required", format!("`{field}` is required"));
-                None
-            }
-            Field::Invalid(why) => {
-                self.push(field, "type", why);
-                None
-            }
+/// The top-level key of a path such as `skills[2]` or `a.b`.
+fn top_key(path: &str) -> &str {
+    path.split(['[', '.']).next().unwrap_or(path)
+}
+
+/// The key named by serde's "unknown field `x`, expected …".
+fn unknown_field(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    rest.split_once('`').map(|(name, _)| name.to_string())
+}
+
+/// Every string (or key) under `path` holding a refused control character.
+fn control_characters(path: &str, v: &serde_json::Value, out: &mut Vec<FieldError>) {
+    match v {
+        serde_json::Value::String(s) if normalise::has_control(s) => {
+            out.push(FieldError::new(path, "control_character", general::control_character()));
         }
-    }
-
-    /// A value that may be absent or null (both mean "none").
-    pub fn optional<T>(&mut self, field: &str, f: Field<T>) -> Option<T> {
-        match f {
-            Field::Value(v) => Some(v),
-            Field::Absent | Field::Null => None,
-            Field::Invalid(why) => {
-                self.push(field, "type", why);
-                None
-            }
-        }
-    }
-
-    /// A PATCH value: `None` leaves the column alone, `Some(None)` clears it.
-    pub fn patch<T>(&mut self, field: &str, f: Field<T>) -> Option<Option<T>> {
-        match f {
-            Field::Absent => None,
-            Field::Null => Some(None),
-            Field::Value(v) => Some(Some(v)),
-            Field::Invalid(why) => {
-                self.push(field, "type", why);
-                None
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                control_characters(&format!("{path}[{i}]"), item, out);
             }
         }
-    }
-
-    /// A PATCH value for a column that cannot be cleared.
-    pub fn patch_required<T>(&mut self, field: &str, f: Field<T>) -> Option<T> {
-        match f {
-            Field::Null => {
-                self.push(field, "required", format!("`{field}` cannot be null"));
-                None
+        serde_json::Value::Object(map) => {
+            for (k, item) in map {
+                control_characters(&format!("{path}.{k}"), item, out);
             }
-            other => self.optional(field, other),
         }
+        _ => {}
     }
-
-    /// A field laid over a stored value: on create an optional value (absent
-    /// and null both mean none), on PATCH `None` leaves it alone.
-    pub fn set<T>(&mut self, field: &str, f: Field<T>, creating: bool) -> Option<Option<T>> {
-        if creating {
-            Some(self.optional(field, f))
-        } else {
-            self.patch(field, f)
-        }
-    }
-
-    /// A field that must have a value: required on create, not nullable on PATCH.
-    pub fn set_required<T>(&mut self, field: &str, f: Field<T>, creating: bool) -> Option<T> {
-        if creating {
-            self.required(field, f)
-        } else {
-            self.patch_required(field, f)
-        }
-    }
-
-    /// Rejects keys the resource does not have, so typos do not vanish.
-    pub fn unknown(&mut self, extra: &serde_json::Map<String, serde_json::Value>) {
-        for key in extra.keys() {
-            self.push(key, "unknown_field", format!("`{key}` is not a field of this resource"));
-        }
-    }
-
-    /// `Ok(())` when nothing failed, else the 422 listing every field.
-    pub fn finish(self) -> Result<(), AppError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Validation(self.0))
-        }
+    if normalise::has_control(path) && !out.iter().any(|e| e.field == path) {
+        out.push(FieldError::new(
+            path.replace(normalise::is_refused_control, "?"),
+            "control_character",
+            general::control_character(),
+        ));
     }
 }
 
-/// Trims a free-text value; an empty string counts as none.
-pub fn text(v: Option<String>) -> Option<String> {
-    v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
-}
-
-/// A JSON body, read with the configured size limit and a problem+json error
-/// for every way it can be wrong (not JSON, not an object, too large).
-pub struct Json<T>(pub T);
-
-impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for Form<T> {
     type Error = AppError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
-        let limit = req
-            .app_data::<web::Data<crate::startup::AppState>>()
-            .map(|s| s.settings.max_body_bytes)
-            .unwrap_or(256 * 1024);
+        let limit = req.app_data::<web::Data<AppState>>().map(|s| s.settings.max_body_bytes).unwrap_or(256 * 1024);
         let content_type_ok = req
             .headers()
             .get(actix_web::http::header::CONTENT_TYPE)
@@ -197,25 +195,23 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                 return Err(AppError::PayloadTooLarge(limit));
             }
             let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| AppError::BadRequest {
-                detail: format!("the body is not valid JSON: {e}"),
-                errors: vec![FieldError::new("", "json", e.to_string())],
+                detail: general::not_json(&e.to_string()),
+                errors: vec![FieldError::new("", "json", general::not_json(&e.to_string()))],
             })?;
             if !value.is_object() {
                 return Err(AppError::BadRequest {
-                    detail: "the body must be a JSON object".to_string(),
-                    errors: vec![FieldError::new("", "json", "expected a JSON object")],
+                    detail: general::not_an_object(),
+                    errors: vec![FieldError::new("", "json", general::not_an_object())],
                 });
             }
-            serde_path_to_error::deserialize(value).map(Json).map_err(|e| {
-                let field = e.path().to_string();
-                AppError::invalid(&field, "type", e.inner().to_string())
-            })
+            Ok(Form { raw: value, form: std::marker::PhantomData })
         })
     }
 }
 
-/// A query string read into a struct of `Option<String>`s (which cannot fail),
-/// parsed further by the handler with [`param`].
+/// A query string read into a struct of `Option<String>`s (which cannot
+/// fail), parsed further by the handler with [`param`]; a control character
+/// in any parameter is a 400 naming it.
 pub struct Query<T>(pub T);
 
 impl<T: DeserializeOwned> FromRequest for Query<T> {
@@ -223,20 +219,51 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
     type Future = std::future::Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let parsed = serde_urlencoded::from_str::<T>(req.query_string()).map(Query).map_err(|e| AppError::BadRequest {
-            detail: format!("the query string cannot be read: {e}"),
-            errors: vec![FieldError::new("", "query", e.to_string())],
-        });
-        std::future::ready(parsed)
+        std::future::ready(parse_query(req.query_string()))
     }
+}
+
+fn parse_query<T: DeserializeOwned>(raw: &str) -> Result<Query<T>, AppError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw).map_err(|e| AppError::BadRequest {
+        detail: general::bad_query(&e.to_string()),
+        errors: vec![FieldError::new("", "query", general::bad_query(&e.to_string()))],
+    })?;
+    if let Some((name, _)) = pairs.iter().find(|(k, v)| normalise::has_control(k) || normalise::has_control(v)) {
+        let name = name.replace(normalise::is_refused_control, "?");
+        return Err(AppError::BadRequest {
+            detail: general::control_character(),
+            errors: vec![FieldError::new(name, "control_character", general::control_character())],
+        });
+    }
+    serde_urlencoded::from_str::<T>(raw).map(Query).map_err(|e| AppError::BadRequest {
+        detail: general::bad_query(&e.to_string()),
+        errors: vec![FieldError::new("", "query", general::bad_query(&e.to_string()))],
+    })
 }
 
 /// Parses an optional query parameter with `FromStr`, as a 400 naming it.
 pub fn param<T: std::str::FromStr>(name: &str, raw: &Option<String>) -> Result<Option<T>, AppError> {
     match raw.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
-        Some(s) => s.parse().map(Some).map_err(|_| AppError::bad_param(name, format!("`{s}` is not a valid value"))),
+        Some(s) => s.parse().map(Some).map_err(|_| AppError::bad_param(name, general::bad_param(name, s))),
     }
+}
+
+/// An optional closed-list or domain value in a query parameter, as a 400
+/// naming it with the rule's own words.
+pub fn domain_param<T: std::str::FromStr<Err = crate::domain::DomainError>>(
+    name: &str,
+    raw: &Option<String>,
+) -> Result<Option<T>, AppError> {
+    match raw.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => s.parse().map(Some).map_err(|e: crate::domain::DomainError| AppError::bad_param(name, e.message)),
+    }
+}
+
+/// Trims a free-text query value; blank counts as none.
+pub fn text(v: Option<String>) -> Option<String> {
+    v.map(|s| normalise::text(&s)).filter(|s| !s.is_empty())
 }
 
 /// Pagination: `limit` (default 50, at most 500) and an opaque `cursor`.
@@ -254,12 +281,12 @@ impl Page {
         let limit = match param::<i64>("limit", limit)? {
             None => 50,
             Some(n) if (1..=500).contains(&n) => n,
-            Some(_) => return Err(AppError::bad_param("limit", "must be between 1 and 500")),
+            Some(_) => return Err(AppError::bad_param("limit", general::limit_range())),
         };
         let after = match param::<i64>("cursor", cursor) {
             Ok(None) => 0,
             Ok(Some(n)) if n >= 0 => n,
-            _ => return Err(AppError::bad_param("cursor", "not a cursor this service gave out")),
+            _ => return Err(AppError::bad_param("cursor", general::bad_cursor())),
         };
         Ok(Page { limit, after })
     }
@@ -270,5 +297,81 @@ impl Page {
         rows.truncate(self.limit as usize);
         let next = if more { rows.last().map(|r| id(r).to_string()) } else { None };
         (rows, next)
+    }
+}
+
+/// The language the caller prefers, for answers that carry messages
+/// (warnings) outside an error.
+impl FromRequest for Lang {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(Ok(super::problem::lang_of(req)))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn read<T: DeserializeOwned>(body: serde_json::Value) -> Read<T> {
+        let (value, keys, errors) = read_form(body).unwrap();
+        Read { value, keys, errors }
+    }
+
+    #[test]
+    fn every_problem_of_a_body_is_listed_once() {
+        let body = json!({"id_number": "45142419900230123X", "name": 7, "phone": "1234", "poverty_status": "rich",
+                          "birth_date": "1990-01-01", "education": "phd", "desired_region_codes": ["999999"],
+                          "nickname": "x", "notes": "a\u{0}b"});
+        let form = read::<crate::registry::labourers::NewLabourer>(body);
+        let err = form.then(crate::registry::labourers::parse_new).unwrap_err();
+        let AppError::Validation(errors) = err else { panic!("not a 422") };
+        let got: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                ("birth_date", "derived"),
+                ("desired_region_codes[0]", "unknown_region"),
+                ("education", "enum"),
+                ("id_number", "birth_date"),
+                ("name", "type"),
+                ("nickname", "unknown_field"),
+                ("notes", "control_character"),
+                ("phone", "length"),
+                ("poverty_status", "enum"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_refused_null_is_a_missing_value() {
+        let form = read::<crate::registry::labourers::LabourerChanges>(json!({"version": 1, "name": null}));
+        assert_eq!((form.errors[0].field.as_str(), form.errors[0].code.as_str()), ("name", "required"));
+    }
+
+    #[test]
+    fn what_could_not_be_read_refuses_an_operation_that_would_succeed() {
+        let form = read::<crate::registry::labourers::NewLabourer>(
+            json!({"id_number": "45142419850612104X", "name": "农秀英", "notes": 5}),
+        );
+        let err = form.then(crate::registry::labourers::parse_new).unwrap_err();
+        let AppError::Validation(errors) = err else { panic!("not a 422") };
+        assert_eq!((errors[0].field.as_str(), errors[0].code.as_str()), ("notes", "type"));
+    }
+
+    #[test]
+    fn control_characters_in_query_parameters_are_a_400_naming_them() {
+        #[derive(serde::Deserialize)]
+        struct Q {
+            #[allow(dead_code)]
+            token: Option<String>,
+        }
+        let Err(AppError::BadRequest { errors, .. }) = parse_query::<Q>("token=%00") else { panic!("not refused") };
+        assert_eq!(errors[0].field, "token");
+        assert!(parse_query::<Q>("token=abc").is_ok());
     }
 }

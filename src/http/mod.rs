@@ -1,35 +1,29 @@
-//! HTTP: routes per resource, extractors, the OpenAPI document.
+//! HTTP, the outer edge: the JSON API under `/api/v1` (one file per
+//! resource in `api/`), extractors, the problem+json mapping, the OpenAPI
+//! document. Handlers extract, check the role, call one registry or model
+//! function, and shape the answer; nothing below this module imports it.
 
-pub mod audit;
+pub mod api;
 pub mod auth;
-pub mod employers;
-pub mod fair_desk;
-pub mod fairs;
 pub mod input;
-pub mod labourers;
-pub mod ledgers;
 pub mod openapi;
-pub mod placements;
-pub mod postings;
-pub mod saved_searches;
-pub mod search;
-pub mod session;
-pub mod submissions;
-pub mod targets;
-pub mod training;
+pub mod problem;
+pub mod state;
 pub mod views;
-pub mod vocational;
 
 use actix_web::{web, HttpResponse};
 
-use crate::error::AppError;
+use crate::error::{AppError, FieldError};
+use crate::messages::{general, Thing};
+use api::*;
+use state::AppState;
 
 /// Registers every route.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(web::PathConfig::default().error_handler(|err, _| {
+    cfg.app_data(web::PathConfig::default().error_handler(|_, _| {
         AppError::BadRequest {
-            detail: format!("the path is not valid: {err}"),
-            errors: vec![crate::error::FieldError::new("id", "type", "expected an integer id")],
+            detail: general::bad_path(),
+            errors: vec![FieldError::new("id", "type", general::bad_path())],
         }
         .into()
     }))
@@ -88,9 +82,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/training/sessions/{id}", web::get().to(training::session))
             .route("/training/sessions/{id}", web::patch().to(training::patch_session))
             .route("/training/sessions/{id}", web::delete().to(training::delete_session))
-            .route("/training/sessions/{id}/enrolments", web::post().to(training::enrol))
-            .route("/training/sessions/{id}/enrolments", web::get().to(training::enrolments))
-            .route("/training/sessions/{id}/enrolments/{enrolment_id}", web::patch().to(training::set_outcome))
+            .route("/training/sessions/{id}/enrolments", web::post().to(enrolments::enrol))
+            .route("/training/sessions/{id}/enrolments", web::get().to(enrolments::enrolments))
+            .route("/training/sessions/{id}/enrolments/{enrolment_id}", web::patch().to(enrolments::set_outcome))
             .route("/vocational-enrolments", web::post().to(vocational::create))
             .route("/vocational-enrolments", web::get().to(vocational::list))
             .route("/vocational-enrolments/{id}", web::get().to(vocational::get))
@@ -102,11 +96,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/targets/{id}", web::get().to(targets::target))
             .route("/targets/{id}", web::patch().to(targets::patch_target))
             .route("/targets/{id}", web::delete().to(targets::delete_target))
-            .route("/deadlines", web::post().to(targets::create_deadline))
-            .route("/deadlines", web::get().to(targets::deadlines))
-            .route("/deadlines/{id}", web::get().to(targets::deadline))
-            .route("/deadlines/{id}", web::patch().to(targets::patch_deadline))
-            .route("/deadlines/{id}", web::delete().to(targets::delete_deadline))
+            .route("/deadlines", web::post().to(deadlines::create_deadline))
+            .route("/deadlines", web::get().to(deadlines::deadlines))
+            .route("/deadlines/{id}", web::get().to(deadlines::deadline))
+            .route("/deadlines/{id}", web::patch().to(deadlines::patch_deadline))
+            .route("/deadlines/{id}", web::delete().to(deadlines::delete_deadline))
             .route("/ledgers/bundle", web::get().to(ledgers::bundle_xlsx))
             .route("/ledgers/{kind}", web::get().to(ledgers::ledger))
             .route("/submissions", web::post().to(submissions::create))
@@ -125,12 +119,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// Liveness and database reachability (anyone).
 #[utoipa::path(get, path = "/healthz", tag = "meta", responses((status = 200, description = "ok"), (status = 503, body = crate::error::Problem)),
     description = "No authentication needed.")]
-pub async fn healthz(state: web::Data<crate::startup::AppState>) -> Result<HttpResponse, AppError> {
+pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     use diesel::connection::SimpleConnection;
     state.db.run(|c| c.batch_execute("SELECT 1").map_err(|e| AppError::Unavailable(e.to_string()))).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "status": "ok" })))
 }
 
 async fn not_found() -> Result<HttpResponse, AppError> {
-    Err(AppError::NotFound("route"))
+    Err(AppError::NotFound(Thing::Route))
 }

@@ -4,9 +4,9 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{
-    audit, employers, fair_desk, fairs, labourers, ledgers, placements, postings, saved_searches, search, session,
-    submissions, targets, training, vocational,
+use super::api::{
+    audit, deadlines, employers, enrolments, fair_desk, fairs, labourers, ledgers, placements, postings,
+    saved_searches, search, session, submissions, targets, training, vocational,
 };
 
 struct Bearer;
@@ -40,10 +40,10 @@ impl Modify for Bearer {
         fair_desk::check_in, fair_desk::attendees, fair_desk::add_intention, fair_desk::intentions, fair_desk::set_outcome,
         training::create_programme, training::programmes, training::programme, training::patch_programme, training::delete_programme,
         training::create_session, training::sessions, training::session, training::patch_session, training::delete_session,
-        training::enrol, training::enrolments, training::set_outcome,
+        enrolments::enrol, enrolments::enrolments, enrolments::set_outcome,
         vocational::create, vocational::list, vocational::get, vocational::patch, vocational::delete,
         targets::create_target, targets::targets, targets::progress, targets::target, targets::patch_target, targets::delete_target,
-        targets::create_deadline, targets::deadlines, targets::deadline, targets::patch_deadline, targets::delete_deadline,
+        deadlines::create_deadline, deadlines::deadlines, deadlines::deadline, deadlines::patch_deadline, deadlines::delete_deadline,
         ledgers::ledger, ledgers::bundle_xlsx,
         submissions::create, submissions::list, submissions::get, submissions::retry, submissions::attachment,
         search::search, search::complete, search::matches, search::candidates,

@@ -8,9 +8,7 @@ use chrono::{NaiveDate, Utc};
 use super::rules::{self, FairFacts, Job, Person, Rules, SessionFacts, Study, Trainee};
 use super::table::Cell;
 use super::{Col, Kind, Ledger};
-use crate::db::models::labourer::LabourerRow;
-use crate::db::models::ledger as q;
-use crate::db::models::placement::PlacementRow;
+use crate::db::models::ledger::{self as q, LabourerRow, PlacementRow};
 use crate::db::models::target;
 use crate::db::DbConnection;
 use crate::domain::{mask_id_number, PovertyStatus, RegionCode};
@@ -121,7 +119,7 @@ struct Details {
 impl Details {
     fn load(c: &mut DbConnection, placements: &[&PlacementRow]) -> Result<Details, AppError> {
         let ids = distinct(placements.iter().filter_map(|p| p.employer_id));
-        let employers = q::employers_by_id(c, &ids)?.into_iter().map(|e| (e.id, e.name)).collect();
+        let employers = q::employers_by_id(c, &ids)?.into_iter().collect();
         Ok(Details { employers })
     }
 
@@ -255,7 +253,7 @@ fn placement_ledger(c: &mut DbConnection, r: &Request) -> Result<Built, AppError
     Ok((columns, out, count, None))
 }
 
-fn as_study(s: &crate::db::models::vocational::VocationalRow) -> Study {
+fn as_study(s: &q::VocationalRow) -> Study {
     Study {
         id: s.id,
         labourer_id: s.labourer_id,
@@ -505,14 +503,6 @@ pub fn metric_label(m: &str) -> &str {
     }
 }
 
-fn kind_of_metric(m: &str) -> Option<Kind> {
-    match m {
-        "job_fairs" => Some(Kind::JobFairs),
-        "training_sessions" => Some(Kind::Trainings),
-        other => other.parse().ok().filter(|k| *k != Kind::Summary),
-    }
-}
-
 /// The count of one ledger, as the summary and target progress use it.
 pub fn count_of(c: &mut DbConnection, r: &Request, kind: Kind) -> Result<i64, AppError> {
     let sub = Request { kind, unmasked: false, ..r.clone() };
@@ -520,15 +510,15 @@ pub fn count_of(c: &mut DbConnection, r: &Request, kind: Kind) -> Result<i64, Ap
 }
 
 fn summary(c: &mut DbConnection, r: &Request) -> Result<Built, AppError> {
-    let targets = target::targets(c, Some(r.year), 0, 500)?;
+    let targets = target::list(c, Some(r.year), 0, 500)?;
     let mut actuals: HashMap<String, i64> = HashMap::new();
     for t in &targets {
-        if let Some(kind) = kind_of_metric(&t.metric) {
-            let n = count_of(c, r, kind)?;
-            actuals.insert(t.metric.clone(), n);
-        }
+        let kind = super::progress::ledger_of(t.data.metric);
+        let n = count_of(c, r, kind)?;
+        actuals.insert(t.data.metric.as_str().to_string(), n);
     }
-    let pairs: Vec<(String, i64)> = targets.iter().map(|t| (t.metric.clone(), i64::from(t.min_value))).collect();
+    let pairs: Vec<(String, i64)> =
+        targets.iter().map(|t| (t.data.metric.as_str().to_string(), i64::from(t.data.min_value))).collect();
     let entries = rules::summary(&pairs, |m| actuals.get(m).copied().unwrap_or(0));
     let columns = vec![
         hidden("metric"),

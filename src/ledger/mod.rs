@@ -3,6 +3,8 @@
 //! [`table::Table`] that [`render`] draws as xlsx, csv or html.
 
 pub mod build;
+pub mod export;
+pub mod progress;
 pub mod render;
 pub mod rules;
 pub mod table;

@@ -10,9 +10,10 @@ use sha2::{Digest, Sha256};
 use crate::config::Settings;
 use crate::db::models::audit::{self, Actor};
 use crate::db::models::mail::{self as store, NewSubmission, SubmissionRow};
-use crate::db::models::{list_to_text, now, text_to_list};
+use crate::db::models::now;
 use crate::db::{write_tx, Db};
 use crate::error::AppError;
+use crate::messages::{Text, Thing};
 use transport::{Attachment, Outgoing};
 
 /// The workbook's media type.
@@ -28,10 +29,10 @@ async fn attempt(
     text: String,
 ) -> Result<SubmissionRow, AppError> {
     let id = row.id;
-    let bytes = db.run(move |c| store::attachment(c, id)?.ok_or(AppError::NotFound("submission"))).await?;
+    let bytes = db.run(move |c| store::attachment(c, id)?.ok_or(AppError::NotFound(Thing::Submission))).await?;
     let mail = Outgoing {
         from: settings.mail_from.clone(),
-        to: text_to_list(&row.recipients),
+        to: serde_json::from_str(&row.recipients).unwrap_or_default(),
         subject: row.subject.clone(),
         text,
         attachment: Some(Attachment { filename: row.attachment_name.clone(), content_type: XLSX.to_string(), bytes }),
@@ -45,7 +46,7 @@ async fn attempt(
                 Err(e) => (false, None, None, Some(e.to_string())),
             };
             store::finish_submission(c, id, ok, response, message_id, error.as_deref())?;
-            let after = store::submission(c, id)?.ok_or(AppError::NotFound("submission"))?;
+            let after = store::submission(c, id)?.ok_or(AppError::NotFound(Thing::Submission))?;
             audit::record(
                 c,
                 &actor,
@@ -87,12 +88,12 @@ pub async fn submit(
     let (unit_owned, actor_owned, subject_owned) = (unit.to_string(), actor.clone(), subject.clone());
     let row = db
         .run(move |c| {
-            let bytes = crate::http::ledgers::bundle(c, year, as_of, &rules, &unit_owned)?;
+            let bytes = crate::ledger::export::bundle(c, year, as_of, &rules, &unit_owned)?;
             let at = now();
             let new = NewSubmission {
                 year,
                 as_of,
-                recipients: list_to_text(&recipients),
+                recipients: serde_json::to_string(&recipients).map_err(|e| AppError::Internal(e.into()))?,
                 subject: subject_owned,
                 attachment_name: format!("{year}年粤桂扶贫协作台账（截至{as_of}）.xlsx"),
                 attachment_sha256: hex::encode(Sha256::digest(&bytes)),
@@ -125,14 +126,14 @@ pub async fn retry(
     let row = db
         .run(move |c| {
             write_tx(c, |c| {
-                let row = store::submission(c, id)?.ok_or(AppError::NotFound("submission"))?;
+                let row = store::submission(c, id)?.ok_or(AppError::NotFound(Thing::Submission))?;
                 if !store::claim_retry(c, id)? {
-                    return Err(AppError::conflict(format!(
-                        "submission {id} is `{}`; only a failed submission can be retried",
-                        row.status
+                    return Err(AppError::conflict(Text::new(
+                        format!("报送记录 {id} 的状态是“{}”，只有发送失败的才能重发", row.status),
+                        format!("submission {id} is `{}`; only a failed submission can be retried", row.status),
                     )));
                 }
-                store::submission(c, id)?.ok_or(AppError::NotFound("submission"))
+                store::submission(c, id)?.ok_or(AppError::NotFound(Thing::Submission))
             })
         })
         .await?;
@@ -143,12 +144,17 @@ pub async fn retry(
 
 fn failed_as_error(row: SubmissionRow) -> Result<SubmissionRow, AppError> {
     if row.status == "failed" {
+        let why = row.error.as_deref().unwrap_or("unknown error");
         return Err(AppError::BadGateway {
-            detail: format!(
-                "submission {} was kept but could not be sent: {}; retry with POST /api/v1/submissions/{}/retry",
-                row.id,
-                row.error.as_deref().unwrap_or("unknown error"),
-                row.id
+            detail: Text::new(
+                format!(
+                    "报送记录 {} 已保存，但邮件未能发出：{why}；可用 POST /api/v1/submissions/{}/retry 重发",
+                    row.id, row.id
+                ),
+                format!(
+                    "submission {} was kept but could not be sent: {why}; retry with POST /api/v1/submissions/{}/retry",
+                    row.id, row.id
+                ),
             ),
             instance: Some(format!("/api/v1/submissions/{}", row.id)),
         });

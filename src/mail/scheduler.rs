@@ -4,15 +4,16 @@
 
 use std::time::Duration;
 
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 
 use super::transport::{self, Outgoing};
 use crate::config::Settings;
+use crate::db::models::deadline::{self, DeadlineRow};
 use crate::db::models::mail::{self as store, SavedSearchRow};
 use crate::db::models::posting::PostingRow;
-use crate::db::models::target::{self, DeadlineRow};
-use crate::db::models::text_to_list;
+use crate::db::models::target;
 use crate::db::Db;
+use crate::domain::{DeadlineKind, PostingStatus};
 use crate::error::AppError;
 use crate::ledger::build::{count_of, metric_label, Request};
 use crate::ledger::rules::default_as_of;
@@ -39,7 +40,7 @@ pub fn spawn(db: Db, settings: Settings, instance: String) {
         let mut tick = actix_web::rt::time::interval(Duration::from_secs(settings.scheduler_secs));
         loop {
             tick.tick().await;
-            match run_once(&db, &settings, &instance, Utc::now().date_naive()).await {
+            match run_once(&db, &settings, &instance, crate::clock::today()).await {
                 Ok(ran) if ran != Ran::default() => tracing::info!(?ran, "scheduler run"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "scheduler run failed; will try again"),
@@ -59,11 +60,15 @@ pub async fn run_once(db: &Db, settings: &Settings, instance: &str, today: Naive
 /// The reminders due today: `remind_on ≤ today ≤ due_on`, so one missed
 /// while the service was down still goes out (late), but never after the deadline.
 fn due(deadline: &DeadlineRow, today: NaiveDate) -> Vec<i32> {
-    let days: Vec<i32> = serde_json::from_str(&deadline.remind_days_before).unwrap_or_default();
-    days.into_iter()
+    deadline
+        .data
+        .remind_days_before
+        .items()
+        .iter()
+        .copied()
         .filter(|d| {
-            let remind_on = deadline.due_on - chrono::Days::new(u64::try_from(*d).unwrap_or(0));
-            remind_on <= today && today <= deadline.due_on
+            let remind_on = deadline.data.due_on - chrono::Days::new(u64::try_from(*d).unwrap_or(0));
+            remind_on <= today && today <= deadline.data.due_on
         })
         .collect()
 }
@@ -75,7 +80,7 @@ async fn reminders(
     today: NaiveDate,
     ran: &mut Ran,
 ) -> Result<(), AppError> {
-    let deadlines = db.run(|c| Ok(target::deadlines(c, 0, 500)?)).await?;
+    let deadlines = db.run(|c| Ok(deadline::list(c, 0, 500)?)).await?;
     for d in deadlines {
         for days in due(&d, today) {
             let (id, by) = (d.id, instance.to_string());
@@ -83,17 +88,21 @@ async fn reminders(
             if !claimed {
                 continue;
             }
-            let progress = progress_text(db, settings, d.due_on.year(), today).await?;
-            let left = (d.due_on - today).num_days();
-            let what = if d.what == "summary" { "年度工作总结" } else { "台账（纸质版、电子版）" };
+            let progress = progress_text(db, settings, d.data.due_on.year(), today).await?;
+            let left = (d.data.due_on - today).num_days();
+            let what = if d.data.what == DeadlineKind::Summary {
+                "年度工作总结"
+            } else {
+                "台账（纸质版、电子版）"
+            };
             let mail = Outgoing {
                 from: settings.mail_from.clone(),
-                to: text_to_list(&d.recipients),
-                subject: format!("【提醒】{}将于{}截止（还有{left}天）", d.name, d.due_on),
+                to: d.data.recipients.0.clone(),
+                subject: format!("【提醒】{}将于{}截止（还有{left}天）", d.data.name, d.data.due_on),
                 text: format!(
                     "{name}\n应报送：{what}\n截止日期：{due}（还有{left}天）\n\n{progress}\n此提醒由 labour-bridge 发送。\n",
-                    name = d.name,
-                    due = d.due_on,
+                    name = d.data.name,
+                    due = d.data.due_on,
                 ),
                 attachment: None,
             };
@@ -120,24 +129,20 @@ async fn progress_text(db: &Db, settings: &Settings, year: i32, today: NaiveDate
     let rules = settings.ledger_rules.clone();
     db.run(move |c| {
         let as_of = default_as_of(year, today);
-        let targets = target::targets(c, Some(year), 0, 500)?;
+        let targets = target::list(c, Some(year), 0, 500)?;
         if targets.is_empty() {
             return Ok(format!("{year}年尚未设定目标。\n"));
         }
         let request = Request { kind: Kind::Summary, year, as_of, county: None, unmasked: false, rules };
         let mut out = format!("{year}年目标完成情况（截至{as_of}）：\n");
         for t in targets {
-            let kind = match t.metric.as_str() {
-                "job_fairs" => Some(Kind::JobFairs),
-                "training_sessions" => Some(Kind::Trainings),
-                m => m.parse::<Kind>().ok(),
-            };
-            let actual = match kind {
-                Some(k) if k != Kind::Summary => count_of(c, &request, k)?,
-                _ => 0,
-            };
-            let state = if actual >= i64::from(t.min_value) { "已完成" } else { "未完成" };
-            out.push_str(&format!("- {}：{actual} / {}（{state}）\n", metric_label(&t.metric), t.min_value));
+            let actual = count_of(c, &request, crate::ledger::progress::ledger_of(t.data.metric))?;
+            let state = if actual >= i64::from(t.data.min_value) { "已完成" } else { "未完成" };
+            out.push_str(&format!(
+                "- {}：{actual} / {}（{state}）\n",
+                metric_label(t.data.metric.as_str()),
+                t.data.min_value
+            ));
         }
         Ok(out)
     })
@@ -172,7 +177,8 @@ fn vocabulary() -> &'static crate::search::vocab::Vocabulary {
 /// its synonyms from the occupation vocabulary (厨师 ≈ 中式烹调师 …), appears
 /// in the title, occupation or description, and the filters hold.
 pub fn matches(p: &PostingRow, q: &str, f: &AlertFilters) -> bool {
-    if p.status != "open" {
+    let p = &p.data;
+    if p.status != PostingStatus::Open {
         return false;
     }
     let hay =
@@ -190,14 +196,13 @@ pub fn matches(p: &PostingRow, q: &str, f: &AlertFilters) -> bool {
             return false;
         }
     }
-    let offered = text_to_list(&p.benefits);
-    if !f.benefits.iter().all(|b| offered.contains(b)) {
+    let offered: Vec<&str> = p.benefits.items().iter().map(|b| b.as_str()).collect();
+    if !f.benefits.iter().all(|b| offered.contains(&b.as_str())) {
         return false;
     }
-    if let (Some(have), Some(need)) = (f.education.as_deref(), p.education_min.as_deref()) {
-        match (have.parse::<crate::domain::Education>(), need.parse::<crate::domain::Education>()) {
-            (Ok(have), Ok(need)) if have < need => return false,
-            _ => {}
+    if let (Some(have), Some(need)) = (f.education.as_deref(), p.education_min) {
+        if have.parse::<crate::domain::Education>().is_ok_and(|have| have < need) {
+            return false;
         }
     }
     true
@@ -215,7 +220,7 @@ async fn alerts(db: &Db, settings: &Settings, ran: &mut Ran) -> Result<(), AppEr
                 Ok(crate::db::models::posting::list(c, &filter, hw, 200)?)
             })
             .await?;
-        let Some(to) = fresh.iter().map(|p| p.id).max() else { continue };
+        let Some(to) = fresh.iter().map(|p| p.id.get()).max() else { continue };
         let filters: AlertFilters = serde_json::from_str(&s.filters).unwrap_or_default();
         let hits: Vec<PostingRow> = fresh.into_iter().filter(|p| matches(p, &s.query, &filters)).collect();
         // Claim the new postings first: whoever moves the mark sends the mail.
@@ -229,7 +234,7 @@ async fn alerts(db: &Db, settings: &Settings, ran: &mut Ran) -> Result<(), AppEr
         let mail = alert_mail(settings, &s, address, &hits);
         match transport::send(&settings.smtp_url, &mail).await {
             Ok(sent) => {
-                let ids: Vec<i64> = hits.iter().map(|p| p.id).collect();
+                let ids: Vec<i64> = hits.iter().map(|p| p.id.get()).collect();
                 db.run(move |c| Ok(store::record_delivery(c, id, &ids, Some(&sent.smtp_response))?)).await?;
                 ran.alerts += 1;
             }
@@ -246,16 +251,14 @@ async fn alerts(db: &Db, settings: &Settings, ran: &mut Ran) -> Result<(), AppEr
 fn alert_mail(settings: &Settings, s: &SavedSearchRow, address: String, hits: &[PostingRow]) -> Outgoing {
     let mut text = format!("您订阅的岗位“{}”有{}个新岗位：\n\n", s.query, hits.len());
     for p in hits {
+        let (id, p) = (p.id, &p.data);
         let pay = match (p.salary_min, p.salary_max) {
             (Some(a), Some(b)) => format!("{a}–{b}元/月"),
             (Some(a), None) => format!("{a}元/月起"),
             _ => "面议".to_string(),
         };
-        let place = crate::http::views::region_full_name(&p.region_code).unwrap_or_else(|| p.region_code.clone());
-        text.push_str(&format!(
-            "· {}（{place}，{pay}）\n  {}/api/v1/postings/{}\n",
-            p.title, settings.public_url, p.id
-        ));
+        let place = crate::domain::region::region_full_name(&p.region_code).unwrap_or_else(|| p.region_code.clone());
+        text.push_str(&format!("· {}（{place}，{pay}）\n  {}/api/v1/postings/{id}\n", p.title, settings.public_url));
     }
     text.push_str(&format!(
         "\n不想再收到此类邮件？点击退订：{}/api/v1/saved-searches/unsubscribe?token={}\n",

@@ -226,7 +226,7 @@ impl Core {
         loop {
             let page = store::postings_page(&mut conn, after, PAGE)?;
             let Some(last) = page.last() else { break };
-            after = last.posting.id;
+            after = last.posting.id.get();
             g.postings.with_writer(|w| {
                 for d in &page {
                     w.add_document(posting_doc(&g.postings.fields, &self.vocab, d))?;
@@ -239,7 +239,7 @@ impl Core {
         loop {
             let page = store::labourers_page(&mut conn, after, PAGE)?;
             let Some(last) = page.last() else { break };
-            after = last.id;
+            after = last.id.get();
             let profiles = profiles(&mut conn, page)?;
             g.labourers.with_writer(|w| {
                 for p in &profiles {
@@ -438,14 +438,14 @@ fn profiles(
     conn: &mut DbConnection,
     rows: Vec<crate::db::models::labourer::LabourerRow>,
 ) -> anyhow::Result<Vec<Profile>> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let ids: Vec<i64> = rows.iter().map(|r| r.id.get()).collect();
     let mut certs = std::collections::HashMap::<i64, Vec<_>>::new();
     for chunk in ids.chunks(1000) {
         for (lid, c) in store::certificates_of(conn, chunk)? {
             certs.entry(lid).or_default().push(c);
         }
     }
-    Ok(rows.iter().map(|r| Profile::of(r, certs.get(&r.id).map(Vec::as_slice).unwrap_or(&[]))).collect())
+    Ok(rows.iter().map(|r| Profile::of(r, certs.get(&r.id.get()).map(Vec::as_slice).unwrap_or(&[]))).collect())
 }
 
 /// Runs [`Search::sync`] every `interval` on its own thread until

@@ -717,9 +717,9 @@ impl Search {
         let g = self.current();
         let searcher = g.labourers.reader.searcher();
         let f = &g.labourers.fields;
-        let posting = &d.posting;
-        let occupation = posting.occupation.clone().unwrap_or_default();
         let summary = PostingSummary::of(self.vocab(), d);
+        let posting = &summary;
+        let occupation = posting.occupation.clone().unwrap_or_default();
         let group_name = summary.occupation_group.clone();
         let mut groups = self.groups_of(&format!("{} {}", posting.title, occupation), Kind::Typed, 1.0);
         if let Some(name) = &group_name {

@@ -13,10 +13,9 @@ use tantivy::TantivyDocument;
 
 use super::text::ZH;
 use super::vocab::{short_place_name, Vocabulary};
+use crate::db::models::enrolment::Certificate;
 use crate::db::models::labourer::LabourerRow;
 use crate::db::models::search::PostingDoc;
-use crate::db::models::text_to_list;
-use crate::db::models::training::Certificate;
 use crate::domain::{region_name, Education, RegionCode};
 
 /// Version of the schemas and document builders below.
@@ -214,12 +213,12 @@ fn place_words(code: &str) -> String {
 impl PostingSummary {
     /// The public view of a posting row, with its vocabulary occupation.
     pub fn of(vocab: &Vocabulary, d: &PostingDoc) -> PostingSummary {
-        let p = &d.posting;
+        let p = &d.posting.data;
         let group =
             vocab.occupation_in(p.occupation.as_deref().unwrap_or_default()).or_else(|| vocab.occupation_in(&p.title));
         PostingSummary {
-            id: p.id,
-            employer_id: p.employer_id,
+            id: d.posting.id.get(),
+            employer_id: p.employer_id.get(),
             employer_name: d.employer_name.clone(),
             title: p.title.clone(),
             occupation: p.occupation.clone(),
@@ -229,28 +228,26 @@ impl PostingSummary {
             salary_min: p.salary_min,
             salary_max: p.salary_max,
             region_code: p.region_code.clone(),
-            region_name: RegionCode::parse(&p.region_code).ok().map(|r| r.names().full_name()),
+            region_name: crate::domain::region::region_full_name(&p.region_code),
             employer_region_code: d.employer_region.clone(),
             min_age: p.min_age,
             max_age: p.max_age,
-            gender_requirement: p.gender_requirement.clone(),
-            education_min: p.education_min.clone(),
-            benefits: text_to_list(&p.benefits),
-            status: p.status.clone(),
+            gender_requirement: p.gender_requirement.as_str().to_string(),
+            education_min: p.education_min.map(|e| e.as_str().to_string()),
+            benefits: p.benefits.items().iter().map(|b| b.as_str().to_string()).collect(),
+            status: p.status.as_str().to_string(),
             opens_on: p.opens_on,
             closes_on: p.closes_on,
-            job_fair_id: p.job_fair_id,
+            job_fair_id: p.job_fair_id.map(|f| f.get()),
         }
     }
 }
 
 /// A posting as an index document.
 pub fn posting_doc(f: &PostingFields, vocab: &Vocabulary, d: &PostingDoc) -> TantivyDocument {
-    let p = &d.posting;
-    let summary = PostingSummary::of(vocab, d);
-    let group = summary.occupation_group.as_deref().and_then(|name| vocab.occupation_of_word(name));
+    let p = PostingSummary::of(vocab, d);
+    let group = p.occupation_group.as_deref().and_then(|name| vocab.occupation_of_word(name));
     let occupation_text = p.occupation.clone().unwrap_or_default();
-    let benefits = summary.benefits.clone();
     let mut doc = TantivyDocument::default();
     doc.add_u64(f.id, p.id as u64);
     doc.add_text(f.title, &p.title);
@@ -275,7 +272,7 @@ pub fn posting_doc(f: &PostingFields, vocab: &Vocabulary, d: &PostingDoc) -> Tan
     }
     let top = p.salary_max.or(p.salary_min);
     doc.add_facet(f.tags, Facet::from_path(["salary_band", salary_band(top)]));
-    for b in &benefits {
+    for b in &p.benefits {
         doc.add_text(f.perks, benefit_words(b));
         doc.add_text(f.benefits, b);
         doc.add_facet(f.tags, Facet::from_path(["benefits", b.as_str()]));
@@ -287,7 +284,7 @@ pub fn posting_doc(f: &PostingFields, vocab: &Vocabulary, d: &PostingDoc) -> Tan
     doc.add_u64(f.min_age, p.min_age.unwrap_or(0).max(0) as u64);
     doc.add_u64(f.max_age, p.max_age.unwrap_or(200).max(0) as u64);
     doc.add_i64(f.closes_on, p.closes_on.map(day_number).unwrap_or(i64::MAX));
-    doc.add_text(f.view, serde_json::to_string(&summary).unwrap_or_default());
+    doc.add_text(f.view, serde_json::to_string(&p).unwrap_or_default());
     doc
 }
 
@@ -357,14 +354,15 @@ impl Profile {
                 }
             }
         }
+        let d = &l.data;
         Profile {
-            id: l.id,
-            gender: l.gender.clone(),
-            birth_date: Some(l.birth_date),
-            education: l.education.clone(),
-            skills: text_to_list(&l.skills),
-            desired_occupations: text_to_list(&l.desired_occupations),
-            desired_region_codes: text_to_list(&l.desired_region_codes),
+            id: l.id.get(),
+            gender: d.gender.as_str().to_string(),
+            birth_date: Some(d.birth_date),
+            education: d.education.map(|e| e.as_str().to_string()),
+            skills: d.skills.0.clone(),
+            desired_occupations: d.desired_occupations.0.clone(),
+            desired_region_codes: d.desired_region_codes.0.clone(),
             certificates,
         }
     }

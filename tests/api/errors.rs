@@ -11,11 +11,16 @@ crate::on_both_backends!(
 );
 
 async fn send(app: &TestApp, ctype: &str, body: Vec<u8>) -> (u16, String, serde_json::Value) {
+    send_in(app, ctype, body, "zh-CN").await
+}
+
+async fn send_in(app: &TestApp, ctype: &str, body: Vec<u8>, lang: &str) -> (u16, String, serde_json::Value) {
     let r = app
         .client
         .post(app.url("/api/v1/labourers"))
         .bearer_auth(&app.clerk)
         .header("content-type", ctype)
+        .header("accept-language", lang)
         .body(body)
         .send()
         .await
@@ -26,10 +31,13 @@ async fn send(app: &TestApp, ctype: &str, body: Vec<u8>) -> (u16, String, serde_
 }
 
 async fn malformed_json_is_400_problem_json(app: TestApp) {
-    let (s, c, b) = send(&app, "application/json", b"{\"name\": ".to_vec()).await;
+    let (s, c, b) = send_in(&app, "application/json", b"{\"name\": ".to_vec(), "en-GB,en;q=0.9").await;
     assert_eq!(s, 400);
     assert!(c.starts_with("application/problem+json"));
-    assert_eq!(b["title"], "Bad request");
+    assert_eq!(b["title"], "Bad request", "English when the client prefers it");
+    let (s, _, b) = send(&app, "application/json", b"{\"name\": ".to_vec()).await;
+    assert_eq!(s, 400);
+    assert_eq!(b["title"], "请求无法识别", "Chinese otherwise");
     assert_eq!(app.count("labourers"), 0);
 }
 

@@ -77,9 +77,12 @@ async fn a_walk_in_is_registered_and_checked_in_in_one_step(app: TestApp) {
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
     assert_eq!(list["items"][0]["name"], "韦小宝");
     // The check-in keeps the person in the registry.
-    let (s, b) = app.delete(&format!("/api/v1/labourers/{}", person["id"]), &app.clerk).await;
+    let path = format!("/api/v1/labourers/{}", person["id"]);
+    let (s, b) = app.call_en("DELETE", &path, Some(&app.clerk), None).await;
     assert_eq!(s, 409);
     assert!(b["detail"].as_str().unwrap().contains("1 job-fair check-in(s)"), "{b}");
+    let (_, b) = app.delete(&path, &app.clerk).await;
+    assert!(b["detail"].as_str().unwrap().contains("1 条招聘会签到"), "Chinese by default: {b}");
 }
 
 async fn a_failed_walk_in_leaves_neither_a_person_nor_a_check_in(app: TestApp) {
@@ -197,7 +200,9 @@ async fn a_posting_whose_headcount_is_used_up_answers_409(app: TestApp) {
     let (_, second) = hire(&app, f, p, 2).await;
     let (s, _) = app.patch(&first, &app.clerk, json!({"status": "hired", "started_on": "2019-03-18"})).await;
     assert_eq!(s, 200);
-    let (s, b) = app.patch(&second, &app.clerk, json!({"status": "hired", "started_on": "2019-03-18"})).await;
+    let (s, b) = app
+        .call_en("PATCH", &second, Some(&app.clerk), Some(json!({"status": "hired", "started_on": "2019-03-18"})))
+        .await;
     assert_eq!(s, 409, "{b}");
     assert!(b["detail"].as_str().unwrap().contains("1 of 1"), "{b}");
     let (_, posting) = app.get(&format!("/api/v1/postings/{p}"), &app.clerk).await;

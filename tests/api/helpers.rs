@@ -148,6 +148,12 @@ impl TestApp {
         (status, body)
     }
 
+    /// As `call`, asking for answers in English (`Accept-Language: en`).
+    pub async fn call_en(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
+        let (status, _, body) = self.send(method, path, token, body, Some("en")).await;
+        (status, body)
+    }
+
     /// As `call`, also returning the content type.
     pub async fn call_raw(
         &self,
@@ -156,8 +162,22 @@ impl TestApp {
         token: Option<&str>,
         body: Option<Value>,
     ) -> (u16, String, Value) {
+        self.send(method, path, token, body, None).await
+    }
+
+    async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        lang: Option<&str>,
+    ) -> (u16, String, Value) {
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
         let mut req = self.client.request(method, self.url(path));
+        if let Some(l) = lang {
+            req = req.header("accept-language", l);
+        }
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }

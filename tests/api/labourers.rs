@@ -218,7 +218,7 @@ async fn a_labourer_with_placements_cannot_be_deleted(app: TestApp) {
               json!({"labourer_id": l["id"], "employer_id": e, "region_code": "440704", "started_on": "2019-03-01", "channel": "referral"}))
         .await;
     assert_eq!(s, 201);
-    let (s, b) = app.delete(&format!("/api/v1/labourers/{}", l["id"]), &app.clerk).await;
+    let (s, b) = app.call_en("DELETE", &format!("/api/v1/labourers/{}", l["id"]), Some(&app.clerk), None).await;
     assert_eq!(s, 409);
     assert!(b["detail"].as_str().unwrap().contains("placement"));
     let (s, _) = app.delete(&format!("/api/v1/labourers/{}", free["id"]), &app.clerk).await;

@@ -65,7 +65,7 @@ async fn enrolling_past_capacity_is_409(app: TestApp) {
     let (s, dup) = app.post(&url, &app.clerk, json!({"labourer_id": a})).await;
     assert_eq!(s, 409, "enrolled twice: {dup}");
     assert_eq!(app.post(&url, &app.clerk, json!({"labourer_id": b})).await.0, 201);
-    let (s, full) = app.post(&url, &app.clerk, json!({"labourer_id": c})).await;
+    let (s, full) = app.call_en("POST", &url, Some(&app.clerk), Some(json!({"labourer_id": c}))).await;
     assert_eq!(s, 409);
     assert!(full["detail"].as_str().unwrap().contains("full"), "{full}");
     assert_eq!(app.count("enrolments"), 2);

@@ -6,25 +6,41 @@ use serde::Serialize;
 use crate::db::schema::audit_log;
 use crate::db::DbConnection;
 
-/// Who did something: a user, or the command line.
+/// Who did something: a user (with the role and unit the registry's
+/// object checks need), or the command line, which acts with full rights.
 #[derive(Debug, Clone)]
 pub struct Actor {
     /// The username, or `cli:<command>` for the command line.
     pub name: String,
     /// `users.id`, when a user acted.
     pub id: Option<i64>,
+    /// The user's role; `None` for the command line.
+    pub role: Option<crate::auth::Role>,
+    /// The user's unit (bureau, organising unit).
+    pub unit: Option<String>,
 }
 
 impl Actor {
     /// The command line, acting as `what`.
     pub fn cli(what: &str) -> Actor {
-        Actor { name: format!("cli:{what}"), id: None }
+        Actor { name: format!("cli:{what}"), id: None, role: None, unit: None }
+    }
+
+    /// Whether this is an organiser (who sees masked ID numbers and manages
+    /// only their unit's fairs).
+    pub fn is_organiser(&self) -> bool {
+        self.role == Some(crate::auth::Role::Organiser)
+    }
+
+    /// Whether the actor may see full ID numbers (admins, clerks, the CLI).
+    pub fn sees_full_id_numbers(&self) -> bool {
+        matches!(self.role, None | Some(crate::auth::Role::Admin) | Some(crate::auth::Role::Clerk))
     }
 }
 
 impl From<&crate::auth::Caller> for Actor {
     fn from(c: &crate::auth::Caller) -> Actor {
-        Actor { name: c.username.clone(), id: Some(c.user_id) }
+        Actor { name: c.username.clone(), id: Some(c.user_id), role: Some(c.role), unit: c.unit.clone() }
     }
 }
 

@@ -4,81 +4,80 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::db::schema::{employers, placements, postings};
+use crate::db::schema::{employers, job_fair_employers, placements, postings};
 use crate::db::DbConnection;
+use crate::domain::{EmployerId, PostingId};
+use crate::messages::Thing;
 
 /// A row of `employers`.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = employers)]
 pub struct EmployerRow {
-    pub id: i64,
-    pub name: String,
-    pub uscc: Option<String>,
-    pub region_code: String,
-    pub address: Option<String>,
-    pub industry: Option<String>,
-    pub contact_name: Option<String>,
-    pub contact_phone: Option<String>,
-    pub is_poverty_workshop: bool,
+    /// Id.
+    pub id: EmployerId,
+    /// The employer.
+    #[diesel(embed)]
+    #[serde(flatten)]
+    pub data: EmployerData,
+    /// Created (UTC).
     pub created_at: NaiveDateTime,
+    /// Last changed (UTC).
     pub updated_at: NaiveDateTime,
+    /// Optimistic-concurrency version.
     pub version: i32,
 }
 
-/// A new employer, already validated.
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = employers)]
-pub struct EmployerInsert {
+/// The columns of an employer a write sets.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
+#[diesel(table_name = employers, treat_none_as_null = true)]
+pub struct EmployerData {
+    /// 单位名称.
     pub name: String,
+    /// 统一社会信用代码 (GB 32100), when it has one.
     pub uscc: Option<String>,
+    /// Where it is (county-level code).
     pub region_code: String,
+    /// Address.
     pub address: Option<String>,
+    /// Industry.
     pub industry: Option<String>,
+    /// Contact person.
     pub contact_name: Option<String>,
+    /// Contact phone (a mobile or a landline).
     pub contact_phone: Option<String>,
+    /// 扶贫车间.
     pub is_poverty_workshop: bool,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub version: i32,
 }
 
-/// A change to an employer; `Some(None)` clears a column.
-#[derive(Debug, Clone, Default, AsChangeset)]
-#[diesel(table_name = employers)]
-pub struct EmployerChanges {
-    pub name: Option<String>,
-    pub uscc: Option<Option<String>>,
-    pub region_code: Option<String>,
-    pub address: Option<Option<String>>,
-    pub industry: Option<Option<String>>,
-    pub contact_name: Option<Option<String>>,
-    pub contact_phone: Option<Option<String>>,
-    pub is_poverty_workshop: Option<bool>,
-}
+crate::db::models::versioned_table!(employers, EmployerId, EmployerRow, EmployerData);
 
 /// List filters.
 #[derive(Debug, Clone, Default)]
 pub struct EmployerFilter {
+    /// Part of the name.
     pub name: Option<String>,
+    /// Exact USCC.
     pub uscc: Option<String>,
+    /// Region code.
     pub region_code: Option<String>,
+    /// 扶贫车间 only (or not).
     pub is_poverty_workshop: Option<bool>,
 }
 
-/// Inserts and returns the new row.
-pub fn insert(conn: &mut DbConnection, new: &EmployerInsert) -> QueryResult<EmployerRow> {
-    let id = diesel::insert_into(employers::table).values(new).returning(employers::id).get_result::<i64>(conn)?;
-    employers::table.find(id).select(EmployerRow::as_select()).first(conn)
-}
-
-/// One employer by id.
-pub fn get(conn: &mut DbConnection, id: i64) -> QueryResult<Option<EmployerRow>> {
-    employers::table.find(id).select(EmployerRow::as_select()).first(conn).optional()
-}
-
-/// The employer holding this USCC, if any.
-pub fn id_by_uscc(conn: &mut DbConnection, uscc: &str) -> QueryResult<Option<i64>> {
+/// The employer with this USCC, if registered.
+pub fn id_by_uscc(conn: &mut DbConnection, uscc: &str) -> QueryResult<Option<EmployerId>> {
     employers::table.filter(employers::uscc.eq(uscc)).select(employers::id).first(conn).optional()
+}
+
+/// The employer with exactly this name, if registered (the lowest id when
+/// several share it).
+pub fn id_by_name(conn: &mut DbConnection, name: &str) -> QueryResult<Option<EmployerId>> {
+    employers::table
+        .filter(employers::name.eq(name))
+        .select(employers::id)
+        .order(employers::id.asc())
+        .first(conn)
+        .optional()
 }
 
 /// A page of employers with `id > after`, filtered.
@@ -99,54 +98,25 @@ pub fn list(conn: &mut DbConnection, f: &EmployerFilter, after: i64, limit: i64)
     q.filter(employers::id.gt(after)).order(employers::id.asc()).limit(limit).load(conn)
 }
 
-/// Escapes `%`, `_` and `\` for a LIKE pattern.
+/// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
 pub fn escape_like(s: &str) -> String {
     s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
-/// Applies `changes` if still at `version`; `Ok(None)` when stale.
-pub fn update(
-    conn: &mut DbConnection,
-    id: i64,
-    version: i32,
-    changes: &EmployerChanges,
-) -> QueryResult<Option<EmployerRow>> {
-    let target = employers::table.filter(employers::id.eq(id)).filter(employers::version.eq(version));
-    let bump = (employers::version.eq(version + 1), employers::updated_at.eq(super::now()));
-    let empty = changes.name.is_none()
-        && changes.uscc.is_none()
-        && changes.region_code.is_none()
-        && changes.address.is_none()
-        && changes.industry.is_none()
-        && changes.contact_name.is_none()
-        && changes.contact_phone.is_none()
-        && changes.is_poverty_workshop.is_none();
-    let n = if empty {
-        diesel::update(target).set(bump).execute(conn)?
-    } else {
-        diesel::update(target).set((changes, bump)).execute(conn)?
-    };
-    if n == 0 {
-        return Ok(None);
-    }
-    get(conn, id)
+/// What still refers to an employer, only the non-zero counts.
+pub fn references(conn: &mut DbConnection, id: EmployerId) -> QueryResult<Vec<(Thing, i64)>> {
+    let counts = [
+        (Thing::Posting, postings::table.filter(postings::employer_id.eq(id)).count().get_result::<i64>(conn)?),
+        (Thing::Placement, placements::table.filter(placements::employer_id.eq(id)).count().get_result(conn)?),
+        (
+            Thing::JobFair,
+            job_fair_employers::table.filter(job_fair_employers::employer_id.eq(id.get())).count().get_result(conn)?,
+        ),
+    ];
+    Ok(counts.into_iter().filter(|(_, n)| *n > 0).collect())
 }
 
-/// How many postings, placements and job-fair places refer to this employer.
-pub fn references(conn: &mut DbConnection, id: i64) -> QueryResult<(i64, i64, i64)> {
-    use crate::db::schema::job_fair_employers;
-    let p = postings::table.filter(postings::employer_id.eq(id)).count().get_result(conn)?;
-    let pl = placements::table.filter(placements::employer_id.eq(id)).count().get_result(conn)?;
-    let f = job_fair_employers::table.filter(job_fair_employers::employer_id.eq(id)).count().get_result(conn)?;
-    Ok((p, pl, f))
-}
-
-/// Ids of the employer's postings.
-pub fn posting_ids(conn: &mut DbConnection, id: i64) -> QueryResult<Vec<i64>> {
+/// The ids of an employer's postings.
+pub fn posting_ids(conn: &mut DbConnection, id: EmployerId) -> QueryResult<Vec<PostingId>> {
     postings::table.filter(postings::employer_id.eq(id)).select(postings::id).load(conn)
-}
-
-/// Deletes one employer.
-pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {
-    diesel::delete(employers::table.find(id)).execute(conn)
 }

@@ -10,57 +10,55 @@ use super::labourer::LabourerRow;
 use crate::db::schema::{
     employers, job_fair_attendees, job_fair_employers, job_fair_intentions, job_fairs, labourers, placements, postings,
 };
+use crate::db::types::JsonList;
 use crate::db::DbConnection;
+use crate::domain::{EmployerId, IntentionStatus, JobFairId, LabourerId, PlacementId, PostingId};
+use crate::messages::Thing;
 
 /// A row of `job_fairs`.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = job_fairs)]
 pub struct JobFairRow {
-    pub id: i64,
-    pub name: String,
-    pub held_on: NaiveDate,
-    pub venue: Option<String>,
-    pub region_code: String,
-    pub organisers: String,
-    pub online: bool,
+    /// Id.
+    pub id: JobFairId,
+    /// The fair.
+    #[diesel(embed)]
+    #[serde(flatten)]
+    pub data: JobFairData,
+    /// Created (UTC).
     pub created_at: NaiveDateTime,
+    /// Last changed (UTC).
     pub updated_at: NaiveDateTime,
+    /// Optimistic-concurrency version.
     pub version: i32,
 }
 
-impl JobFairRow {
-    /// The organising units.
-    pub fn organiser_units(&self) -> Vec<String> {
-        super::text_to_list(&self.organisers)
-    }
-}
-
-/// The columns a client sets, for insert and (all of them) for update.
-#[derive(Debug, Clone, Insertable, AsChangeset)]
+/// The columns of a fair a write sets.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
 #[diesel(table_name = job_fairs, treat_none_as_null = true)]
 pub struct JobFairData {
+    /// e.g. 2019年粤桂扶贫协作招聘会.
     pub name: String,
+    /// The day it is held.
     pub held_on: NaiveDate,
+    /// Venue.
     pub venue: Option<String>,
+    /// Where (region code).
     pub region_code: String,
-    pub organisers: String,
+    /// Organising units.
+    pub organisers: JsonList<String>,
+    /// Held online.
     pub online: bool,
 }
 
-/// Inserts and returns the new row.
-pub fn insert(c: &mut DbConnection, d: &JobFairData) -> QueryResult<JobFairRow> {
-    let at = super::now();
-    let id: i64 = diesel::insert_into(job_fairs::table)
-        .values((d, job_fairs::created_at.eq(at), job_fairs::updated_at.eq(at), job_fairs::version.eq(1)))
-        .returning(job_fairs::id)
-        .get_result(c)?;
-    job_fairs::table.find(id).select(JobFairRow::as_select()).first(c)
+impl JobFairRow {
+    /// Whether `unit` is among the fair's organisers.
+    pub fn organised_by(&self, unit: &str) -> bool {
+        self.data.organisers.items().iter().any(|u| u == unit)
+    }
 }
 
-/// One fair.
-pub fn get(c: &mut DbConnection, id: i64) -> QueryResult<Option<JobFairRow>> {
-    job_fairs::table.find(id).select(JobFairRow::as_select()).first(c).optional()
-}
+crate::db::models::versioned_table!(job_fairs, JobFairId, JobFairRow, JobFairData);
 
 /// A page of fairs, optionally only those a unit organises or of one year.
 pub fn list(
@@ -72,20 +70,25 @@ pub fn list(
 ) -> QueryResult<Vec<JobFairRow>> {
     let mut q = job_fairs::table.select(JobFairRow::as_select()).into_boxed();
     if let Some(u) = unit {
-        // `organisers` is a JSON list of names; match the quoted name.
-        let pattern = format!("%{}%", super::employer::escape_like(&serde_json::to_string(u).unwrap_or_default()));
-        q = q.filter(job_fairs::organisers.like(pattern).escape('\\'));
+        q = q.filter(job_fairs::organisers.like(organiser_pattern(u)).escape('\\'));
     }
     if let Some(y) = year {
-        let (from, to) = year_bounds(y);
-        q = q.filter(job_fairs::held_on.between(from, to));
+        if let Some((from, to)) = year_bounds(y) {
+            q = q.filter(job_fairs::held_on.between(from, to));
+        }
     }
     q.filter(job_fairs::id.gt(after)).order(job_fairs::id.asc()).limit(limit).load(c)
 }
 
-/// First and last day of a year.
-pub fn year_bounds(y: i32) -> (NaiveDate, NaiveDate) {
-    (NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or_default(), NaiveDate::from_ymd_opt(y, 12, 31).unwrap_or_default())
+/// `organisers` is a JSON list of names: a LIKE pattern for one quoted name.
+fn organiser_pattern(unit: &str) -> String {
+    let quoted = serde_json::Value::String(unit.to_string()).to_string();
+    format!("%{}%", super::employer::escape_like(&quoted))
+}
+
+/// First and last day of a year (`None` outside chrono's range).
+pub fn year_bounds(y: i32) -> Option<(NaiveDate, NaiveDate)> {
+    Some((NaiveDate::from_ymd_opt(y, 1, 1)?, NaiveDate::from_ymd_opt(y, 12, 31)?))
 }
 
 /// Fairs held in [from, to].
@@ -93,40 +96,31 @@ pub fn count_held(c: &mut DbConnection, from: NaiveDate, to: NaiveDate) -> Query
     job_fairs::table.filter(job_fairs::held_on.between(from, to)).count().get_result(c)
 }
 
-/// Replaces the client-set columns if still at `version`.
-pub fn update(c: &mut DbConnection, id: i64, version: i32, d: &JobFairData) -> QueryResult<Option<JobFairRow>> {
-    let n = diesel::update(job_fairs::table.filter(job_fairs::id.eq(id)).filter(job_fairs::version.eq(version)))
-        .set((d, job_fairs::version.eq(version + 1), job_fairs::updated_at.eq(super::now())))
-        .execute(c)?;
-    if n == 0 {
-        return Ok(None);
-    }
-    get(c, id)
+/// What still refers to a fair, only the non-zero counts.
+pub fn references(c: &mut DbConnection, id: JobFairId) -> QueryResult<Vec<(Thing, i64)>> {
+    let counts = [
+        (
+            Thing::Attendance,
+            job_fair_attendees::table.filter(job_fair_attendees::job_fair_id.eq(id)).count().get_result::<i64>(c)?,
+        ),
+        (
+            Thing::Intention,
+            job_fair_intentions::table.filter(job_fair_intentions::job_fair_id.eq(id)).count().get_result(c)?,
+        ),
+        (Thing::Posting, postings::table.filter(postings::job_fair_id.eq(id)).count().get_result(c)?),
+        (Thing::Placement, placements::table.filter(placements::job_fair_id.eq(id)).count().get_result(c)?),
+    ];
+    Ok(counts.into_iter().filter(|(_, n)| *n > 0).collect())
 }
 
-/// How many attendees, intentions, postings and placements refer to a fair.
-pub fn references(c: &mut DbConnection, id: i64) -> QueryResult<i64> {
-    let a: i64 = job_fair_attendees::table.filter(job_fair_attendees::job_fair_id.eq(id)).count().get_result(c)?;
-    let i: i64 = job_fair_intentions::table.filter(job_fair_intentions::job_fair_id.eq(id)).count().get_result(c)?;
-    let p: i64 = postings::table.filter(postings::job_fair_id.eq(id)).count().get_result(c)?;
-    let pl: i64 = placements::table.filter(placements::job_fair_id.eq(id)).count().get_result(c)?;
-    Ok(a + i + p + pl)
-}
-
-/// Deletes a fair and its list of participating employers.
-pub fn delete(c: &mut DbConnection, id: i64) -> QueryResult<usize> {
-    diesel::delete(job_fair_employers::table.filter(job_fair_employers::job_fair_id.eq(id))).execute(c)?;
-    diesel::delete(job_fairs::table.find(id)).execute(c)
+/// Removes a fair's list of participating employers (before the fair goes).
+pub fn clear_employers(c: &mut DbConnection, id: JobFairId) -> QueryResult<usize> {
+    diesel::delete(job_fair_employers::table.filter(job_fair_employers::job_fair_id.eq(id))).execute(c)
 }
 
 /// Adds a participating employer; `false` if it was already there.
-pub fn add_employer(c: &mut DbConnection, fair: i64, employer: i64) -> QueryResult<bool> {
-    let exists: i64 = job_fair_employers::table
-        .filter(job_fair_employers::job_fair_id.eq(fair))
-        .filter(job_fair_employers::employer_id.eq(employer))
-        .count()
-        .get_result(c)?;
-    if exists > 0 {
+pub fn add_employer(c: &mut DbConnection, fair: JobFairId, employer: EmployerId) -> QueryResult<bool> {
+    if has_employer(c, fair, employer)? {
         return Ok(false);
     }
     diesel::insert_into(job_fair_employers::table)
@@ -140,7 +134,7 @@ pub fn add_employer(c: &mut DbConnection, fair: i64, employer: i64) -> QueryResu
 }
 
 /// Removes a participating employer; the number of rows removed.
-pub fn remove_employer(c: &mut DbConnection, fair: i64, employer: i64) -> QueryResult<usize> {
+pub fn remove_employer(c: &mut DbConnection, fair: JobFairId, employer: EmployerId) -> QueryResult<usize> {
     diesel::delete(
         job_fair_employers::table
             .filter(job_fair_employers::job_fair_id.eq(fair))
@@ -150,7 +144,7 @@ pub fn remove_employer(c: &mut DbConnection, fair: i64, employer: i64) -> QueryR
 }
 
 /// The employers taking part in a fair.
-pub fn employers_of(c: &mut DbConnection, fair: i64) -> QueryResult<Vec<EmployerRow>> {
+pub fn employers_of(c: &mut DbConnection, fair: JobFairId) -> QueryResult<Vec<EmployerRow>> {
     job_fair_employers::table
         .inner_join(employers::table)
         .filter(job_fair_employers::job_fair_id.eq(fair))
@@ -160,7 +154,7 @@ pub fn employers_of(c: &mut DbConnection, fair: i64) -> QueryResult<Vec<Employer
 }
 
 /// Whether an employer takes part in a fair.
-pub fn has_employer(c: &mut DbConnection, fair: i64, employer: i64) -> QueryResult<bool> {
+pub fn has_employer(c: &mut DbConnection, fair: JobFairId, employer: EmployerId) -> QueryResult<bool> {
     let n: i64 = job_fair_employers::table
         .filter(job_fair_employers::job_fair_id.eq(fair))
         .filter(job_fair_employers::employer_id.eq(employer))
@@ -173,15 +167,20 @@ pub fn has_employer(c: &mut DbConnection, fair: i64, employer: i64) -> QueryResu
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = job_fair_attendees)]
 pub struct AttendeeRow {
+    /// Id (check-in order).
     pub id: i64,
-    pub job_fair_id: i64,
-    pub labourer_id: i64,
+    /// The fair.
+    pub job_fair_id: JobFairId,
+    /// The person.
+    pub labourer_id: LabourerId,
+    /// When (UTC).
     pub checked_in_at: NaiveDateTime,
+    /// Who checked them in.
     pub checked_in_by: String,
 }
 
 /// The check-in of a person at a fair, if they were checked in.
-pub fn attendee(c: &mut DbConnection, fair: i64, labourer: i64) -> QueryResult<Option<AttendeeRow>> {
+pub fn attendee(c: &mut DbConnection, fair: JobFairId, labourer: LabourerId) -> QueryResult<Option<AttendeeRow>> {
     job_fair_attendees::table
         .filter(job_fair_attendees::job_fair_id.eq(fair))
         .filter(job_fair_attendees::labourer_id.eq(labourer))
@@ -191,7 +190,7 @@ pub fn attendee(c: &mut DbConnection, fair: i64, labourer: i64) -> QueryResult<O
 }
 
 /// Records a check-in.
-pub fn check_in(c: &mut DbConnection, fair: i64, labourer: i64, by: &str) -> QueryResult<AttendeeRow> {
+pub fn check_in(c: &mut DbConnection, fair: JobFairId, labourer: LabourerId, by: &str) -> QueryResult<AttendeeRow> {
     diesel::insert_into(job_fair_attendees::table)
         .values((
             job_fair_attendees::job_fair_id.eq(fair),
@@ -206,7 +205,7 @@ pub fn check_in(c: &mut DbConnection, fair: i64, labourer: i64, by: &str) -> Que
 /// A page of attendees with their records, in check-in order.
 pub fn attendees(
     c: &mut DbConnection,
-    fair: i64,
+    fair: JobFairId,
     after: i64,
     limit: i64,
 ) -> QueryResult<Vec<(AttendeeRow, LabourerRow)>> {
@@ -222,12 +221,11 @@ pub fn attendees(
 
 /// Whether a person was checked in at any fair a unit organises: how an
 /// organiser comes to see a labourer at all.
-pub fn attended_fair_of(c: &mut DbConnection, labourer: i64, unit: &str) -> QueryResult<bool> {
-    let pattern = format!("%{}%", super::employer::escape_like(&serde_json::to_string(unit).unwrap_or_default()));
+pub fn attended_fair_of(c: &mut DbConnection, labourer: LabourerId, unit: &str) -> QueryResult<bool> {
     let n: i64 = job_fair_attendees::table
         .inner_join(job_fairs::table)
         .filter(job_fair_attendees::labourer_id.eq(labourer))
-        .filter(job_fairs::organisers.like(pattern).escape('\\'))
+        .filter(job_fairs::organisers.like(organiser_pattern(unit)).escape('\\'))
         .count()
         .get_result(c)?;
     Ok(n > 0)
@@ -237,23 +235,32 @@ pub fn attended_fair_of(c: &mut DbConnection, labourer: i64, unit: &str) -> Quer
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = job_fair_intentions)]
 pub struct IntentionRow {
+    /// Id.
     pub id: i64,
-    pub job_fair_id: i64,
-    pub labourer_id: i64,
-    pub posting_id: i64,
-    pub status: String,
-    pub placement_id: Option<i64>,
+    /// The fair.
+    pub job_fair_id: JobFairId,
+    /// The person.
+    pub labourer_id: LabourerId,
+    /// The posting.
+    pub posting_id: PostingId,
+    /// Intended, hired or declined.
+    pub status: IntentionStatus,
+    /// The placement a hire created.
+    pub placement_id: Option<PlacementId>,
+    /// Created (UTC).
     pub created_at: NaiveDateTime,
+    /// Last changed (UTC).
     pub updated_at: NaiveDateTime,
+    /// Optimistic-concurrency version.
     pub version: i32,
 }
 
 /// An intention of one person for one posting at a fair, if recorded.
 pub fn intention_for(
     c: &mut DbConnection,
-    fair: i64,
-    labourer: i64,
-    posting: i64,
+    fair: JobFairId,
+    labourer: LabourerId,
+    posting: PostingId,
 ) -> QueryResult<Option<IntentionRow>> {
     job_fair_intentions::table
         .filter(job_fair_intentions::job_fair_id.eq(fair))
@@ -265,21 +272,26 @@ pub fn intention_for(
 }
 
 /// Records an intention.
-pub fn add_intention(c: &mut DbConnection, fair: i64, labourer: i64, posting: i64) -> QueryResult<IntentionRow> {
+pub fn add_intention(
+    c: &mut DbConnection,
+    fair: JobFairId,
+    labourer: LabourerId,
+    posting: PostingId,
+) -> QueryResult<IntentionRow> {
     let at = super::now();
     let id: i64 = diesel::insert_into(job_fair_intentions::table)
         .values((
             job_fair_intentions::job_fair_id.eq(fair),
             job_fair_intentions::labourer_id.eq(labourer),
             job_fair_intentions::posting_id.eq(posting),
-            job_fair_intentions::status.eq("intended"),
+            job_fair_intentions::status.eq(IntentionStatus::Intended),
             job_fair_intentions::created_at.eq(at),
             job_fair_intentions::updated_at.eq(at),
             job_fair_intentions::version.eq(1),
         ))
         .returning(job_fair_intentions::id)
         .get_result(c)?;
-    job_fair_intentions::table.find(id).select(IntentionRow::as_select()).first(c)
+    intention(c, id)?.ok_or(diesel::result::Error::NotFound)
 }
 
 /// One intention.
@@ -288,7 +300,7 @@ pub fn intention(c: &mut DbConnection, id: i64) -> QueryResult<Option<IntentionR
 }
 
 /// A page of a fair's intentions.
-pub fn intentions(c: &mut DbConnection, fair: i64, after: i64, limit: i64) -> QueryResult<Vec<IntentionRow>> {
+pub fn intentions(c: &mut DbConnection, fair: JobFairId, after: i64, limit: i64) -> QueryResult<Vec<IntentionRow>> {
     job_fair_intentions::table
         .filter(job_fair_intentions::job_fair_id.eq(fair))
         .filter(job_fair_intentions::id.gt(after))
@@ -303,8 +315,8 @@ pub fn set_intention_status(
     c: &mut DbConnection,
     id: i64,
     version: i32,
-    status: &str,
-    placement: Option<i64>,
+    status: IntentionStatus,
+    placement: Option<PlacementId>,
 ) -> QueryResult<Option<IntentionRow>> {
     let n = diesel::update(
         job_fair_intentions::table

@@ -4,15 +4,115 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-use super::employer::EmployerRow;
-use super::labourer::LabourerRow;
-use super::placement::PlacementRow;
-use super::vocational::VocationalRow;
 use crate::db::schema::{
     employers, enrolments, job_fair_attendees, job_fair_employers, job_fair_intentions, job_fairs, labourers,
     placements, postings, training_programmes, training_sessions, vocational_enrolments,
 };
 use crate::db::DbConnection;
+
+/// A person as the ledgers show them (only the columns they print).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = labourers)]
+pub struct LabourerRow {
+    /// Id.
+    pub id: i64,
+    /// 身份证号.
+    pub id_number: String,
+    /// 姓名.
+    pub name: String,
+    /// `male` or `female`.
+    pub gender: String,
+    /// Phone.
+    pub phone: Option<String>,
+    /// 户籍地 county.
+    pub hukou_region_code: Option<String>,
+    /// 乡镇.
+    pub hukou_township: Option<String>,
+    /// 村.
+    pub hukou_village: Option<String>,
+    /// Poverty status code.
+    pub poverty_status: String,
+    /// Notes.
+    pub notes: Option<String>,
+}
+
+/// A placement as the ledgers show it.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = placements)]
+pub struct PlacementRow {
+    /// Id.
+    pub id: i64,
+    /// Who.
+    pub labourer_id: i64,
+    /// Registered employer.
+    pub employer_id: Option<i64>,
+    /// Unregistered employer's name.
+    pub employer_name: Option<String>,
+    /// Work place.
+    pub region_code: String,
+    /// Occupation.
+    pub occupation: Option<String>,
+    /// First day.
+    pub started_on: NaiveDate,
+    /// Last day.
+    pub ended_on: Option<NaiveDate>,
+    /// CNY a month.
+    pub monthly_income: Option<i32>,
+    /// Channel code.
+    pub channel: String,
+}
+
+/// A vocational enrolment as the ledgers show it.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = vocational_enrolments)]
+pub struct VocationalRow {
+    /// Id.
+    pub id: i64,
+    /// The student.
+    pub labourer_id: i64,
+    /// School.
+    pub school_name: String,
+    /// Where the school is.
+    pub school_region_code: String,
+    /// Major.
+    pub major: Option<String>,
+    /// Enrolled.
+    pub enrolled_on: NaiveDate,
+    /// Status code.
+    pub status: String,
+    /// Graduated.
+    pub graduated_on: Option<NaiveDate>,
+    /// Left.
+    pub left_on: Option<NaiveDate>,
+}
+
+/// A fair as the ledgers show it.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = job_fairs)]
+pub struct FairRow {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Day.
+    pub held_on: NaiveDate,
+    /// Venue.
+    pub venue: Option<String>,
+}
+
+/// A training session as the ledgers show it.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = training_sessions)]
+pub struct SessionRow {
+    /// Id.
+    pub id: i64,
+    /// First day.
+    pub starts_on: NaiveDate,
+    /// Last day.
+    pub ends_on: NaiveDate,
+    /// Where.
+    pub location: Option<String>,
+}
 
 diesel::define_sql_function! {
     /// `substr`, which SQLite and PostgreSQL both have.
@@ -91,10 +191,12 @@ pub fn people(c: &mut DbConnection, ids: &[i64], county: Option<&str>) -> QueryR
 }
 
 /// Employers by id.
-pub fn employers_by_id(c: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<EmployerRow>> {
+pub fn employers_by_id(c: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
     let mut out = Vec::new();
     for chunk in ids.chunks(CHUNK) {
-        out.extend(employers::table.filter(employers::id.eq_any(chunk)).select(EmployerRow::as_select()).load(c)?);
+        out.extend(
+            employers::table.filter(employers::id.eq_any(chunk)).select((employers::id, employers::name)).load(c)?,
+        );
     }
     Ok(out)
 }
@@ -120,7 +222,7 @@ pub fn graduations(c: &mut DbConnection, from: NaiveDate, to: NaiveDate) -> Quer
 /// A fair held in [from, to] with its counts, and the ids of its attendees.
 pub struct FairCounts {
     /// The fair.
-    pub fair: super::job_fair::JobFairRow,
+    pub fair: FairRow,
     /// Participating employers.
     pub employers: i64,
     /// Postings brought.
@@ -137,10 +239,10 @@ pub struct FairCounts {
 
 /// Fairs held in [from, to] and what happened at them.
 pub fn fairs_held(c: &mut DbConnection, from: NaiveDate, to: NaiveDate) -> QueryResult<Vec<FairCounts>> {
-    let fairs: Vec<super::job_fair::JobFairRow> = job_fairs::table
+    let fairs: Vec<FairRow> = job_fairs::table
         .filter(job_fairs::held_on.between(from, to))
         .order((job_fairs::held_on.asc(), job_fairs::id.asc()))
-        .select(super::job_fair::JobFairRow::as_select())
+        .select(FairRow::as_select())
         .load(c)?;
     let mut out = Vec::new();
     for fair in fairs {
@@ -174,15 +276,15 @@ pub fn fairs_held(c: &mut DbConnection, from: NaiveDate, to: NaiveDate) -> Query
 
 /// A session starting in [from, to], its programme's name, and its enrolments
 /// as (labourer, status, completed_on, certified).
-pub type SessionRows = (super::training::SessionRow, String, Vec<(i64, String, Option<NaiveDate>, bool)>);
+pub type SessionRows = (SessionRow, String, Vec<(i64, String, Option<NaiveDate>, bool)>);
 
 /// Sessions starting in [from, to] with their enrolments.
 pub fn sessions_run(c: &mut DbConnection, from: NaiveDate, to: NaiveDate) -> QueryResult<Vec<SessionRows>> {
-    let sessions: Vec<(super::training::SessionRow, String)> = training_sessions::table
+    let sessions: Vec<(SessionRow, String)> = training_sessions::table
         .inner_join(training_programmes::table)
         .filter(training_sessions::starts_on.between(from, to))
         .order((training_sessions::starts_on.asc(), training_sessions::id.asc()))
-        .select((super::training::SessionRow::as_select(), training_programmes::name))
+        .select((SessionRow::as_select(), training_programmes::name))
         .load(c)?;
     let mut out = Vec::new();
     for (s, name) in sessions {

@@ -6,118 +6,79 @@ use serde::Serialize;
 
 use crate::db::schema::placements;
 use crate::db::DbConnection;
+use crate::domain::{Channel, EmployerId, EnrolmentId, JobFairId, LabourerId, PlacementId, PostingId};
 
 /// A row of `placements`.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = placements)]
 pub struct PlacementRow {
-    pub id: i64,
-    pub labourer_id: i64,
-    pub employer_id: Option<i64>,
-    pub employer_name: Option<String>,
-    pub posting_id: Option<i64>,
-    pub region_code: String,
-    pub occupation: Option<String>,
-    pub started_on: NaiveDate,
-    pub ended_on: Option<NaiveDate>,
-    pub monthly_income: Option<i32>,
-    pub channel: String,
-    pub part_time: bool,
-    pub evidence: Option<String>,
-    pub verified_on: Option<NaiveDate>,
-    pub notes: Option<String>,
-    pub job_fair_id: Option<i64>,
-    pub enrolment_id: Option<i64>,
+    /// Id.
+    pub id: PlacementId,
+    /// The job.
+    #[diesel(embed)]
+    #[serde(flatten)]
+    pub data: PlacementData,
+    /// Created (UTC).
     pub created_at: NaiveDateTime,
+    /// Last changed (UTC).
     pub updated_at: NaiveDateTime,
+    /// Optimistic-concurrency version.
     pub version: i32,
 }
 
-/// A new placement, already validated.
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = placements)]
-pub struct PlacementInsert {
-    pub labourer_id: i64,
-    pub employer_id: Option<i64>,
+/// The columns of a placement a write sets.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, Serialize)]
+#[diesel(table_name = placements, treat_none_as_null = true)]
+pub struct PlacementData {
+    /// Who.
+    pub labourer_id: LabourerId,
+    /// Registered employer.
+    pub employer_id: Option<EmployerId>,
+    /// Employer's name when not registered.
     pub employer_name: Option<String>,
-    pub posting_id: Option<i64>,
+    /// The posting filled.
+    pub posting_id: Option<PostingId>,
+    /// Where the work is.
     pub region_code: String,
+    /// Occupation.
     pub occupation: Option<String>,
+    /// First day.
     pub started_on: NaiveDate,
+    /// Last day; `None` while ongoing.
     pub ended_on: Option<NaiveDate>,
+    /// CNY a month.
     pub monthly_income: Option<i32>,
-    pub channel: String,
+    /// How the job was found.
+    pub channel: Channel,
+    /// Part-time work may overlap another placement.
     pub part_time: bool,
+    /// Contract or social-insurance reference.
     pub evidence: Option<String>,
+    /// When a clerk verified it.
     pub verified_on: Option<NaiveDate>,
+    /// Notes.
     pub notes: Option<String>,
-    pub job_fair_id: Option<i64>,
-    pub enrolment_id: Option<i64>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub version: i32,
+    /// The job fair that led to it.
+    pub job_fair_id: Option<JobFairId>,
+    /// The training enrolment that led to it.
+    pub enrolment_id: Option<EnrolmentId>,
 }
 
-/// A change to a placement; `Some(None)` clears a column.
-#[derive(Debug, Clone, Default, AsChangeset)]
-#[diesel(table_name = placements)]
-pub struct PlacementChanges {
-    pub employer_id: Option<Option<i64>>,
-    pub employer_name: Option<Option<String>>,
-    pub posting_id: Option<Option<i64>>,
-    pub region_code: Option<String>,
-    pub occupation: Option<Option<String>>,
-    pub started_on: Option<NaiveDate>,
-    pub ended_on: Option<Option<NaiveDate>>,
-    pub monthly_income: Option<Option<i32>>,
-    pub channel: Option<String>,
-    pub part_time: Option<bool>,
-    pub evidence: Option<Option<String>>,
-    pub verified_on: Option<Option<NaiveDate>>,
-    pub notes: Option<Option<String>>,
-    pub job_fair_id: Option<Option<i64>>,
-    pub enrolment_id: Option<Option<i64>>,
-}
-
-impl PlacementChanges {
-    fn is_empty(&self) -> bool {
-        self.employer_id.is_none()
-            && self.employer_name.is_none()
-            && self.posting_id.is_none()
-            && self.region_code.is_none()
-            && self.occupation.is_none()
-            && self.started_on.is_none()
-            && self.ended_on.is_none()
-            && self.monthly_income.is_none()
-            && self.channel.is_none()
-            && self.part_time.is_none()
-            && self.evidence.is_none()
-            && self.verified_on.is_none()
-            && self.notes.is_none()
-            && self.job_fair_id.is_none()
-            && self.enrolment_id.is_none()
-    }
-}
+crate::db::models::versioned_table!(placements, PlacementId, PlacementRow, PlacementData);
 
 /// List filters.
 #[derive(Debug, Clone, Default)]
 pub struct PlacementFilter {
-    pub labourer_id: Option<i64>,
-    pub employer_id: Option<i64>,
-    pub channel: Option<String>,
+    /// Whose.
+    pub labourer_id: Option<LabourerId>,
+    /// Employer.
+    pub employer_id: Option<EmployerId>,
+    /// Channel.
+    pub channel: Option<Channel>,
+    /// Started on or after.
     pub started_from: Option<NaiveDate>,
+    /// Started on or before.
     pub started_to: Option<NaiveDate>,
-}
-
-/// Inserts and returns the new row.
-pub fn insert(conn: &mut DbConnection, new: &PlacementInsert) -> QueryResult<PlacementRow> {
-    let id = diesel::insert_into(placements::table).values(new).returning(placements::id).get_result::<i64>(conn)?;
-    placements::table.find(id).select(PlacementRow::as_select()).first(conn)
-}
-
-/// One placement by id.
-pub fn get(conn: &mut DbConnection, id: i64) -> QueryResult<Option<PlacementRow>> {
-    placements::table.find(id).select(PlacementRow::as_select()).first(conn).optional()
 }
 
 /// A page of placements with `id > after`, filtered.
@@ -129,8 +90,8 @@ pub fn list(conn: &mut DbConnection, f: &PlacementFilter, after: i64, limit: i64
     if let Some(v) = f.employer_id {
         q = q.filter(placements::employer_id.eq(v));
     }
-    if let Some(v) = &f.channel {
-        q = q.filter(placements::channel.eq(v.clone()));
+    if let Some(v) = f.channel {
+        q = q.filter(placements::channel.eq(v));
     }
     if let Some(v) = f.started_from {
         q = q.filter(placements::started_on.ge(v));
@@ -141,51 +102,42 @@ pub fn list(conn: &mut DbConnection, f: &PlacementFilter, after: i64, limit: i64
     q.filter(placements::id.gt(after)).order(placements::id.asc()).limit(limit).load(conn)
 }
 
-/// Full-time placements of `labourer_id` that overlap [start, end] (an open
-/// end is "still going"), other than `except`.
-pub fn overlapping(
+/// A person's full-time placements, oldest first, other than `except`: what
+/// a new or changed placement must not overlap.
+pub fn full_time_of(
     conn: &mut DbConnection,
-    labourer_id: i64,
-    start: NaiveDate,
-    end: Option<NaiveDate>,
-    except: Option<i64>,
+    labourer_id: LabourerId,
+    except: Option<PlacementId>,
 ) -> QueryResult<Vec<PlacementRow>> {
     let mut q = placements::table
         .select(PlacementRow::as_select())
         .filter(placements::labourer_id.eq(labourer_id))
         .filter(placements::part_time.eq(false))
-        .filter(placements::ended_on.is_null().or(placements::ended_on.ge(start)))
         .into_boxed();
-    if let Some(end) = end {
-        q = q.filter(placements::started_on.le(end));
-    }
     if let Some(id) = except {
         q = q.filter(placements::id.ne(id));
     }
     q.order(placements::started_on.asc()).load(conn)
 }
 
-/// Applies `changes` if still at `version`; `Ok(None)` when stale.
-pub fn update(
+/// The placement of this person at this employer (by id or name) that began
+/// on this day, if any: how an imported row finds the record it repeats.
+pub fn find_same_start(
     conn: &mut DbConnection,
-    id: i64,
-    version: i32,
-    changes: &PlacementChanges,
+    labourer_id: LabourerId,
+    employer_id: Option<EmployerId>,
+    employer_name: Option<&str>,
+    started_on: NaiveDate,
 ) -> QueryResult<Option<PlacementRow>> {
-    let target = placements::table.filter(placements::id.eq(id)).filter(placements::version.eq(version));
-    let bump = (placements::version.eq(version + 1), placements::updated_at.eq(super::now()));
-    let n = if changes.is_empty() {
-        diesel::update(target).set(bump).execute(conn)?
-    } else {
-        diesel::update(target).set((changes, bump)).execute(conn)?
-    };
-    if n == 0 {
-        return Ok(None);
+    let mut q = placements::table
+        .select(PlacementRow::as_select())
+        .filter(placements::labourer_id.eq(labourer_id))
+        .filter(placements::started_on.eq(started_on))
+        .into_boxed();
+    match (employer_id, employer_name) {
+        (Some(e), _) => q = q.filter(placements::employer_id.eq(e)),
+        (None, Some(n)) => q = q.filter(placements::employer_name.eq(n.to_string())),
+        (None, None) => {}
     }
-    get(conn, id)
-}
-
-/// Deletes one placement.
-pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {
-    diesel::delete(placements::table.find(id)).execute(conn)
+    q.first(conn).optional()
 }

@@ -5,9 +5,9 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
+use super::enrolment::Certificate;
 use super::labourer::LabourerRow;
 use super::posting::PostingRow;
-use super::training::Certificate;
 use crate::db::schema::{
     employers, enrolments, labourers, outbox, placements, postings, training_programmes, training_sessions,
 };
@@ -69,10 +69,10 @@ pub fn labourers_page(c: &mut DbConnection, after: i64, limit: i64) -> QueryResu
 
 /// Certificates of these labourers, as `(labourer_id, certificate)`.
 pub fn certificates_of(c: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, Certificate)>> {
-    let rows: Vec<(i64, Certificate)> = enrolments::table
+    let rows: Vec<(crate::domain::LabourerId, Certificate)> = enrolments::table
         .inner_join(training_sessions::table.inner_join(training_programmes::table))
         .filter(enrolments::labourer_id.eq_any(ids))
-        .filter(enrolments::status.eq("completed"))
+        .filter(enrolments::status.eq(crate::domain::EnrolmentStatus::Completed))
         .filter(enrolments::certificate_no.is_not_null())
         .order(enrolments::id.asc())
         .select((
@@ -88,7 +88,7 @@ pub fn certificates_of(c: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i6
             ),
         ))
         .load(c)?;
-    Ok(rows)
+    Ok(rows.into_iter().map(|(l, c)| (l.get(), c)).collect())
 }
 
 /// Used headcount (placements filling them) of these postings.

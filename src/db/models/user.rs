@@ -109,14 +109,40 @@ pub fn by_token(conn: &mut DbConnection, hash: &str, now: NaiveDateTime) -> Quer
         .optional()
 }
 
-/// Records a failed login; locks the account after `max` in a row.
-pub fn login_failed(conn: &mut DbConnection, user: &UserRow, max: i32, lock_until: NaiveDateTime) -> QueryResult<()> {
-    let failures = user.failed_logins + 1;
-    let locked = if failures >= max { Some(lock_until) } else { None };
-    diesel::update(users::table.find(user.id))
-        .set((users::failed_logins.eq(if locked.is_some() { 0 } else { failures }), users::locked_until.eq(locked)))
-        .execute(conn)
-        .map(|_| ())
+/// Claims one password guess for a user, atomically: the failure count goes
+/// up by one (starting again from one when an earlier lock has run out)
+/// and, when it reaches `max`, the account is locked until `lock_until`.
+/// `false` when the account is locked now: no guess may be checked. A
+/// successful guess then clears the count ([`login_succeeded`]), so at most
+/// `max` wrong guesses are ever checked per lock window, however many
+/// arrive at once (the single UPDATE is the serialisation point on both
+/// backends).
+pub fn claim_guess(
+    conn: &mut DbConnection,
+    user_id: i64,
+    max: i32,
+    now: NaiveDateTime,
+    lock_until: NaiveDateTime,
+) -> QueryResult<bool> {
+    use diesel::sql_types::{BigInt, Integer, Timestamp};
+    let n = diesel::sql_query(
+        "UPDATE users SET \
+           failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= $1 THEN 1 ELSE failed_logins + 1 END, \
+           locked_until = CASE WHEN (CASE WHEN locked_until IS NOT NULL AND locked_until <= $1 THEN 1 \
+                                          ELSE failed_logins + 1 END) >= $2 THEN $3 ELSE NULL END \
+         WHERE id = $4 AND (locked_until IS NULL OR locked_until <= $1)",
+    )
+    .bind::<Timestamp, _>(now)
+    .bind::<Integer, _>(max)
+    .bind::<Timestamp, _>(lock_until)
+    .bind::<BigInt, _>(user_id)
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// When the account is locked until, if it is.
+pub fn locked_until(conn: &mut DbConnection, user_id: i64) -> QueryResult<Option<NaiveDateTime>> {
+    users::table.find(user_id).select(users::locked_until).first(conn)
 }
 
 /// Clears the failure count after a successful login.

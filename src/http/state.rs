@@ -1,0 +1,16 @@
+//! What every handler and page can reach.
+
+use std::sync::Arc;
+
+use crate::config::Settings;
+use crate::db::Db;
+
+/// The application's shared state.
+pub struct AppState {
+    /// The database pool.
+    pub db: Db,
+    /// The resolved settings.
+    pub settings: Settings,
+    /// Search and matching.
+    pub search: Arc<crate::search::Search>,
+}

@@ -1,0 +1,180 @@
+//! Delivering ledgers: the parameters a clerk gives (year, as-of day,
+//! format, county, full ID numbers), one ledger rendered, the bundle of all
+//! of them, and the audit of every unmasked export. Called alike by the
+//! API, the pages, the CLI and the mail submissions.
+
+use chrono::NaiveDate;
+
+use super::build::{compute, Request};
+use super::rules::{default_as_of, year_of, Rules};
+use super::table::Cell;
+use super::{render, Format, Kind, Ledger};
+use crate::db::models::audit::{self, Actor};
+use crate::db::DbConnection;
+use crate::domain::RegionCode;
+use crate::error::AppError;
+use crate::messages::{general, Text};
+
+/// The parameters as given (query string or command line).
+#[derive(Debug, Clone, Default)]
+pub struct RawParams {
+    /// The year (required).
+    pub year: Option<String>,
+    /// Counted up to this day, within the year.
+    pub as_of: Option<String>,
+    /// json, csv, xlsx or html.
+    pub format: Option<String>,
+    /// `true` for full ID numbers.
+    pub unmasked: Option<String>,
+    /// Only people registered in this county.
+    pub county: Option<String>,
+}
+
+/// The parsed, checked parameters.
+#[derive(Debug, Clone)]
+pub struct Params {
+    /// Year.
+    pub year: i32,
+    /// As-of date.
+    pub as_of: NaiveDate,
+    /// Format.
+    pub format: Format,
+    /// Full ID numbers.
+    pub unmasked: bool,
+    /// County restriction (a current code; an old one counts as its successor).
+    pub county: Option<String>,
+}
+
+fn bad(field: &str, zh: String, en: String) -> AppError {
+    AppError::bad_param(field, Text::new(zh, en))
+}
+
+fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Checks a ledger's year, as-of date and options (DESIGN §5: the as-of
+/// day defaults to the earlier of `today` and 31 December).
+pub fn parse_params(q: &RawParams, today: NaiveDate) -> Result<Params, AppError> {
+    let year = match given(&q.year) {
+        None => return Err(AppError::bad_param("year", general::required("year"))),
+        Some(y) => y.parse::<i32>().map_err(|_| AppError::bad_param("year", general::bad_param("year", y)))?,
+    };
+    if !(2000..=2100).contains(&year) {
+        return Err(AppError::bad_param("year", general::out_of_range(Some(2000.0), Some(2100.0))));
+    }
+    let as_of = match given(&q.as_of) {
+        Some(s) => {
+            let d = s.parse::<NaiveDate>().map_err(|_| AppError::bad_param("as_of", general::bad_param("as_of", s)))?;
+            if year_of(d) != year {
+                return Err(bad(
+                    "as_of",
+                    format!("应为 {year} 年内的日期（YYYY-MM-DD）"),
+                    format!("must be a day of {year} (YYYY-MM-DD)"),
+                ));
+            }
+            d
+        }
+        None => default_as_of(year, today),
+    };
+    if year_of(as_of) != year {
+        return Err(bad("year", format!("{year} 年尚未开始"), format!("{year} has not begun yet")));
+    }
+    let format = match given(&q.format) {
+        None => Format::Json,
+        Some(f) => f.parse::<Format>().map_err(|_| AppError::bad_param("format", general::bad_param("format", f)))?,
+    };
+    let unmasked = match given(&q.unmasked) {
+        None => false,
+        Some(u) => u.parse::<bool>().map_err(|_| AppError::bad_param("unmasked", general::bad_param("unmasked", u)))?,
+    };
+    let county = match given(&q.county) {
+        Some(c) => {
+            Some(RegionCode::parse(c).map_err(|e| AppError::bad_param("county", e.message))?.as_str().to_string())
+        }
+        None => None,
+    };
+    Ok(Params { year, as_of, format, unmasked, county })
+}
+
+/// Records who saw whose full ID numbers in an export.
+pub fn audit_unmasked(c: &mut DbConnection, actor: &Actor, ledgers: &[&Ledger]) -> Result<(), AppError> {
+    for l in ledgers.iter().filter(|l| l.kind.is_person_ledger()) {
+        let ids: Vec<serde_json::Value> = l
+            .rows
+            .iter()
+            .filter_map(|r| r.first())
+            .map(|c| match c {
+                Cell::Int(n) => serde_json::Value::from(*n),
+                _ => serde_json::Value::Null,
+            })
+            .collect();
+        let what = serde_json::json!({"kind": l.kind.as_str(), "year": l.year, "as_of": l.as_of, "labourer_ids": ids});
+        audit::record(c, actor, "export_unmasked", "ledger", None, None::<&()>, Some(&what))?;
+    }
+    Ok(())
+}
+
+/// Computes one ledger, audits it when unmasked, and renders it.
+pub fn one(
+    c: &mut DbConnection,
+    actor: &Actor,
+    kind: Kind,
+    p: &Params,
+    rules: &Rules,
+    unit: &str,
+) -> Result<Vec<u8>, AppError> {
+    let req = Request {
+        kind,
+        year: p.year,
+        as_of: p.as_of,
+        county: p.county.clone(),
+        unmasked: p.unmasked,
+        rules: rules.clone(),
+    };
+    let l = compute(c, &req)?;
+    if p.unmasked {
+        audit_unmasked(c, actor, &[&l])?;
+    }
+    render_one(&l, p.format, unit)
+}
+
+/// The rendered bytes of one ledger.
+pub fn render_one(l: &Ledger, format: Format, unit: &str) -> Result<Vec<u8>, AppError> {
+    Ok(match format {
+        Format::Json => l.to_json_bytes().map_err(|e| AppError::Internal(e.into()))?,
+        Format::Csv => render::csv(&l.to_table(unit)),
+        Format::Html => render::html(&l.to_table(unit)).into_bytes(),
+        Format::Xlsx => render::xlsx(&[l.to_table(unit)], l.as_of).map_err(|e| AppError::Internal(e.into()))?,
+    })
+}
+
+/// Computes every ledger of a year and renders the one-workbook bundle
+/// (ID numbers masked).
+pub fn bundle(
+    c: &mut DbConnection,
+    year: i32,
+    as_of: NaiveDate,
+    rules: &Rules,
+    unit: &str,
+) -> Result<Vec<u8>, AppError> {
+    let mut tables = Vec::new();
+    for kind in Kind::ALL {
+        let l = compute(c, &Request { kind, year, as_of, county: None, unmasked: false, rules: rules.clone() })?;
+        tables.push(l.to_table(unit));
+    }
+    render::xlsx(&tables, as_of).map_err(|e| AppError::Internal(e.into()))
+}
+
+/// The file names of one ledger: an ASCII one and the Chinese one offices keep.
+pub fn file_names(kind: Kind, year: i32, format: Format) -> (String, String) {
+    (
+        format!("ledger-{}-{year}.{}", kind.as_str(), format.extension()),
+        format!("{year}年{}台账.{}", kind.title(), format.extension()),
+    )
+}
+
+/// The file names of a year's bundle.
+pub fn bundle_names(year: i32) -> (String, String) {
+    (format!("ledgers-{year}.xlsx"), format!("{year}年粤桂扶贫协作台账.xlsx"))
+}

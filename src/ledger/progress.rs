@@ -1,0 +1,65 @@
+//! Progress against a year's targets: each target's actual is the count of
+//! the ledger that measures it (DESIGN §5), up to the earlier of today and
+//! 31 December.
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::build::{count_of, Request};
+use super::rules::{year_end, Rules};
+use super::Kind;
+use crate::clock;
+use crate::db::models::target;
+use crate::db::DbConnection;
+use crate::domain::TargetMetric;
+use crate::error::AppError;
+
+/// Progress against one target.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Progress {
+    /// The metric.
+    pub metric: TargetMetric,
+    /// The target.
+    pub target: i32,
+    /// The value so far; null for a metric no ledger counts.
+    pub actual: Option<i64>,
+    /// Whether the target is met; null where `actual` is.
+    pub met: Option<bool>,
+    /// How `actual` was counted, or why it is null.
+    pub basis: String,
+}
+
+/// The ledger that counts a metric.
+pub fn ledger_of(metric: TargetMetric) -> Kind {
+    match metric {
+        TargetMetric::NewTransfersEast => Kind::NewTransfersEast,
+        TargetMetric::StableEast => Kind::StableEast,
+        TargetMetric::VocationalStudentsEast => Kind::VocationalStudentsEast,
+        TargetMetric::GraduatesEmployed => Kind::GraduatesEmployed,
+        TargetMetric::JobFairLedger | TargetMetric::JobFairs => Kind::JobFairs,
+        TargetMetric::TrainingLedger | TargetMetric::TrainingSessions => Kind::Trainings,
+    }
+}
+
+/// The as-of day and each target's progress for `year`.
+pub fn of_year(c: &mut DbConnection, year: i32, rules: &Rules) -> Result<(NaiveDate, Vec<Progress>), AppError> {
+    let today = clock::today();
+    let as_of = if today.year() == year { today } else { year_end(year) };
+    let targets = target::list(c, Some(year), 0, 500)?;
+    let request = Request { kind: Kind::Summary, year, as_of, county: None, unmasked: false, rules: rules.clone() };
+    let mut out = Vec::new();
+    for t in targets {
+        let kind = ledger_of(t.data.metric);
+        let actual = Some(count_of(c, &request, kind)?);
+        let basis = format!("the {} ledger from {year}-01-01 to {as_of}", kind.as_str());
+        out.push(Progress {
+            met: actual.map(|a| a >= i64::from(t.data.min_value)),
+            metric: t.data.metric,
+            target: t.data.min_value,
+            actual,
+            basis,
+        });
+    }
+    Ok((as_of, out))
+}

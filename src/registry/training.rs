@@ -1,0 +1,407 @@
+//! Training: programmes (e.g. the free 粤菜师傅 class), their sessions (期),
+//! enrolments under the capacity rule, and outcomes that put a certificate
+//! on the person's profile for matching.
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::{checks, forms, kinds, load, record_created, referenced, remove, replace};
+use crate::db::models::audit::Actor;
+use crate::db::models::enrolment::{self, EnrolmentRow, Outcome};
+use crate::db::models::labourer::LabourerRow;
+use crate::db::models::outbox::{self, Op};
+use crate::db::models::programme::{self, ProgrammeData, ProgrammeRow};
+use crate::db::models::session::{self, SessionData, SessionRow};
+use crate::db::DbConnection;
+use crate::domain::rules::{self, OutcomeShape};
+use crate::domain::{CertificateKind, EnrolmentId, EnrolmentStatus, LabourerId, RegionCode, SessionId};
+use crate::error::{AppError, Errors, FieldError};
+use crate::messages::{general, registry as msg, Thing};
+
+/// What is typed to set up a programme.
+#[derive(Debug, Clone, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewProgramme {
+    /// e.g. 粤菜师傅.
+    #[validate(required, length(max = 100), custom(function = "checks::not_blank"))]
+    #[schema(example = "粤菜师傅")]
+    pub name: Option<String>,
+    /// e.g. 中式烹调师.
+    #[validate(length(max = 50))]
+    #[schema(example = "中式烹调师")]
+    pub occupation: Option<String>,
+    /// e.g. 台山市广东厨艺技工学校.
+    #[validate(required, length(max = 100), custom(function = "checks::not_blank"))]
+    #[schema(example = "台山市广东厨艺技工学校")]
+    pub provider: Option<String>,
+    /// Where the provider is.
+    #[validate(custom(function = "checks::region_code"))]
+    #[schema(example = "440781")]
+    pub provider_region_code: Option<String>,
+    /// Free of charge (default true).
+    pub free: Option<bool>,
+    /// The certificate it leads to.
+    #[validate(length(max = 100))]
+    #[schema(example = "中式烹调师")]
+    pub certificate_name: Option<String>,
+}
+
+/// A change to a programme (PATCH).
+#[derive(Debug, Clone, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProgrammeChanges {
+    /// The version read.
+    #[validate(required)]
+    pub version: Option<i32>,
+    /// Name.
+    #[serde(default, deserialize_with = "forms::present")]
+    #[validate(length(max = 100), custom(function = "checks::not_blank"))]
+    pub name: Option<String>,
+    /// Occupation.
+    #[serde(default, deserialize_with = "forms::nullable")]
+    #[validate(length(max = 50))]
+    #[schema(value_type = Option<String>)]
+    pub occupation: Option<Option<String>>,
+    /// Provider.
+    #[serde(default, deserialize_with = "forms::present")]
+    #[validate(length(max = 100), custom(function = "checks::not_blank"))]
+    pub provider: Option<String>,
+    /// Where the provider is.
+    #[serde(default, deserialize_with = "forms::nullable")]
+    #[validate(custom(function = "checks::region_code"))]
+    #[schema(value_type = Option<String>)]
+    pub provider_region_code: Option<Option<String>>,
+    /// Free of charge (null: true).
+    #[serde(default, deserialize_with = "forms::nullable")]
+    #[schema(value_type = Option<bool>)]
+    pub free: Option<Option<bool>>,
+    /// Certificate.
+    #[serde(default, deserialize_with = "forms::nullable")]
+    #[validate(length(max = 100))]
+    #[schema(value_type = Option<String>)]
+    pub certificate_name: Option<Option<String>>,
+}
+
+fn region_of(e: &mut Errors, field: &str, raw: Option<String>) -> Option<String> {
+    forms::text(raw).and_then(|r| e.check(field, RegionCode::parse(&r))).map(|r| r.as_str().to_string())
+}
+
+/// Sets up a programme.
+pub fn create_programme(c: &mut DbConnection, actor: &Actor, form: NewProgramme) -> Result<ProgrammeRow, AppError> {
+    let mut e = checks::collect(&form);
+    let region = region_of(&mut e, "provider_region_code", form.provider_region_code);
+    e.finish()?;
+    let d = ProgrammeData {
+        name: forms::text(form.name).unwrap_or_default(),
+        occupation: forms::text(form.occupation),
+        provider: forms::text(form.provider).unwrap_or_default(),
+        provider_region_code: region,
+        free: form.free.unwrap_or(true),
+        certificate_name: forms::text(form.certificate_name),
+    };
+    let row = programme::insert(c, &d)?;
+    record_created(c, actor, kinds::PROGRAMME, row.id, &row)?;
+    Ok(row)
+}
+
+/// Changes a programme, version-checked.
+pub fn change_programme(
+    c: &mut DbConnection,
+    actor: &Actor,
+    id: i64,
+    form: ProgrammeChanges,
+) -> Result<ProgrammeRow, AppError> {
+    let mut e = checks::collect(&form);
+    let before: ProgrammeRow = load(c, kinds::PROGRAMME, id)?;
+    let mut d = before.data.clone();
+    if let Some(n) = form.name {
+        d.name = forms::text(Some(n)).unwrap_or_default();
+    }
+    forms::apply(&mut d.occupation, form.occupation.map(forms::text));
+    if let Some(p) = form.provider {
+        d.provider = forms::text(Some(p)).unwrap_or_default();
+    }
+    if let Some(r) = form.provider_region_code {
+        d.provider_region_code = region_of(&mut e, "provider_region_code", r);
+    }
+    forms::apply(&mut d.free, form.free.map(|f| f.unwrap_or(true)));
+    forms::apply(&mut d.certificate_name, form.certificate_name.map(forms::text));
+    e.finish()?;
+    let version = forms::required("version", form.version)?;
+    replace(c, actor, kinds::PROGRAMME, &before, version, &d)
+}
+
+/// Deletes a programme without sessions.
+pub fn delete_programme(c: &mut DbConnection, actor: &Actor, id: i64) -> Result<(), AppError> {
+    let before: ProgrammeRow = load(c, kinds::PROGRAMME, id)?;
+    let n = programme::session_count(c, id)?;
+    let refs = if n > 0 { vec![(Thing::Session, n)] } else { Vec::new() };
+    remove(c, actor, kinds::PROGRAMME, &before, &refs)
+}
+
+/// What is typed to open a session.
+#[derive(Debug, Clone, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[validate(schema(function = "session_dates_in_order", skip_on_field_errors = false))]
+pub struct NewSession {
+    /// The programme.
+    #[validate(required)]
+    pub programme_id: Option<i64>,
+    /// First day.
+    #[validate(required)]
+    #[schema(example = "2019-05-06")]
+    pub starts_on: Option<NaiveDate>,
+    /// Last day.
+    #[validate(required)]
+    #[schema(example = "2019-06-14")]
+    pub ends_on: Option<NaiveDate>,
+    /// Places, 1–10000.
+    #[validate(required, range(min = 1, max = 10_000))]
+    #[schema(example = 40)]
+    pub capacity: Option<i32>,
+    /// Where.
+    #[validate(length(max = 200))]
+    pub location: Option<String>,
+}
+
+fn session_dates_in_order(s: &NewSession) -> Result<(), validator::ValidationError> {
+    checks::in_order("starts_on", s.starts_on, "ends_on", s.ends_on, true)
+}
+
+/// A change to a session (PATCH).
+#[derive(Debug, Clone, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SessionChanges {
+    /// The version read.
+    #[validate(required)]
+    pub version: Option<i32>,
+    /// The programme.
+    #[serde(default, deserialize_with = "forms::present")]
+    pub programme_id: Option<i64>,
+    /// First day.
+    #[serde(default, deserialize_with = "forms::present")]
+    pub starts_on: Option<NaiveDate>,
+    /// Last day.
+    #[serde(default, deserialize_with = "forms::present")]
+    pub ends_on: Option<NaiveDate>,
+    /// Places.
+    #[serde(default, deserialize_with = "forms::present")]
+    #[validate(range(min = 1, max = 10_000))]
+    pub capacity: Option<i32>,
+    /// Where.
+    #[serde(default, deserialize_with = "forms::nullable")]
+    #[validate(length(max = 200))]
+    #[schema(value_type = Option<String>)]
+    pub location: Option<Option<String>>,
+}
+
+fn check_dates(e: &mut Errors, starts_on: Option<NaiveDate>, ends_on: Option<NaiveDate>) {
+    if let (Some(a), Some(b)) = (starts_on, ends_on) {
+        if b < a {
+            e.push("ends_on", "date_order", general::date_order("ends_on", "starts_on"));
+        }
+    }
+}
+
+/// Opens a session of a programme.
+pub fn create_session(c: &mut DbConnection, actor: &Actor, form: NewSession) -> Result<SessionRow, AppError> {
+    checks::validate(&form)?;
+    let d = SessionData {
+        programme_id: forms::required("programme_id", form.programme_id)?,
+        starts_on: forms::required("starts_on", form.starts_on)?,
+        ends_on: forms::required("ends_on", form.ends_on)?,
+        capacity: forms::required("capacity", form.capacity)?,
+        location: forms::text(form.location),
+    };
+    referenced::<ProgrammeRow>(c, Thing::Programme, "programme_id", d.programme_id)?;
+    let row = session::insert(c, &d)?;
+    record_created(c, actor, kinds::SESSION, row.id.get(), &row)?;
+    Ok(row)
+}
+
+/// Changes a session, version-checked; capacity never drops below the
+/// places taken.
+pub fn change_session(
+    c: &mut DbConnection,
+    actor: &Actor,
+    id: SessionId,
+    form: SessionChanges,
+) -> Result<SessionRow, AppError> {
+    let mut e = checks::collect(&form);
+    let before: SessionRow = load(c, kinds::SESSION, id)?;
+    let mut d = before.data.clone();
+    forms::apply(&mut d.programme_id, form.programme_id);
+    forms::apply(&mut d.starts_on, form.starts_on);
+    forms::apply(&mut d.ends_on, form.ends_on);
+    forms::apply(&mut d.capacity, form.capacity);
+    forms::apply(&mut d.location, form.location.map(forms::text));
+    check_dates(&mut e, Some(d.starts_on), Some(d.ends_on));
+    e.finish()?;
+    let version = forms::required("version", form.version)?;
+    if before.version != version {
+        return Err(AppError::stale(before.version));
+    }
+    if d.programme_id != before.data.programme_id {
+        referenced::<ProgrammeRow>(c, Thing::Programme, "programme_id", d.programme_id)?;
+    }
+    let taken = session::places_taken(c, id)?;
+    if i64::from(d.capacity) < taken {
+        return Err(AppError::Conflict {
+            detail: msg::capacity_below_enrolled(taken),
+            errors: vec![FieldError::new("capacity", "below_enrolled", msg::enrolled_count(taken))],
+            existing_id: None,
+        });
+    }
+    replace(c, actor, kinds::SESSION, &before, version, &d)
+}
+
+/// Deletes a session nobody is enrolled in.
+pub fn delete_session(c: &mut DbConnection, actor: &Actor, id: SessionId) -> Result<(), AppError> {
+    let before: SessionRow = load(c, kinds::SESSION, id)?;
+    let n = session::enrolment_count(c, id)?;
+    let refs = if n > 0 { vec![(Thing::Enrolment, n)] } else { Vec::new() };
+    remove(c, actor, kinds::SESSION, &before, &refs)
+}
+
+/// Who to enrol.
+#[derive(Debug, Clone, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewEnrolment {
+    /// The trainee.
+    #[validate(required)]
+    #[schema(value_type = Option<i64>)]
+    pub labourer_id: Option<LabourerId>,
+}
+
+/// Enrols a person: the session is locked first (two enrolments for its
+/// last place queue), once per person, and only while a place is left.
+pub fn enrol(
+    c: &mut DbConnection,
+    actor: &Actor,
+    session_id: SessionId,
+    form: NewEnrolment,
+) -> Result<EnrolmentRow, AppError> {
+    checks::validate(&form)?;
+    let labourer_id = forms::required("labourer_id", form.labourer_id)?;
+    if !session::lock(c, session_id)? {
+        return Err(AppError::NotFound(Thing::Session));
+    }
+    let s: SessionRow = load(c, kinds::SESSION, session_id)?;
+    referenced::<LabourerRow>(c, Thing::Labourer, "labourer_id", labourer_id)?;
+    if let Some(existing) = enrolment::of(c, session_id, labourer_id)? {
+        return Err(AppError::Conflict {
+            detail: msg::already_enrolled(existing.id.get()),
+            errors: vec![FieldError::new("labourer_id", "duplicate", msg::already_enrolled(existing.id.get()))],
+            existing_id: Some(existing.id.get()),
+        });
+    }
+    let taken = session::places_taken(c, session_id)?;
+    if !rules::has_place(taken, s.data.capacity) {
+        return Err(AppError::Conflict {
+            detail: msg::session_full(session_id.get(), taken, s.data.capacity),
+            errors: vec![FieldError::new("labourer_id", "capacity", msg::full())],
+            existing_id: None,
+        });
+    }
+    let row = enrolment::insert(c, session_id, labourer_id)?;
+    record_created(c, actor, kinds::ENROLMENT, row.id.get(), &row)?;
+    Ok(row)
+}
+
+/// An enrolment's outcome (PATCH): completion, certificate, or drop-out.
+#[derive(Debug, Clone, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeChanges {
+    /// The version read.
+    #[validate(required)]
+    pub version: Option<i32>,
+    /// enrolled, completed or dropped.
+    #[serde(default, deserialize_with = "forms::present")]
+    #[validate(custom(function = "checks::choice::<EnrolmentStatus>"))]
+    #[schema(example = "completed")]
+    pub status: Option<String>,
+    /// When completed.
+    #[serde(default, deserialize_with = "forms::nullable")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub completed_on: Option<Option<NaiveDate>>,
+    /// 证书编号.
+    #[serde(default, deserialize_with = "forms::nullable")]
+    #[validate(length(max = 50))]
+    #[schema(value_type = Option<String>)]
+    pub certificate_no: Option<Option<String>>,
+    /// qualification, skill_level or special_ability.
+    #[serde(default, deserialize_with = "forms::nullable")]
+    #[validate(custom(function = "checks::choice::<CertificateKind>"))]
+    #[schema(value_type = Option<String>, example = "qualification")]
+    pub certificate_kind: Option<Option<String>>,
+    /// e.g. 五级/初级工.
+    #[serde(default, deserialize_with = "forms::nullable")]
+    #[validate(length(max = 50))]
+    #[schema(value_type = Option<String>, example = "五级/初级工")]
+    pub certificate_level: Option<Option<String>>,
+    /// Date of issue.
+    #[serde(default, deserialize_with = "forms::nullable")]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub certified_on: Option<Option<NaiveDate>>,
+}
+
+/// Records an outcome under the rules of `domain::rules::outcome_problems`;
+/// coming back after dropping out takes a place again. The person is
+/// re-indexed, since a certificate counts in matching.
+pub fn set_outcome(
+    c: &mut DbConnection,
+    actor: &Actor,
+    session_id: SessionId,
+    enrolment_id: EnrolmentId,
+    form: OutcomeChanges,
+) -> Result<EnrolmentRow, AppError> {
+    let mut e = checks::collect(&form);
+    let s: SessionRow = load(c, kinds::SESSION, session_id)?;
+    let before = enrolment::get(c, enrolment_id)?
+        .filter(|e| e.session_id == session_id)
+        .ok_or(AppError::NotFound(Thing::Enrolment))?;
+    let mut o: Outcome = before.outcome.clone();
+    if let Some(st) = form.status {
+        forms::apply(&mut o.status, e.check("status", st.parse()));
+    }
+    forms::apply(&mut o.completed_on, form.completed_on);
+    forms::apply(&mut o.certificate_no, form.certificate_no.map(forms::text));
+    if let Some(k) = form.certificate_kind {
+        o.certificate_kind = forms::text(k).and_then(|k| e.check("certificate_kind", k.parse()));
+    }
+    forms::apply(&mut o.certificate_level, form.certificate_level.map(forms::text));
+    forms::apply(&mut o.certified_on, form.certified_on);
+    let shape = OutcomeShape {
+        status: o.status,
+        completed_on: o.completed_on,
+        certificate_no: o.certificate_no.as_deref(),
+        has_certificate_details: o.certificate_kind.is_some()
+            || o.certified_on.is_some()
+            || o.certificate_level.is_some(),
+        certified_on: o.certified_on,
+    };
+    for problem in rules::outcome_problems(&shape, s.data.starts_on) {
+        let (field, code) = problem.field_and_code();
+        e.push(field, code, msg::outcome(problem));
+    }
+    e.finish()?;
+    let version = forms::required("version", form.version)?;
+    if version != before.version {
+        return Err(AppError::stale(before.version));
+    }
+    if before.outcome.status == EnrolmentStatus::Dropped && o.status != EnrolmentStatus::Dropped {
+        let taken = session::places_taken(c, session_id)?;
+        if !rules::has_place(taken, s.data.capacity) {
+            return Err(AppError::conflict(msg::session_full(session_id.get(), taken, s.data.capacity)));
+        }
+    }
+    let Some(row) = enrolment::set_outcome(c, enrolment_id, version, &o)? else {
+        let now = enrolment::get(c, enrolment_id)?.ok_or(AppError::NotFound(Thing::Enrolment))?;
+        return Err(AppError::stale(now.version));
+    };
+    super::record_updated(c, actor, kinds::ENROLMENT, enrolment_id.get(), &before, &row)?;
+    outbox::append(c, "labourer", row.labourer_id.get(), Op::Upsert)?;
+    Ok(row)
+}
