@@ -156,6 +156,9 @@ pub fn settings(cli: &Cli) -> anyhow::Result<Settings> {
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = settings(&cli)?;
+    if let Some(day) = settings.today {
+        crate::clock::fix_today(day);
+    }
     match cli.command {
         Command::Serve { demo, .. } => serve(settings, demo),
         Command::Migrate { check_reversible } => {

@@ -54,6 +54,10 @@ pub struct Settings {
     /// The eastern district paired with the county (`LB_PAIRED_DISTRICT`),
     /// whose employers matching names as a reason.
     pub paired_district: String,
+    /// A fixed day to run as (`LB_TODAY=YYYY-MM-DD`; default: the date in
+    /// China), for ages, "taking applications today", default as-of dates
+    /// and reminders alike (see `clock`).
+    pub today: Option<chrono::NaiveDate>,
 }
 
 /// What `labour-bridge.toml` may set; every key optional.
@@ -100,6 +104,8 @@ pub struct FileSettings {
     pub index_interval_ms: Option<u64>,
     /// See [`Settings::paired_district`].
     pub paired_district: Option<String>,
+    /// See [`Settings::today`].
+    pub today: Option<chrono::NaiveDate>,
 }
 
 impl FileSettings {
@@ -201,6 +207,7 @@ impl Settings {
                 .or(file.index_interval_ms)
                 .unwrap_or(200),
             paired_district: env("LB_PAIRED_DISTRICT").or(file.paired_district).unwrap_or_else(|| "440704".to_string()),
+            today: env("LB_TODAY").and_then(|v| v.trim().parse().ok()).or(file.today),
         }
     }
 

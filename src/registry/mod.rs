@@ -20,6 +20,7 @@ pub mod forms;
 pub mod labourers;
 pub mod placements;
 pub mod postings;
+pub mod reads;
 pub mod saved_searches;
 pub mod targets;
 pub mod training;

@@ -8,7 +8,7 @@ crate::on_both_backends!(every_write_is_audited_with_before_and_after, the_audit
 async fn every_write_is_audited_with_before_and_after(app: TestApp) {
     let l = app.labourer(json!({"id_number": id_number("451424", "19930303", 31), "name": "零小丽"})).await;
     let path = format!("/api/v1/labourers/{}", l["id"]);
-    app.patch(&path, &app.clerk, json!({"version": 1, "poverty_status": "registered_poor"})).await;
+    app.patch_ok(&path, &app.clerk, json!({"version": 1, "poverty_status": "registered_poor"})).await;
     let (s, b) = app.get(&format!("/api/v1/audit?resource=labourer&resource_id={}", l["id"]), &app.admin).await;
     assert_eq!(s, 200);
     let update = &b["items"][0];
@@ -21,7 +21,8 @@ async fn every_write_is_audited_with_before_and_after(app: TestApp) {
     assert_eq!(s, 403, "only admins read the trail");
     // A refused write leaves no entry.
     let before = app.count("audit_log");
-    app.patch(&path, &app.clerk, json!({"version": 1, "name": "x"})).await;
+    let (s, _) = app.patch(&path, &app.clerk, json!({"version": 1, "name": "x"})).await;
+    assert_eq!(s, 409, "the version is stale");
     assert_eq!(app.count("audit_log"), before);
 }
 

@@ -102,7 +102,7 @@ async fn the_demo_data_is_the_plans_places_and_is_deterministic(app: TestApp) {
     assert!(app.count("job_fair_attendees") >= 40);
     assert!(app.count("enrolments") >= 25);
     assert!(app.count("vocational_enrolments") >= 10);
-    let (_, progress) = app.get("/api/v1/targets/progress?year=2019", &app.clerk).await;
+    let progress = app.get_ok("/api/v1/targets/progress?year=2019", &app.clerk).await;
     let items = progress["items"].as_array().unwrap();
     assert_eq!(items.len(), 3, "{progress}");
     let actual = |m: &str| items.iter().find(|i| i["metric"] == m).unwrap()["actual"].as_i64().unwrap();
@@ -113,7 +113,7 @@ async fn the_demo_data_is_the_plans_places_and_is_deterministic(app: TestApp) {
     let again = bin().args(["--database-url", &app.database_url, "seed-demo"]).output().unwrap();
     assert!(!again.status.success());
 
-    let (_, page) = app.get("/api/v1/labourers?limit=500", &app.clerk).await;
+    let page = app.get_ok("/api/v1/labourers?limit=500", &app.clerk).await;
     let people = page["items"].as_array().unwrap();
     let today = chrono::Utc::now().date_naive();
     for p in people {
@@ -123,7 +123,7 @@ async fn the_demo_data_is_the_plans_places_and_is_deterministic(app: TestApp) {
     let townships: std::collections::BTreeSet<&str> =
         people.iter().map(|p| p["hukou_township"].as_str().unwrap()).collect();
     assert!(townships.contains("硕龙镇") && townships.contains("下雷镇"));
-    let (_, placements) = app.get("/api/v1/placements?limit=500", &app.clerk).await;
+    let placements = app.get_ok("/api/v1/placements?limit=500", &app.clerk).await;
     let years: std::collections::BTreeSet<&str> =
         placements["items"].as_array().unwrap().iter().map(|p| &p["started_on"].as_str().unwrap()[..4]).collect();
     assert!(years.contains("2018") && years.contains("2019"), "{years:?}");

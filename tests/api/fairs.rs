@@ -69,11 +69,11 @@ async fn a_walk_in_is_registered_and_checked_in_in_one_step(app: TestApp) {
     assert_eq!(s, 201, "{b}");
     assert_eq!(b["newly_registered"], true);
     assert_eq!(b["already_checked_in"], false);
-    let (_, person) = app.get(&format!("/api/v1/labourers/{}", b["labourer_id"]), &app.clerk).await;
+    let person = app.get_ok(&format!("/api/v1/labourers/{}", b["labourer_id"]), &app.clerk).await;
     assert_eq!(person["poverty_status"], "unverified", "a clerk must confirm the status");
     assert_eq!(person["id_number"], idn);
     assert_eq!(person["birth_date"], "1996-07-18");
-    let (_, list) = app.get(&format!("/api/v1/fairs/{f}/attendees"), &app.clerk).await;
+    let list = app.get_ok(&format!("/api/v1/fairs/{f}/attendees"), &app.clerk).await;
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
     assert_eq!(list["items"][0]["name"], "韦小宝");
     // The check-in keeps the person in the registry.
@@ -205,7 +205,7 @@ async fn a_posting_whose_headcount_is_used_up_answers_409(app: TestApp) {
         .await;
     assert_eq!(s, 409, "{b}");
     assert!(b["detail"].as_str().unwrap().contains("1 of 1"), "{b}");
-    let (_, posting) = app.get(&format!("/api/v1/postings/{p}"), &app.clerk).await;
+    let posting = app.get_ok(&format!("/api/v1/postings/{p}"), &app.clerk).await;
     assert_eq!(posting["headcount"], 1, "nothing is decremented silently");
     assert_eq!(app.count("placements"), 1);
     let (s, b) = app.patch(&second, &app.clerk, json!({"status": "declined"})).await;
@@ -271,7 +271,7 @@ async fn an_organiser_manages_only_their_units_fairs_and_sees_masked_ids(app: Te
     assert_eq!(s, 403);
     let (s, _) = app.get(&format!("/api/v1/fairs/{other}/attendees"), &app.organiser).await;
     assert_eq!(s, 403);
-    let (_, mine) = app.get("/api/v1/fairs", &app.organiser).await;
+    let mine = app.get_ok("/api/v1/fairs", &app.organiser).await;
     let ids: Vec<i64> = mine["items"].as_array().unwrap().iter().map(|f| f["id"].as_i64().unwrap()).collect();
     assert_eq!(ids, [own]);
     // Nor may an organiser create a fair for someone else.

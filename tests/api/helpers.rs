@@ -206,6 +206,25 @@ impl TestApp {
         self.call("DELETE", path, Some(token), None).await
     }
 
+    /// GET that must answer 200; the body.
+    pub async fn get_ok(&self, path: &str, token: &str) -> Value {
+        let (s, b) = self.get(path, token).await;
+        assert_eq!(s, 200, "GET {path}: {b}");
+        b
+    }
+    /// POST that must create (201); the body.
+    pub async fn post_created(&self, path: &str, token: &str, body: Value) -> Value {
+        let (s, b) = self.post(path, token, body).await;
+        assert_eq!(s, 201, "POST {path}: {b}");
+        b
+    }
+    /// PATCH that must succeed (200); the body.
+    pub async fn patch_ok(&self, path: &str, token: &str, body: Value) -> Value {
+        let (s, b) = self.patch(path, token, body).await;
+        assert_eq!(s, 200, "PATCH {path}: {b}");
+        b
+    }
+
     /// GET returning the raw bytes and content type.
     pub async fn bytes(&self, path: &str, token: &str) -> (u16, String, Vec<u8>) {
         let resp = self.client.get(self.url(path)).bearer_auth(token).send().await.expect("request");
@@ -228,6 +247,11 @@ impl TestApp {
             .await;
         assert_eq!(s, 201, "{b}");
         b["id"].as_i64().expect("id")
+    }
+
+    /// Counts rows of a table that meet `condition` (SQL), straight from the database.
+    pub fn count_where(&self, table: &str, condition: &str) -> i64 {
+        self.count(&format!("{table} WHERE {condition}"))
     }
 
     /// Counts rows of a table straight from the database.

@@ -229,7 +229,7 @@ async fn a_labourer_with_placements_cannot_be_deleted(app: TestApp) {
 
 async fn a_clerks_unmasked_view_is_audited(app: TestApp) {
     let l = app.labourer(json!({"id_number": id_number("451424", "19870606", 55), "name": "凌志"})).await;
-    app.get(&format!("/api/v1/labourers/{}", l["id"]), &app.clerk).await;
+    app.get_ok(&format!("/api/v1/labourers/{}", l["id"]), &app.clerk).await;
     let (s, b) = app.get(&format!("/api/v1/audit?resource=labourer&resource_id={}", l["id"]), &app.admin).await;
     assert_eq!(s, 200);
     let actions: Vec<&str> = b["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();

@@ -84,8 +84,8 @@ async fn new_transfers_follow_the_rules(app: TestApp) {
     assert_eq!(row["poverty_status"], "建档立卡贫困户");
     assert_eq!(row["channel"], "劳务协作推荐");
     // A county filter keeps only people registered there.
-    let (_, other) =
-        app.get("/api/v1/ledgers/new-transfers-east?year=2019&as_of=2019-11-15&county=440704", &app.clerk).await;
+    let other =
+        app.get_ok("/api/v1/ledgers/new-transfers-east?year=2019&as_of=2019-11-15&county=440704", &app.clerk).await;
     assert_eq!(other["count"], 0);
 }
 
@@ -127,9 +127,9 @@ async fn students_and_graduates_are_counted(app: TestApp) {
         let (s, b) = app.post("/api/v1/vocational-enrolments", &app.clerk, body).await;
         assert_eq!(s, 201, "{b}");
     }
-    let (_, v) = app.get("/api/v1/ledgers/vocational-students-east?year=2019&as_of=2019-11-15", &app.clerk).await;
+    let v = app.get_ok("/api/v1/ledgers/vocational-students-east?year=2019&as_of=2019-11-15", &app.clerk).await;
     assert_eq!(ids(&v), [studying, employed, job_ended]);
-    let (_, g) = app.get("/api/v1/ledgers/graduates-employed?year=2019&as_of=2019-11-15", &app.clerk).await;
+    let g = app.get_ok("/api/v1/ledgers/graduates-employed?year=2019&as_of=2019-11-15", &app.clerk).await;
     assert_eq!(g["graduates"], 2);
     assert_eq!(g["count"], 1);
     let flags: Vec<(i64, bool)> = g["rows"]
@@ -236,14 +236,13 @@ async fn the_csv_ledger_has_a_bom_and_a_row_per_person(app: TestApp) {
 async fn id_numbers_are_masked_unless_asked_and_unmasked_views_are_audited(app: TestApp) {
     let who = person(&app, 1, "registered_poor", &[("440704", "2019-03-01", None)]).await;
     let full = id_number("451424", "19900101", 1);
-    let (_, l) = app.get("/api/v1/ledgers/new-transfers-east?year=2019&as_of=2019-11-15", &app.clerk).await;
+    let l = app.get_ok("/api/v1/ledgers/new-transfers-east?year=2019&as_of=2019-11-15", &app.clerk).await;
     assert_eq!(l["rows"][0]["id_number"], format!("451424**********{}", &full[16..]));
     let before = app.count("audit_log");
-    let (_, l) =
-        app.get("/api/v1/ledgers/new-transfers-east?year=2019&as_of=2019-11-15&unmasked=true", &app.clerk).await;
+    let l = app.get_ok("/api/v1/ledgers/new-transfers-east?year=2019&as_of=2019-11-15&unmasked=true", &app.clerk).await;
     assert_eq!(l["rows"][0]["id_number"], full);
     assert_eq!(app.count("audit_log"), before + 1);
-    let (_, trail) = app.get("/api/v1/audit?resource=ledger", &app.admin).await;
+    let trail = app.get_ok("/api/v1/audit?resource=ledger", &app.admin).await;
     assert_eq!(trail["items"][0]["action"], "export_unmasked");
     assert_eq!(trail["items"][0]["actor"], "clerk");
     assert_eq!(trail["items"][0]["after"]["labourer_ids"], json!([who]));
@@ -290,7 +289,7 @@ async fn the_bundle_has_a_sheet_per_ledger_summary_first(app: TestApp) {
         summary[3].iter().any(|c| matches!(c, Data::Float(f) if *f == 3.0) || matches!(c, Data::Int(3))),
         "{row:?}"
     );
-    let (_, progress) = app.get("/api/v1/targets/progress?year=2019", &app.clerk).await;
+    let progress = app.get_ok("/api/v1/targets/progress?year=2019", &app.clerk).await;
     // Progress counts up to the year's end, so the start on 2019-11-16 counts too.
     assert_eq!(progress["items"][0]["actual"], 4, "progress reports the ledger count: {progress}");
 }

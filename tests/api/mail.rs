@@ -87,7 +87,7 @@ async fn a_failed_submission_is_kept_and_a_retry_sends_it(app: TestApp, sink: Sm
     let (s, problem) = app.post("/api/v1/submissions", &app.clerk, json!({"year": 2019, "as_of": "2019-11-15"})).await;
     assert_eq!(s, 502, "{problem}");
     let instance = problem["instance"].as_str().unwrap().to_string();
-    let (_, kept) = app.get(&instance, &app.clerk).await;
+    let kept = app.get_ok(&instance, &app.clerk).await;
     assert_eq!(kept["status"], "failed");
     assert!(kept["error"].as_str().unwrap().contains("127.0.0.1"), "{kept}");
     let sink = SmtpSink::start_on(port);
@@ -113,7 +113,7 @@ async fn reminders_arrive_once_each_across_restarts_and_instances(app: TestApp, 
         )
         .await;
     assert_eq!(s, 201);
-    app.post(
+    app.post_created(
         "/api/v1/targets",
         &app.admin,
         json!({"year": due.format("%Y").to_string().parse::<i32>().unwrap(), "metric": "job_fairs", "min_value": 1}),
@@ -141,8 +141,9 @@ async fn reminders_arrive_once_each_across_restarts_and_instances(app: TestApp, 
     let later = run_once(&app.db, &app.settings, "instance-b", today + Days::new(2)).await.unwrap();
     assert_eq!(later.reminders, 1);
     assert_eq!(sink.wait_for(3, Duration::from_secs(10)).len(), 3);
-    std::thread::sleep(Duration::from_millis(300));
-    assert_eq!(sink.messages().len(), 3);
+    // Nothing else is due: the database holds three sent reminders, no more.
+    assert_eq!(app.count_where("deadline_reminders", "status = 'sent'"), 3);
+    assert_eq!(run_once(&app.db, &app.settings, "instance-a", today + Days::new(2)).await.unwrap().reminders, 0);
 }
 
 async fn a_saved_search_mails_new_matching_postings_once_and_can_be_unsubscribed(app: TestApp, sink: SmtpSink) {
@@ -152,7 +153,7 @@ async fn a_saved_search_mails_new_matching_postings_once_and_can_be_unsubscribed
     let e = app.employer("江门市江海区粤厨轩餐饮有限公司").await;
     let posting = |title: &str, region: &str| json!({"employer_id": e, "title": title, "headcount": 2, "region_code": region, "salary_min": 4500, "salary_max": 6500});
     // A posting from before the search is not news.
-    app.post("/api/v1/postings", &app.clerk, posting("粤菜厨师（老岗位）", "440704")).await;
+    app.post_created("/api/v1/postings", &app.clerk, posting("粤菜厨师（老岗位）", "440704")).await;
     let (s, saved) = app
         .post(
             "/api/v1/saved-searches",
@@ -161,9 +162,9 @@ async fn a_saved_search_mails_new_matching_postings_once_and_can_be_unsubscribed
         )
         .await;
     assert_eq!(s, 201, "{saved}");
-    let (_, chef) = app.post("/api/v1/postings", &app.clerk, posting("粤菜厨师", "440704")).await;
-    app.post("/api/v1/postings", &app.clerk, posting("电子厂普工", "440704")).await;
-    app.post("/api/v1/postings", &app.clerk, posting("厨师（南宁）", "450103")).await;
+    let chef = app.post_created("/api/v1/postings", &app.clerk, posting("粤菜厨师", "440704")).await;
+    app.post_created("/api/v1/postings", &app.clerk, posting("电子厂普工", "440704")).await;
+    app.post_created("/api/v1/postings", &app.clerk, posting("厨师（南宁）", "450103")).await;
     let today = Utc::now().date_naive();
     let ran = run_once(&app.db, &app.settings, "a", today).await.unwrap();
     assert_eq!(ran.alerts, 1);
@@ -184,10 +185,9 @@ async fn a_saved_search_mails_new_matching_postings_once_and_can_be_unsubscribed
     assert_eq!(s, 404);
     let (s, _) = app.call("GET", path, None, None).await;
     assert_eq!(s, 200);
-    app.post("/api/v1/postings", &app.clerk, posting("中餐厨师", "440704")).await;
+    app.post_created("/api/v1/postings", &app.clerk, posting("中餐厨师", "440704")).await;
     assert_eq!(run_once(&app.db, &app.settings, "a", today).await.unwrap().alerts, 0);
-    std::thread::sleep(Duration::from_millis(300));
-    assert_eq!(sink.messages().len(), 1);
+    assert_eq!(app.count("alert_deliveries"), 1, "one alert delivered, none after the unsubscribe");
     let (s, b) = app.post("/api/v1/saved-searches", &trainee, json!({"q": "", "email": "x"})).await;
     assert_eq!(s, 422);
     assert_eq!(b["errors"].as_array().unwrap().len(), 2);
@@ -204,14 +204,14 @@ async fn a_saved_search_without_an_address_mails_the_account(app: TestApp, sink:
     assert_eq!(s, 201, "{saved}");
     assert!(saved["email"].is_null(), "{saved}");
     let posting = json!({"employer_id": e, "title": "电子厂普工", "headcount": 5, "region_code": "440704"});
-    app.post("/api/v1/postings", &app.clerk, posting.clone()).await;
+    app.post_created("/api/v1/postings", &app.clerk, posting.clone()).await;
     let today = Utc::now().date_naive();
     // No address known yet: nothing is sent and the posting stays pending.
     assert_eq!(run_once(&app.db, &app.settings, "a", today).await.unwrap().alerts, 0);
     app.set_email("xiaolan", "xiaolan@example.cn");
     // A synonym from the occupation vocabulary counts: 操作工 ≈ 普工.
     let synonym = json!({"employer_id": e, "title": "注塑车间操作工", "headcount": 2, "region_code": "440704"});
-    app.post("/api/v1/postings", &app.clerk, synonym).await;
+    app.post_created("/api/v1/postings", &app.clerk, synonym).await;
     assert_eq!(run_once(&app.db, &app.settings, "a", today).await.unwrap().alerts, 1);
     let got = sink.wait_for(1, Duration::from_secs(10));
     assert_eq!(got[0].recipients, ["xiaolan@example.cn"]);

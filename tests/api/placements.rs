@@ -103,7 +103,7 @@ async fn concurrent_overlapping_placements_end_in_one_placement(app: TestApp) {
 
 async fn a_posting_fills_in_the_employer_and_occupation(app: TestApp) {
     let (l, e) = setup(&app).await;
-    let (_, p) = app.post("/api/v1/postings", &app.clerk, json!({"employer_id": e, "title": "电子厂普工", "occupation": "电子设备装配工", "headcount": 10, "region_code": "440704"})).await;
+    let p = app.post_created("/api/v1/postings", &app.clerk, json!({"employer_id": e, "title": "电子厂普工", "occupation": "电子设备装配工", "headcount": 10, "region_code": "440704"})).await;
     let (s, b) = app.post("/api/v1/placements", &app.clerk, json!({"labourer_id": l, "posting_id": p["id"], "region_code": "440704", "started_on": "2019-04-01", "channel": "public_service"})).await;
     assert_eq!(s, 201, "{b}");
     assert_eq!(b["employer_id"], e);
@@ -117,8 +117,8 @@ async fn a_posting_fills_in_the_employer_and_occupation(app: TestApp) {
 async fn a_trainee_sees_only_their_own_placements(app: TestApp) {
     let (l, e) = setup(&app).await;
     let other = app.labourer(json!({"id_number": id_number("451424", "19920202", 23), "name": "赵家财"})).await;
-    let (_, mine) = app.post("/api/v1/placements", &app.clerk, json!({"labourer_id": l, "employer_id": e, "region_code": "440704", "started_on": "2019-04-01", "channel": "referral"})).await;
-    let (_, theirs) = app.post("/api/v1/placements", &app.clerk, json!({"labourer_id": other["id"], "employer_name": "个体餐馆", "region_code": "451424", "started_on": "2019-04-01", "channel": "self_found"})).await;
+    let mine = app.post_created("/api/v1/placements", &app.clerk, json!({"labourer_id": l, "employer_id": e, "region_code": "440704", "started_on": "2019-04-01", "channel": "referral"})).await;
+    let theirs = app.post_created("/api/v1/placements", &app.clerk, json!({"labourer_id": other["id"], "employer_name": "个体餐馆", "region_code": "451424", "started_on": "2019-04-01", "channel": "self_found"})).await;
     let token = app.add_user("jiabao", Role::Trainee, None, Some(l));
     let (s, b) = app.get("/api/v1/placements", &token).await;
     assert_eq!(s, 200);

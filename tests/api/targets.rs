@@ -32,20 +32,20 @@ async fn targets_are_set_by_admins_and_progress_counts_fairs_and_sessions(app: T
         )
         .await;
     assert_eq!(s, 201);
-    app.post(
+    app.post_created(
         "/api/v1/fairs",
         &app.clerk,
         json!({"name": "上一年", "held_on": "2018-03-08", "region_code": "451424", "organisers": ["大新县人社局"]}),
     )
     .await;
-    let (_, p) = app
-        .post(
+    let p = app
+        .post_created(
             "/api/v1/training/programmes",
             &app.clerk,
             json!({"name": "粤菜师傅", "provider": "台山市广东厨艺技工学校"}),
         )
         .await;
-    app.post(
+    app.post_created(
         "/api/v1/training/sessions",
         &app.clerk,
         json!({"programme_id": p["id"], "starts_on": "2019-05-06", "ends_on": "2019-06-14", "capacity": 40}),

@@ -42,7 +42,7 @@ async fn a_completed_enrolment_with_a_certificate_appears_on_the_labourer(app: T
         app.post(&format!("/api/v1/training/sessions/{s_id}/enrolments"), &app.clerk, json!({"labourer_id": l})).await;
     assert_eq!(s, 201, "{e}");
     assert_eq!(e["status"], "enrolled");
-    let (_, before) = app.get(&format!("/api/v1/labourers/{l}"), &app.clerk).await;
+    let before = app.get_ok(&format!("/api/v1/labourers/{l}"), &app.clerk).await;
     assert_eq!(before["certificates"], json!([]));
     let (s, done) = app
         .patch(&format!("/api/v1/training/sessions/{s_id}/enrolments/{}", e["id"]), &app.clerk,
@@ -50,7 +50,7 @@ async fn a_completed_enrolment_with_a_certificate_appears_on_the_labourer(app: T
                       "certificate_kind": "qualification", "certificate_level": "五级/初级工", "certified_on": "2019-06-28"}))
         .await;
     assert_eq!(s, 200, "{done}");
-    let (_, after) = app.get(&format!("/api/v1/labourers/{l}"), &app.clerk).await;
+    let after = app.get_ok(&format!("/api/v1/labourers/{l}"), &app.clerk).await;
     assert_eq!(after["certificates"][0]["certificate_no"], "1944078100000120");
     assert_eq!(after["certificates"][0]["name"], "中式烹调师");
     assert_eq!(after["certificates"][0]["level"], "五级/初级工");
@@ -70,7 +70,7 @@ async fn enrolling_past_capacity_is_409(app: TestApp) {
     assert!(full["detail"].as_str().unwrap().contains("full"), "{full}");
     assert_eq!(app.count("enrolments"), 2);
     // A drop-out frees the place.
-    let (_, list) = app.get(&url, &app.clerk).await;
+    let list = app.get_ok(&url, &app.clerk).await;
     let first = &list["items"][0];
     let (s, _) =
         app.patch(&format!("{url}/{}", first["id"]), &app.clerk, json!({"version": 1, "status": "dropped"})).await;
@@ -83,8 +83,8 @@ async fn enrolling_past_capacity_is_409(app: TestApp) {
 }
 
 async fn session_and_outcome_rules_answer_422(app: TestApp) {
-    let (_, p) = app
-        .post(
+    let p = app
+        .post_created(
             "/api/v1/training/programmes",
             &app.clerk,
             json!({"name": "粤菜师傅", "provider": "台山市广东厨艺技工学校"}),
@@ -112,8 +112,9 @@ async fn session_and_outcome_rules_answer_422(app: TestApp) {
     assert_eq!(b["errors"][0]["field"], "programme_id");
     let s_id = session(&app, 5).await;
     let l = person(&app, 1).await;
-    let (_, e) =
-        app.post(&format!("/api/v1/training/sessions/{s_id}/enrolments"), &app.clerk, json!({"labourer_id": l})).await;
+    let e = app
+        .post_created(&format!("/api/v1/training/sessions/{s_id}/enrolments"), &app.clerk, json!({"labourer_id": l}))
+        .await;
     let url = format!("/api/v1/training/sessions/{s_id}/enrolments/{}", e["id"]);
     let (s, b) =
         app.patch(&url, &app.clerk, json!({"version": 1, "status": "completed", "certificate_kind": "diploma"})).await;
@@ -139,8 +140,9 @@ async fn a_placement_can_point_at_the_enrolment_that_led_to_it(app: TestApp) {
     let s_id = session(&app, 5).await;
     let l = person(&app, 1).await;
     let other = person(&app, 2).await;
-    let (_, e) =
-        app.post(&format!("/api/v1/training/sessions/{s_id}/enrolments"), &app.clerk, json!({"labourer_id": l})).await;
+    let e = app
+        .post_created(&format!("/api/v1/training/sessions/{s_id}/enrolments"), &app.clerk, json!({"labourer_id": l}))
+        .await;
     let employer = app.employer("台山市广海湾餐饮管理有限公司").await;
     let (s, p) = app
         .post(

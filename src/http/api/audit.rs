@@ -5,12 +5,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Caller;
-use crate::db::models::audit::{self as model, AuditRow};
+use crate::db::models::audit::{Actor, AuditRow};
 use crate::error::AppError;
 use crate::http::auth::{require, ADMIN};
 use crate::http::input::{param, text, Page, Query};
 use crate::http::state::AppState;
 use crate::http::views::{utc, ListOf};
+use crate::registry::reads;
 
 /// One audit entry.
 #[derive(Debug, Serialize, ToSchema)]
@@ -68,7 +69,7 @@ pub struct AuditQuery {
 /// Read the audit trail, newest first (admin).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery),
     responses((status = 200, body = ListOf<AuditView>), (status = 403, body = crate::error::Problem)),
-    security(("bearer" = [])), description = "Roles: admin.")]
+    security(("bearer" = [])), description = "Roles: admin. Each read of the trail is itself audited (entries hold full ID numbers).")]
 pub async fn list(state: web::Data<AppState>, caller: Caller, q: Query<AuditQuery>) -> Result<HttpResponse, AppError> {
     require(&caller, ADMIN, ("查看审计日志", "read the audit trail"))?;
     let q = q.0;
@@ -76,8 +77,11 @@ pub async fn list(state: web::Data<AppState>, caller: Caller, q: Query<AuditQuer
     let resource = text(q.resource);
     let resource_id = param::<i64>("resource_id", &q.resource_id)?;
     let before = if page.after > 0 { Some(page.after) } else { None };
-    let rows =
-        state.db.run(move |c| Ok(model::list(c, resource.as_deref(), resource_id, before, page.limit + 1)?)).await?;
+    let actor = Actor::from(&caller);
+    let rows = state
+        .db
+        .write(move |c| reads::audit_trail(c, &actor, resource.as_deref(), resource_id, before, page.limit))
+        .await?;
     let (rows, next_cursor) = page.finish(rows, |r| r.id);
     Ok(HttpResponse::Ok().json(ListOf { items: rows.into_iter().map(AuditView::of).collect(), next_cursor }))
 }

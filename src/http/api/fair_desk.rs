@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::placements::PlacementView;
 use crate::auth::Caller;
-use crate::db::models::audit::{self, Actor};
+use crate::db::models::audit::Actor;
 use crate::db::models::job_fair::{self as model, IntentionRow};
 use crate::domain::{mask_id_number, IntentionStatus, JobFairId, LabourerId, PlacementId, PostingId, PovertyStatus};
 use crate::error::AppError;
@@ -20,6 +20,7 @@ use crate::http::views::{record_of, utc, ListOf, Record, Warning};
 use crate::messages::Lang;
 use crate::registry::fair_desk::{self as registry, CheckIn, IntentionOutcome, NewIntention};
 use crate::registry::fairs::managed;
+use crate::registry::reads;
 
 /// The result of a check-in.
 #[derive(Debug, Serialize, ToSchema)]
@@ -124,19 +125,7 @@ pub async fn attendees(
     let page = Page::parse(&q.0.limit, &q.0.cursor)?;
     let full = caller.sees_full_id_numbers();
     let actor = Actor::from(&caller);
-    let rows = state
-        .db
-        .run(move |c| {
-            managed(c, &actor, fair)?;
-            let rows = model::attendees(c, fair, page.after, page.limit + 1)?;
-            if full && !rows.is_empty() {
-                let ids: Vec<LabourerId> = rows.iter().take(page.limit as usize).map(|(_, l)| l.id).collect();
-                let seen = serde_json::json!({ "labourer_ids": ids, "job_fair_id": fair });
-                audit::record(c, &actor, "view_unmasked", "labourer", None, None::<&()>, Some(&seen))?;
-            }
-            Ok(rows)
-        })
-        .await?;
+    let rows = state.db.write(move |c| reads::attendees(c, &actor, fair, page.after, page.limit)).await?;
     let (rows, next_cursor) = page.finish(rows, |(a, _)| a.id);
     let items = rows
         .into_iter()

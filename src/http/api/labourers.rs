@@ -12,8 +12,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Caller, Role};
 use crate::clock;
-use crate::db::models::audit::{self, Actor};
-use crate::db::models::enrolment::{self, Certificate};
+use crate::db::models::audit::Actor;
+use crate::db::models::enrolment::Certificate;
 use crate::db::models::labourer::{self as model, LabourerFilter, LabourerRow};
 use crate::domain::region::region_full_name;
 use crate::domain::{mask_id_number, normalise, IdNumber, LabourerId, PovertyStatus};
@@ -22,8 +22,9 @@ use crate::http::auth::{require, REGISTRY};
 use crate::http::input::{domain_param, text, Form, Page, Query};
 use crate::http::state::AppState;
 use crate::http::views::{record_of, ListOf, Record};
-use crate::messages::{access, Thing};
+use crate::messages::access;
 use crate::registry::labourers::{self as registry, LabourerChanges, NewLabourer, TRAINEE_FIELDS};
+use crate::registry::reads;
 
 /// A labourer as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -178,27 +179,10 @@ pub async fn get(
             )))
         }
     };
+    let _ = organiser_unit;
     let full = caller.sees_full_id_numbers();
     let actor = Actor::from(&caller);
-    let (row, certificates) = state
-        .db
-        .run(move |c| {
-            if let Some(unit) = organiser_unit {
-                if !crate::db::models::job_fair::attended_fair_of(c, id, &unit)? {
-                    return Err(AppError::Forbidden(access::refused(
-                        "组织方只能查看在本单位招聘会签到的人员",
-                        "an organiser sees only people checked in at their own fairs",
-                    )));
-                }
-            }
-            let row = model::get(c, id)?.ok_or(AppError::NotFound(Thing::Labourer))?;
-            let certificates = enrolment::certificates(c, id)?;
-            if full {
-                audit::record(c, &actor, "view_unmasked", "labourer", Some(id.get()), None::<&()>, None::<&()>)?;
-            }
-            Ok((row, certificates))
-        })
-        .await?;
+    let (row, certificates) = state.db.write(move |c| reads::labourer(c, &actor, id)).await?;
     Ok(HttpResponse::Ok().json(LabourerDetail { labourer: LabourerView::of(row, full), certificates }))
 }
 
@@ -227,18 +211,7 @@ pub async fn list(
         poverty_status: domain_param("poverty_status", &q.poverty_status)?,
     };
     let actor = Actor::from(&caller);
-    let rows = state
-        .db
-        .run(move |c| {
-            let rows = model::list(c, &filter, page.after, page.limit + 1)?;
-            let shown: Vec<LabourerId> = rows.iter().take(page.limit as usize).map(|r| r.id).collect();
-            if !shown.is_empty() {
-                let seen = serde_json::json!({ "labourer_ids": shown });
-                audit::record(c, &actor, "view_unmasked", "labourer", None, None::<&()>, Some(&seen))?;
-            }
-            Ok(rows)
-        })
-        .await?;
+    let rows = state.db.write(move |c| reads::labourers(c, &actor, &filter, page.after, page.limit)).await?;
     let (rows, next_cursor) = page.finish(rows, |r| r.id.get());
     let items = rows.into_iter().map(|r| LabourerView::of(r, true)).collect();
     Ok(HttpResponse::Ok().json(ListOf { items, next_cursor }))
