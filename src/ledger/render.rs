@@ -242,14 +242,32 @@ pub fn csv(table: &Table) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// A cell for CSV: text that a spreadsheet would run as a formula (a name
-/// or note typed as `=HYPERLINK(…)`, `+…`, `-…`, `@…`) gets a leading `'`,
-/// as OWASP advises, so opening the ledger in Excel never executes it.
+/// A cell for CSV.
+///
+/// A long digit string (ID number, phone, household number, USCC,
+/// certificate number) is written as the text formula `="…"`: Excel, WPS and
+/// LibreOffice opening a CSV with their default settings read a bare
+/// 18-digit number as a number, show it as `4.51424E+17` and keep only 15
+/// digits, while `="…"` gives a cell holding the text, every digit kept.
+/// Other text that a spreadsheet would run as a formula (a name or note
+/// typed as `=HYPERLINK(…)`, `+…`, `-…`, `@…`) gets a leading `'`, as OWASP
+/// advises, so opening the ledger never executes it.
 fn csv_cell(cell: &Cell) -> Cow<'_, str> {
     match cell {
+        Cell::Text(s) if is_code_number(s) => Cow::Owned(format!("=\"{s}\"")),
         Cell::Text(s) if s.starts_with(['=', '+', '-', '@', '\t', '\r']) => Cow::Owned(format!("'{s}")),
         other => cell_text(other),
     }
+}
+
+/// Digits (an ID number may end in X) that a spreadsheet would turn into a
+/// number and damage: 11 or more of them (past what fits a phone's width,
+/// and past 15 the digits themselves are lost), or any with a leading zero.
+fn is_code_number(s: &str) -> bool {
+    let body = s.strip_suffix(['X', 'x']).unwrap_or(s);
+    !body.is_empty()
+        && body.bytes().all(|b| b.is_ascii_digit())
+        && (s.len() >= 11 || s.starts_with('0') || body.len() != s.len())
 }
 
 fn csv_line<'a>(out: &mut String, fields: impl Iterator<Item = Cow<'a, str>>) {
@@ -511,8 +529,8 @@ mod tests {
             lines,
             [
                 "序号,姓名,身份证号,就业时间,月收入,是否就业",
-                "1,农秀英,45142419850612104X,2019-03-01,4500,是",
-                "2,\"黄\"\"小\"\",强\",440704199203151180,,3800,否",
+                "1,农秀英,\"=\"\"45142419850612104X\"\"\",2019-03-01,4500,是",
+                "2,\"黄\"\"小\"\",强\",\"=\"\"440704199203151180\"\"\",,3800,否",
             ]
         );
         assert!(text.ends_with("\r\n") && !text.contains(TITLE) && !text.contains("合计"));
@@ -526,6 +544,13 @@ mod tests {
         assert!(line.starts_with("2,\"'=HYPERLINK(\"\"http://x\"\")\","), "{line}");
         // Numbers stay numbers, negative or not.
         assert_eq!(csv_cell(&Cell::Int(-5)), "-5");
+        // Long digit strings and leading zeros are kept as text.
+        for code in ["13800138000", "45142419850612104X", "914403001922038216", "0451424001", "12345678901234567890"] {
+            assert_eq!(csv_cell(&Cell::Text(code.into())), format!("=\"{code}\""), "{code}");
+        }
+        for plain in ["4500", "451424", "451424**********4X", "粤菜师傅", "2019年"] {
+            assert_eq!(csv_cell(&Cell::Text(plain.into())), plain, "{plain}");
+        }
     }
 
     #[test]

@@ -106,10 +106,19 @@ pub fn default_as_of(year: i32, today: NaiveDate) -> NaiveDate {
     today.min(year_end(year))
 }
 
-/// `d` minus `n` calendar months, clamped to the end of a shorter month
-/// (2019-11-30 − 3 = 2019-08-30; 2019-05-31 − 3 = 2019-02-28).
-pub fn months_before(d: NaiveDate, n: u32) -> NaiveDate {
-    d.checked_sub_months(Months::new(n)).unwrap_or(NaiveDate::MIN)
+/// `n` calendar months from `start`, as the Civil Code counts a period
+/// (民法典 arts. 201–202; DESIGN §5): the corresponding day `n` months on,
+/// or the last day of that month where the day does not exist
+/// (2019-08-30 + 3 = 2019-11-30; 2019-08-31 + 3 = 2019-11-30;
+/// 2018-11-30 + 3 = 2019-02-28). `None` past the calendar's end.
+pub fn months_after(start: NaiveDate, n: u32) -> Option<NaiveDate> {
+    start.checked_add_months(Months::new(n))
+}
+
+/// Whether something that began on `start` has lasted `n` calendar months
+/// by `as_of` (counted forward from the start, [`months_after`]).
+pub fn has_lasted(start: NaiveDate, n: u32, as_of: NaiveDate) -> bool {
+    months_after(start, n).is_some_and(|end| end <= as_of)
 }
 
 fn counted_ids(people: &[Person], rules: &Rules) -> HashSet<i64> {
@@ -168,12 +177,12 @@ pub fn new_transfers_east(
 }
 
 /// 已在东部省份稳定就业: counted people with an east placement ongoing at D
-/// whose east spell began on or before D − `stable_months` months. A spell
+/// whose east spell, begun on S, has lasted `stable_months` calendar months
+/// by D (S + `stable_months` months ≤ D, [`has_lasted`]). A spell
 /// chains east placements each starting at most `max_gap_days` after the
 /// spell so far ended. The row shows the current placement and the spell start.
 pub fn stable_east(people: &[Person], jobs: &[Job], as_of: NaiveDate, rules: &Rules) -> Vec<PlacementEntry> {
     let counted = counted_ids(people, rules);
-    let cutoff = months_before(as_of, rules.stable_months);
     let mut out = Vec::new();
     for (person, jobs) in by_person(jobs, |j| j.labourer_id) {
         if !counted.contains(&person) {
@@ -207,7 +216,7 @@ pub fn stable_east(people: &[Person], jobs: &[Job], as_of: NaiveDate, rules: &Ru
             }
         }
         if let Some((j, start)) = current {
-            if start <= cutoff {
+            if has_lasted(start, rules.stable_months, as_of) {
                 out.push(PlacementEntry { labourer_id: person, placement_id: j.id, spell_started_on: Some(start) });
             }
         }
@@ -535,24 +544,37 @@ mod tests {
     }
 
     #[test]
-    fn months_before_clamps_to_the_end_of_a_shorter_month() {
-        assert_eq!(months_before(d("2019-11-30"), 3), d("2019-08-30"));
-        assert_eq!(months_before(d("2019-05-31"), 3), d("2019-02-28"));
-        assert_eq!(months_before(d("2020-05-31"), 3), d("2020-02-29"));
+    fn months_are_counted_forward_as_the_civil_code_counts_a_period() {
+        assert_eq!(months_after(d("2019-08-30"), 3), Some(d("2019-11-30")));
+        assert_eq!(months_after(d("2019-08-31"), 3), Some(d("2019-11-30")), "no 31 November: its last day");
+        assert_eq!(months_after(d("2018-11-30"), 3), Some(d("2019-02-28")));
+        assert_eq!(months_after(d("2019-11-30"), 3), Some(d("2020-02-29")), "a leap year's last day");
+        assert_eq!(months_after(d("2019-01-31"), 1), Some(d("2019-02-28")));
+        assert!(has_lasted(d("2019-08-31"), 3, d("2019-11-30")));
+        assert!(!has_lasted(d("2019-09-01"), 3, d("2019-11-30")));
+        assert!(has_lasted(d("2018-11-30"), 3, d("2019-02-28")));
+        assert!(!has_lasted(d("2018-12-01"), 3, d("2019-02-28")));
     }
 
     #[test]
-    fn a_spell_starting_exactly_stable_months_before_counts_and_a_day_later_does_not() {
+    fn a_spell_counts_once_it_has_lasted_stable_months_even_at_month_ends() {
         let r = Rules::default();
-        let on_cutoff = [job(1, 1, JIANGHAI, "2019-08-30", None)];
-        let a_day_late = [job(2, 2, JIANGHAI, "2019-08-31", None)];
-        assert_eq!(stable_east(&[poor(1)], &on_cutoff, d("2019-11-30"), &r).len(), 1);
-        assert!(stable_east(&[poor(2)], &a_day_late, d("2019-11-30"), &r).is_empty());
-        // Month ends: D 2019-05-31 gives a cutoff of 2019-02-28.
-        let feb28 = [job(3, 3, JIANGHAI, "2019-02-28", None)];
-        let mar1 = [job(4, 4, JIANGHAI, "2019-03-01", None)];
-        assert_eq!(stable_east(&[poor(3)], &feb28, d("2019-05-31"), &r).len(), 1);
-        assert!(stable_east(&[poor(4)], &mar1, d("2019-05-31"), &r).is_empty());
+        // The plan's own deadline: begun on 30 or 31 August, three months by 30 November.
+        let aug30 = [job(1, 1, JIANGHAI, "2019-08-30", None)];
+        let aug31 = [job(2, 2, JIANGHAI, "2019-08-31", None)];
+        let sep1 = [job(3, 3, JIANGHAI, "2019-09-01", None)];
+        assert_eq!(stable_east(&[poor(1)], &aug30, d("2019-11-30"), &r).len(), 1);
+        assert_eq!(stable_east(&[poor(2)], &aug31, d("2019-11-30"), &r).len(), 1);
+        assert!(stable_east(&[poor(3)], &sep1, d("2019-11-30"), &r).is_empty());
+        // Begun on 30 November, three months by 28 February, not a day earlier.
+        let nov30 = [job(4, 4, JIANGHAI, "2018-11-30", None)];
+        assert_eq!(stable_east(&[poor(4)], &nov30, d("2019-02-28"), &r).len(), 1);
+        assert!(stable_east(&[poor(4)], &nov30, d("2019-02-27"), &r).is_empty());
+        // End of May back to February: begun 2019-02-28, three months by 31 May.
+        let feb28 = [job(5, 5, JIANGHAI, "2019-02-28", None)];
+        let mar1 = [job(6, 6, JIANGHAI, "2019-03-01", None)];
+        assert_eq!(stable_east(&[poor(5)], &feb28, d("2019-05-31"), &r).len(), 1);
+        assert!(stable_east(&[poor(6)], &mar1, d("2019-05-31"), &r).is_empty());
     }
 
     #[test]

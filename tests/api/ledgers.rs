@@ -14,6 +14,7 @@ crate::on_both_backends!(
     students_and_graduates_are_counted,
     the_xlsx_ledger_has_title_headers_text_ids_total_and_signature,
     the_csv_ledger_has_a_bom_and_a_row_per_person,
+    a_spreadsheet_opening_the_csv_keeps_every_digit,
     id_numbers_are_masked_unless_asked_and_unmasked_views_are_audited,
     bad_ledger_parameters_are_4xx,
     the_bundle_has_a_sheet_per_ledger_summary_first,
@@ -90,8 +91,9 @@ async fn new_transfers_follow_the_rules(app: TestApp) {
 }
 
 async fn stable_east_counts_spells(app: TestApp) {
-    let on_cutoff = person(&app, 1, "registered_poor", &[("440704", "2019-08-30", None)]).await;
-    let _day_late = person(&app, 3, "registered_poor", &[("440704", "2019-08-31", None)]).await;
+    // Begun on 31 August: three months by the plan's 30 November deadline.
+    let on_cutoff = person(&app, 1, "registered_poor", &[("440704", "2019-08-31", None)]).await;
+    let _day_late = person(&app, 3, "registered_poor", &[("440704", "2019-09-01", None)]).await;
     let gap31 =
         person(&app, 5, "lifted", &[("440704", "2019-03-01", Some("2019-05-31")), ("330100", "2019-07-01", None)])
             .await;
@@ -200,6 +202,52 @@ async fn the_xlsx_ledger_has_title_headers_text_ids_total_and_signature(app: Tes
     assert!(all.iter().any(|r| r.contains("填报单位（盖章）") && r.contains("审核人")), "signature line");
 }
 
+/// LibreOffice (a real spreadsheet program) opens the unmasked CSV ledger
+/// with its default CSV settings (comma, double quote, UTF-8) and saves it
+/// as a workbook; every ID number and phone is still all there, as text.
+async fn a_spreadsheet_opening_the_csv_keeps_every_digit(app: TestApp) {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let Some(soffice) = crate::helpers::soffice() else { return };
+    transfers_fixture(&app).await;
+    let (s, _, csv) = app
+        .bytes("/api/v1/ledgers/new-transfers-east?year=2019&as_of=2019-11-15&format=csv&unmasked=true", &app.clerk)
+        .await;
+    assert_eq!(s, 200);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.csv");
+    std::fs::write(&path, &csv).unwrap();
+    let out = std::process::Command::new(soffice)
+        .arg(format!("-env:UserInstallation=file://{}/profile", dir.path().display()))
+        .args(["--headless", "--norestore", "--infilter=CSV:44,34,76,1", "--convert-to", "xlsx", "--outdir"])
+        .arg(dir.path())
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "soffice: {}", String::from_utf8_lossy(&out.stderr));
+    let mut book = open_workbook_auto(dir.path().join("ledger.xlsx")).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::String(s) => s.clone(),
+                    Data::Float(f) => format!("{f}"),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows[0][3], "身份证号");
+    let ids: Vec<&str> = rows[1..].iter().map(|r| r[3].as_str()).collect();
+    assert_eq!(
+        ids,
+        [id_number("451424", "19900101", 1), id_number("451424", "19900101", 3), id_number("451424", "19900101", 13)]
+    );
+    let phone = rows[0].iter().position(|h| h == "联系电话").unwrap();
+    assert!(rows[1..].iter().all(|r| r[phone] == "13800138000"), "{rows:?}");
+}
+
 async fn the_csv_ledger_has_a_bom_and_a_row_per_person(app: TestApp) {
     transfers_fixture(&app).await;
     let (s, ctype, bytes) =
@@ -222,10 +270,10 @@ async fn the_csv_ledger_has_a_bom_and_a_row_per_person(app: TestApp) {
         .await;
     let mut reader = csv::Reader::from_reader(&full[3..]);
     let ids: Vec<String> = reader.records().map(|r| r.unwrap()[3].to_string()).collect();
-    assert_eq!(
-        ids,
-        [id_number("451424", "19900101", 1), id_number("451424", "19900101", 3), id_number("451424", "19900101", 13)]
-    );
+    let expected =
+        [id_number("451424", "19900101", 1), id_number("451424", "19900101", 3), id_number("451424", "19900101", 13)];
+    let as_text: Vec<String> = expected.iter().map(|n| format!("=\"{n}\"")).collect();
+    assert_eq!(ids, as_text, "written so spreadsheets keep them as text");
     let (s, _, html) =
         app.bytes("/api/v1/ledgers/new-transfers-east?year=2019&as_of=2019-11-15&format=html", &app.clerk).await;
     assert_eq!(s, 200);

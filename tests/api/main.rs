@@ -20,3 +20,4 @@ mod search;
 mod targets;
 mod training;
 mod vocational;
+mod wrong_answers;
