@@ -2,10 +2,13 @@
 //! plan's own places and units — Daxin County (451424) townships and
 //! villages, Jianghai District (440704) streets — plus deterministic
 //! synthetic people, employers, postings and placements over 2018–2019, so
-//! later ledgers have something to count. The same seed gives the same data.
+//! later ledgers have something to count — and, on the day it is loaded,
+//! postings open that day and people looking for work whose ages fit them
+//! (`living`). The same seed on the same day gives the same data.
 
 pub mod catalogue;
 pub mod gen;
+mod living;
 mod programmes;
 
 use chrono::{Datelike, NaiveDate};
@@ -243,12 +246,19 @@ fn seed_in(c: &mut DbConnection, actor: &Actor, recipients: &[String]) -> Result
     out.students = programmes::vocational_students(c, actor, &mut rng, &postings)?;
     programmes::targets_and_deadlines(c, actor, recipients)?;
 
+    // The demo lives on the day it is loaded: postings open now, and
+    // people looking for work now whose ages and wishes fit them.
+    let today = crate::clock::today();
+    out.postings += living::postings_open_now(c, actor, &mut rng, &employer_rows, today)?;
+    let seekers = living::job_seekers(c, actor, &mut rng, today)?;
+    out.labourers += seekers.len();
+
     let hash = hash_password(DEMO_PASSWORD)?;
     let accounts: [(&str, Role, Option<&str>, Option<i64>); 4] = [
         ("demo-admin", Role::Admin, Some("江海区人力资源和社会保障局"), None),
         ("demo-clerk", Role::Clerk, Some("大新县人力资源和社会保障局"), None),
         ("demo-organiser", Role::Organiser, Some(programmes::FAIR_ORGANISERS[2]), None),
-        ("demo-trainee", Role::Trainee, None, labourers.first().map(|l| l.id.get())),
+        ("demo-trainee", Role::Trainee, None, seekers.first().map(|l| l.id.get())),
     ];
     for (name, role, unit, labourer_id) in accounts {
         let id = user::create(c, name, role, unit, labourer_id, Some(&hash))?;

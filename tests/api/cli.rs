@@ -93,9 +93,9 @@ crate::on_both_backends!(the_demo_data_is_the_plans_places_and_is_deterministic,
 async fn the_demo_data_is_the_plans_places_and_is_deterministic(app: TestApp) {
     let out = bin().args(["--database-url", &app.database_url, "seed-demo"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(app.count("labourers"), 215, "200 labourers and 15 vocational students");
+    assert_eq!(app.count("labourers"), 245, "200 labourers, 15 vocational students, 30 looking for work today");
     assert_eq!(app.count("employers"), 30);
-    assert_eq!(app.count("postings"), 60);
+    assert_eq!(app.count("postings"), 90, "60 from 2019, 30 open today");
     assert!(app.count("placements") >= 120);
     assert_eq!(app.count("job_fairs"), 1);
     assert_eq!(app.count("training_sessions"), 1);
@@ -132,9 +132,35 @@ async fn the_demo_data_is_the_plans_places_and_is_deterministic(app: TestApp) {
     let other = TestApp::spawn(Backend::Sqlite).await.unwrap();
     let out = bin().args(["--database-url", &other.database_url, "seed-demo"]).output().unwrap();
     assert!(out.status.success());
-    let (_, again) = other.get("/api/v1/labourers?limit=500", &other.clerk).await;
+    let again = other.get_ok("/api/v1/labourers?limit=500", &other.clerk).await;
     let ids = |v: &serde_json::Value| -> Vec<String> {
         v["items"].as_array().unwrap().iter().map(|p| format!("{}{}", p["id_number"], p["name"])).collect()
     };
     assert_eq!(ids(&page), ids(&again));
+
+    // The demo lives today: the demo trainee, signed in, gets matches, and
+    // anyone searching finds postings taking applications now.
+    let login = serde_json::json!({"username": "demo-trainee", "password": "labour-bridge-demo"});
+    let (s, session) = app.call("POST", "/api/v1/auth/login", None, Some(login)).await;
+    assert_eq!(s, 200, "{session}");
+    let token = session["token"].as_str().unwrap();
+    let me = app.get_ok("/api/v1/auth/me", token).await;
+    let mine = format!("/api/v1/labourers/{}/matches", me["labourer_id"]);
+    let started = std::time::Instant::now();
+    let matches = loop {
+        let m = app.get_ok(&mine, token).await;
+        if !m["hits"].as_array().unwrap().is_empty() || started.elapsed() > std::time::Duration::from_secs(20) {
+            break m;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    let hits = matches["hits"].as_array().unwrap();
+    assert!(!hits.is_empty(), "the demo trainee sees matches: {matches}");
+    let today = labour_bridge::clock::today().to_string();
+    assert!(
+        hits.iter().all(|h| h["closes_on"].as_str().is_none_or(|c| c >= today.as_str())),
+        "only postings taking applications: {matches}"
+    );
+    let found = app.call("GET", "/api/v1/postings/search?q=%E5%8E%A8%E5%B8%88", None, None).await.1;
+    assert!(found["total"].as_u64().unwrap() > 0, "{found}");
 }
