@@ -24,6 +24,9 @@ pub struct Settings {
     pub pool_size: u32,
     /// Largest accepted JSON body, in bytes.
     pub max_body_bytes: usize,
+    /// Largest accepted upload (a roster to import or reconcile), in bytes
+    /// (`LB_MAX_UPLOAD_BYTES`; default 20 MiB, DESIGN §8).
+    pub max_upload_bytes: usize,
     /// How long a login token stays valid, in hours.
     pub session_hours: i64,
     /// Failed logins in a row before the account is locked.
@@ -74,6 +77,8 @@ pub struct FileSettings {
     pub pool_size: Option<u32>,
     /// See [`Settings::max_body_bytes`].
     pub max_body_bytes: Option<usize>,
+    /// See [`Settings::max_upload_bytes`].
+    pub max_upload_bytes: Option<usize>,
     /// See [`Settings::session_hours`].
     pub session_hours: Option<i64>,
     /// See [`Settings::login_max_failures`].
@@ -163,6 +168,10 @@ impl Settings {
             bind: over.bind.or(file.bind).unwrap_or_else(|| "127.0.0.1:8080".to_string()),
             pool_size: file.pool_size.unwrap_or(8),
             max_body_bytes: file.max_body_bytes.unwrap_or(256 * 1024),
+            max_upload_bytes: env("LB_MAX_UPLOAD_BYTES")
+                .and_then(|v| v.parse().ok())
+                .or(file.max_upload_bytes)
+                .unwrap_or(20 * 1024 * 1024),
             session_hours: file.session_hours.unwrap_or(12),
             login_max_failures: file.login_max_failures.unwrap_or(5),
             login_lock_seconds: file.login_lock_seconds.unwrap_or(15 * 60),

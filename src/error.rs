@@ -331,6 +331,16 @@ impl Errors {
         self.0.iter().any(|e| e.field == field)
     }
 
+    /// Whether nothing failed so far.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The failures, in the order found.
+    pub fn into_vec(self) -> Vec<FieldError> {
+        self.0
+    }
+
     /// `Ok(())` when nothing failed, else the 422 listing every field
     /// (sorted by field).
     pub fn finish(mut self) -> Result<(), AppError> {

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod import;
 pub mod ledger;
 pub mod mail;
 pub mod messages;

@@ -133,6 +133,7 @@ diesel::table! {
         at -> Timestamp,
         before -> Nullable<Text>,
         after -> Nullable<Text>,
+        import_id -> Nullable<BigInt>,
     }
 }
 
@@ -344,6 +345,46 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    imports (id) {
+        id -> BigInt,
+        kind -> Text,
+        mode -> Text,
+        status -> Text,
+        accept_partial -> Bool,
+        file_name -> Nullable<Text>,
+        file_sha256 -> Text,
+        actor -> Text,
+        actor_id -> Nullable<BigInt>,
+        header_row -> Nullable<Integer>,
+        headers -> Nullable<Text>,
+        summary -> Nullable<Text>,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    import_rows (import_id, row_no) {
+        import_id -> BigInt,
+        row_no -> Integer,
+        action -> Text,
+        target_id -> Nullable<BigInt>,
+        payload -> Nullable<Text>,
+        cells -> Nullable<Text>,
+        errors -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    duplicate_dismissals (labourer_a, labourer_b) {
+        labourer_a -> BigInt,
+        labourer_b -> BigInt,
+        dismissed_by -> Text,
+        dismissed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(postings -> employers (employer_id));
 diesel::joinable!(job_fair_attendees -> labourers (labourer_id));
 diesel::joinable!(job_fair_attendees -> job_fairs (job_fair_id));
@@ -376,4 +417,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     deadline_reminders,
     saved_searches,
     alert_deliveries,
+    imports,
+    import_rows,
+    duplicate_dismissals,
 );

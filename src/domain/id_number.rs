@@ -127,6 +127,11 @@ impl IdNumber {
         if len != 18 {
             return Err(DomainError::new(codes::LENGTH, msg::id_length(len)));
         }
+        if s.contains('*') {
+            // Copied from a masked export (451424**********55): the digits
+            // are not there to be read.
+            return Err(DomainError::new(codes::CHARSET, msg::id_masked()));
+        }
         if let Some((at, bad)) =
             first_bad_char(s, |i, c| c.is_ascii_digit() || (i == 17 && c.eq_ignore_ascii_case(&'x')))
         {

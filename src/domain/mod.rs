@@ -13,6 +13,7 @@ pub mod normalise;
 pub mod phone;
 pub mod region;
 pub mod region_history;
+pub mod region_names;
 pub mod rules;
 pub mod uscc;
 
@@ -24,6 +25,7 @@ pub use id_number::{mask_id_number, Gender, IdNumber};
 pub use ids::{EmployerId, EnrolmentId, JobFairId, LabourerId, PlacementId, PostingId, SessionId, UserId};
 pub use phone::Phone;
 pub use region::{region_name, EastProvinces, RegionCode, RegionNames};
+pub use region_names::region_by_code_or_name;
 pub use uscc::Uscc;
 
 use serde::Serialize;

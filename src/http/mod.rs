@@ -9,6 +9,7 @@ pub mod input;
 pub mod openapi;
 pub mod problem;
 pub mod state;
+pub mod upload;
 pub mod views;
 
 use actix_web::{web, HttpResponse};
@@ -36,6 +37,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/audit", web::get().to(audit::list))
             .route("/labourers", web::post().to(labourers::create))
             .route("/labourers", web::get().to(labourers::list))
+            .route("/imports", web::post().to(imports::create))
+            .route("/imports/templates/{file}", web::get().to(imports::template))
+            .route("/imports/{id}", web::get().to(imports::get))
+            .route("/imports/{id}/rejected.xlsx", web::get().to(imports::rejected))
             .route("/labourers/duplicates", web::get().to(labourers::duplicates))
             .route("/labourers/{id}", web::get().to(labourers::get))
             .route("/labourers/{id}", web::patch().to(labourers::patch))

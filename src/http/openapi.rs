@@ -5,7 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::api::{
-    audit, deadlines, employers, enrolments, fair_desk, fairs, labourers, ledgers, placements, postings,
+    audit, deadlines, employers, enrolments, fair_desk, fairs, imports, labourers, ledgers, placements, postings,
     saved_searches, search, session, submissions, targets, training, vocational,
 };
 
@@ -48,6 +48,7 @@ impl Modify for Bearer {
         submissions::create, submissions::list, submissions::get, submissions::retry, submissions::attachment,
         search::search, search::complete, search::matches, search::candidates,
         saved_searches::create, saved_searches::list, saved_searches::unsubscribe, saved_searches::delete,
+        imports::create, imports::get, imports::rejected, imports::template,
     ),
     modifiers(&Bearer)
 )]

@@ -56,7 +56,7 @@ pub fn login(c: &mut DbConnection, policy: LoginPolicy, username: &str, password
             false
         }
     };
-    let actor = Actor { name: u.username.clone(), id: Some(u.id), role: None, unit: None };
+    let actor = Actor { name: u.username.clone(), id: Some(u.id), role: None, unit: None, import_id: None };
     if !ok {
         write_tx(c, |c| audit::record(c, &actor, "login_failed", "user", Some(u.id), None::<&()>, None::<&()>))?;
         return Err(wrong());

@@ -101,6 +101,22 @@ pub struct WithWarnings {
 
 /// Registers an employer; a USCC is unique (409 naming the holder).
 pub fn register(c: &mut DbConnection, actor: &Actor, form: NewEmployer) -> Result<WithWarnings, AppError> {
+    let (data, warnings) = parse_new(form)?;
+    check_new(c, &data)?;
+    let row = match super::insert_unless_taken(c, |c| model::insert(c, &data))? {
+        Some(row) => row,
+        None => {
+            ensure_uscc_free(c, data.uscc.as_deref(), None)?;
+            return Err(AppError::Internal(anyhow::anyhow!("unique key taken but no holder found")));
+        }
+    };
+    record_created(c, actor, kinds::EMPLOYER, row.id.get(), &row)?;
+    Ok(WithWarnings { row, warnings })
+}
+
+/// The typed employer a validated form describes, and the remarks about
+/// accepted input (a USCC whose check character does not add up).
+pub fn parse_new(form: NewEmployer) -> Result<(EmployerData, Vec<FieldError>), AppError> {
     let mut e = checks::collect(&form);
     let mut warnings = Vec::new();
     let uscc = uscc_of(&mut e, &mut warnings, form.uscc);
@@ -118,16 +134,13 @@ pub fn register(c: &mut DbConnection, actor: &Actor, form: NewEmployer) -> Resul
         contact_phone: phone,
         is_poverty_workshop: form.is_poverty_workshop.unwrap_or(false),
     };
-    ensure_uscc_free(c, data.uscc.as_deref(), None)?;
-    let row = match super::insert_unless_taken(c, |c| model::insert(c, &data))? {
-        Some(row) => row,
-        None => {
-            ensure_uscc_free(c, data.uscc.as_deref(), None)?;
-            return Err(AppError::Internal(anyhow::anyhow!("unique key taken but no holder found")));
-        }
-    };
-    record_created(c, actor, kinds::EMPLOYER, row.id.get(), &row)?;
-    Ok(WithWarnings { row, warnings })
+    Ok((data, warnings))
+}
+
+/// The rules a new employer must meet against the registry: its USCC is
+/// not already held (409 naming the holder).
+pub fn check_new(c: &mut DbConnection, d: &EmployerData) -> Result<(), AppError> {
+    ensure_uscc_free(c, d.uscc.as_deref(), None)
 }
 
 fn uscc_of(e: &mut Errors, warnings: &mut Vec<FieldError>, raw: Option<String>) -> Option<String> {

@@ -200,6 +200,22 @@ pub fn register(c: &mut DbConnection, actor: &Actor, form: NewLabourer) -> Resul
     Ok(Registered { row, possible_duplicates })
 }
 
+/// Registers many people in multi-row statements, each audited and queued
+/// for the search index: the bulk form of [`register`] for imports, whose
+/// rows were parsed with [`parse_new`] and checked against the registry
+/// already. A number registered meanwhile fails the whole call (the
+/// database's unique key), so the caller's transaction rolls back.
+pub fn register_many(c: &mut DbConnection, actor: &Actor, rows: Vec<LabourerData>) -> Result<usize, AppError> {
+    let stored = model::insert_many_returning(c, rows)?;
+    let records: Vec<(i64, &LabourerRow)> = stored.iter().map(|r| (r.id.get(), r)).collect();
+    crate::db::models::audit::record_many(c, actor, "create", kinds::LABOURER.audit_name, &records)?;
+    if let Some(resource) = kinds::LABOURER.indexed {
+        let ids: Vec<i64> = records.iter().map(|(id, _)| *id).collect();
+        crate::db::models::outbox::append_many(c, resource, &ids, crate::db::models::outbox::Op::Upsert)?;
+    }
+    Ok(stored.len())
+}
+
 /// The typed record a validated form describes.
 pub fn parse_new(form: NewLabourer) -> Result<LabourerData, AppError> {
     let mut e = checks::collect(&form);

@@ -212,10 +212,16 @@ pub(crate) fn insert_checked(
     actor: &Actor,
     d: &mut PlacementData,
 ) -> Result<PlacementRow, AppError> {
-    check_whole(c, d, None)?;
+    check_new(c, d)?;
     let row = model::insert(c, d)?;
     record_created(c, actor, kinds::PLACEMENT, row.id.get(), &row)?;
     Ok(row)
+}
+
+/// The rules a new placement must meet against the registry (those of
+/// [`check_whole`]); the posting it names fills in employer and occupation.
+pub fn check_new(c: &mut DbConnection, d: &mut PlacementData) -> Result<(), AppError> {
+    check_whole(c, d, None)
 }
 
 /// The rules on a placement as it would be saved: dates in order, someone

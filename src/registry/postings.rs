@@ -187,6 +187,15 @@ pub struct PostingChanges {
 
 /// Creates a posting of a registered employer. Audited and indexed.
 pub fn create(c: &mut DbConnection, actor: &Actor, form: NewPosting) -> Result<PostingRow, AppError> {
+    let d = parse_new(form)?;
+    check_new(c, &d)?;
+    let row = model::insert(c, &d)?;
+    record_created(c, actor, kinds::POSTING, row.id.get(), &row)?;
+    Ok(row)
+}
+
+/// The typed posting a validated form describes.
+pub fn parse_new(form: NewPosting) -> Result<PostingData, AppError> {
     let mut e = checks::collect(&form);
     let region = form.region_code.as_deref().and_then(|r| e.check("region_code", RegionCode::parse(r)));
     let gender = match form.gender_requirement {
@@ -203,7 +212,7 @@ pub fn create(c: &mut DbConnection, actor: &Actor, form: NewPosting) -> Result<P
     let (Some(region), Some(gender), Some(status)) = (region, gender, status) else {
         return Err(AppError::Internal(anyhow::anyhow!("a failed check left no error")));
     };
-    let d = PostingData {
+    Ok(PostingData {
         employer_id: forms::required("employer_id", form.employer_id)?,
         title: forms::text(form.title).unwrap_or_default(),
         occupation: forms::text(form.occupation),
@@ -221,14 +230,17 @@ pub fn create(c: &mut DbConnection, actor: &Actor, form: NewPosting) -> Result<P
         opens_on: form.opens_on,
         closes_on: form.closes_on,
         job_fair_id: form.job_fair_id,
-    };
+    })
+}
+
+/// The rules a new posting must meet against the registry: its employer
+/// and fair exist (422 naming the field).
+pub fn check_new(c: &mut DbConnection, d: &PostingData) -> Result<(), AppError> {
     referenced::<EmployerRow>(c, Thing::Employer, "employer_id", d.employer_id)?;
     if let Some(fair) = d.job_fair_id {
         referenced::<JobFairRow>(c, Thing::JobFair, "job_fair_id", fair)?;
     }
-    let row = model::insert(c, &d)?;
-    record_created(c, actor, kinds::POSTING, row.id.get(), &row)?;
-    Ok(row)
+    Ok(())
 }
 
 fn benefits_of(e: &mut Errors, list: Vec<String>) -> Vec<Benefit> {

@@ -78,7 +78,8 @@ pub fn delete(c: &mut DbConnection, actor: &Actor, id: i64) -> Result<(), AppErr
 /// Turns alerts off for the search whose link carries `token`; audited.
 pub fn unsubscribe(c: &mut DbConnection, token: &str) -> Result<i64, AppError> {
     let id = store::unsubscribe(c, token)?.ok_or(AppError::NotFound(Thing::SavedSearch))?;
-    let actor = Actor { name: "unsubscribe-link".into(), id: None, role: Some(Role::Trainee), unit: None };
+    let actor =
+        Actor { name: "unsubscribe-link".into(), id: None, role: Some(Role::Trainee), unit: None, import_id: None };
     audit::record(c, &actor, "unsubscribe", "saved_search", Some(id), None::<&()>, None::<&()>)?;
     Ok(id)
 }

@@ -109,6 +109,14 @@ pub fn parse_new(form: NewVocational) -> Result<VocationalData, AppError> {
     })
 }
 
+/// The rules a new study must meet: dates in order and fitting the status,
+/// the person on file, one current school at a time (409 naming it).
+pub fn check_new(c: &mut DbConnection, d: &VocationalData) -> Result<(), AppError> {
+    check_whole(d)?;
+    referenced::<LabourerRow>(c, Thing::Labourer, "labourer_id", d.labourer_id)?;
+    one_at_a_time(c, d, None)
+}
+
 /// The dates must follow the enrolment and fit the status.
 fn check_whole(d: &VocationalData) -> Result<(), AppError> {
     let mut e = Errors::default();
@@ -154,9 +162,7 @@ pub(crate) fn insert_checked(
     actor: &Actor,
     d: &VocationalData,
 ) -> Result<VocationalRow, AppError> {
-    check_whole(d)?;
-    referenced::<LabourerRow>(c, Thing::Labourer, "labourer_id", d.labourer_id)?;
-    one_at_a_time(c, d, None)?;
+    check_new(c, d)?;
     let row = model::insert(c, d)?;
     record_created(c, actor, kinds::VOCATIONAL, row.id, &row)?;
     Ok(row)

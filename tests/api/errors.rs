@@ -157,6 +157,10 @@ async fn the_openapi_document_covers_every_route(app: TestApp) {
         ("/api/v1/saved-searches", "get"),
         ("/api/v1/saved-searches/unsubscribe", "get"),
         ("/api/v1/saved-searches/{id}", "delete"),
+        ("/api/v1/imports", "post"),
+        ("/api/v1/imports/{id}", "get"),
+        ("/api/v1/imports/{id}/rejected.xlsx", "get"),
+        ("/api/v1/imports/templates/{file}", "get"),
     ];
     for (path, method) in expect {
         let op = &paths.get(path).unwrap_or_else(|| panic!("{path} missing"))[method];

@@ -233,6 +233,16 @@ impl TestApp {
         (status, ctype, resp.bytes().await.expect("body").to_vec())
     }
 
+    /// Uploads `bytes` as the multipart field `file` called `file_name`.
+    pub async fn upload(&self, path: &str, token: &str, file_name: &str, bytes: Vec<u8>) -> (u16, Value) {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string());
+        let form = reqwest::multipart::Form::new().part("file", part);
+        let resp = self.client.post(self.url(path)).bearer_auth(token).multipart(form).send().await.expect("request");
+        let status = resp.status().as_u16();
+        let text = resp.text().await.expect("body");
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
     /// Registers a labourer as the clerk; panics unless 201.
     pub async fn labourer(&self, body: Value) -> Value {
         let (s, b) = self.post("/api/v1/labourers", &self.clerk, body).await;
@@ -337,4 +347,10 @@ pub fn soffice() -> Option<&'static str> {
     }
     eprintln!("skipping: LibreOffice (soffice) is not installed");
     None
+}
+
+/// A file under `tests/fixtures/imports/`.
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/imports/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }

@@ -18,12 +18,20 @@ pub struct Actor {
     pub role: Option<crate::auth::Role>,
     /// The user's unit (bureau, organising unit).
     pub unit: Option<String>,
+    /// The import this write belongs to, when a roster is being imported;
+    /// written to the trail with every entry (DESIGN §8).
+    pub import_id: Option<i64>,
 }
 
 impl Actor {
     /// The command line, acting as `what`.
     pub fn cli(what: &str) -> Actor {
-        Actor { name: format!("cli:{what}"), id: None, role: None, unit: None }
+        Actor { name: format!("cli:{what}"), id: None, role: None, unit: None, import_id: None }
+    }
+
+    /// The same actor, writing on behalf of import `import_id`.
+    pub fn importing(&self, import_id: i64) -> Actor {
+        Actor { import_id: Some(import_id), ..self.clone() }
     }
 
     /// Whether this is an organiser (who sees masked ID numbers and manages
@@ -40,7 +48,13 @@ impl Actor {
 
 impl From<&crate::auth::Caller> for Actor {
     fn from(c: &crate::auth::Caller) -> Actor {
-        Actor { name: c.username.clone(), id: Some(c.user_id), role: Some(c.role), unit: c.unit.clone() }
+        Actor {
+            name: c.username.clone(),
+            id: Some(c.user_id),
+            role: Some(c.role),
+            unit: c.unit.clone(),
+            import_id: None,
+        }
     }
 }
 
@@ -66,6 +80,8 @@ pub struct AuditRow {
     pub before: Option<String>,
     /// JSON of the record after the change.
     pub after: Option<String>,
+    /// The import that made the change, if one did.
+    pub import_id: Option<i64>,
 }
 
 #[derive(Insertable)]
@@ -79,6 +95,7 @@ struct NewAudit<'a> {
     at: chrono::NaiveDateTime,
     before: Option<String>,
     after: Option<String>,
+    import_id: Option<i64>,
 }
 
 /// Appends one entry. Call it inside the transaction that makes the change,
@@ -103,9 +120,44 @@ pub fn record<B: Serialize, A: Serialize>(
             at: super::now(),
             before: before.map(|b| json(b)),
             after: after.map(|a| json(a)),
+            import_id: actor.import_id,
         })
         .execute(conn)
         .map(|_| ())
+}
+
+/// Appends one `action` entry per record of `resource`, each with the
+/// record as `after`, in multi-row statements: for bulk writes (imports),
+/// inside their transaction. `records` are `(id, record)`.
+pub fn record_many<A: Serialize>(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    action: &str,
+    resource: &str,
+    records: &[(i64, A)],
+) -> QueryResult<()> {
+    let at = super::now();
+    let rows: Vec<NewAudit<'_>> = records
+        .iter()
+        .map(|(id, after)| NewAudit {
+            actor: &actor.name,
+            actor_id: actor.id,
+            action,
+            resource,
+            resource_id: Some(*id),
+            at,
+            before: None,
+            after: Some(serde_json::to_string(after).unwrap_or_default()),
+            import_id: actor.import_id,
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        match conn {
+            DbConnection::Pg(c) => diesel::insert_into(audit_log::table).values(chunk).execute(c)?,
+            DbConnection::Sqlite(c) => diesel::insert_into(audit_log::table).values(chunk).execute(c)?,
+        };
+    }
+    Ok(())
 }
 
 mod erased {

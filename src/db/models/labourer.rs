@@ -105,6 +105,14 @@ pub fn twins(
         .load(conn)
 }
 
+/// The records holding any of `numbers` (at most a few thousand at a time).
+pub fn by_id_numbers(conn: &mut DbConnection, numbers: &[IdNumber]) -> QueryResult<Vec<LabourerRow>> {
+    if numbers.is_empty() {
+        return Ok(Vec::new());
+    }
+    labourers::table.filter(labourers::id_number.eq_any(numbers)).select(LabourerRow::as_select()).load(conn)
+}
+
 /// All pairs of possible duplicates (same name and birth date), for review.
 pub fn duplicate_pairs(conn: &mut DbConnection, after: i64, limit: i64) -> QueryResult<Vec<(LabourerId, LabourerId)>> {
     let (a, b) = diesel::alias!(labourers as a, labourers as b);

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod deadline;
 pub mod employer;
 pub mod enrolment;
+pub mod import;
 pub mod job_fair;
 pub mod labourer;
 pub mod ledger;
@@ -157,6 +158,32 @@ macro_rules! versioned_table {
                 };
             }
             Ok(n)
+        }
+
+        /// As [`insert_many`], returning the records as stored (for their
+        /// audit entries), in no promised order.
+        pub fn insert_many_returning(
+            c: &mut $crate::db::DbConnection,
+            rows: Vec<$data>,
+        ) -> diesel::QueryResult<Vec<$row>> {
+            let at = $crate::db::models::now();
+            let stamped: Vec<Stamped> =
+                rows.into_iter().map(|data| Stamped { data, created_at: at, updated_at: at, version: 1 }).collect();
+            let mut out = Vec::with_capacity(stamped.len());
+            for chunk in stamped.chunks(200) {
+                let stored: Vec<$row> = match c {
+                    $crate::db::DbConnection::Pg(c) => diesel::insert_into($table::table)
+                        .values(chunk)
+                        .returning(<$row>::as_returning())
+                        .get_results(c)?,
+                    $crate::db::DbConnection::Sqlite(c) => diesel::insert_into($table::table)
+                        .values(chunk)
+                        .returning(<$row>::as_returning())
+                        .get_results(c)?,
+                };
+                out.extend(stored);
+            }
+            Ok(out)
         }
 
         /// Takes the row lock until the transaction ends, so checks across

@@ -18,16 +18,25 @@ pub enum Op {
 
 /// Appends one entry; call inside the write's transaction.
 pub fn append(conn: &mut DbConnection, resource: &str, resource_id: i64, op: Op) -> QueryResult<()> {
-    diesel::insert_into(outbox::table)
-        .values((
-            outbox::resource.eq(resource),
-            outbox::resource_id.eq(resource_id),
-            outbox::op.eq(match op {
-                Op::Upsert => "upsert",
-                Op::Delete => "delete",
-            }),
-            outbox::at.eq(super::now()),
-        ))
-        .execute(conn)
-        .map(|_| ())
+    append_many(conn, resource, &[resource_id], op)
+}
+
+/// Appends one entry per id, in multi-row statements (bulk writes).
+pub fn append_many(conn: &mut DbConnection, resource: &str, ids: &[i64], op: Op) -> QueryResult<()> {
+    let at = super::now();
+    let op = match op {
+        Op::Upsert => "upsert",
+        Op::Delete => "delete",
+    };
+    let rows: Vec<_> = ids
+        .iter()
+        .map(|id| (outbox::resource.eq(resource), outbox::resource_id.eq(*id), outbox::op.eq(op), outbox::at.eq(at)))
+        .collect();
+    for chunk in rows.chunks(1000) {
+        match conn {
+            DbConnection::Pg(c) => diesel::insert_into(outbox::table).values(chunk).execute(c)?,
+            DbConnection::Sqlite(c) => diesel::insert_into(outbox::table).values(chunk).execute(c)?,
+        };
+    }
+    Ok(())
 }

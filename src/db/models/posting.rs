@@ -109,3 +109,23 @@ pub fn list(conn: &mut DbConnection, f: &PostingFilter, after: i64, limit: i64) 
 pub fn hires(conn: &mut DbConnection, id: PostingId) -> QueryResult<i64> {
     placements::table.filter(placements::posting_id.eq(id)).count().get_result(conn)
 }
+
+/// The posting of `employer` with this title and closing date, if any
+/// (how an imported list finds postings already on file).
+pub fn find_same(
+    conn: &mut DbConnection,
+    employer: EmployerId,
+    title: &str,
+    closes_on: Option<NaiveDate>,
+) -> QueryResult<Option<PostingRow>> {
+    let mut q = postings::table
+        .select(PostingRow::as_select())
+        .filter(postings::employer_id.eq(employer))
+        .filter(postings::title.eq(title.to_string()))
+        .into_boxed();
+    q = match closes_on {
+        Some(d) => q.filter(postings::closes_on.eq(d)),
+        None => q.filter(postings::closes_on.is_null()),
+    };
+    q.order(postings::id.asc()).first(conn).optional()
+}

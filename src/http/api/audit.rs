@@ -34,6 +34,8 @@ pub struct AuditView {
     /// The record after (for views: whose ID numbers were seen).
     #[schema(value_type = Object)]
     pub after: Option<serde_json::Value>,
+    /// The import that made the change (`GET /api/v1/imports/{id}`), if one did.
+    pub import_id: Option<i64>,
 }
 
 impl AuditView {
@@ -48,6 +50,7 @@ impl AuditView {
             at: utc(r.at),
             before: json(r.before),
             after: json(r.after),
+            import_id: r.import_id,
         }
     }
 }

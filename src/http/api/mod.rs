@@ -7,6 +7,7 @@ pub mod employers;
 pub mod enrolments;
 pub mod fair_desk;
 pub mod fairs;
+pub mod imports;
 pub mod labourers;
 pub mod ledgers;
 pub mod placements;

@@ -1,4 +1,7 @@
-//! The command line: `serve`, `migrate`, `seed-demo`, `user add`.
+//! The command line: `serve`, `migrate`, `seed-demo`, `import`, `ledger`,
+//! `user add`, `gen`, `reindex`.
+
+mod import;
 
 use std::io::Read;
 use std::net::TcpListener;
@@ -97,6 +100,27 @@ pub enum Command {
         /// The unit named on the ledger (default from settings).
         #[arg(long)]
         unit: Option<String>,
+    },
+    /// Import a roster (xlsx, xls or csv) into the registry, as
+    /// `POST /api/v1/imports` does, with a progress bar; prints the summary.
+    Import {
+        /// The roster file.
+        file: PathBuf,
+        /// labourers, employers, postings, placements or vocational_enrolments.
+        #[arg(long)]
+        kind: String,
+        /// Check every row and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the good rows even if some are rejected.
+        #[arg(long)]
+        accept_partial: bool,
+        /// A CSV's encoding: utf-8, gbk or gb18030 (default: detected).
+        #[arg(long)]
+        encoding: Option<String>,
+        /// Print the summary as JSON (the API's shape) instead of a report.
+        #[arg(long)]
+        json: bool,
     },
     /// Manage users.
     User {
@@ -265,6 +289,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Import { file, kind, dry_run, accept_partial, encoding, json } => {
+            let db = crate::startup::open_database(&settings)?;
+            import::run(&db, import::Args { file, kind, dry_run, accept_partial, encoding, json })
+        }
         Command::User { action: UserAction::Add { name, role, unit, labourer_id, password_stdin, email } } => {
             match (role, labourer_id) {
                 (Role::Trainee, None) => anyhow::bail!("a trainee needs --labourer-id (their own labourer record)"),
@@ -321,7 +349,7 @@ fn add_user(
 
 /// A refused command's reason as a clerk reads it: the detail and each
 /// failing field.
-fn cli_error(e: AppError) -> anyhow::Error {
+pub(crate) fn cli_error(e: AppError) -> anyhow::Error {
     let p = e.problem(crate::messages::Lang::Zh);
     let fields: Vec<String> = p.errors.iter().map(|f| format!("\n  {}: {}", f.field, f.message)).collect();
     anyhow::anyhow!("{}{}", p.detail, fields.join(""))

@@ -1,0 +1,200 @@
+//! Messages of the HTTP layer and of validation in general.
+
+use super::{Text, Thing};
+
+/// A field that must be given.
+pub fn required(field: &str) -> Text {
+    Text::new(format!("请填写“{}”", super::field_label(field)), format!("`{field}` is required"))
+}
+/// A field that may be left out but not set to null.
+pub fn not_null(field: &str) -> Text {
+    Text::new(format!("“{}”不能清空", super::field_label(field)), format!("`{field}` cannot be null"))
+}
+/// A value of the wrong JSON type.
+pub fn wrong_type(field: &str, serde: &str) -> Text {
+    Text::new(
+        format!("“{}”的格式不对（{}）", super::field_label(field), serde),
+        format!("`{field}` has the wrong type: {serde}"),
+    )
+}
+/// A key the resource does not have.
+pub fn unknown_field(field: &str) -> Text {
+    Text::new(format!("没有“{field}”这一项"), format!("`{field}` is not a field of this resource"))
+}
+/// A key derived from the ID number.
+pub fn derived(field: &str) -> Text {
+    Text::new(
+        format!("“{}”由身份证号自动得出，不能填写", super::field_label(field)),
+        format!("`{field}` is derived from the ID number and cannot be set"),
+    )
+}
+/// Text longer than allowed.
+pub fn too_long(max: u64) -> Text {
+    Text::new(format!("最多 {max} 个字"), format!("at most {max} characters"))
+}
+/// A list longer than allowed.
+pub fn too_many(max: u64) -> Text {
+    Text::new(format!("最多 {max} 项"), format!("at most {max} entries"))
+}
+/// Text shorter than required.
+pub fn too_short(min: u64) -> Text {
+    Text::new(format!("至少 {min} 个字"), format!("at least {min} characters"))
+}
+/// A number outside its range.
+pub fn out_of_range(min: Option<f64>, max: Option<f64>) -> Text {
+    match (min, max) {
+        (Some(lo), Some(hi)) => Text::new(format!("应在 {lo} 到 {hi} 之间"), format!("must be between {lo} and {hi}")),
+        (Some(lo), None) => Text::new(format!("不能小于 {lo}"), format!("must be at least {lo}")),
+        (None, Some(hi)) => Text::new(format!("不能大于 {hi}"), format!("must be at most {hi}")),
+        (None, None) => Text::new("数值不在允许范围内", "out of range"),
+    }
+}
+/// A value not among the allowed ones.
+pub fn not_one_of(value: &str, allowed: &[&str]) -> Text {
+    Text::new(
+        format!("“{value}”不是可选值；可选：{}", allowed.join("、")),
+        format!("`{value}` is not one of {}", allowed.join(", ")),
+    )
+}
+/// An e-mail address that cannot be one.
+pub fn not_an_email(value: &str) -> Text {
+    Text::new(format!("“{value}”不是有效的电子邮箱地址"), format!("`{value}` is not an e-mail address"))
+}
+/// A control character (NUL and the like) in text.
+pub fn control_character() -> Text {
+    Text::new(
+        "含有不可见的控制字符（例如 NUL），请重新输入",
+        "contains a control character (such as NUL); type it again",
+    )
+}
+/// A date after another it must not follow.
+pub fn date_order(field: &str, other: &str) -> Text {
+    Text::new(
+        format!("“{}”不能早于“{}”", super::field_label(field), super::field_label(other)),
+        format!("`{field}` is before `{other}`"),
+    )
+}
+/// A number below another it must not be below.
+pub fn below(field: &str, other: &str) -> Text {
+    Text::new(
+        format!("“{}”不能小于“{}”", super::field_label(field), super::field_label(other)),
+        format!("`{field}` is below `{other}`"),
+    )
+}
+/// The 422 summary.
+pub fn invalid_fields(fields: &[&str]) -> Text {
+    let zh: Vec<String> = fields.iter().map(|f| super::field_label(f).to_string()).collect();
+    Text::new(
+        format!("有 {} 项填写不正确：{}", fields.len(), zh.join("、")),
+        format!("{} field(s) failed validation: {}", fields.len(), fields.join(", ")),
+    )
+}
+/// A record referred to by id that does not exist.
+pub fn no_such(thing: Thing) -> Text {
+    let (zh, en) = thing.name();
+    Text::new(format!("没有这个编号的{zh}"), format!("no {en} has this id"))
+}
+/// The 404 detail.
+pub fn not_found(thing: Thing) -> Text {
+    let (zh, en) = thing.name();
+    Text::new(format!("找不到该{zh}，或您无权查看"), format!("no such {en}, or you may not see it"))
+}
+/// The 409 for a stale version.
+pub fn stale(current: i32) -> Text {
+    Text::new(
+        format!("该记录已被他人修改，当前版本为 {current}；请刷新后重试"),
+        format!("the record was changed by someone else; it is now at version {current}, reload and try again"),
+    )
+}
+/// The field message of a stale version.
+pub fn stale_field(current: i32) -> Text {
+    Text::new(format!("当前版本为 {current}"), format!("current version is {current}"))
+}
+/// A duplicate whose existing record is named.
+pub fn duplicate(thing: Thing, existing: i64) -> Text {
+    let (zh, en) = thing.name();
+    Text::new(format!("已登记过，见{zh}编号 {existing}"), format!("already registered as {en} {existing}"))
+}
+/// The field message of a duplicate.
+pub fn already_registered() -> Text {
+    Text::new("已登记过", "already registered")
+}
+/// A unique key collision the code did not foresee.
+pub fn same_key() -> Text {
+    Text::new("已有相同的记录", "a record with the same key already exists")
+}
+/// A foreign-key refusal.
+pub fn still_referenced() -> Text {
+    Text::new(
+        "该记录仍被其他记录引用，或引用的记录不存在，不能这样修改",
+        "the record is referred to by, or refers to, records that do not allow this change",
+    )
+}
+/// A delete refused while other records refer to the record.
+pub fn referenced_by(thing: Thing, id: i64, refs: &[(Thing, i64)]) -> Text {
+    let (zh, en) = thing.name();
+    let zh_list: Vec<String> = refs.iter().map(|(t, n)| format!("{n} 条{}", t.name().0)).collect();
+    let en_list: Vec<String> = refs.iter().map(|(t, n)| format!("{n} {}(s)", t.name().1)).collect();
+    Text::new(
+        format!("{zh} {id} 仍被 {} 引用，请先处理这些记录", zh_list.join("、")),
+        format!("{en} {id} is referred to by {}; remove those first", en_list.join(", ")),
+    )
+}
+/// A body that is not JSON.
+pub fn not_json(serde: &str) -> Text {
+    Text::new(format!("请求内容不是有效的 JSON：{serde}"), format!("the body is not valid JSON: {serde}"))
+}
+/// A JSON body that is not an object.
+pub fn not_an_object() -> Text {
+    Text::new("请求内容必须是 JSON 对象", "the body must be a JSON object")
+}
+/// A query string that cannot be read.
+pub fn bad_query(serde: &str) -> Text {
+    Text::new(format!("查询参数无法读取：{serde}"), format!("the query string cannot be read: {serde}"))
+}
+/// A query parameter with a bad value.
+pub fn bad_param(name: &str, value: &str) -> Text {
+    Text::new(format!("参数“{name}”的值“{value}”无效"), format!("`{value}` is not a valid value"))
+}
+/// A path segment that should be an id.
+pub fn bad_path() -> Text {
+    Text::new("路径中的编号应为整数", "expected an integer id")
+}
+/// The page size rule.
+pub fn limit_range() -> Text {
+    Text::new("每页条数应在 1 到 500 之间", "must be between 1 and 500")
+}
+/// A cursor this service did not give out.
+pub fn bad_cursor() -> Text {
+    Text::new("翻页标记无效", "not a cursor this service gave out")
+}
+/// A body over the size limit.
+pub fn too_large(limit: usize) -> Text {
+    Text::new(format!("请求内容超过 {limit} 字节的上限"), format!("the body is larger than the {limit} bytes allowed"))
+}
+/// A body that is not JSON by its media type.
+pub fn send_json() -> Text {
+    Text::new("请以 application/json 格式发送", "send the body as application/json")
+}
+/// An unexpected failure.
+pub fn internal() -> Text {
+    Text::new("服务器内部出错，已记录日志", "something went wrong on our side; it has been logged")
+}
+/// The database is unreachable.
+pub fn unavailable() -> Text {
+    Text::new("数据库繁忙或无法连接，请稍后再试", "the database is busy or unreachable; try again shortly")
+}
+/// Too many failed attempts.
+pub fn too_many_attempts(secs: u64) -> Text {
+    Text::new(
+        format!("失败次数过多，请 {secs} 秒后再试"),
+        format!("too many failed attempts; try again in {secs} seconds"),
+    )
+}
+/// A field that cannot change after creation.
+pub fn immutable(field: &str) -> Text {
+    Text::new(
+        format!("“{}”创建后不能修改", super::field_label(field)),
+        format!("`{field}` cannot be changed once created"),
+    )
+}
