@@ -10,6 +10,7 @@ mod cli;
 mod employers;
 mod errors;
 mod fairs;
+mod import_safety;
 mod imports;
 mod labourers;
 mod ledgers;

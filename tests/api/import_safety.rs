@@ -1,0 +1,130 @@
+//! The promises of a commit under stress, with the real binary: a kill -9
+//! anywhere leaves all of an import's rows or none; other writers are not
+//! held up while a big file is read (DESIGN §8).
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::helpers::{id_number, TestApp};
+use crate::on_both_backends;
+
+/// A roster of `n` distinct people, as an office would type it.
+pub fn roster(n: u32) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.merge_range(0, 0, 0, 5, "大新县建档立卡贫困劳动力花名册", &rust_xlsxwriter::Format::new()).unwrap();
+    for (i, h) in ["序号", "姓名", "身份证号", "手机号码", "户籍所在地", "贫困户属性"].iter().enumerate()
+    {
+        ws.write_string(1, i as u16, *h).unwrap();
+    }
+    for k in 0..n {
+        let r = k + 2;
+        // A day per thousand people, a serial per person that day: distinct.
+        let day = chrono::NaiveDate::from_ymd_opt(1965, 1, 1).unwrap() + chrono::Days::new(u64::from(k / 1000) * 7);
+        let birth = day.format("%Y%m%d").to_string();
+        ws.write_number(r, 0, f64::from(k + 1)).unwrap();
+        ws.write_string(r, 1, format!("劳动力{k}")).unwrap();
+        ws.write_string(r, 2, id_number("451424", &birth, k % 1000)).unwrap();
+        ws.write_string(r, 3, format!("138{:08}", k)).unwrap();
+        ws.write_string(r, 4, "大新县").unwrap();
+        ws.write_string(r, 5, "建档立卡贫困户").unwrap();
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+fn import_cmd(app: &TestApp, file: &std::path::Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_labour-bridge"))
+        .env_remove("DATABASE_URL")
+        .env("LB_LOG", "warn")
+        .args(["--database-url", &app.database_url, "import"])
+        .arg(file)
+        .args(["--kind", "labourers"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// Waits until `ready` holds (polling the database), then kills the
+/// process with SIGKILL; whether it had ended by itself.
+fn kill_when(mut child: Child, ready: impl Fn() -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while Instant::now() < deadline {
+        if child.try_wait().unwrap().is_some() {
+            return true;
+        }
+        if ready() {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    panic!("the import neither finished nor reached the point to kill it");
+}
+
+async fn a_killed_commit_leaves_all_of_its_rows_or_none(app: TestApp) {
+    let n: i64 = 4000;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("花名册.xlsx");
+    std::fs::write(&file, roster(n as u32)).unwrap();
+
+    // Killed while rows are being read and staged: nothing is written.
+    let ended = kill_when(import_cmd(&app, &file), || app.count("import_rows") > 0);
+    assert!(!ended, "killed while staging");
+    assert_eq!(app.count("labourers"), 0, "a commit killed while staging writes nothing");
+
+    // Killed once every row is staged, i.e. in the final step or at its
+    // very end: all rows or none, never part.
+    let staged = || app.count_where("import_rows", &format!("import_id = (SELECT MAX(id) FROM imports)")) >= n;
+    kill_when(import_cmd(&app, &file), staged);
+    let after_kill = app.count("labourers");
+    assert!(after_kill == 0 || after_kill == n, "all or none, got {after_kill} of {n}");
+    assert_eq!(app.count_where("audit_log", "action = 'create' AND resource = 'labourer'"), after_kill);
+
+    // Run to the end, it leaves every row once.
+    let out = Command::new(env!("CARGO_BIN_EXE_labour-bridge"))
+        .env_remove("DATABASE_URL")
+        .env("LB_LOG", "warn")
+        .args(["--database-url", &app.database_url, "import"])
+        .arg(&file)
+        .args(["--kind", "labourers"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(app.count("labourers"), n);
+}
+
+async fn other_writers_go_on_while_a_big_file_is_read(app: TestApp) {
+    let bytes = roster(4000);
+    let (address, clerk) = (app.address.clone(), app.clerk.clone());
+    let upload = tokio::spawn(async move {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name("花名册.xlsx");
+        let form = reqwest::multipart::Form::new().part("file", part);
+        reqwest::Client::new()
+            .post(format!("{address}/api/v1/imports?kind=labourers&mode=commit"))
+            .bearer_auth(clerk)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    });
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while app.count("import_rows") == 0 {
+        assert!(Instant::now() < deadline, "the import never started staging");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // While the file is being read, a clerk registers someone at the desk.
+    let person = app.labourer(json!({"id_number": id_number("451424", "20000101", 1), "name": "柜台登记"})).await;
+    let still_reading = app.count_where("imports", "status = 'staging'") == 1;
+    assert_eq!(upload.await.unwrap(), 200);
+    assert!(person["id"].as_i64().is_some());
+    assert!(still_reading, "the desk's write went through before the import had finished reading");
+    assert_eq!(app.count("labourers"), 4001);
+}
+
+on_both_backends!(a_killed_commit_leaves_all_of_its_rows_or_none, other_writers_go_on_while_a_big_file_is_read);
