@@ -41,6 +41,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/imports/templates/{file}", web::get().to(imports::template))
             .route("/imports/{id}", web::get().to(imports::get))
             .route("/imports/{id}/rejected.xlsx", web::get().to(imports::rejected))
+            .route("/reconciliations", web::post().to(reconciliations::create))
             .route("/labourers/duplicates", web::get().to(labourers::duplicates))
             .route("/labourers/{id}", web::get().to(labourers::get))
             .route("/labourers/{id}", web::patch().to(labourers::patch))

@@ -6,7 +6,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::api::{
     audit, deadlines, employers, enrolments, fair_desk, fairs, imports, labourers, ledgers, placements, postings,
-    saved_searches, search, session, submissions, targets, training, vocational,
+    reconciliations, saved_searches, search, session, submissions, targets, training, vocational,
 };
 
 struct Bearer;
@@ -48,7 +48,7 @@ impl Modify for Bearer {
         submissions::create, submissions::list, submissions::get, submissions::retry, submissions::attachment,
         search::search, search::complete, search::matches, search::candidates,
         saved_searches::create, saved_searches::list, saved_searches::unsubscribe, saved_searches::delete,
-        imports::create, imports::get, imports::rejected, imports::template,
+        imports::create, imports::get, imports::rejected, imports::template, reconciliations::create,
     ),
     modifiers(&Bearer)
 )]

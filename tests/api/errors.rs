@@ -161,6 +161,7 @@ async fn the_openapi_document_covers_every_route(app: TestApp) {
         ("/api/v1/imports/{id}", "get"),
         ("/api/v1/imports/{id}/rejected.xlsx", "get"),
         ("/api/v1/imports/templates/{file}", "get"),
+        ("/api/v1/reconciliations", "post"),
     ];
     for (path, method) in expect {
         let op = &paths.get(path).unwrap_or_else(|| panic!("{path} missing"))[method];

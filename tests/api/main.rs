@@ -17,6 +17,7 @@ mod ledgers;
 mod mail;
 mod placements;
 mod postings;
+mod reconciliations;
 mod relevance;
 mod search;
 mod targets;

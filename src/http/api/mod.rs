@@ -12,6 +12,7 @@ pub mod labourers;
 pub mod ledgers;
 pub mod placements;
 pub mod postings;
+pub mod reconciliations;
 pub mod saved_searches;
 pub mod search;
 pub mod session;
