@@ -78,7 +78,7 @@ async fn a_killed_commit_leaves_all_of_its_rows_or_none(app: TestApp) {
 
     // Killed once every row is staged, i.e. in the final step or at its
     // very end: all rows or none, never part.
-    let staged = || app.count_where("import_rows", &format!("import_id = (SELECT MAX(id) FROM imports)")) >= n;
+    let staged = || app.count_where("import_rows", "import_id = (SELECT MAX(id) FROM imports)") >= n;
     kill_when(import_cmd(&app, &file), staged);
     let after_kill = app.count("labourers");
     assert!(after_kill == 0 || after_kill == n, "all or none, got {after_kill} of {n}");
