@@ -12,6 +12,8 @@
 
 pub mod query;
 pub mod schema;
+#[cfg(test)]
+mod testkit;
 pub mod text;
 pub mod vocab;
 

@@ -133,3 +133,107 @@ impl Search {
         Ok(Some((Box::new(BooleanQuery::new(clauses)), required)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use crate::search::query::PostingSearch;
+    use crate::search::testkit::{ask, posting, search_over, with_benefits};
+    use crate::search::Search;
+
+    fn ids(search: &Search, s: &PostingSearch) -> Vec<i64> {
+        let mut out: Vec<i64> = search.search_postings(s).unwrap().hits.iter().map(|h| h.posting.id).collect();
+        out.sort();
+        out
+    }
+
+    fn ranked(search: &Search, q: &str) -> Vec<i64> {
+        search.search_postings(&ask(q)).unwrap().hits.iter().map(|h| h.posting.id).collect()
+    }
+
+    /// 1 pays well with housing in 江海, 2 is in 南宁 and wants senior high
+    /// school, 3 is closed, 4 stopped taking applications.
+    fn four_kitchens() -> Search {
+        let mut well_paid = with_benefits(posting(1, "粤菜厨师", None, None), &["housing", "meals"]);
+        well_paid.posting.data.salary_min = Some(5000);
+        well_paid.posting.data.salary_max = Some(7000);
+        let mut nanning = posting(2, "中式烹调师", None, None);
+        nanning.posting.data.region_code = "450103".into();
+        nanning.posting.data.salary_min = Some(3500);
+        nanning.posting.data.salary_max = Some(4500);
+        nanning.posting.data.education_min = Some("senior_high".parse().unwrap());
+        let mut closed = posting(3, "厨师（已停招）", None, None);
+        closed.posting.data.status = "closed".parse().unwrap();
+        let mut expired = posting(4, "厨师（报名截止）", None, None);
+        expired.posting.data.closes_on = chrono::NaiveDate::from_ymd_opt(2019, 1, 1);
+        search_over(&[well_paid, nanning, closed, expired], &[])
+    }
+
+    #[test]
+    fn each_filter_leaves_out_what_it_should() {
+        let search = four_kitchens();
+        let with = |f: &dyn Fn(&mut PostingSearch)| {
+            let mut s = ask("厨师");
+            f(&mut s);
+            ids(&search, &s)
+        };
+        assert_eq!(with(&|_| {}), [1, 2, 3, 4]);
+        assert_eq!(with(&|s| s.region = Some("45".into())), [2]);
+        assert_eq!(with(&|s| s.region = Some("4407".into())), [1, 3, 4]);
+        assert_eq!(with(&|s| s.region = Some("440704".into())), [1, 3, 4]);
+        assert_eq!(with(&|s| s.salary_min = Some(4500)), [1, 2], "the top of the range counts");
+        assert_eq!(with(&|s| s.salary_min = Some(5000)), [1]);
+        assert_eq!(with(&|s| s.benefits = vec!["housing".into(), "meals".into()]), [1]);
+        assert_eq!(with(&|s| s.education = Some("junior_high".into())), [1, 3, 4]);
+        assert_eq!(with(&|s| s.open_only = true), [1, 2], "closed and past their closing day");
+    }
+
+    #[test]
+    fn every_word_typed_must_match_until_no_posting_has_them_all() {
+        let search = search_over(
+            &[
+                with_benefits(posting(1, "粤菜厨师", None, Some("包吃住")), &["housing"]),
+                posting(2, "粤菜厨师", None, None),
+                posting(3, "保安员", None, None),
+            ],
+            &[],
+        );
+        assert_eq!(ranked(&search, "厨师 包吃住"), [1]);
+        // No posting is both: those with either word, rather than nothing.
+        let mut either = ranked(&search, "厨师 保安");
+        either.sort();
+        assert_eq!(either, [1, 2, 3]);
+        assert!(ranked(&search, "量子计算").is_empty(), "words the index never saw find nothing");
+        assert_eq!(ranked(&search, "").len(), 3, "nothing typed finds everything");
+        assert_eq!(ranked(&search, "我想找").len(), 3, "stop words alone are nothing typed");
+    }
+
+    #[test]
+    fn a_title_outweighs_a_description_and_a_place_typed_outweighs_both() {
+        let mut nanning = posting(3, "保安员", None, Some("负责小区门岗值守和巡逻"));
+        nanning.posting.data.region_code = "450103".into();
+        let search = search_over(
+            &[
+                posting(1, "仓库管理员", None, Some("兼做保安员巡逻，负责仓库进出登记")),
+                posting(2, "保安员", None, Some("负责厂区门岗值守和巡逻")),
+                nanning,
+            ],
+            &[],
+        );
+        let order = ranked(&search, "保安员");
+        assert_eq!(order.last(), Some(&1), "{order:?}");
+        assert_eq!(ranked(&search, "南宁 保安员")[0], 3);
+        assert_eq!(ranked(&search, "江门 保安员")[0], 2);
+    }
+
+    #[test]
+    fn filters_alone_rank_nothing() {
+        let search = four_kitchens();
+        let mut s = ask("");
+        s.open_only = true;
+        let r = search.search_postings(&s).unwrap();
+        assert_eq!(r.total, 2);
+        assert!(r.hits.iter().all(|h| h.score == r.hits[0].score), "filters add no score");
+    }
+}

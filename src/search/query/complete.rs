@@ -67,3 +67,41 @@ impl Search {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use crate::search::testkit::{posting, search_over};
+
+    #[test]
+    fn occupations_then_places_then_titles_then_occupations_containing_it() {
+        let search = search_over(
+            &[
+                posting(1, "厨师长", None, None),
+                posting(2, "厨师（夜班）", None, None),
+                posting(3, "保安员", None, None),
+            ],
+            &[],
+        );
+        let got = search.complete("厨师", 20).unwrap();
+        let seen: Vec<(&str, &str)> = got.iter().map(|s| (s.text.as_str(), s.kind)).collect();
+        assert_eq!(seen[0], ("厨师", "occupation"));
+        let title = seen.iter().position(|s| *s == ("厨师长", "title")).unwrap();
+        let containing = seen.iter().position(|s| *s == ("粤菜厨师", "occupation")).unwrap();
+        assert!(title < containing, "{seen:?}");
+        assert!(seen.contains(&("厨师（夜班）", "title")));
+        assert!(!seen.iter().any(|s| s.0 == "保安员"));
+        let places = search.complete("江门", 5).unwrap();
+        assert_eq!((places[0].text.as_str(), places[0].kind), ("江门", "place"), "shortest place name first");
+    }
+
+    #[test]
+    fn suggestions_stop_at_the_limit_and_ignore_case_and_spaces() {
+        let search = search_over(&[posting(1, "品检员", None, None)], &[]);
+        assert_eq!(search.complete("中式", 1).unwrap().len(), 1);
+        let got = search.complete("  QC ", 10).unwrap();
+        assert_eq!((got[0].text.as_str(), got[0].kind), ("qc", "occupation"));
+        assert!(search.complete("没有这个词", 10).unwrap().is_empty());
+    }
+}

@@ -117,3 +117,84 @@ impl Search {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::Kind;
+    use crate::search::testkit::{ask, person, posting, search_over};
+    use crate::search::Search;
+
+    fn ranked(search: &Search, q: &str) -> Vec<i64> {
+        search.search_postings(&ask(q)).unwrap().hits.iter().map(|h| h.posting.id).collect()
+    }
+
+    #[test]
+    fn a_query_becomes_groups_of_words_with_their_synonyms() {
+        let search = search_over(&[], &[]);
+        let groups = search.groups_of("我想找江门的厨师工作", Kind::Typed, 1.0);
+        let labels: Vec<&str> = groups.iter().map(|g| g.label.as_str()).collect();
+        assert_eq!(labels, ["江门", "厨师"]);
+        assert_eq!((groups[0].kind, groups[0].boost), (Kind::Place, 2.5), "a place typed weighs more");
+        assert_eq!((groups[1].kind, groups[1].boost), (Kind::Typed, 1.0));
+        assert_eq!(groups[1].words[0], "厨师", "the word typed comes first");
+        for synonym in ["中式烹调师", "粤菜师傅", "大厨", "炒锅"] {
+            assert!(groups[1].words.iter().any(|w| w == synonym), "{synonym} missing from {:?}", groups[1].words);
+        }
+        // Only what is typed can be a place; a certificate never is.
+        assert_eq!(search.groups_of("江门", Kind::Certificate, 2.0)[0].kind, Kind::Certificate);
+    }
+
+    #[test]
+    fn chef_finds_postings_that_only_name_a_synonym() {
+        let search = search_over(
+            &[
+                posting(1, "中式烹调师", None, Some("负责粤式小炒出品")),
+                posting(2, "粤菜师傅（炒锅）", None, None),
+                posting(3, "保安员", None, Some("负责门岗值守")),
+                posting(4, "厨房保洁", None, Some("负责后厨卫生")),
+            ],
+            &[],
+        );
+        let mut found = ranked(&search, "厨师");
+        found.sort();
+        assert_eq!(found, [1, 2]);
+        let mut found = ranked(&search, "大厨");
+        found.sort();
+        assert_eq!(found, [1, 2]);
+        assert_eq!(ranked(&search, "门卫"), [3], "门卫 ≈ 保安员");
+    }
+
+    #[test]
+    fn the_word_typed_weighs_more_than_its_synonyms() {
+        let search = search_over(&[posting(1, "厨师", None, None), posting(2, "大厨", None, None)], &[]);
+        assert_eq!(ranked(&search, "厨师"), [1, 2]);
+        assert_eq!(ranked(&search, "大厨"), [2, 1]);
+    }
+
+    #[test]
+    fn a_group_the_index_has_never_seen_makes_no_clause() {
+        let search = search_over(&[posting(1, "保安员", None, None)], &[]);
+        let g = search.current();
+        let searcher = g.postings.reader.searcher();
+        let fields = super::super::build::posting_text_fields(&g.postings.fields, false);
+        let unseen = search.groups_of("焊工", Kind::Typed, 1.0);
+        assert!(Search::group_query(&searcher, &unseen[0], &fields).unwrap().is_none());
+        let seen = search.groups_of("门卫", Kind::Typed, 1.0);
+        assert!(Search::group_query(&searcher, &seen[0], &fields).unwrap().is_some());
+    }
+
+    #[test]
+    fn a_profile_gives_certificates_then_wishes_then_skills() {
+        let search = search_over(&[], &[]);
+        let p = person(1, &["中式烹调师"], &["保安"], &["叉车"]);
+        let weights = super::ProfileWeights { certificate: 2.0, desired: 1.5, skill: 1.0 };
+        let groups = search.profile_groups(&p, &weights);
+        let seen: Vec<(&str, Kind, f32)> = groups.iter().map(|g| (g.label.as_str(), g.kind, g.boost)).collect();
+        assert_eq!(
+            seen,
+            [("中式烹调师", Kind::Certificate, 2.0), ("保安", Kind::Desired, 1.5), ("叉车", Kind::Skill, 1.0)]
+        );
+    }
+}

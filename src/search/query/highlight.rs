@@ -63,3 +63,46 @@ impl Highlighter {
         Highlights { title, description }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::Highlights;
+    use crate::search::testkit::{ask, posting, search_over};
+    use crate::search::Search;
+
+    fn highlights(search: &Search, q: &str, id: i64) -> Highlights {
+        let r = search.search_postings(&ask(q)).unwrap();
+        r.hits.into_iter().find(|h| h.posting.id == id).map(|h| h.highlights).expect("the posting is a hit")
+    }
+
+    #[test]
+    fn the_words_that_matched_are_marked_synonyms_too() {
+        let search = search_over(
+            &[
+                posting(1, "中式烹调师", None, Some("负责粤式小炒出品，要求两年以上经验")),
+                posting(2, "粤菜厨师", None, Some("店在江门市江海区，包吃住")),
+            ],
+            &[],
+        );
+        assert_eq!(highlights(&search, "厨师", 1).title, "<b>中式烹调师</b>");
+        let h = highlights(&search, "小炒", 1);
+        assert_eq!(h.title, "中式烹调师", "an unmatched title is shown plain");
+        assert!(h.description.as_deref().unwrap().contains("<b>小炒</b>"), "{h:?}");
+        let h = highlights(&search, "厨师", 2);
+        assert!(h.title.contains("<b>"), "{h:?}");
+        assert_eq!(h.description, None, "a description that did not match has no fragment");
+    }
+
+    #[test]
+    fn nothing_typed_marks_nothing_and_text_is_escaped() {
+        let search = search_over(&[posting(1, "电工（高压&低压）<急>", None, Some("持\"电工证\""))], &[]);
+        let h = highlights(&search, "", 1);
+        assert_eq!(h.title, "电工（高压&amp;低压）&lt;急&gt;");
+        assert_eq!(h.description, None);
+        let h = highlights(&search, "电工", 1);
+        assert!(h.title.starts_with("<b>电工</b>（高压&amp;低压）"), "{h:?}");
+        assert!(h.description.as_deref().unwrap().contains("&quot;<b>电工</b>"), "{h:?}");
+    }
+}

@@ -239,3 +239,91 @@ impl Search {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use std::collections::{HashMap, HashSet};
+
+    use crate::search::testkit::{person, posting, search_over, today, with_benefits};
+
+    fn no_hires(_: &[i64]) -> anyhow::Result<HashMap<i64, i64>> {
+        Ok(HashMap::new())
+    }
+
+    #[test]
+    fn a_certified_chef_gets_chef_postings_first_with_the_certificate_as_reason() {
+        let mut factory = with_benefits(posting(1, "电子厂普工", None, None), &["housing"]);
+        factory.posting.data.salary_min = Some(4500);
+        let mut chef = posting(2, "粤菜厨师", None, Some("持中式烹调师证优先"));
+        chef.posting.data.salary_min = Some(5000);
+        let mut far_chef = posting(3, "中式烹调师", None, None);
+        far_chef.posting.data.region_code = "450103".into();
+        far_chef.employer_region = "450103".into();
+        let search = search_over(&[factory, chef, far_chef, posting(4, "保安员", None, None)], &[]);
+        let mut me = person(1, &["中式烹调师"], &[], &["切配"]);
+        me.desired_region_codes = vec!["440700".into()];
+        let r = search.matches(&me, 10, false, today(), &mut no_hires).unwrap();
+        let ids: Vec<i64> = r.hits.iter().map(|h| h.posting.id).collect();
+        assert_eq!(ids[..2], [2, 3], "chef postings first, the one in the wished-for region ahead: {ids:?}");
+        let codes: Vec<&str> = r.hits[0].why.iter().map(|w| w.code).collect();
+        assert_eq!(codes, ["certificate", "desired_region", "paired_district", "salary"]);
+        assert!(r.filtered.is_none());
+        assert_eq!(r.hits[0].headcount_left, 3);
+    }
+
+    #[test]
+    fn postings_a_person_cannot_take_are_left_out_and_explained_on_request() {
+        let mut young = posting(2, "普工（18-25岁）", None, None);
+        young.posting.data.max_age = Some(25);
+        let mut women = posting(3, "普工（女）", None, None);
+        women.posting.data.gender_requirement = "female".parse().unwrap();
+        let mut closed = posting(4, "普工（已招满）", None, None);
+        closed.posting.data.status = "closed".parse().unwrap();
+        let full = posting(5, "包装普工", None, None);
+        let search = search_over(&[posting(1, "普工", None, None), young, women, closed, full], &[]);
+        let me = person(1, &[], &["普工"], &[]);
+        let mut hires = |ids: &[i64]| -> anyhow::Result<HashMap<i64, i64>> {
+            Ok(ids.iter().filter(|&&i| i == 5).map(|&i| (i, 3)).collect())
+        };
+        let r = search.matches(&me, 10, true, today(), &mut hires).unwrap();
+        assert_eq!(r.hits.iter().map(|h| h.posting.id).collect::<Vec<_>>(), [1]);
+        assert_eq!(r.hits[0].why[0].code, "desired_occupation");
+        let mut out: Vec<(i64, Vec<&str>)> = r
+            .filtered
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|f| (f.posting_id, f.reasons.iter().map(|r| r.code).collect()))
+            .collect();
+        out.sort();
+        assert_eq!(out, [(2, vec!["age"]), (3, vec!["gender"]), (4, vec!["closed"]), (5, vec!["no_headcount"])]);
+    }
+
+    #[test]
+    fn candidates_are_ranked_by_certificate_then_wish_and_the_employed_and_too_old_are_left_out() {
+        let certified = person(1, &["中式烹调师"], &[], &[]);
+        let wants = person(2, &[], &["大厨"], &[]);
+        let busy = person(3, &[], &["厨师"], &[]);
+        let mut old = person(4, &[], &["厨师"], &[]);
+        old.birth_date = chrono::NaiveDate::from_ymd_opt(1950, 1, 1);
+        let guard = person(5, &[], &["保安"], &[]);
+        let mut chef = posting(1, "粤菜厨师", None, None);
+        chef.posting.data.min_age = Some(18);
+        chef.posting.data.max_age = Some(55);
+        let search = search_over(&[], &[certified, wants, busy, old, guard]);
+        let everyone = search.candidates(&chef, 10, today(), None).unwrap();
+        let mut ids: Vec<i64> = everyone.iter().map(|c| c.id).collect();
+        ids.sort();
+        assert_eq!(ids, [1, 2, 3]);
+        let mut employed =
+            |ids: &[i64]| -> anyhow::Result<HashSet<i64>> { Ok(ids.iter().copied().filter(|&i| i == 3).collect()) };
+        let free = search.candidates(&chef, 10, today(), Some(&mut employed)).unwrap();
+        assert_eq!(free.iter().map(|c| c.id).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(free[0].why[0].code, "certificate");
+        assert_eq!(free[1].why[0].code, "desired_occupation");
+        assert!(free.iter().all(|c| c.why.iter().all(|w| w.code != "salary")), "only reasons about the person");
+        assert!(search.candidates(&posting(2, "程序员", None, None), 10, today(), None).unwrap().is_empty());
+    }
+}

@@ -142,3 +142,89 @@ impl Search {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use crate::search::query::groups::Kind;
+    use crate::search::schema::PostingSummary;
+    use crate::search::testkit::{person, posting, search_over, shared, today, with_benefits};
+
+    fn codes(reasons: &[super::Reason]) -> Vec<&str> {
+        reasons.iter().map(|r| r.code).collect()
+    }
+
+    #[test]
+    fn why_names_the_certificate_wish_and_skill_that_matched_then_place_pay_and_housing() {
+        let search = search_over(&[], &[]);
+        let mut d = with_benefits(posting(1, "粤菜厨师", Some("中式烹调师"), Some("会切配者优先")), &["housing"]);
+        d.posting.data.salary_min = Some(5000);
+        d.posting.data.salary_max = Some(7000);
+        let s = PostingSummary::of(&shared().0, &d);
+        let mut p = person(7, &["中式烹调师"], &["大厨", "保安"], &["切配", "开叉车"]);
+        p.desired_region_codes = vec!["440700".into()];
+        let groups = search
+            .profile_groups(&p, &super::super::groups::ProfileWeights { certificate: 1.0, desired: 1.0, skill: 1.0 });
+        let why = search.why_posting(&s, &p, &groups);
+        assert_eq!(
+            codes(&why),
+            ["certificate", "desired_occupation", "skill", "desired_region", "paired_district", "salary", "housing"]
+        );
+        assert_eq!(why[0].text, "持有“中式烹调师”证书，与岗位“粤菜厨师”对口");
+        assert!(why[0].terms.contains(&"中式烹调师".to_string()), "{:?}", why[0]);
+        assert_eq!(why[1].text, "求职意向“大厨”与岗位相符", "保安 did not match, so it is not named");
+        assert_eq!(why[2].terms, ["切配"]);
+        assert_eq!(why[3].text, "工作地广东省江门市江海区在求职意向地区（广东省江门市）内");
+        assert_eq!(why[5].text, "月薪5000–7000元");
+        assert_eq!(why[6].text, "提供住宿");
+    }
+
+    #[test]
+    fn typed_words_are_matched_terms_and_pay_is_said_as_given() {
+        let search = search_over(&[], &[]);
+        let mut d = posting(1, "保安员", None, None);
+        d.posting.data.salary_min = Some(3000);
+        d.posting.data.region_code = "450103".into();
+        d.employer_region = "450103".into();
+        let s = PostingSummary::of(&shared().0, &d);
+        let groups = search.groups_of("门卫", Kind::Typed, 1.0);
+        let why = search.why_posting(&s, &person(1, &[], &[], &[]), &groups);
+        assert_eq!(codes(&why), ["matched_terms", "salary"], "no region reason away from the paired district");
+        assert_eq!(why[0].text, "匹配“门卫”");
+        assert_eq!(why[0].terms, ["保安员", "保安"], "the synonyms the posting has, whole word and part");
+        assert_eq!(why[1].text, "月薪3000元起");
+    }
+
+    #[test]
+    fn hard_reasons_say_what_rules_a_posting_out() {
+        let search = search_over(&[], &[]);
+        let vocab = &shared().0;
+        let p = person(1, &[], &[], &[]); // a man of 30 with junior high school
+        let mut d = posting(1, "搬运工", None, None);
+        assert!(search.hard_reasons(&PostingSummary::of(vocab, &d), &p, today(), 0).is_empty());
+        d.posting.data.min_age = Some(18);
+        d.posting.data.max_age = Some(25);
+        d.posting.data.gender_requirement = "female".parse().unwrap();
+        d.posting.data.education_min = Some("senior_high".parse().unwrap());
+        d.posting.data.closes_on = chrono::NaiveDate::from_ymd_opt(2019, 5, 31);
+        let why = search.hard_reasons(&PostingSummary::of(vocab, &d), &p, today(), 3);
+        assert_eq!(codes(&why), ["closed", "no_headcount", "age", "gender", "education"]);
+        let texts: Vec<&str> = why.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "报名已于2019-05-31截止",
+                "3个名额已招满",
+                "岗位要求年龄18–25岁，本人30岁",
+                "岗位只招女性",
+                "岗位要求高中及以上学历，本人初中"
+            ]
+        );
+        d.posting.data.status = "closed".parse().unwrap();
+        d.posting.data.min_age = None;
+        let why = search.hard_reasons(&PostingSummary::of(vocab, &d), &p, today(), 0);
+        assert_eq!(why[0].text, "岗位已停止招聘");
+        assert_eq!(why[1].text, "岗位要求年龄25岁以下，本人30岁");
+    }
+}
