@@ -10,6 +10,8 @@
 //! truth: a missing generation, or one built under another schema or
 //! vocabulary, is rebuilt from it.
 
+#[cfg(test)]
+mod corpus;
 pub mod query;
 pub mod schema;
 #[cfg(test)]
