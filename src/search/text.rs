@@ -112,10 +112,19 @@ impl Tokenizer for ZhTokenizer {
 }
 
 /// The largest char boundary of `text` at or before `i`.
-fn char_floor(text: &str, i: usize) -> usize {
+pub(super) fn char_floor(text: &str, i: usize) -> usize {
     let mut i = i.min(text.len());
     while !text.is_char_boundary(i) {
         i -= 1;
+    }
+    i
+}
+
+/// The smallest char boundary of `text` at or after `i`.
+pub(super) fn char_ceil(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
     }
     i
 }
