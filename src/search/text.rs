@@ -273,6 +273,30 @@ mod tests {
         );
     }
 
+    /// Only offsets changed: the terms and their order (hence positions)
+    /// are jieba's search mode as before, so ranking and indexes built
+    /// earlier are unaffected.
+    #[test]
+    fn the_terms_and_their_order_are_search_modes_own() {
+        let a = &crate::search::testkit::shared().1;
+        let index = tantivy::Index::create_in_ram(tantivy::schema::Schema::builder().build());
+        a.register(&index);
+        let mut zh = index.tokenizers().get(ZH).unwrap();
+        for text in crate::search::corpus::corpus(500) {
+            let ours: Vec<(String, usize)> =
+                tokens_of(&mut zh, &text).into_iter().map(|t| (t.text, t.position)).collect();
+            let jieba: Vec<(String, usize)> = a
+                .jieba
+                .cut_for_search(&text, true)
+                .into_iter()
+                .filter(|t| is_word(t.word))
+                .enumerate()
+                .map(|(i, t)| (t.word.to_lowercase(), i))
+                .collect();
+            assert_eq!(ours, jieba, "{text:?}");
+        }
+    }
+
     #[test]
     fn search_mode_still_indexes_the_parts_of_a_word() {
         let index = tantivy::Index::create_in_ram(tantivy::schema::Schema::builder().build());
