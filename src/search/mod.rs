@@ -10,8 +10,12 @@
 //! truth: a missing generation, or one built under another schema or
 //! vocabulary, is rebuilt from it.
 
+#[cfg(test)]
+mod corpus;
 pub mod query;
 pub mod schema;
+#[cfg(test)]
+mod testkit;
 pub mod text;
 pub mod vocab;
 

@@ -71,7 +71,17 @@ fn is_word(w: &str) -> bool {
     w.chars().any(char::is_alphanumeric)
 }
 
-/// jieba as a tantivy tokenizer, in search mode.
+/// jieba as a tantivy tokenizer, in search mode: every word, and before
+/// it the dictionary words inside it (电子厂普工 also gives 电子厂 and
+/// 普工), so a query for a part finds the whole.
+///
+/// A part is given the byte range of the word it lies in, not its own: in
+/// search mode parts overlap and come before their word, so their own
+/// ranges would start earlier than the token before. Highlighting walks
+/// the tokens in order and needs ranges that never go back (tantivy's
+/// snippets panic otherwise); the cost is that a part is marked as its
+/// whole word (包吃 marks 包吃住). Offsets are not stored in the index, so
+/// this changes no document.
 #[derive(Clone)]
 pub struct ZhTokenizer {
     jieba: Arc<Jieba>,
@@ -84,17 +94,61 @@ impl Tokenizer for ZhTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> ZhTokenStream<'a> {
         self.tokens.clear();
         let words = self.jieba.tokenize(text, TokenizeMode::Search, true);
-        for (position, t) in words.into_iter().filter(|t| is_word(t.word)).enumerate() {
+        let spans = enclosing_spans(text, &words.iter().map(|t| (t.byte_start, t.byte_end)).collect::<Vec<_>>());
+        let mut position = 0;
+        for (i, (from, to)) in spans {
+            let Some(t) = words.get(i).filter(|t| is_word(t.word)) else { continue };
             self.tokens.push(Token {
-                offset_from: t.byte_start,
-                offset_to: t.byte_end,
+                offset_from: from,
+                offset_to: to,
                 position,
                 text: t.word.to_lowercase(),
                 position_length: 1,
             });
+            position += 1;
         }
         ZhTokenStream { tokens: &mut self.tokens, next: 0 }
     }
+}
+
+/// The largest char boundary of `text` at or before `i`.
+pub(super) fn char_floor(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The smallest char boundary of `text` at or after `i`.
+pub(super) fn char_ceil(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Each range (by its index) with the span of the overlapping ranges it
+/// belongs to, in the order of the spans and, within one, the order given.
+/// Spans never overlap, so both ends never go back from one to the next,
+/// and they lie on char boundaries of `text`.
+fn enclosing_spans(text: &str, ranges: &[(usize, usize)]) -> Vec<(usize, (usize, usize))> {
+    let mut by_start: Vec<usize> = (0..ranges.len()).collect();
+    by_start.sort_by_key(|&i| (ranges[i].0, std::cmp::Reverse(ranges[i].1)));
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let mut span_of = vec![0; ranges.len()];
+    for i in by_start {
+        let (from, to) = (char_floor(text, ranges[i].0), char_floor(text, ranges[i].1));
+        match spans.last_mut() {
+            Some(last) if from < last.1 => last.1 = last.1.max(to),
+            _ => spans.push((from, to.max(from))),
+        }
+        span_of[i] = spans.len() - 1;
+    }
+    let mut out: Vec<(usize, (usize, usize))> = (0..ranges.len()).map(|i| (i, spans[span_of[i]])).collect();
+    out.sort_by_key(|&(i, _)| span_of[i]);
+    out
 }
 
 /// The tokens of one text.
@@ -153,9 +207,108 @@ mod tests {
         let mut seen = Vec::new();
         while stream.advance() {
             let tok = stream.token();
-            assert_eq!(&text[tok.offset_from..tok.offset_to], tok.text);
-            seen.push(tok.text.clone());
+            seen.push((tok.text.clone(), &text[tok.offset_from..tok.offset_to]));
         }
-        assert!(seen.contains(&"保安员".to_string()), "{seen:?}");
+        // The part 保安 is marked as the word it is part of.
+        assert_eq!(seen[seen.len() - 2..], [("保安".to_string(), "保安员"), ("保安员".to_string(), "保安员")]);
+    }
+
+    #[test]
+    fn overlapping_ranges_take_the_span_of_their_word_in_order() {
+        let text = "南京市长江大桥";
+        // As search mode gives them: parts, then the word.
+        let ranges = [(0, 6), (3, 9), (0, 9), (9, 15), (15, 21), (9, 21)];
+        let spans = enclosing_spans(text, &ranges);
+        assert_eq!(spans, [(0, (0, 9)), (1, (0, 9)), (2, (0, 9)), (3, (9, 21)), (4, (9, 21)), (5, (9, 21))]);
+        // Out of order, or not on a char boundary: still in order and whole.
+        assert_eq!(enclosing_spans(text, &[(9, 21), (1, 4)]), [(1, (0, 3)), (0, (9, 21))]);
+    }
+
+    /// Why a token stream is unfit for highlighting, if it is.
+    fn offset_fault(text: &str, tokens: &[Token]) -> Option<String> {
+        let mut last = (0, 0);
+        for t in tokens {
+            let (from, to) = (t.offset_from, t.offset_to);
+            let fault = if from > to || to > text.len() {
+                "a range out of the text or backwards"
+            } else if !text.is_char_boundary(from) || !text.is_char_boundary(to) {
+                "a range that splits a character"
+            } else if from < last.0 || to < last.1 {
+                "a range that goes back"
+            } else if !text[from..to].to_lowercase().contains(&t.text) {
+                "a range that does not hold its token"
+            } else {
+                last = (from, to);
+                continue;
+            };
+            return Some(format!("{fault}: `{}` at {from}..{to} after {last:?}", t.text));
+        }
+        None
+    }
+
+    fn tokens_of(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+        let mut out = Vec::new();
+        analyzer.token_stream(text).process(&mut |t: &Token| out.push(t.clone()));
+        out
+    }
+
+    #[test]
+    fn every_token_stream_has_char_aligned_offsets_that_never_go_back() {
+        let index = tantivy::Index::create_in_ram(tantivy::schema::Schema::builder().build());
+        crate::search::testkit::shared().1.register(&index);
+        let mut zh = index.tokenizers().get(ZH).unwrap();
+        let texts = crate::search::corpus::corpus(3000);
+        let mut faults = Vec::new();
+        for text in &texts {
+            if let Some(fault) = offset_fault(text, &tokens_of(&mut zh, text)) {
+                faults.push(format!("{text:?}: {fault}"));
+            }
+        }
+        assert!(
+            faults.is_empty(),
+            "{} of {} texts:\n{}",
+            faults.len(),
+            texts.len(),
+            faults[..faults.len().min(10)].join("\n")
+        );
+    }
+
+    /// Only offsets changed: the terms and their order (hence positions)
+    /// are jieba's search mode as before, so ranking and indexes built
+    /// earlier are unaffected.
+    #[test]
+    fn the_terms_and_their_order_are_search_modes_own() {
+        let a = &crate::search::testkit::shared().1;
+        let index = tantivy::Index::create_in_ram(tantivy::schema::Schema::builder().build());
+        a.register(&index);
+        let mut zh = index.tokenizers().get(ZH).unwrap();
+        for text in crate::search::corpus::corpus(500) {
+            let ours: Vec<(String, usize)> =
+                tokens_of(&mut zh, &text).into_iter().map(|t| (t.text, t.position)).collect();
+            let jieba: Vec<(String, usize)> = a
+                .jieba
+                .cut_for_search(&text, true)
+                .into_iter()
+                .filter(|t| is_word(t.word))
+                .enumerate()
+                .map(|(i, t)| (t.word.to_lowercase(), i))
+                .collect();
+            assert_eq!(ours, jieba, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn search_mode_still_indexes_the_parts_of_a_word() {
+        let index = tantivy::Index::create_in_ram(tantivy::schema::Schema::builder().build());
+        crate::search::testkit::shared().1.register(&index);
+        let mut zh = index.tokenizers().get(ZH).unwrap();
+        let tokens = tokens_of(&mut zh, "电子厂普工，包吃住");
+        let words: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+        for w in ["电子厂普工", "电子厂", "普工", "包吃住", "包吃"] {
+            assert!(words.contains(&w), "{w} missing from {words:?}");
+        }
+        // A part is marked with the whole word it came from.
+        let part = tokens.iter().find(|t| t.text == "包吃").unwrap();
+        assert_eq!("电子厂普工，包吃住".get(part.offset_from..part.offset_to), Some("包吃住"));
     }
 }

@@ -21,6 +21,8 @@ crate::on_both_backends!(
     a_committed_write_survives_a_kill_and_is_searchable_after_restart,
     a_missing_or_outdated_index_is_rebuilt_from_the_database,
     renaming_an_employer_reindexes_its_postings,
+    words_of_many_parts_are_highlighted_without_losing_a_character,
+    every_vocabulary_word_is_answered_with_highlights_that_keep_the_text,
 );
 
 /// Polls `GET path` as `token` until `ok` holds (at most 5 s).
@@ -492,4 +494,68 @@ async fn renaming_an_employer_reindexes_its_postings(app: TestApp) {
     assert_eq!(b["hits"][0]["employer_name"], "江门市江海区星辉照明有限公司");
     let (_, b) = app.call("GET", &search_path("明阳", ""), clerk, None).await;
     assert_eq!(b["total"], 0, "{b}");
+}
+
+/// Highlight HTML back to text: tags dropped, entities decoded as the
+/// service encodes them; raw markup other than `<b>` fails the test.
+fn unmarked(html: &str) -> String {
+    let bare = html.replace("<b>", "").replace("</b>", "");
+    assert!(!bare.contains(['<', '>']), "unescaped markup in {html:?}");
+    bare.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&")
+}
+
+async fn words_of_many_parts_are_highlighted_without_losing_a_character(app: TestApp) {
+    let e = app.employer("江门市江海区安心家政服务有限公司").await;
+    let filler: Vec<char> =
+        "负责新生儿护理、产妇月子餐及日常照料。须持育婴员或母婴护理证书，有经验者工资面议。公司免费岗前培训，月休四天。"
+            .chars()
+            .collect();
+    // 包吃住 on either side of where the first 120-byte fragment ends: the
+    // place where its part 吃住 used to open a fragment after the word began.
+    for k in 34..=42 {
+        let description: String =
+            filler[..k].iter().chain(['，', '包', '吃', '住', '，'].iter()).chain(&filler[k..]).collect();
+        posting(&app, e, json!({"title": "育婴员（月嫂）", "description": description})).await;
+    }
+    let clerk = Some(app.clerk.as_str());
+    let b = eventually(&app, &search_path("包吃住", "&limit=20"), clerk, |b| b["total"] == 9).await;
+    for hit in b["hits"].as_array().unwrap() {
+        let d = hit["highlights"]["description"].as_str().unwrap_or_default();
+        assert!(d.contains("<b>包吃住</b>"), "{hit}");
+        assert!(hit["description"].as_str().unwrap().contains(&unmarked(d)), "{hit}");
+    }
+    let (s, b) = app.call("GET", &search_path("月嫂", ""), clerk, None).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["hits"][0]["highlights"]["title"], "<b>育婴员</b>（<b>月嫂</b>）", "the closing bracket stays: {b}");
+}
+
+async fn every_vocabulary_word_is_answered_with_highlights_that_keep_the_text(app: TestApp) {
+    use labour_bridge::demo::catalogue::{EMPLOYERS, POSTINGS};
+    let e = app.employer("江门市江海区华粤电子科技有限公司").await;
+    // The demo catalogue, where `serve --demo` answered 包吃住 with a 500.
+    for p in POSTINGS {
+        posting(
+            &app,
+            e,
+            json!({"title": p.title, "occupation": p.occupation, "description": p.description,
+                   "benefits": p.benefits, "region_code": EMPLOYERS[p.employer].region_code}),
+        )
+        .await;
+    }
+    let clerk = Some(app.clerk.as_str());
+    eventually(&app, "/api/v1/postings/search?limit=1", clerk, |b| b["total"] == POSTINGS.len()).await;
+    let vocab = labour_bridge::search::vocab::Vocabulary::builtin();
+    let mut hits = 0;
+    for word in vocab.occupations().iter().flat_map(|o| &o.words) {
+        let (s, b) = app.call("GET", &search_path(word, "&limit=100"), clerk, None).await;
+        assert_eq!(s, 200, "{word}: {b}");
+        for hit in b["hits"].as_array().unwrap() {
+            assert_eq!(unmarked(hit["highlights"]["title"].as_str().unwrap()), hit["title"], "{word}: {hit}");
+            if let Some(d) = hit["highlights"]["description"].as_str() {
+                assert!(hit["description"].as_str().unwrap().contains(&unmarked(d)), "{word}: {hit}");
+            }
+            hits += 1;
+        }
+    }
+    assert!(hits > 100, "only {hits} hits");
 }

@@ -1,0 +1,329 @@
+//! Matching: open postings ranked for a person (labourer → postings) and
+//! people ranked for a posting (posting → candidates), each with reasons.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Bound;
+
+use chrono::{Months, NaiveDate};
+use serde::Serialize;
+use tantivy::collector::TopDocs;
+use tantivy::query::{AllQuery, BooleanQuery, Occur};
+use tantivy::schema::Value;
+use tantivy::TantivyDocument;
+use utoipa::ToSchema;
+
+use super::build::{
+    any_of, bonus, exact, facet_query, filter, i64_range, open_filters, posting_text_fields, u64_range, Clause,
+};
+use super::groups::{Kind, ProfileWeights};
+use super::reasons::Reason;
+use super::summary;
+use crate::db::models::search::PostingDoc;
+use crate::search::schema::{day_number, education_rank, region_facet, region_prefixes, PostingSummary, Profile};
+use crate::search::Search;
+
+/// Answers the used headcount of some postings (from the database).
+pub type HiresOf<'a> = dyn FnMut(&[i64]) -> anyhow::Result<HashMap<i64, i64>> + 'a;
+/// Answers which of some people are in an ongoing placement.
+pub type EmployedOf<'a> = dyn FnMut(&[i64]) -> anyhow::Result<HashSet<i64>> + 'a;
+
+/// How much a person's certificates, desired occupations and skills weigh
+/// when finding postings for them.
+const MATCH_WEIGHTS: ProfileWeights = ProfileWeights { certificate: 2.0, desired: 1.5, skill: 1.0 };
+/// Their weights when saying why a person suits a posting (the reasons do
+/// not depend on them).
+const REASON_WEIGHTS: ProfileWeights = ProfileWeights { certificate: 1.0, desired: 1.0, skill: 1.0 };
+
+/// A posting matched to a person.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MatchHit {
+    /// The posting.
+    #[serde(flatten)]
+    pub posting: PostingSummary,
+    /// Positions not yet filled.
+    pub headcount_left: i64,
+    /// Rank score.
+    pub score: f32,
+    /// Reasons.
+    pub why: Vec<Reason>,
+}
+
+/// A posting the text matched but a hard filter left out.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Filtered {
+    /// The posting.
+    pub posting_id: i64,
+    /// Its title.
+    pub title: String,
+    /// What rules it out.
+    pub reasons: Vec<Reason>,
+}
+
+/// Matches for a person.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MatchResults {
+    /// Postings, best first.
+    pub hits: Vec<MatchHit>,
+    /// With `explain_filtered=true`: postings left out and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filtered: Option<Vec<Filtered>>,
+}
+
+/// A person ranked for a posting (before names are added).
+#[derive(Debug)]
+pub struct Candidate {
+    /// Labourer id.
+    pub id: i64,
+    /// Rank score.
+    pub score: f32,
+    /// Reasons.
+    pub why: Vec<Reason>,
+}
+
+impl Search {
+    /// `GET /labourers/{id}/matches`: open postings for `p`, best first.
+    /// `hires` answers the used headcount of postings.
+    pub fn matches(
+        &self,
+        p: &Profile,
+        limit: usize,
+        explain_filtered: bool,
+        today: NaiveDate,
+        hires: &mut HiresOf<'_>,
+    ) -> anyhow::Result<MatchResults> {
+        let g = self.current();
+        let searcher = g.postings.reader.searcher();
+        let f = &g.postings.fields;
+        let groups = self.profile_groups(p, &MATCH_WEIGHTS);
+        let text = Search::group_queries(&searcher, &groups, &posting_text_fields(f, false))?;
+        let mut soft: Vec<Clause> = Vec::new();
+        soft.push((Occur::Must, if text.is_empty() { Box::new(AllQuery) } else { any_of(text) }));
+        for code in &p.desired_region_codes {
+            if let Some(facet) = region_facet(code) {
+                soft.push(bonus(facet_query(f.region, &facet), 2.0));
+            }
+        }
+        if let Some(facet) = region_facet(&self.paired_district) {
+            soft.push(bonus(facet_query(f.region, &facet), 1.0));
+        }
+        soft.push(bonus(exact(f.benefits, "housing"), 0.5));
+        let age = p.age_on(today);
+        let mut hard = open_filters(f, today);
+        hard.push(filter(any_of(vec![exact(f.gender, "any"), exact(f.gender, &p.gender)])));
+        hard.push(filter(u64_range(
+            f.education_rank,
+            Bound::Unbounded,
+            Bound::Included(education_rank(p.education.as_deref())),
+        )));
+        if let Some(age) = age {
+            hard.push(filter(u64_range(f.min_age, Bound::Unbounded, Bound::Included(u64::from(age)))));
+            hard.push(filter(u64_range(f.max_age, Bound::Included(u64::from(age)), Bound::Unbounded)));
+        }
+        let fetch = (limit * 3 + 10).min(500);
+        let clauses: Vec<Clause> = soft.iter().map(|(o, q)| (*o, q.box_clone())).chain(hard).collect();
+        let top = searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(fetch).order_by_score())?;
+        let mut found = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            found.push((score, summary(&searcher, f, addr)?));
+        }
+        let used = hires(&found.iter().map(|(_, s)| s.id).collect::<Vec<_>>())?;
+        let mut hits = Vec::new();
+        for (score, posting) in found {
+            let taken = used.get(&posting.id).copied().unwrap_or(0);
+            if !self.hard_reasons(&posting, p, today, taken).is_empty() || hits.len() >= limit {
+                continue;
+            }
+            let why = self.why_posting(&posting, p, &groups);
+            hits.push(MatchHit { headcount_left: i64::from(posting.headcount) - taken, posting, score, why });
+        }
+        let filtered = if explain_filtered {
+            let top = searcher
+                .search(&BooleanQuery::new(soft.into_iter().collect()), &TopDocs::with_limit(fetch).order_by_score())?;
+            let shown: HashSet<i64> = hits.iter().map(|h| h.posting.id).collect();
+            let mut rest = Vec::new();
+            for (_, addr) in top {
+                let s = summary(&searcher, f, addr)?;
+                if !shown.contains(&s.id) {
+                    rest.push(s);
+                }
+            }
+            let used = hires(&rest.iter().map(|s| s.id).collect::<Vec<_>>())?;
+            let mut out = Vec::new();
+            for s in rest {
+                let reasons = self.hard_reasons(&s, p, today, used.get(&s.id).copied().unwrap_or(0));
+                if !reasons.is_empty() && out.len() < limit {
+                    out.push(Filtered { posting_id: s.id, title: s.title, reasons });
+                }
+            }
+            Some(out)
+        } else {
+            None
+        };
+        Ok(MatchResults { hits, filtered })
+    }
+
+    /// `GET /postings/{id}/candidates`: people for a posting, best first.
+    /// `employed` answers which of some people are in an ongoing placement
+    /// (pass `None` to keep them).
+    pub fn candidates(
+        &self,
+        d: &PostingDoc,
+        limit: usize,
+        today: NaiveDate,
+        employed: Option<&mut EmployedOf<'_>>,
+    ) -> anyhow::Result<Vec<Candidate>> {
+        let g = self.current();
+        let searcher = g.labourers.reader.searcher();
+        let f = &g.labourers.fields;
+        let posting = PostingSummary::of(self.vocab(), d);
+        let occupation = posting.occupation.clone().unwrap_or_default();
+        let mut groups = self.groups_of(&format!("{} {}", posting.title, occupation), Kind::Typed, 1.0);
+        if let Some(name) = &posting.occupation_group {
+            if !groups.iter().any(|g| g.words.contains(&name.to_lowercase())) {
+                groups.extend(self.groups_of(name, Kind::Typed, 1.0));
+            }
+        }
+        let text = Search::group_queries(&searcher, &groups, &[(f.certs, 3.0), (f.desired, 2.0), (f.skills, 1.0)])?;
+        if text.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut clauses: Vec<Clause> = vec![(Occur::Must, any_of(text))];
+        for prefix in region_prefixes(&posting.region_code) {
+            clauses.push(bonus(exact(f.desired_code, &prefix), 2.0));
+        }
+        if posting.gender_requirement != "any" {
+            clauses.push(filter(exact(f.gender, &posting.gender_requirement)));
+        }
+        let rank = education_rank(posting.education_min.as_deref());
+        if rank > 0 {
+            clauses.push(filter(u64_range(f.education_rank, Bound::Included(rank), Bound::Unbounded)));
+        }
+        // Age at today within [min, max]: born no later than today − min
+        // years and after today − (max + 1) years.
+        let born_by = posting.min_age.and_then(|a| today.checked_sub_months(Months::new(12 * a.max(0) as u32)));
+        let born_after =
+            posting.max_age.and_then(|a| today.checked_sub_months(Months::new(12 * (a.max(0) as u32 + 1))));
+        if born_by.is_some() || born_after.is_some() {
+            clauses.push(filter(i64_range(
+                f.birth_day,
+                born_after.map(|d| Bound::Excluded(day_number(d))).unwrap_or(Bound::Unbounded),
+                born_by.map(|d| Bound::Included(day_number(d))).unwrap_or(Bound::Unbounded),
+            )));
+        }
+        let fetch = (limit * 3 + 10).min(1_000);
+        let top = searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(fetch).order_by_score())?;
+        let mut found = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let view = doc.get_first(f.view).and_then(|v| v.as_str()).unwrap_or("{}");
+            let p: Profile = serde_json::from_str(view)?;
+            found.push((score, p));
+        }
+        let busy = match employed {
+            Some(check) => check(&found.iter().map(|(_, p)| p.id).collect::<Vec<_>>())?,
+            None => HashSet::new(),
+        };
+        let mut out = Vec::new();
+        for (score, p) in found {
+            if busy.contains(&p.id) || out.len() >= limit {
+                continue;
+            }
+            let person_groups = self.profile_groups(&p, &REASON_WEIGHTS);
+            let why: Vec<Reason> = self
+                .why_posting(&posting, &p, &person_groups)
+                .into_iter()
+                .filter(|r| matches!(r.code, "certificate" | "desired_occupation" | "skill" | "desired_region"))
+                .collect();
+            out.push(Candidate { id: p.id, score, why });
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use std::collections::{HashMap, HashSet};
+
+    use crate::search::testkit::{person, posting, search_over, today, with_benefits};
+
+    fn no_hires(_: &[i64]) -> anyhow::Result<HashMap<i64, i64>> {
+        Ok(HashMap::new())
+    }
+
+    #[test]
+    fn a_certified_chef_gets_chef_postings_first_with_the_certificate_as_reason() {
+        let mut factory = with_benefits(posting(1, "电子厂普工", None, None), &["housing"]);
+        factory.posting.data.salary_min = Some(4500);
+        let mut chef = posting(2, "粤菜厨师", None, Some("持中式烹调师证优先"));
+        chef.posting.data.salary_min = Some(5000);
+        let mut far_chef = posting(3, "中式烹调师", None, None);
+        far_chef.posting.data.region_code = "450103".into();
+        far_chef.employer_region = "450103".into();
+        let search = search_over(&[factory, chef, far_chef, posting(4, "保安员", None, None)], &[]);
+        let mut me = person(1, &["中式烹调师"], &[], &["切配"]);
+        me.desired_region_codes = vec!["440700".into()];
+        let r = search.matches(&me, 10, false, today(), &mut no_hires).unwrap();
+        let ids: Vec<i64> = r.hits.iter().map(|h| h.posting.id).collect();
+        assert_eq!(ids[..2], [2, 3], "chef postings first, the one in the wished-for region ahead: {ids:?}");
+        let codes: Vec<&str> = r.hits[0].why.iter().map(|w| w.code).collect();
+        assert_eq!(codes, ["certificate", "desired_region", "paired_district", "salary"]);
+        assert!(r.filtered.is_none());
+        assert_eq!(r.hits[0].headcount_left, 3);
+    }
+
+    #[test]
+    fn postings_a_person_cannot_take_are_left_out_and_explained_on_request() {
+        let mut young = posting(2, "普工（18-25岁）", None, None);
+        young.posting.data.max_age = Some(25);
+        let mut women = posting(3, "普工（女）", None, None);
+        women.posting.data.gender_requirement = "female".parse().unwrap();
+        let mut closed = posting(4, "普工（已招满）", None, None);
+        closed.posting.data.status = "closed".parse().unwrap();
+        let full = posting(5, "包装普工", None, None);
+        let search = search_over(&[posting(1, "普工", None, None), young, women, closed, full], &[]);
+        let me = person(1, &[], &["普工"], &[]);
+        let mut hires = |ids: &[i64]| -> anyhow::Result<HashMap<i64, i64>> {
+            Ok(ids.iter().filter(|&&i| i == 5).map(|&i| (i, 3)).collect())
+        };
+        let r = search.matches(&me, 10, true, today(), &mut hires).unwrap();
+        assert_eq!(r.hits.iter().map(|h| h.posting.id).collect::<Vec<_>>(), [1]);
+        assert_eq!(r.hits[0].why[0].code, "desired_occupation");
+        let mut out: Vec<(i64, Vec<&str>)> = r
+            .filtered
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|f| (f.posting_id, f.reasons.iter().map(|r| r.code).collect()))
+            .collect();
+        out.sort();
+        assert_eq!(out, [(2, vec!["age"]), (3, vec!["gender"]), (4, vec!["closed"]), (5, vec!["no_headcount"])]);
+    }
+
+    #[test]
+    fn candidates_are_ranked_by_certificate_then_wish_and_the_employed_and_too_old_are_left_out() {
+        let certified = person(1, &["中式烹调师"], &[], &[]);
+        let wants = person(2, &[], &["大厨"], &[]);
+        let busy = person(3, &[], &["厨师"], &[]);
+        let mut old = person(4, &[], &["厨师"], &[]);
+        old.birth_date = chrono::NaiveDate::from_ymd_opt(1950, 1, 1);
+        let guard = person(5, &[], &["保安"], &[]);
+        let mut chef = posting(1, "粤菜厨师", None, None);
+        chef.posting.data.min_age = Some(18);
+        chef.posting.data.max_age = Some(55);
+        let search = search_over(&[], &[certified, wants, busy, old, guard]);
+        let everyone = search.candidates(&chef, 10, today(), None).unwrap();
+        let mut ids: Vec<i64> = everyone.iter().map(|c| c.id).collect();
+        ids.sort();
+        assert_eq!(ids, [1, 2, 3]);
+        let mut employed =
+            |ids: &[i64]| -> anyhow::Result<HashSet<i64>> { Ok(ids.iter().copied().filter(|&i| i == 3).collect()) };
+        let free = search.candidates(&chef, 10, today(), Some(&mut employed)).unwrap();
+        assert_eq!(free.iter().map(|c| c.id).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(free[0].why[0].code, "certificate");
+        assert_eq!(free[1].why[0].code, "desired_occupation");
+        assert!(free.iter().all(|c| c.why.iter().all(|w| w.code != "salary")), "only reasons about the person");
+        assert!(search.candidates(&posting(2, "程序员", None, None), 10, today(), None).unwrap().is_empty());
+    }
+}

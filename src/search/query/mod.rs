@@ -1,0 +1,36 @@
+//! Answering: posting search with facets and highlights, typeahead,
+//! labourer → posting matches and posting → labourer candidates, each hit
+//! with the reasons a person can read.
+//!
+//! One file per seam: [`build`] makes tantivy queries and filters,
+//! [`groups`] turns words into synonym groups, [`search`] answers posting
+//! search with its [`facets`] and [`highlight`]s, [`complete`] answers
+//! typeahead, [`matching`] ranks postings for people and people for
+//! postings, and [`reasons`] says why in words.
+
+mod build;
+mod complete;
+mod facets;
+mod groups;
+mod highlight;
+mod matching;
+mod reasons;
+mod search;
+
+use tantivy::schema::Value;
+use tantivy::{DocAddress, Searcher, TantivyDocument};
+
+pub use self::complete::Suggestion;
+pub use self::facets::{FacetCount, Facets};
+pub use self::highlight::Highlights;
+pub use self::matching::{Candidate, EmployedOf, Filtered, HiresOf, MatchHit, MatchResults};
+pub use self::reasons::Reason;
+pub use self::search::{PostingSearch, SearchHit, SearchResults};
+use super::schema::{PostingFields, PostingSummary};
+
+/// The stored public view of a posting hit.
+fn summary(searcher: &Searcher, f: &PostingFields, addr: DocAddress) -> anyhow::Result<PostingSummary> {
+    let doc: TantivyDocument = searcher.doc(addr)?;
+    let view = doc.get_first(f.view).and_then(|v| v.as_str()).unwrap_or("{}");
+    Ok(serde_json::from_str(view)?)
+}
