@@ -108,6 +108,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        disabled_at -> Nullable<Timestamp>,
     }
 }
 

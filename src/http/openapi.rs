@@ -5,8 +5,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::api::{
-    audit, deadlines, employers, enrolments, fair_desk, fairs, imports, labourers, ledgers, placements, postings,
-    reconciliations, saved_searches, search, session, submissions, targets, training, vocational,
+    audit, deadlines, duplicates, employers, enrolments, fair_desk, fairs, imports, labourers, ledgers, placements,
+    postings, reconciliations, saved_searches, search, session, submissions, targets, training, users, vocational,
 };
 
 struct Bearer;
@@ -29,8 +29,10 @@ impl Modify for Bearer {
     paths(
         super::healthz,
         openapi_json,
-        session::login, session::me,
-        labourers::create, labourers::list, labourers::get, labourers::patch, labourers::delete, labourers::duplicates,
+        session::login, session::me, users::change_password,
+        users::create, users::list, users::get, users::patch,
+        labourers::create, labourers::list, labourers::get, labourers::patch, labourers::delete,
+        duplicates::list, duplicates::merge, duplicates::dismiss,
         employers::create, employers::list, employers::get, employers::patch, employers::delete,
         postings::create, postings::list, postings::get, postings::patch, postings::delete,
         placements::create, placements::list, placements::get, placements::patch, placements::delete,

@@ -156,8 +156,10 @@ pub mod access;
 
 pub mod identity;
 
+pub mod duplicates;
 pub mod imports;
 pub mod registry;
+pub mod users;
 
 /// The Chinese label of a JSON field, for messages clerks read.
 pub fn field_label(field: &str) -> &str {

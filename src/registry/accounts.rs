@@ -61,6 +61,9 @@ pub fn login(c: &mut DbConnection, policy: LoginPolicy, username: &str, password
         write_tx(c, |c| audit::record(c, &actor, "login_failed", "user", Some(u.id), None::<&()>, None::<&()>))?;
         return Err(wrong());
     }
+    if u.disabled_at.is_some() {
+        return Err(AppError::Unauthorized(crate::messages::users::account_disabled()));
+    }
     let token = new_token()?;
     let expires_at = at + TimeDelta::hours(policy.session_hours);
     write_tx(c, |c| {

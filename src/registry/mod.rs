@@ -13,6 +13,7 @@
 
 pub mod accounts;
 pub mod checks;
+pub mod duplicates;
 pub mod employers;
 pub mod fair_desk;
 pub mod fairs;
@@ -24,6 +25,7 @@ pub mod reads;
 pub mod saved_searches;
 pub mod targets;
 pub mod training;
+pub mod users;
 pub mod vocational;
 
 use serde::Serialize;

@@ -63,7 +63,8 @@ async fn a_name_and_birth_date_twin_is_created_with_possible_duplicates(app: Tes
     assert_eq!(b["possible_duplicates"], json!([a["id"]]));
     let (s, pairs) = app.get("/api/v1/labourers/duplicates", &app.clerk).await;
     assert_eq!(s, 200);
-    assert_eq!(pairs["items"], json!([{"a": a["id"], "b": b["id"]}]));
+    assert_eq!((&pairs["items"][0]["a"], &pairs["items"][0]["b"]), (&a["id"], &b["id"]));
+    assert_eq!(pairs["items"].as_array().unwrap().len(), 1);
 }
 
 async fn every_failing_field_is_listed_and_nothing_is_written(app: TestApp) {

@@ -113,23 +113,6 @@ pub fn by_id_numbers(conn: &mut DbConnection, numbers: &[IdNumber]) -> QueryResu
     labourers::table.filter(labourers::id_number.eq_any(numbers)).select(LabourerRow::as_select()).load(conn)
 }
 
-/// All pairs of possible duplicates (same name and birth date), for review.
-pub fn duplicate_pairs(conn: &mut DbConnection, after: i64, limit: i64) -> QueryResult<Vec<(LabourerId, LabourerId)>> {
-    let (a, b) = diesel::alias!(labourers as a, labourers as b);
-    a.inner_join(
-        b.on(b
-            .field(labourers::name)
-            .eq(a.field(labourers::name))
-            .and(b.field(labourers::birth_date).eq(a.field(labourers::birth_date)))
-            .and(b.field(labourers::id).gt(a.field(labourers::id)))),
-    )
-    .filter(a.field(labourers::id).gt(after))
-    .select((a.field(labourers::id), b.field(labourers::id)))
-    .order((a.field(labourers::id).asc(), b.field(labourers::id).asc()))
-    .limit(limit)
-    .load(conn)
-}
-
 /// A page of labourers with `id > after`, filtered.
 pub fn list(conn: &mut DbConnection, f: &LabourerFilter, after: i64, limit: i64) -> QueryResult<Vec<LabourerRow>> {
     let mut q = labourers::table.select(LabourerRow::as_select()).into_boxed();

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod deadline;
+pub mod duplicates;
 pub mod employer;
 pub mod enrolment;
 pub mod import;

@@ -27,6 +27,8 @@ pub struct UserRow {
     pub failed_logins: i32,
     /// Logins refused until then.
     pub locked_until: Option<NaiveDateTime>,
+    /// Disabled by an administrator then; no token works, no sign-in.
+    pub disabled_at: Option<NaiveDateTime>,
 }
 
 impl UserRow {
@@ -104,6 +106,7 @@ pub fn by_token(conn: &mut DbConnection, hash: &str, now: NaiveDateTime) -> Quer
         .inner_join(users::table)
         .filter(api_tokens::token_hash.eq(hash))
         .filter(api_tokens::expires_at.is_null().or(api_tokens::expires_at.gt(now)))
+        .filter(users::disabled_at.is_null())
         .select(UserRow::as_select())
         .first(conn)
         .optional()
@@ -151,4 +154,105 @@ pub fn login_succeeded(conn: &mut DbConnection, user_id: i64) -> QueryResult<()>
         .set((users::failed_logins.eq(0), users::locked_until.eq(None::<NaiveDateTime>)))
         .execute(conn)
         .map(|_| ())
+}
+
+/// An account as administrators see it (never its password hash).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct AccountRow {
+    /// Id.
+    pub id: i64,
+    /// Unique login name.
+    pub username: String,
+    /// Role name.
+    pub role: String,
+    /// Unit (bureau, organiser).
+    pub unit: Option<String>,
+    /// Trainee's own labourer record.
+    pub labourer_id: Option<i64>,
+    /// Address of the account's own mail.
+    pub email: Option<String>,
+    /// Whether a password is set.
+    #[diesel(select_expression = users::password_hash.is_not_null())]
+    #[diesel(select_expression_type = diesel::dsl::IsNotNull<users::password_hash>)]
+    pub has_password: bool,
+    /// Disabled then, if disabled.
+    pub disabled_at: Option<NaiveDateTime>,
+    /// Created (UTC).
+    pub created_at: NaiveDateTime,
+    /// Last changed (UTC).
+    pub updated_at: NaiveDateTime,
+    /// Optimistic-lock version.
+    pub version: i32,
+}
+
+/// One account.
+pub fn account(conn: &mut DbConnection, id: i64) -> QueryResult<Option<AccountRow>> {
+    users::table.find(id).select(AccountRow::as_select()).first(conn).optional()
+}
+
+/// A page of accounts with `id > after`, optionally of one role.
+pub fn accounts(conn: &mut DbConnection, role: Option<Role>, after: i64, limit: i64) -> QueryResult<Vec<AccountRow>> {
+    let mut q = users::table.select(AccountRow::as_select()).filter(users::id.gt(after)).into_boxed();
+    if let Some(r) = role {
+        q = q.filter(users::role.eq(r.as_str()));
+    }
+    q.order(users::id.asc()).limit(limit).load(conn)
+}
+
+/// What an administrator changes on an account.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = users)]
+pub struct AccountChange {
+    /// Role name.
+    pub role: Option<String>,
+    /// Unit; `Some(None)` clears it.
+    pub unit: Option<Option<String>>,
+    /// Mail address; `Some(None)` clears it.
+    pub email: Option<Option<String>>,
+    /// New password hash.
+    pub password_hash: Option<Option<String>>,
+    /// Disabled then, or `Some(None)` to enable.
+    pub disabled_at: Option<Option<NaiveDateTime>>,
+}
+
+/// Applies `change` if the account is still at `version`; the row after,
+/// or `None` when it is not (stale or gone).
+pub fn change_account(
+    conn: &mut DbConnection,
+    id: i64,
+    version: i32,
+    change: &AccountChange,
+) -> QueryResult<Option<AccountRow>> {
+    let n = diesel::update(users::table.find(id).filter(users::version.eq(version)))
+        .set((change, users::version.eq(version + 1), users::updated_at.eq(super::now())))
+        .execute(conn)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    account(conn, id)
+}
+
+/// Sets a user's own new password hash and clears the failure count.
+pub fn set_password(conn: &mut DbConnection, id: i64, hash: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::password_hash.eq(hash),
+            users::failed_logins.eq(0),
+            users::locked_until.eq(None::<NaiveDateTime>),
+            users::version.eq(users::version + 1),
+            users::updated_at.eq(super::now()),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Revokes a user's tokens, all of them or all but the one with hash
+/// `keep`; how many.
+pub fn revoke_tokens(conn: &mut DbConnection, user_id: i64, keep: Option<&str>) -> QueryResult<usize> {
+    let mine = api_tokens::table.filter(api_tokens::user_id.eq(user_id));
+    match keep {
+        Some(k) => diesel::delete(mine.filter(api_tokens::token_hash.ne(k))).execute(conn),
+        None => diesel::delete(mine).execute(conn),
+    }
 }

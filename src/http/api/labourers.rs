@@ -14,7 +14,7 @@ use crate::auth::{Caller, Role};
 use crate::clock;
 use crate::db::models::audit::Actor;
 use crate::db::models::enrolment::Certificate;
-use crate::db::models::labourer::{self as model, LabourerFilter, LabourerRow};
+use crate::db::models::labourer::{LabourerFilter, LabourerRow};
 use crate::domain::region::region_full_name;
 use crate::domain::{mask_id_number, normalise, IdNumber, LabourerId, PovertyStatus};
 use crate::error::AppError;
@@ -267,48 +267,4 @@ pub async fn delete(
     let actor = Actor::from(&caller);
     state.db.write(move |c| registry::delete(c, &actor, id)).await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-/// A pair of records that may be the same person.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DuplicatePair {
-    /// The older record.
-    pub a: i64,
-    /// The newer record.
-    pub b: i64,
-}
-
-/// Query of the duplicates list.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct DuplicatesQuery {
-    /// Page size, 1–500.
-    limit: Option<String>,
-    /// From the previous page's `next_cursor`.
-    cursor: Option<String>,
-}
-
-/// Pairs of labourers with the same name and birth date (admin, clerk).
-#[utoipa::path(get, path = "/api/v1/labourers/duplicates", tag = "labourers", params(DuplicatesQuery),
-    responses((status = 200, body = ListOf<DuplicatePair>)), security(("bearer" = [])), description = "Roles: admin, clerk.")]
-pub async fn duplicates(
-    state: web::Data<AppState>,
-    caller: Caller,
-    q: Query<DuplicatesQuery>,
-) -> Result<HttpResponse, AppError> {
-    require(&caller, REGISTRY, ("核对疑似重复", "review duplicates"))?;
-    let page = Page::parse(&q.0.limit, &q.0.cursor)?;
-    let mut pairs = state.db.run(move |c| Ok(model::duplicate_pairs(c, page.after, page.limit + 1)?)).await?;
-    // Pages end on a whole group of one `a`, so the cursor (the last `a`)
-    // never splits a person's pairs across pages.
-    let mut next_cursor = None;
-    if pairs.len() as i64 > page.limit {
-        let cut_a = pairs[page.limit as usize].0;
-        let keep = pairs.iter().take(page.limit as usize).filter(|p| p.0 != cut_a).count();
-        let keep = if keep == 0 { page.limit as usize } else { keep };
-        pairs.truncate(keep);
-        next_cursor = pairs.last().map(|p| p.0.to_string());
-    }
-    let items = pairs.into_iter().map(|(a, b)| DuplicatePair { a: a.get(), b: b.get() }).collect();
-    Ok(HttpResponse::Ok().json(ListOf { items, next_cursor }))
 }

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod common;
 pub mod deadlines;
+pub mod duplicates;
 pub mod employers;
 pub mod enrolments;
 pub mod fair_desk;
@@ -19,4 +20,5 @@ pub mod session;
 pub mod submissions;
 pub mod targets;
 pub mod training;
+pub mod users;
 pub mod vocational;

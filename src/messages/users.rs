@@ -1,0 +1,37 @@
+//! Messages of account administration (DESIGN §8).
+
+use super::Text;
+
+/// A role name that is not one of the four.
+pub fn unknown_role(got: &str) -> Text {
+    Text::new(
+        format!("角色“{got}”不存在，应为 admin、clerk、organiser 或 trainee"),
+        format!("unknown role `{got}`; expected admin, clerk, organiser or trainee"),
+    )
+}
+
+/// A role change to or from trainee.
+pub fn trainee_role_fixed() -> Text {
+    Text::new(
+        "学员账号与其他角色之间不能互改；请停用旧账号并新建账号",
+        "an account cannot change to or from the trainee role; disable it and create a new one",
+    )
+}
+
+/// An admin disabling or demoting their own account.
+pub fn not_on_own_account() -> Text {
+    Text::new(
+        "不能停用自己的账号或取消自己的管理员角色；请由另一位管理员操作",
+        "you cannot disable or demote your own account; ask another admin",
+    )
+}
+
+/// Signing in to a disabled account (after a right password).
+pub fn account_disabled() -> Text {
+    Text::new("该账号已停用，请联系管理员", "this account is disabled; ask an admin")
+}
+
+/// A new password equal to the current one.
+pub fn password_unchanged() -> Text {
+    Text::new("新密码不能与当前密码相同", "the new password must differ from the current one")
+}
