@@ -198,7 +198,7 @@ closed_list! {
         /// After training.
         Training = "training", "培训", "技能培训", "培训后就业";
         /// Referred by a bureau or an acquaintance.
-        Referral = "referral", "转介", "推荐", "劳务输出", "组织输出";
+        Referral = "referral", "转介", "推荐", "劳务协作推荐", "劳务输出", "组织输出";
         /// Found it themselves.
         SelfFound = "self_found", "自主就业", "自主择业", "自谋职业", "亲友介绍";
         /// Through a public employment service or public-welfare post.
@@ -291,6 +291,14 @@ closed_list! {
 mod tests {
     use super::*;
     use crate::domain::tests::serialized;
+
+    #[test]
+    fn every_channel_a_ledger_prints_reads_back_as_itself() {
+        for channel in Channel::ALL {
+            let printed = crate::ledger::build::channel_label(channel.as_str());
+            assert_eq!(printed.parse::<Channel>().ok(), Some(*channel), "{printed}");
+        }
+    }
 
     #[test]
     fn poverty_status_reads_every_name_offices_write() {

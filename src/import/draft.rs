@@ -63,7 +63,9 @@ impl<'a> Draft<'a> {
                 self.form.insert(key.to_string(), v.into());
             }
             Ok(None) => {
-                self.form.insert(key.to_string(), Value::Null);
+                // A blank cell never undoes what another column of the row
+                // said (薪资待遇 beside an empty 最低月薪).
+                self.form.entry(key.to_string()).or_insert(Value::Null);
             }
             Err(e) => self.errors.push(field, e.code, e.message),
         }

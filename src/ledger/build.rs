@@ -86,7 +86,8 @@ fn place(code: &str) -> Cell {
     }
 }
 
-fn channel_label(c: &str) -> &str {
+/// The 就业渠道 a ledger prints; each reads back as its channel on import.
+pub(crate) fn channel_label(c: &str) -> &str {
     match c {
         "job_fair" => "招聘会",
         "training" => "技能培训",
