@@ -4,17 +4,26 @@
 //!   LB_BENCH_DATABASE_URL  the database
 //!   LB_BENCH_DATA_DIR      its data directory (the index is in `index/`)
 //!
-//! Reports p50/p99 of posting search, of matching (profile read from the
-//! database included, as the endpoint does), and of the obvious SQL
-//! (`LIKE '%word%'` over title, occupation and description) for the same
-//! queries, with the ratio. Figures only: nothing here passes or fails.
+//!   LB_BENCH_PG_URL        optional: a PostgreSQL server for the pg_trgm
+//!                          peer (e.g. postgres://postgres@127.0.0.1/postgres)
+//!
+//! Reports p50/p99 of posting search (each query's first answer on a
+//! commit, i.e. with the result cache off, and the cached answer), of
+//! matching and candidates (profile, used headcount and employment read
+//! from the database, as the endpoints do), and of the peers on the same
+//! postings and queries: the obvious SQL (`LIKE '%word%'` over title,
+//! occupation and description), SQLite FTS5 and PostgreSQL pg_trgm with a
+//! GIN index, with the ratios. Figures only: nothing here passes or fails.
 
-use std::collections::HashMap;
+#[path = "search/peers.rs"]
+mod peers;
+
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
+use diesel::sql_types::BigInt;
 
 use labour_bridge::db::models::search as store;
 use labour_bridge::db::models::{enrolment, labourer};
@@ -99,6 +108,7 @@ fn main() -> anyhow::Result<()> {
     println!("| measurement | runs | p50 | p99 |");
     println!("|---|---|---|---|");
     // Warm the page cache and the searcher.
+    search.results.set_enabled(false);
     for q in QUERIES {
         search.search_postings(&ask(q))?;
     }
@@ -112,13 +122,25 @@ fn main() -> anyhow::Result<()> {
             totals.insert(*q, r.total);
         }
     }
-    let (search_p50, _) = report("search (in process, 20 queries, open only, top 20 + facets + highlights)", times);
+    let (search_p50, search_p99) =
+        report("search, result cache off (20 queries, open only, top 20 + facets + highlights)", times);
+    search.results.set_enabled(true);
+    let mut times = Vec::new();
+    for _ in 0..rounds {
+        for q in QUERIES {
+            let t = Instant::now();
+            std::hint::black_box(search.search_postings(&ask(q))?.total);
+            times.push(t.elapsed());
+        }
+    }
+    report("search, result cache on (the same queries again on the same commit)", times);
 
     let mut conn = db.get()?;
     let max_id: i64 =
         diesel::sql_query("SELECT COALESCE(MAX(id), 0) AS n FROM labourers").get_result::<N>(&mut *conn)?.n;
     let mut times = Vec::new();
-    let people = 500.min(max_id.max(1)) as i64;
+    let mut empty = 0;
+    let people = 500.min(max_id.max(1));
     for k in 0..people {
         let id = 1 + (k * 7_919) % max_id.max(1);
         let t = Instant::now();
@@ -128,58 +150,91 @@ fn main() -> anyhow::Result<()> {
         let mut hires = |ids: &[i64]| -> anyhow::Result<HashMap<i64, i64>> {
             Ok(store::hires_of(&mut conn, ids)?.into_iter().collect())
         };
-        search.matches(&profile, 20, false, today, &mut hires)?;
+        let r = search.matches(&profile, 20, false, today, &mut hires)?;
+        times.push(t.elapsed());
+        empty += usize::from(r.hits.is_empty());
+    }
+    let (match_p50, _) = report("matches (profile and used headcount from the database, top 20)", times);
+
+    let max_posting: i64 =
+        diesel::sql_query("SELECT COALESCE(MAX(id), 0) AS n FROM postings").get_result::<N>(&mut *conn)?.n;
+    let mut times = Vec::new();
+    for k in 0..200.min(max_posting.max(1)) {
+        let id = 1 + (k * 7_919) % max_posting.max(1);
+        let t = Instant::now();
+        let Some(doc) = store::postings_by_ids(&mut conn, &[id])?.pop() else { continue };
+        let mut employed = |ids: &[i64]| -> anyhow::Result<HashSet<i64>> {
+            Ok(store::employed_of(&mut conn, ids, today)?.into_iter().collect())
+        };
+        let found = search.candidates(&doc, 20, today, Some(&mut employed))?;
+        let ids: Vec<i64> = found.iter().map(|f| f.id).collect();
+        std::hint::black_box(store::labourers_by_ids(&mut conn, &ids)?.len());
         times.push(t.elapsed());
     }
-    report("matches (in process, profile from the database, top 20)", times);
+    let (cand_p50, _) = report("candidates (posting, employment and names from the database, top 20)", times);
 
-    // The obvious SQL: the word typed, LIKE over three columns, open only.
+    // The obvious SQL: every word typed, LIKE over three columns, open only.
     let sql_rounds = 3;
     let mut times = Vec::new();
     for _ in 0..sql_rounds {
         for q in QUERIES {
-            let word = q.split_whitespace().last().unwrap_or(q);
-            let pattern = format!("%{word}%");
+            // The words are this file's own list: quoted inline.
+            let like = |w: &str| {
+                let p = format!("'%{}%'", w.replace('\'', "''"));
+                format!("(title LIKE {p} OR occupation LIKE {p} OR description LIKE {p})")
+            };
+            let cond = q.split_whitespace().map(like).collect::<Vec<_>>().join(" AND ");
+            let open = "status = 'open' AND (closes_on IS NULL OR closes_on >= CURRENT_DATE)";
             let t = Instant::now();
-            let n = diesel::sql_query(
-                "SELECT COUNT(*) AS n FROM postings WHERE status = 'open' \
-                 AND (closes_on IS NULL OR closes_on >= CURRENT_DATE) \
-                 AND (title LIKE $1 OR occupation LIKE $1 OR description LIKE $1)",
-            )
-            .bind::<Text, _>(&pattern)
-            .get_result::<N>(&mut *conn)
-            .or_else(|_| {
-                diesel::sql_query(
-                    "SELECT COUNT(*) AS n FROM postings WHERE status = 'open' \
-                     AND (closes_on IS NULL OR closes_on >= CURRENT_DATE) \
-                     AND (title LIKE ?1 OR occupation LIKE ?1 OR description LIKE ?1)",
-                )
-                .bind::<Text, _>(&pattern)
-                .get_result::<N>(&mut *conn)
-            })?;
-            let page = diesel::sql_query(
-                "SELECT id FROM postings WHERE status = 'open' \
-                 AND (closes_on IS NULL OR closes_on >= CURRENT_DATE) \
-                 AND (title LIKE $1 OR occupation LIKE $1 OR description LIKE $1) ORDER BY id LIMIT 20",
-            )
-            .bind::<Text, _>(&pattern)
-            .load::<Id>(&mut *conn)
-            .or_else(|_| {
-                diesel::sql_query(
-                    "SELECT id FROM postings WHERE status = 'open' \
-                     AND (closes_on IS NULL OR closes_on >= CURRENT_DATE) \
-                     AND (title LIKE ?1 OR occupation LIKE ?1 OR description LIKE ?1) ORDER BY id LIMIT 20",
-                )
-                .bind::<Text, _>(&pattern)
-                .load::<Id>(&mut *conn)
-            })?;
+            let count = diesel::sql_query(format!("SELECT COUNT(*) AS n FROM postings WHERE {open} AND {cond}"));
+            let page =
+                diesel::sql_query(format!("SELECT id FROM postings WHERE {open} AND {cond} ORDER BY id LIMIT 20"));
+            let n = count.get_result::<N>(&mut *conn)?;
+            let page = page.load::<Id>(&mut *conn)?;
             times.push(t.elapsed());
             std::hint::black_box((n.n, page.iter().map(|p| p.id).sum::<i64>()));
         }
     }
-    let (sql_p50, _) = report("SQL baseline (LIKE '%word%', count + first 20)", times);
+    let (like_p50, like_p99) = report("peer: SQL LIKE '%word%' (count + first 20)", times);
+
+    let rows: Vec<peers::Row> = diesel::sql_query(
+        "SELECT id, title, occupation, description, status, CAST(closes_on AS TEXT) AS closes_on FROM postings",
+    )
+    .load(&mut *conn)?;
+    let mut peer_p50 = vec![("SQL LIKE", like_p50, like_p99)];
+    let fts_path = format!("{dir}/peers-fts5.sqlite3");
+    match peers::fts5(&fts_path, &rows, search.analyzer(), QUERIES, sql_rounds) {
+        Ok(times) => {
+            let (p50, p99) = report("peer: SQLite FTS5 over jieba words, bm25 (count + first 20)", times);
+            peer_p50.push(("SQLite FTS5", p50, p99));
+        }
+        Err(e) => println!("| peer: SQLite FTS5 | failed: {e} | | |"),
+    }
+    if let Ok(pg) = std::env::var("LB_BENCH_PG_URL") {
+        match peers::pg_trgm(&pg, &rows, QUERIES, sql_rounds) {
+            Ok(times) => {
+                let (p50, p99) = report("peer: PostgreSQL pg_trgm GIN, LIKE '%word%' (count + first 20)", times);
+                peer_p50.push(("PostgreSQL pg_trgm", p50, p99));
+            }
+            Err(e) => println!("| peer: PostgreSQL pg_trgm | failed: {e} | | |"),
+        }
+    }
     println!();
-    println!("ratio (SQL p50 / search p50): {:.0}×", sql_p50.as_secs_f64() / search_p50.as_secs_f64().max(1e-9));
+    println!("| peer | peer p50 / our p50 (cache off) | peer p99 / our p99 (cache off) |");
+    println!("|---|---|---|");
+    for (name, p50, p99) in peer_p50 {
+        println!(
+            "| {name} | {:.1}× | {:.1}× |",
+            p50.as_secs_f64() / search_p50.as_secs_f64().max(1e-9),
+            p99.as_secs_f64() / search_p99.as_secs_f64().max(1e-9)
+        );
+    }
+    println!();
+    println!(
+        "matches p50 {:.3} ms ({empty} of {people} people with an empty list); candidates p50 {:.3} ms",
+        match_p50.as_secs_f64() * 1000.0,
+        cand_p50.as_secs_f64() * 1000.0
+    );
     let mut t: Vec<_> = totals.into_iter().collect();
     t.sort();
     println!("hits per query (search, open only): {t:?}");

@@ -2,6 +2,7 @@
 //! claims its work in the database, so several instances sharing one
 //! PostgreSQL — or one instance restarted — send each mail once.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::{Datelike, NaiveDate};
@@ -13,7 +14,8 @@ use crate::db::models::mail::{self as store, SavedSearchRow};
 use crate::db::models::posting::PostingRow;
 use crate::db::models::target;
 use crate::db::Db;
-use crate::domain::{DeadlineKind, PostingStatus};
+use crate::domain::rules;
+use crate::domain::DeadlineKind;
 use crate::error::AppError;
 use crate::ledger::build::{count_of, metric_label, Request};
 use crate::ledger::rules::default_as_of;
@@ -173,12 +175,16 @@ fn vocabulary() -> &'static crate::search::vocab::Vocabulary {
     VOCAB.get_or_init(crate::search::vocab::Vocabulary::builtin)
 }
 
-/// Whether a posting matches a saved search: every word of `q`, or one of
-/// its synonyms from the occupation vocabulary (厨师 ≈ 中式烹调师 …), appears
-/// in the title, occupation or description, and the filters hold.
-pub fn matches(p: &PostingRow, q: &str, f: &AlertFilters) -> bool {
+/// Whether a posting matches a saved search: it takes applications on
+/// `today` (the one rule: open, between its dates, places left after
+/// `hired`), every word of `q`, or one of its synonyms from the occupation
+/// vocabulary (厨师 ≈ 中式烹调师 …), appears in the title, occupation or
+/// description, and the filters hold.
+pub fn matches(p: &PostingRow, hired: i64, today: NaiveDate, q: &str, f: &AlertFilters) -> bool {
     let p = &p.data;
-    if p.status != PostingStatus::Open {
+    let terms =
+        rules::PostingTerms { status: p.status, opens_on: p.opens_on, closes_on: p.closes_on, headcount: p.headcount };
+    if rules::taking_applications(&terms, hired, today).is_err() {
         return false;
     }
     let hay =
@@ -214,15 +220,22 @@ async fn alerts(db: &Db, settings: &Settings, ran: &mut Ran) -> Result<(), AppEr
         // Without an address the postings stay pending until one is known.
         let Some(address) = s.email.clone().or(account_email) else { continue };
         let hw = s.high_water;
-        let fresh: Vec<PostingRow> = db
+        let (fresh, hired): (Vec<PostingRow>, HashMap<i64, i64>) = db
             .run(move |c| {
                 let filter = crate::db::models::posting::PostingFilter::default();
-                Ok(crate::db::models::posting::list(c, &filter, hw, 200)?)
+                let fresh = crate::db::models::posting::list(c, &filter, hw, 200)?;
+                let ids: Vec<i64> = fresh.iter().map(|p| p.id.get()).collect();
+                let hired = crate::db::models::search::hires_of(c, &ids)?.into_iter().collect();
+                Ok((fresh, hired))
             })
             .await?;
         let Some(to) = fresh.iter().map(|p| p.id.get()).max() else { continue };
         let filters: AlertFilters = serde_json::from_str(&s.filters).unwrap_or_default();
-        let hits: Vec<PostingRow> = fresh.into_iter().filter(|p| matches(p, &s.query, &filters)).collect();
+        let today = crate::clock::today();
+        let hits: Vec<PostingRow> = fresh
+            .into_iter()
+            .filter(|p| matches(p, hired.get(&p.id.get()).copied().unwrap_or(0), today, &s.query, &filters))
+            .collect();
         // Claim the new postings first: whoever moves the mark sends the mail.
         let id = s.id;
         if !db.run(move |c| Ok(store::advance_high_water(c, id, hw, to)?)).await? {
@@ -270,5 +283,37 @@ fn alert_mail(settings: &Settings, s: &SavedSearchRow, address: String, hits: &[
         subject: format!("【新岗位提醒】“{}”有{}个新岗位", s.query, hits.len()),
         text,
         attachment: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::{matches, AlertFilters};
+    use crate::search::testkit::{posting, today};
+
+    /// Job alerts use the one rule of "taking applications today": a new
+    /// posting that is closed, not yet open, past its day or full is not
+    /// mailed, whatever its words.
+    #[test]
+    fn an_alert_names_only_postings_taking_applications_today() {
+        let f = AlertFilters::default();
+        let open = posting(1, "粤菜厨师", None, None).posting;
+        assert!(matches(&open, 0, today(), "厨师", &f));
+        assert!(matches(&open, 2, today(), "大厨", &f), "a place is still left");
+        assert!(!matches(&open, 3, today(), "厨师", &f), "all three places are filled");
+        let mut expired = open.clone();
+        expired.data.closes_on = today().pred_opt();
+        assert!(!matches(&expired, 0, today(), "厨师", &f));
+        let mut last_day = open.clone();
+        last_day.data.closes_on = Some(today());
+        assert!(matches(&last_day, 0, today(), "厨师", &f));
+        let mut later = open.clone();
+        later.data.opens_on = today().succ_opt();
+        assert!(!matches(&later, 0, today(), "厨师", &f));
+        let mut closed = open;
+        closed.data.status = "closed".parse().unwrap();
+        assert!(!matches(&closed, 0, today(), "厨师", &f));
     }
 }

@@ -11,6 +11,7 @@ use super::{checks, forms, kinds, load, record_created, remove, replace};
 use crate::db::models::audit::Actor;
 use crate::db::models::enrolment;
 use crate::db::models::labourer;
+use crate::db::models::outbox;
 use crate::db::models::placement::{self as model, PlacementData, PlacementRow};
 use crate::db::models::posting::PostingRow;
 use crate::db::DbConnection;
@@ -215,7 +216,17 @@ pub(crate) fn insert_checked(
     check_new(c, d)?;
     let row = model::insert(c, d)?;
     record_created(c, actor, kinds::PLACEMENT, row.id.get(), &row)?;
+    places_changed(c, &[row.data.posting_id])?;
     Ok(row)
+}
+
+/// A placement fills one of its posting's places: the posting is indexed
+/// again, so every view agrees on whether it still takes applications.
+fn places_changed(c: &mut DbConnection, postings: &[Option<PostingId>]) -> Result<(), AppError> {
+    for p in postings.iter().flatten() {
+        outbox::append(c, "posting", p.get(), outbox::Op::Upsert)?;
+    }
+    Ok(())
 }
 
 /// The rules a new placement must meet against the registry (those of
@@ -340,11 +351,16 @@ pub fn change(
         return Err(AppError::stale(before.version));
     }
     check_whole(c, &mut d, Some(id))?;
-    replace(c, actor, kinds::PLACEMENT, &before, version, &d)
+    let after = replace(c, actor, kinds::PLACEMENT, &before, version, &d)?;
+    if before.data.posting_id != after.data.posting_id {
+        places_changed(c, &[before.data.posting_id, after.data.posting_id])?;
+    }
+    Ok(after)
 }
 
 /// Deletes a placement registered in error.
 pub fn delete(c: &mut DbConnection, actor: &Actor, id: PlacementId) -> Result<(), AppError> {
     let before: PlacementRow = load(c, kinds::PLACEMENT, id)?;
-    remove(c, actor, kinds::PLACEMENT, &before, &[])
+    remove(c, actor, kinds::PLACEMENT, &before, &[])?;
+    places_changed(c, &[before.data.posting_id])
 }

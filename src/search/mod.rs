@@ -14,8 +14,9 @@
 mod corpus;
 pub mod query;
 pub mod schema;
+pub mod summary;
 #[cfg(test)]
-mod testkit;
+pub(crate) mod testkit;
 pub mod text;
 pub mod vocab;
 
@@ -153,6 +154,10 @@ pub struct Search {
     /// Set to stop the indexer thread.
     stopping: AtomicBool,
     indexer: Mutex<Option<std::thread::JoinHandle<()>>>,
+    /// Posting search answers of the current commit.
+    pub results: query::ResultCache,
+    /// Postings taking applications, per segment and day.
+    pub open_sets: Arc<query::OpenSets>,
 }
 
 fn read_current(root: &Path) -> Option<String> {
@@ -290,6 +295,8 @@ impl Search {
             paired_district: paired_district.to_string(),
             stopping: AtomicBool::new(false),
             indexer: Mutex::new(None),
+            results: query::ResultCache::from_env(),
+            open_sets: Arc::default(),
         });
         while search.sync(db)? > 0 {}
         Ok(search)

@@ -18,8 +18,10 @@ use crate::db::models::labourer::LabourerRow;
 use crate::db::models::search::PostingDoc;
 use crate::domain::{region_name, Education, RegionCode};
 
+pub use super::summary::{availability, NotTakingReason, PostingSummary};
+
 /// Version of the schemas and document builders below.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// A date as a number fast fields can compare.
 pub fn day_number(d: NaiveDate) -> i64 {
@@ -113,6 +115,8 @@ pub struct PostingFields {
     pub min_age: Field,
     pub max_age: Field,
     pub closes_on: Field,
+    pub opens_on: Field,
+    pub places_left: Field,
     pub view: Field,
 }
 
@@ -139,59 +143,12 @@ impl PostingFields {
             min_age: b.add_u64_field("min_age", INDEXED | FAST),
             max_age: b.add_u64_field("max_age", INDEXED | FAST),
             closes_on: b.add_i64_field("closes_on", INDEXED | FAST),
+            opens_on: b.add_i64_field("opens_on", INDEXED | FAST),
+            places_left: b.add_i64_field("places_left", INDEXED | FAST),
             view: b.add_text_field("view", STORED),
         };
         (b.build(), f)
     }
-}
-
-/// What a search hit shows of a posting: its public fields only.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, utoipa::ToSchema)]
-pub struct PostingSummary {
-    /// Id.
-    pub id: i64,
-    /// Employer.
-    pub employer_id: i64,
-    /// Employer's name.
-    pub employer_name: String,
-    /// 岗位名称.
-    pub title: String,
-    /// Occupation as written.
-    pub occupation: Option<String>,
-    /// The vocabulary's occupation it falls under, e.g. 厨师.
-    pub occupation_group: Option<String>,
-    /// Description.
-    pub description: Option<String>,
-    /// Positions offered.
-    pub headcount: i32,
-    /// CNY a month.
-    pub salary_min: Option<i32>,
-    /// CNY a month.
-    pub salary_max: Option<i32>,
-    /// Where the work is.
-    pub region_code: String,
-    /// Its full name.
-    pub region_name: Option<String>,
-    /// The employer's region.
-    pub employer_region_code: String,
-    /// Minimum age.
-    pub min_age: Option<i32>,
-    /// Maximum age.
-    pub max_age: Option<i32>,
-    /// `any`, `male`, `female`.
-    pub gender_requirement: String,
-    /// Minimum education.
-    pub education_min: Option<String>,
-    /// housing, meals, transport, insurance.
-    pub benefits: Vec<String>,
-    /// `open` or `closed`.
-    pub status: String,
-    /// Opens on.
-    pub opens_on: Option<NaiveDate>,
-    /// Closes on.
-    pub closes_on: Option<NaiveDate>,
-    /// The job fair it came with.
-    pub job_fair_id: Option<i64>,
 }
 
 fn place_words(code: &str) -> String {
@@ -208,39 +165,6 @@ fn place_words(code: &str) -> String {
         words.push(name.to_string());
     }
     words.join(" ")
-}
-
-impl PostingSummary {
-    /// The public view of a posting row, with its vocabulary occupation.
-    pub fn of(vocab: &Vocabulary, d: &PostingDoc) -> PostingSummary {
-        let p = &d.posting.data;
-        let group =
-            vocab.occupation_in(p.occupation.as_deref().unwrap_or_default()).or_else(|| vocab.occupation_in(&p.title));
-        PostingSummary {
-            id: d.posting.id.get(),
-            employer_id: p.employer_id.get(),
-            employer_name: d.employer_name.clone(),
-            title: p.title.clone(),
-            occupation: p.occupation.clone(),
-            occupation_group: group.map(|o| o.name.clone()),
-            description: p.description.clone(),
-            headcount: p.headcount,
-            salary_min: p.salary_min,
-            salary_max: p.salary_max,
-            region_code: p.region_code.clone(),
-            region_name: crate::domain::region::region_full_name(&p.region_code),
-            employer_region_code: d.employer_region.clone(),
-            min_age: p.min_age,
-            max_age: p.max_age,
-            gender_requirement: p.gender_requirement.as_str().to_string(),
-            education_min: p.education_min.map(|e| e.as_str().to_string()),
-            benefits: p.benefits.items().iter().map(|b| b.as_str().to_string()).collect(),
-            status: p.status.as_str().to_string(),
-            opens_on: p.opens_on,
-            closes_on: p.closes_on,
-            job_fair_id: p.job_fair_id.map(|f| f.get()),
-        }
-    }
 }
 
 /// A posting as an index document.
@@ -284,6 +208,8 @@ pub fn posting_doc(f: &PostingFields, vocab: &Vocabulary, d: &PostingDoc) -> Tan
     doc.add_u64(f.min_age, p.min_age.unwrap_or(0).max(0) as u64);
     doc.add_u64(f.max_age, p.max_age.unwrap_or(200).max(0) as u64);
     doc.add_i64(f.closes_on, p.closes_on.map(day_number).unwrap_or(i64::MAX));
+    doc.add_i64(f.opens_on, p.opens_on.map(day_number).unwrap_or(i64::MIN));
+    doc.add_i64(f.places_left, i64::from(p.headcount) - p.hired);
     doc.add_text(f.view, serde_json::to_string(&p).unwrap_or_default());
     doc
 }

@@ -68,6 +68,7 @@ pub fn posting(id: i64, title: &str, occupation: Option<&str>, description: Opti
         },
         employer_name: "江门市江海区粤华实业有限公司".into(),
         employer_region: "440704".into(),
+        hired: 0,
     }
 }
 
@@ -124,6 +125,8 @@ pub fn search_over(postings: &[PostingDoc], people: &[Profile]) -> Search {
         paired_district: "440704".into(),
         stopping: AtomicBool::new(false),
         indexer: Mutex::new(None),
+        results: crate::search::query::ResultCache::new(true),
+        open_sets: Arc::default(),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Chinese text: one shared jieba segmenter (with the user dictionary),
 //! wrapped as a tantivy tokenizer, and the analysis of what people type.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use jieba_rs::{Jieba, TokenizeMode};
@@ -24,6 +24,13 @@ const STOP_WORDS: &[&str] = &[
 #[derive(Clone)]
 pub struct Analyzer {
     jieba: Arc<Jieba>,
+    tags: Arc<HashMap<String, String>>,
+}
+
+/// The term standing for a whole synonym group: `#` and the occupation's
+/// name (no word the segmenter gives starts with `#`).
+pub fn group_tag(occupation: &str) -> String {
+    format!("#{occupation}")
 }
 
 impl Analyzer {
@@ -33,13 +40,26 @@ impl Analyzer {
         for w in vocab.dictionary_words() {
             jieba.add_word(w, None, None);
         }
-        Analyzer { jieba: Arc::new(jieba) }
+        let mut tags = HashMap::new();
+        for o in vocab.occupations() {
+            for w in &o.words {
+                if let Some(owner) = vocab.occupation_of_word(w) {
+                    tags.entry(w.clone()).or_insert_with(|| group_tag(&owner.name));
+                }
+            }
+        }
+        Analyzer { jieba: Arc::new(jieba), tags: Arc::new(tags) }
+    }
+
+    /// The group term of a word of the vocabulary (厨师, 大厨 … → `#厨师`).
+    pub fn tag_of(&self, word: &str) -> Option<&str> {
+        self.tags.get(word).map(String::as_str)
     }
 
     /// Registers the Chinese tokenizer on an index; every create and open
     /// goes through here.
     pub fn register(&self, index: &Index) {
-        let tokenizer = ZhTokenizer { jieba: self.jieba.clone(), tokens: Vec::new() };
+        let tokenizer = ZhTokenizer { jieba: self.jieba.clone(), tags: self.tags.clone(), tokens: Vec::new() };
         index.tokenizers().register(ZH, TextAnalyzer::builder(tokenizer).build());
     }
 
@@ -82,9 +102,14 @@ fn is_word(w: &str) -> bool {
 /// snippets panic otherwise); the cost is that a part is marked as its
 /// whole word (包吃 marks 包吃住). Offsets are not stored in the index, so
 /// this changes no document.
+///
+/// A word of a synonym group is followed, at the same position and range,
+/// by its group's term (`大厨` → `#厨师`), so a search for any word of the
+/// group is one term per field instead of one per synonym.
 #[derive(Clone)]
 pub struct ZhTokenizer {
     jieba: Arc<Jieba>,
+    tags: Arc<HashMap<String, String>>,
     tokens: Vec<Token>,
 }
 
@@ -98,13 +123,12 @@ impl Tokenizer for ZhTokenizer {
         let mut position = 0;
         for (i, (from, to)) in spans {
             let Some(t) = words.get(i).filter(|t| is_word(t.word)) else { continue };
-            self.tokens.push(Token {
-                offset_from: from,
-                offset_to: to,
-                position,
-                text: t.word.to_lowercase(),
-                position_length: 1,
-            });
+            let text = t.word.to_lowercase();
+            let tag = self.tags.get(&text).cloned();
+            self.tokens.push(Token { offset_from: from, offset_to: to, position, text, position_length: 1 });
+            if let Some(tag) = tag {
+                self.tokens.push(Token { offset_from: from, offset_to: to, position, text: tag, position_length: 1 });
+            }
             position += 1;
         }
         ZhTokenStream { tokens: &mut self.tokens, next: 0 }
@@ -201,7 +225,7 @@ mod tests {
     #[test]
     fn the_tokenizer_gives_byte_offsets_for_highlighting() {
         let a = analyzer();
-        let mut t = ZhTokenizer { jieba: a.jieba.clone(), tokens: Vec::new() };
+        let mut t = ZhTokenizer { jieba: a.jieba.clone(), tags: a.tags.clone(), tokens: Vec::new() };
         let text = "急招保安员";
         let mut stream = t.token_stream(text);
         let mut seen = Vec::new();
@@ -209,8 +233,17 @@ mod tests {
             let tok = stream.token();
             seen.push((tok.text.clone(), &text[tok.offset_from..tok.offset_to]));
         }
-        // The part 保安 is marked as the word it is part of.
-        assert_eq!(seen[seen.len() - 2..], [("保安".to_string(), "保安员"), ("保安员".to_string(), "保安员")]);
+        // The part 保安 is marked as the word it is part of; each word of
+        // the group is followed by the group's term.
+        assert_eq!(
+            seen[seen.len() - 4..],
+            [
+                ("保安".to_string(), "保安员"),
+                ("#保安员".to_string(), "保安员"),
+                ("保安员".to_string(), "保安员"),
+                ("#保安员".to_string(), "保安员")
+            ]
+        );
     }
 
     #[test]
@@ -235,7 +268,7 @@ mod tests {
                 "a range that splits a character"
             } else if from < last.0 || to < last.1 {
                 "a range that goes back"
-            } else if !text[from..to].to_lowercase().contains(&t.text) {
+            } else if !t.text.starts_with('#') && !text[from..to].to_lowercase().contains(&t.text) {
                 "a range that does not hold its token"
             } else {
                 last = (from, to);
@@ -273,9 +306,8 @@ mod tests {
         );
     }
 
-    /// Only offsets changed: the terms and their order (hence positions)
-    /// are jieba's search mode as before, so ranking and indexes built
-    /// earlier are unaffected.
+    /// Only offsets changed and group terms were added: the words and their
+    /// order (hence positions) are jieba's search mode as before.
     #[test]
     fn the_terms_and_their_order_are_search_modes_own() {
         let a = &crate::search::testkit::shared().1;
@@ -283,8 +315,11 @@ mod tests {
         a.register(&index);
         let mut zh = index.tokenizers().get(ZH).unwrap();
         for text in crate::search::corpus::corpus(500) {
-            let ours: Vec<(String, usize)> =
-                tokens_of(&mut zh, &text).into_iter().map(|t| (t.text, t.position)).collect();
+            let ours: Vec<(String, usize)> = tokens_of(&mut zh, &text)
+                .into_iter()
+                .filter(|t| !t.text.starts_with('#'))
+                .map(|t| (t.text, t.position))
+                .collect();
             let jieba: Vec<(String, usize)> = a
                 .jieba
                 .cut_for_search(&text, true)

@@ -18,6 +18,9 @@ pub struct Occupation {
     pub code: Option<String>,
     /// The name and every synonym, lower-cased.
     pub words: Vec<String>,
+    /// Names of related occupations (work a person wishing for this one
+    /// can usually do), from the table's fourth column.
+    pub related: Vec<String>,
 }
 
 /// Occupations, synonyms and extra dictionary words.
@@ -63,11 +66,19 @@ impl Vocabulary {
                     words.push(w);
                 }
             }
+            let related = cols
+                .next()
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|w| !w.is_empty())
+                .map(String::from)
+                .collect();
             let idx = list.len();
             for w in &words {
                 by_word.entry(w.clone()).or_insert(idx);
             }
-            list.push(Occupation { name, code, words });
+            list.push(Occupation { name, code, words, related });
         }
         let extra_words = user_dict
             .lines()

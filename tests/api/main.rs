@@ -16,6 +16,7 @@ mod imports;
 mod labourers;
 mod ledgers;
 mod mail;
+mod open_today;
 mod placements;
 mod postings;
 mod reconciliations;

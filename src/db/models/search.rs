@@ -22,12 +22,20 @@ pub struct PostingDoc {
     pub employer_name: String,
     /// The employer's region code.
     pub employer_region: String,
+    /// Placements filling its places (one query per batch, not per posting).
+    pub hired: i64,
 }
 
-fn with_employer(rows: Vec<(PostingRow, String, String)>) -> Vec<PostingDoc> {
-    rows.into_iter()
-        .map(|(posting, employer_name, employer_region)| PostingDoc { posting, employer_name, employer_region })
-        .collect()
+fn with_employer(c: &mut DbConnection, rows: Vec<(PostingRow, String, String)>) -> QueryResult<Vec<PostingDoc>> {
+    let ids: Vec<i64> = rows.iter().map(|(p, _, _)| p.id.get()).collect();
+    let hired: std::collections::HashMap<i64, i64> = hires_of(c, &ids)?.into_iter().collect();
+    Ok(rows
+        .into_iter()
+        .map(|(posting, employer_name, employer_region)| {
+            let hired = hired.get(&posting.id.get()).copied().unwrap_or(0);
+            PostingDoc { posting, employer_name, employer_region, hired }
+        })
+        .collect())
 }
 
 /// Postings with these ids (missing ones are gone).
@@ -37,7 +45,7 @@ pub fn postings_by_ids(c: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Pos
         .filter(postings::id.eq_any(ids))
         .select((PostingRow::as_select(), employers::name, employers::region_code))
         .load(c)
-        .map(with_employer)
+        .and_then(|rows| with_employer(c, rows))
 }
 
 /// The next page of postings after `after`, by id.
@@ -49,7 +57,7 @@ pub fn postings_page(c: &mut DbConnection, after: i64, limit: i64) -> QueryResul
         .limit(limit)
         .select((PostingRow::as_select(), employers::name, employers::region_code))
         .load(c)
-        .map(with_employer)
+        .and_then(|rows| with_employer(c, rows))
 }
 
 /// Labourers with these ids.

@@ -10,6 +10,7 @@ use super::common;
 use crate::auth::Caller;
 use crate::db::models::audit::Actor;
 use crate::db::models::posting::{self as model, PostingFilter, PostingRow};
+use crate::db::models::search as search_store;
 use crate::domain::region::region_full_name;
 use crate::domain::{Benefit, EmployerId, GenderRequirement, JobFairId, PostingId, PostingStatus, RegionCode};
 use crate::error::AppError;
@@ -19,6 +20,7 @@ use crate::http::state::AppState;
 use crate::http::views::{record_of, ListOf, Record};
 use crate::registry::kinds;
 use crate::registry::postings::{self as registry, NewPosting, PostingChanges};
+use crate::search::schema::{availability, NotTakingReason};
 
 /// A posting as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -61,17 +63,37 @@ pub struct PostingView {
     /// The job fair it was brought to, if any.
     #[schema(value_type = Option<i64>)]
     pub job_fair_id: Option<JobFairId>,
+    /// Places filled by placements.
+    pub hired: i64,
+    /// Whether it takes applications today: open, between `opens_on` and
+    /// `closes_on` where set, with places left (the rule every view uses).
+    pub taking_applications: bool,
+    /// Why it does not, when it does not: `closed`, `not_yet_open`,
+    /// `expired` or `full`, with words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_taking: Option<NotTakingReason>,
     /// Id, timestamps, version.
     #[serde(flatten)]
     pub record: Record,
 }
 
 impl PostingView {
-    /// The view of a row.
+    /// The view of a row none of whose places is filled yet.
     pub fn of(r: PostingRow) -> PostingView {
+        PostingView::with_hired((r, 0))
+    }
+
+    /// The view of a row with the placements filling its places, saying
+    /// whether it takes applications today.
+    pub fn with_hired((r, hired): (PostingRow, i64)) -> PostingView {
         let record = record_of!(r);
         let d = r.data;
+        let not_taking =
+            availability(d.status.as_str(), d.opens_on, d.closes_on, d.headcount, hired, crate::clock::today());
         PostingView {
+            hired,
+            taking_applications: not_taking.is_none(),
+            not_taking,
             region_name: region_full_name(&d.region_code),
             employer_id: d.employer_id,
             title: d.title,
@@ -141,7 +163,28 @@ pub async fn get(
     path: web::Path<PostingId>,
 ) -> Result<HttpResponse, AppError> {
     require(&caller, ANYONE, ("查看岗位", "read postings"))?;
-    common::show::<PostingRow, _>(&state.db, kinds::POSTING, path.into_inner(), PostingView::of).await
+    let id = path.into_inner();
+    let view = state
+        .db
+        .run(move |c| {
+            let row = crate::registry::load::<PostingRow>(c, kinds::POSTING, id)?;
+            Ok(PostingView::with_hired(with_hires(c, vec![row])?.remove(0)))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Rows with the placements filling their places, in one query.
+fn with_hires(c: &mut crate::db::DbConnection, rows: Vec<PostingRow>) -> diesel::QueryResult<Vec<(PostingRow, i64)>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id.get()).collect();
+    let hires: std::collections::HashMap<i64, i64> = search_store::hires_of(c, &ids)?.into_iter().collect();
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let n = hires.get(&r.id.get()).copied().unwrap_or(0);
+            (r, n)
+        })
+        .collect())
 }
 
 /// List postings (every role).
@@ -166,9 +209,12 @@ pub async fn list(
     common::page(
         &state.db,
         page,
-        move |c, after, limit| model::list(c, &filter, after, limit),
-        |r| r.id.get(),
-        PostingView::of,
+        move |c, after, limit| {
+            let rows = model::list(c, &filter, after, limit)?;
+            with_hires(c, rows)
+        },
+        |(r, _)| r.id.get(),
+        PostingView::with_hired,
     )
     .await
 }
@@ -187,8 +233,14 @@ pub async fn patch(
     let form = form.read()?;
     let id = path.into_inner();
     let actor = Actor::from(&caller);
-    let row = state.db.write(move |c| form.then(|v| registry::change(c, &actor, id, v))).await?;
-    Ok(HttpResponse::Ok().json(PostingView::of(row)))
+    let row = state
+        .db
+        .write(move |c| {
+            let row = form.then(|v| registry::change(c, &actor, id, v))?;
+            Ok(with_hires(c, vec![row])?.remove(0))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(PostingView::with_hired(row)))
 }
 
 /// Delete a posting no placement refers to (admin, clerk).

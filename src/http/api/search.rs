@@ -20,7 +20,7 @@ use crate::http::input::{param, text, Query};
 use crate::http::state::AppState;
 use crate::messages::{access, general, Text, Thing};
 use crate::search::query::{MatchResults, PostingSearch, Reason, SearchResults, Suggestion};
-use crate::search::schema::{region_filter_facet, Profile};
+use crate::search::schema::{availability, region_filter_facet, NotTakingReason, Profile};
 
 /// Query of `GET /postings/search`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -35,7 +35,9 @@ pub struct SearchQuery {
     benefits: Option<String>,
     /// The searcher's education: postings asking for more are left out.
     education: Option<String>,
-    /// Only postings open today (always true for anonymous callers).
+    /// Only postings taking applications today: open, between `opens_on`
+    /// and `closes_on` where set, places left (always true for callers
+    /// other than admins and clerks).
     open_only: Option<String>,
     /// Hits per page, 1–100 (default 20).
     limit: Option<String>,
@@ -68,7 +70,7 @@ fn bounded(name: &str, raw: &Option<String>, default: usize, max: usize, min: us
 /// Search postings (anyone).
 #[utoipa::path(get, path = "/api/v1/postings/search", tag = "search", params(SearchQuery),
     responses((status = 200, body = SearchResults), (status = 400, body = crate::error::Problem)),
-    description = "Roles: anyone, no token needed. Anonymous callers search open postings only. Chinese text is segmented with jieba; occupation synonyms (厨师 ≈ 中式烹调师 ≈ 粤菜师傅 …) are searched too. Hits carry highlights (`<b>`), facets count all hits. No personal data is ever returned.")]
+    description = "Roles: anyone, no token needed. Callers other than admins and clerks search postings taking applications today only (open, between opens_on and closes_on, places left); every hit says `taking_applications` and, when false, `not_taking` (code and words). Chinese text is segmented with jieba; occupation synonyms (厨师 ≈ 中式烹调师 ≈ 粤菜师傅 …) are searched too. Hits carry highlights (`<b>`), facets count all hits. No personal data is ever returned.")]
 pub async fn search(
     state: web::Data<AppState>,
     caller: MaybeCaller,
@@ -113,9 +115,12 @@ pub async fn search(
                 .to_string(),
         ),
     };
-    let anonymous = caller.0.is_none();
+    // Only the registry's staff may look past "taking applications today"
+    // (to find a closed or full posting); everyone else, signed in or not,
+    // sees the same open postings.
+    let staff = caller.0.as_ref().is_some_and(|c| c.is(REGISTRY));
     let asked_open_only = bool_param("open_only", &q.open_only)?.unwrap_or(false);
-    let open_only = anonymous || asked_open_only;
+    let open_only = !staff || asked_open_only;
     let query = text(q.q).unwrap_or_default();
     if query.chars().count() > 200 {
         return Err(AppError::bad_param("q", general::too_long(200)));
@@ -132,10 +137,10 @@ pub async fn search(
         today: crate::clock::today(),
     };
     let search = state.search.clone();
-    let results = web::block(move || search.search_postings(&s))
+    let body = web::block(move || search.search_postings_body(&s))
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("search task failed: {e}")))??;
-    Ok(HttpResponse::Ok().json(results))
+    Ok(HttpResponse::Ok().content_type("application/json").body(body))
 }
 
 /// Query of `GET /postings/complete`.
@@ -169,7 +174,7 @@ pub async fn complete(state: web::Data<AppState>, q: Query<CompleteQuery>) -> Re
     let limit = bounded("limit", &q.limit, 8, 20, 1)?;
     let search = state.search.clone();
     let t = typed.clone();
-    let suggestions = web::block(move || search.complete(&t, limit))
+    let suggestions = web::block(move || search.complete(&t, limit, crate::clock::today()))
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("typeahead task failed: {e}")))??;
     Ok(HttpResponse::Ok().json(Completions { q: typed, suggestions }))
@@ -247,6 +252,12 @@ pub struct CandidateHit {
 /// Candidates.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CandidateResults {
+    /// Whether the posting takes applications today (the rule every view
+    /// uses); people are ranked for it either way.
+    pub taking_applications: bool,
+    /// Why it does not, when it does not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_taking: Option<NotTakingReason>,
     /// People, best first.
     pub hits: Vec<CandidateHit>,
 }
@@ -266,11 +277,13 @@ pub async fn candidates(
     let limit = bounded("limit", &q.0.limit, 20, 100, 1)?;
     let include_employed = bool_param("include_employed", &q.0.include_employed)?.unwrap_or(false);
     let search = state.search.clone();
-    let hits = state
+    let (not_taking, hits) = state
         .db
         .run(move |c| {
             let doc = store::postings_by_ids(c, &[id])?.pop().ok_or(AppError::NotFound(Thing::Posting))?;
             let today = crate::clock::today();
+            let p = &doc.posting.data;
+            let not_taking = availability(p.status.as_str(), p.opens_on, p.closes_on, p.headcount, doc.hired, today);
             let found = {
                 let mut check = |ids: &[i64]| -> anyhow::Result<HashSet<i64>> {
                     Ok(store::employed_of(c, ids, today)?.into_iter().collect())
@@ -284,15 +297,16 @@ pub async fn candidates(
                 .into_iter()
                 .map(|r| (r.id.get(), (r.data.name, mask_id_number(r.data.id_number.as_str()))))
                 .collect();
-            Ok(found
+            let hits = found
                 .into_iter()
                 .filter_map(|f| {
                     // Someone deleted since the index last saw them is skipped.
                     let (name, id_number) = people.get(&f.id)?.clone();
                     Some(CandidateHit { id: f.id, name, id_number, score: f.score, why: f.why })
                 })
-                .collect::<Vec<_>>())
+                .collect::<Vec<_>>();
+            Ok((not_taking, hits))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(CandidateResults { hits }))
+    Ok(HttpResponse::Ok().json(CandidateResults { taking_applications: not_taking.is_none(), not_taking, hits }))
 }

@@ -10,6 +10,7 @@ use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{Score, Searcher, Term};
 
 use super::groups::Kind;
+use super::open_set::OpenToday;
 use crate::search::schema::{day_number, education_rank, region_filter_facet, PostingFields};
 use crate::search::Search;
 
@@ -68,20 +69,25 @@ pub(super) fn posting_text_fields(f: &PostingFields, with_place: bool) -> Vec<(F
     out
 }
 
-/// Open today: status open and not past its closing day.
+/// Taking applications today, the one definition of
+/// `rules::taking_applications` as index filters: status open, opened by
+/// today, not past its closing day, places left.
 pub(super) fn open_filters(f: &PostingFields, today: NaiveDate) -> Vec<Clause> {
+    let day = day_number(today);
     vec![
         filter(exact(f.status, "open")),
-        filter(i64_range(f.closes_on, Bound::Included(day_number(today)), Bound::Unbounded)),
+        filter(i64_range(f.places_left, Bound::Included(1), Bound::Unbounded)),
+        filter(i64_range(f.opens_on, Bound::Unbounded, Bound::Included(day))),
+        filter(i64_range(f.closes_on, Bound::Included(day), Bound::Unbounded)),
     ]
 }
 
 /// The hard filters of a posting search (region, pay, benefits,
-/// education, open today).
-pub(super) fn posting_filters(f: &PostingFields, s: &PostingSearch) -> Vec<Clause> {
+/// education, taking applications today).
+pub(super) fn posting_filters(search: &Search, f: &PostingFields, s: &PostingSearch) -> Vec<Clause> {
     let mut filters = Vec::new();
     if s.open_only {
-        filters.extend(open_filters(f, s.today));
+        filters.push(search.open_today(f, s.today));
     }
     if let Some(facet) = s.region.as_deref().and_then(region_filter_facet) {
         filters.push(filter(facet_query(f.region, &facet)));
@@ -99,6 +105,12 @@ pub(super) fn posting_filters(f: &PostingFields, s: &PostingSearch) -> Vec<Claus
 }
 
 impl Search {
+    /// Taking applications on `today`, as one precomputed set per segment
+    /// (see [`OpenToday`]).
+    pub(super) fn open_today(&self, f: &PostingFields, today: NaiveDate) -> Clause {
+        (Occur::Must, Box::new(OpenToday::new(f, today, self.open_sets.clone())))
+    }
+
     /// The full-text part of a posting search: typed words must match
     /// (relaxed to should when `strict` is false), place names add weight.
     /// `None` when nothing searchable was typed; with it, how many words
@@ -118,7 +130,7 @@ impl Search {
         let mut clauses = Vec::new();
         let mut required = 0;
         for g in &groups {
-            let Some(gq) = Search::group_query(searcher, g, &fields)? else { continue };
+            let Some(gq) = self.group_query(searcher, g, &fields)? else { continue };
             if g.kind == Kind::Place || !strict {
                 clauses.push((Occur::Should, gq));
             } else {

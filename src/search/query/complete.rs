@@ -3,9 +3,13 @@
 
 use std::collections::HashSet;
 
+use chrono::NaiveDate;
 use serde::Serialize;
+use tantivy::collector::Count;
+use tantivy::query::{BooleanQuery, Occur};
 use utoipa::ToSchema;
 
+use super::build::exact;
 use crate::search::Search;
 
 /// A typeahead suggestion.
@@ -17,10 +21,14 @@ pub struct Suggestion {
     pub kind: &'static str,
 }
 
+/// Titles checked for postings taking applications, at most, per call.
+const MAX_TITLES_LOOKED_AT: usize = 200;
+
 impl Search {
     /// `GET /postings/complete`: up to `limit` suggestions for what has
     /// been typed so far.
-    pub fn complete(&self, q: &str, limit: usize) -> anyhow::Result<Vec<Suggestion>> {
+    /// Titles are those of postings taking applications on `today`.
+    pub fn complete(&self, q: &str, limit: usize, today: NaiveDate) -> anyhow::Result<Vec<Suggestion>> {
         let q = q.trim().to_lowercase();
         let mut out: Vec<Suggestion> = Vec::new();
         let mut seen = HashSet::new();
@@ -44,15 +52,22 @@ impl Search {
         }
         let g = self.current();
         let searcher = g.postings.reader.searcher();
+        let f = &g.postings.fields;
+        // A title is suggested only when a posting with it takes
+        // applications today; a bounded number of titles is looked at.
+        let mut looked = 0;
         'segments: for seg in searcher.segment_readers() {
-            let inverted = seg.inverted_index(g.postings.fields.title_exact)?;
+            let inverted = seg.inverted_index(f.title_exact)?;
             let mut stream = inverted.terms().range().ge(q.as_bytes()).into_stream()?;
             while stream.advance() {
                 let key = stream.key();
-                if !key.starts_with(q.as_bytes()) || out.len() >= limit {
+                if !key.starts_with(q.as_bytes()) || out.len() >= limit || looked >= MAX_TITLES_LOOKED_AT {
                     continue 'segments;
                 }
-                if let Ok(title) = std::str::from_utf8(key) {
+                looked += 1;
+                let Ok(title) = std::str::from_utf8(key) else { continue };
+                let clauses = vec![self.open_today(f, today), (Occur::Must, exact(f.title_exact, title))];
+                if searcher.search(&BooleanQuery::new(clauses), &Count)? > 0 {
                     push(&mut out, title, "title");
                 }
             }
@@ -72,7 +87,7 @@ impl Search {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-    use crate::search::testkit::{posting, search_over};
+    use crate::search::testkit::{posting, search_over, today};
 
     #[test]
     fn occupations_then_places_then_titles_then_occupations_containing_it() {
@@ -84,7 +99,7 @@ mod tests {
             ],
             &[],
         );
-        let got = search.complete("厨师", 20).unwrap();
+        let got = search.complete("厨师", 20, today()).unwrap();
         let seen: Vec<(&str, &str)> = got.iter().map(|s| (s.text.as_str(), s.kind)).collect();
         assert_eq!(seen[0], ("厨师", "occupation"));
         let title = seen.iter().position(|s| *s == ("厨师长", "title")).unwrap();
@@ -92,16 +107,16 @@ mod tests {
         assert!(title < containing, "{seen:?}");
         assert!(seen.contains(&("厨师（夜班）", "title")));
         assert!(!seen.iter().any(|s| s.0 == "保安员"));
-        let places = search.complete("江门", 5).unwrap();
+        let places = search.complete("江门", 5, today()).unwrap();
         assert_eq!((places[0].text.as_str(), places[0].kind), ("江门", "place"), "shortest place name first");
     }
 
     #[test]
     fn suggestions_stop_at_the_limit_and_ignore_case_and_spaces() {
         let search = search_over(&[posting(1, "品检员", None, None)], &[]);
-        assert_eq!(search.complete("中式", 1).unwrap().len(), 1);
-        let got = search.complete("  QC ", 10).unwrap();
+        assert_eq!(search.complete("中式", 1, today()).unwrap().len(), 1);
+        let got = search.complete("  QC ", 10, today()).unwrap();
         assert_eq!((got[0].text.as_str(), got[0].kind), ("qc", "occupation"));
-        assert!(search.complete("没有这个词", 10).unwrap().is_empty());
+        assert!(search.complete("没有这个词", 10, today()).unwrap().is_empty());
     }
 }

@@ -11,7 +11,7 @@ use crate::domain::region_name;
 const ROOTS: [&str; 4] = ["/province", "/occupation", "/salary_band", "/benefits"];
 
 /// One facet value with its count.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FacetCount {
     /// The value to filter by.
     pub value: String,
@@ -22,7 +22,7 @@ pub struct FacetCount {
 }
 
 /// Counts over all hits (not only this page).
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Facets {
     /// By province of the work place.
     pub province: Vec<FacetCount>,

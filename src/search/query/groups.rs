@@ -10,8 +10,13 @@ use super::build::{any_of, term_query};
 use crate::search::schema::Profile;
 use crate::search::Search;
 
-/// Weight of a synonym relative to the word typed.
+/// Weight of the group term (any word of the group)…
 const SYNONYM_WEIGHT: f32 = 0.8;
+/// …and of the word typed on top of it, so that it weighs more than its
+/// synonyms.
+const WORD_WEIGHT: f32 = 0.3;
+/// Weight of an occupation related to a wish.
+const RELATED_WEIGHT: f32 = 1.0;
 /// Weight of a place name typed in the search box.
 const PLACE_WEIGHT: f32 = 2.5;
 
@@ -23,6 +28,8 @@ pub(super) enum Kind {
     Certificate,
     Desired,
     Skill,
+    /// An occupation related to one the person wishes for.
+    Related,
 }
 
 /// A word with its synonyms, as one clause.
@@ -82,20 +89,49 @@ impl Search {
         groups
     }
 
+    /// Groups of the occupations related to the person's wishes and
+    /// certificates (家政 → 保洁员, 养老护理员 …), without those already in
+    /// `groups`.
+    pub(super) fn related_groups(&self, p: &Profile, groups: &[Group]) -> Vec<Group> {
+        let vocab = self.vocab();
+        let mut out: Vec<Group> = Vec::new();
+        let wishes = p.desired_occupations.iter().chain(&p.certificates);
+        for word in wishes.flat_map(|w| self.analyzer().query_words(w)) {
+            let Some(o) = vocab.occupation_of_word(&word) else { continue };
+            for name in &o.related {
+                let taken = |g: &Group| g.words.iter().any(|w| *w == name.to_lowercase());
+                if groups.iter().any(taken) || out.iter().any(taken) {
+                    continue;
+                }
+                out.extend(self.groups_of(name, Kind::Related, RELATED_WEIGHT));
+            }
+        }
+        out
+    }
+
     /// A group as a query over weighted fields; `None` when none of its
-    /// words occurs in the index at all.
+    /// words occurs in the index at all. A word of the vocabulary is one
+    /// term per field for its whole group (the group term the tokenizer
+    /// adds), plus the word itself so that it weighs more than its
+    /// synonyms; any other word is its own term.
     pub(super) fn group_query(
+        &self,
         searcher: &Searcher,
         g: &Group,
         fields: &[(Field, f32)],
     ) -> tantivy::Result<Option<Box<dyn Query>>> {
         let mut clauses = Vec::new();
-        for (i, w) in g.words.iter().enumerate() {
-            let weight = if i == 0 { 1.0 } else { SYNONYM_WEIGHT } * g.boost;
+        let typed = g.words.first().map(String::as_str).unwrap_or_default();
+        let mut terms: Vec<(&str, f32)> = vec![(typed, 1.0)];
+        if let Some(tag) = self.analyzer().tag_of(typed) {
+            terms = vec![(tag, SYNONYM_WEIGHT), (typed, WORD_WEIGHT)];
+        }
+        for (word, weight) in terms {
             for &(field, fw) in fields {
-                let term = Term::from_field_text(field, w);
+                let term = Term::from_field_text(field, word);
                 if searcher.doc_freq(&term)? > 0 {
-                    clauses.push(Box::new(BoostQuery::new(term_query(field, w), weight * fw)) as Box<dyn Query>);
+                    let q = term_query(field, word);
+                    clauses.push(Box::new(BoostQuery::new(q, weight * g.boost * fw)) as Box<dyn Query>);
                 }
             }
         }
@@ -104,13 +140,14 @@ impl Search {
 
     /// The query of each group that occurs in the index.
     pub(super) fn group_queries(
+        &self,
         searcher: &Searcher,
         groups: &[Group],
         fields: &[(Field, f32)],
     ) -> tantivy::Result<Vec<Box<dyn Query>>> {
         let mut out = Vec::new();
         for g in groups {
-            if let Some(q) = Search::group_query(searcher, g, fields)? {
+            if let Some(q) = self.group_query(searcher, g, fields)? {
                 out.push(q);
             }
         }
@@ -180,9 +217,9 @@ mod tests {
         let searcher = g.postings.reader.searcher();
         let fields = super::super::build::posting_text_fields(&g.postings.fields, false);
         let unseen = search.groups_of("焊工", Kind::Typed, 1.0);
-        assert!(Search::group_query(&searcher, &unseen[0], &fields).unwrap().is_none());
+        assert!(search.group_query(&searcher, &unseen[0], &fields).unwrap().is_none());
         let seen = search.groups_of("门卫", Kind::Typed, 1.0);
-        assert!(Search::group_query(&searcher, &seen[0], &fields).unwrap().is_some());
+        assert!(search.group_query(&searcher, &seen[0], &fields).unwrap().is_some());
     }
 
     #[test]

@@ -19,7 +19,7 @@ const TITLE_WINDOW: usize = 400;
 const DESCRIPTION_WINDOW: usize = 120;
 
 /// Highlighted fragments (HTML, matches in `<b>`).
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Highlights {
     /// The title with matches marked.
     pub title: String,

@@ -7,15 +7,14 @@ use std::ops::Bound;
 use chrono::{Months, NaiveDate};
 use serde::Serialize;
 use tantivy::collector::TopDocs;
-use tantivy::query::{AllQuery, BooleanQuery, Occur};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query};
 use tantivy::schema::Value;
-use tantivy::TantivyDocument;
+use tantivy::{Score, TantivyDocument};
 use utoipa::ToSchema;
 
-use super::build::{
-    any_of, bonus, exact, facet_query, filter, i64_range, open_filters, posting_text_fields, u64_range, Clause,
-};
-use super::groups::{Kind, ProfileWeights};
+use super::build::{any_of, bonus, exact, facet_query, filter, i64_range, posting_text_fields, u64_range, Clause};
+use super::fallback::rest;
+use super::groups::{Group, Kind, ProfileWeights};
 use super::reasons::Reason;
 use super::summary;
 use crate::db::models::search::PostingDoc;
@@ -33,6 +32,21 @@ const MATCH_WEIGHTS: ProfileWeights = ProfileWeights { certificate: 2.0, desired
 /// Their weights when saying why a person suits a posting (the reasons do
 /// not depend on them).
 const REASON_WEIGHTS: ProfileWeights = ProfileWeights { certificate: 1.0, desired: 1.0, skill: 1.0 };
+
+/// Reasons that say a posting is what the person asked for.
+const WISH_CODES: [&str; 4] = ["certificate", "desired_occupation", "skill", "related_occupation"];
+
+/// For a posting outside the person's wishes: their age fits its range.
+fn age_range(s: &PostingSummary, p: &Profile, today: NaiveDate) -> Option<Reason> {
+    let age = p.age_on(today)?;
+    let range = match (s.min_age, s.max_age) {
+        (Some(a), Some(b)) => format!("{a}–{b}岁"),
+        (Some(a), None) => format!("{a}岁以上"),
+        (None, Some(b)) => format!("{b}岁以下"),
+        (None, None) => "不限年龄".to_string(),
+    };
+    Some(Reason::new("age_range", format!("岗位招{range}，本人{age}岁")))
+}
 
 /// A posting matched to a person.
 #[derive(Debug, Serialize, ToSchema)]
@@ -81,8 +95,13 @@ pub struct Candidate {
 }
 
 impl Search {
-    /// `GET /labourers/{id}/matches`: open postings for `p`, best first.
-    /// `hires` answers the used headcount of postings.
+    /// `GET /labourers/{id}/matches`: every posting `p` can take (taking
+    /// applications, age, gender, education), best first: those matching
+    /// the person's certificates, wishes (with synonyms) and skills, then
+    /// those of related occupations, then the rest by place, housing and
+    /// pay, so the list is never empty while one is open to them. `hires`
+    /// answers the used headcount of a batch of postings (one call per
+    /// tier, not per hit).
     pub fn matches(
         &self,
         p: &Profile,
@@ -95,20 +114,29 @@ impl Search {
         let searcher = g.postings.reader.searcher();
         let f = &g.postings.fields;
         let groups = self.profile_groups(p, &MATCH_WEIGHTS);
-        let text = Search::group_queries(&searcher, &groups, &posting_text_fields(f, false))?;
-        let mut soft: Vec<Clause> = Vec::new();
-        soft.push((Occur::Must, if text.is_empty() { Box::new(AllQuery) } else { any_of(text) }));
-        for code in &p.desired_region_codes {
-            if let Some(facet) = region_facet(code) {
-                soft.push(bonus(facet_query(f.region, &facet), 2.0));
-            }
+        let related = self.related_groups(p, &groups);
+        let fields = posting_text_fields(f, false);
+        let text = self.group_queries(&searcher, &groups, &fields)?;
+        let near = self.group_queries(&searcher, &related, &fields)?;
+        // Bonuses: a wished-for region, the paired district, housing.
+        let wished_regions: Vec<Box<dyn Query>> = p
+            .desired_region_codes
+            .iter()
+            .filter_map(|code| region_facet(code))
+            .map(|facet| facet_query(f.region, &facet))
+            .collect();
+        let paired = region_facet(&self.paired_district).map(|facet| facet_query(f.region, &facet));
+        let mut bonuses: Vec<(Box<dyn Query>, Score)> = Vec::new();
+        if !wished_regions.is_empty() {
+            bonuses.push((any_of(wished_regions), 2.0));
         }
-        if let Some(facet) = region_facet(&self.paired_district) {
-            soft.push(bonus(facet_query(f.region, &facet), 1.0));
+        if let Some(q) = paired {
+            bonuses.push((q, 1.0));
         }
-        soft.push(bonus(exact(f.benefits, "housing"), 0.5));
+        bonuses.push((exact(f.benefits, "housing"), 0.5));
+        let soft: Vec<Clause> = bonuses.iter().map(|(q, score)| bonus(q.box_clone(), *score)).collect();
         let age = p.age_on(today);
-        let mut hard = open_filters(f, today);
+        let mut hard = vec![self.open_today(f, today)];
         hard.push(filter(any_of(vec![exact(f.gender, "any"), exact(f.gender, &p.gender)])));
         hard.push(filter(u64_range(
             f.education_rank,
@@ -119,30 +147,65 @@ impl Search {
             hard.push(filter(u64_range(f.min_age, Bound::Unbounded, Bound::Included(u64::from(age)))));
             hard.push(filter(u64_range(f.max_age, Bound::Included(u64::from(age)), Bound::Unbounded)));
         }
-        let fetch = (limit * 3 + 10).min(500);
-        let clauses: Vec<Clause> = soft.iter().map(|(o, q)| (*o, q.box_clone())).chain(hard).collect();
-        let top = searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(fetch).order_by_score())?;
-        let mut found = Vec::with_capacity(top.len());
-        for (score, addr) in top {
-            found.push((score, summary(&searcher, f, addr)?));
+        // Tiers, best first; a tier runs only while the list is short.
+        let mut tiers: Vec<Option<Box<dyn Query>>> = Vec::new();
+        if !text.is_empty() {
+            tiers.push(Some(any_of(text)));
         }
-        let used = hires(&found.iter().map(|(_, s)| s.id).collect::<Vec<_>>())?;
-        let mut hits = Vec::new();
-        for (score, posting) in found {
-            let taken = used.get(&posting.id).copied().unwrap_or(0);
-            if !self.hard_reasons(&posting, p, today, taken).is_empty() || hits.len() >= limit {
-                continue;
+        if !near.is_empty() {
+            tiers.push(Some(any_of(near)));
+        }
+        tiers.push(None);
+        let mut hits: Vec<MatchHit> = Vec::new();
+        let mut seen: HashSet<i64> = HashSet::new();
+        let all_groups: Vec<Group> = groups.iter().chain(related.iter()).cloned().collect();
+        for tier in tiers {
+            if hits.len() >= limit {
+                break;
             }
-            let why = self.why_posting(&posting, p, &groups);
-            hits.push(MatchHit { headcount_left: i64::from(posting.headcount) - taken, posting, score, why });
+            let fetch = ((limit - hits.len()) * 2 + 5 + seen.len()).min(500 + seen.len());
+            let top = match tier {
+                Some(words) => {
+                    let clauses: Vec<Clause> = std::iter::once((Occur::Must, words))
+                        .chain(soft.iter().map(|(o, q)| (*o, q.box_clone())))
+                        .chain(hard.iter().map(|(o, q)| (*o, q.box_clone())))
+                        .collect();
+                    searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(fetch).order_by_score())?
+                }
+                None => rest(&searcher, &hard, &bonuses, fetch)?,
+            };
+            let mut found = Vec::with_capacity(top.len());
+            for (score, addr) in top {
+                let s = summary(&searcher, f, addr, today)?;
+                if seen.insert(s.id) {
+                    found.push((score, s));
+                }
+            }
+            let used = hires(&found.iter().map(|(_, s)| s.id).collect::<Vec<_>>())?;
+            for (score, posting) in found {
+                let taken = used.get(&posting.id).copied().unwrap_or(posting.hired);
+                if hits.len() >= limit || !self.hard_reasons(&posting, p, today, taken).is_empty() {
+                    continue;
+                }
+                let mut why = self.why_posting(&posting, p, &all_groups);
+                if !why.iter().any(|r| WISH_CODES.contains(&r.code)) {
+                    why.extend(age_range(&posting, p, today));
+                }
+                hits.push(MatchHit { headcount_left: i64::from(posting.headcount) - taken, posting, score, why });
+            }
         }
         let filtered = if explain_filtered {
-            let top = searcher
-                .search(&BooleanQuery::new(soft.into_iter().collect()), &TopDocs::with_limit(fetch).order_by_score())?;
+            let wished = match self.group_queries(&searcher, &groups, &fields)? {
+                t if t.is_empty() => Box::new(AllQuery) as Box<dyn Query>,
+                t => any_of(t),
+            };
+            let clauses: Vec<Clause> = std::iter::once((Occur::Must, wished)).chain(soft).collect();
+            let fetch = (limit * 3 + 10).min(500);
+            let top = searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(fetch).order_by_score())?;
             let shown: HashSet<i64> = hits.iter().map(|h| h.posting.id).collect();
             let mut rest = Vec::new();
             for (_, addr) in top {
-                let s = summary(&searcher, f, addr)?;
+                let s = summary(&searcher, f, addr, today)?;
                 if !shown.contains(&s.id) {
                     rest.push(s);
                 }
@@ -150,7 +213,7 @@ impl Search {
             let used = hires(&rest.iter().map(|s| s.id).collect::<Vec<_>>())?;
             let mut out = Vec::new();
             for s in rest {
-                let reasons = self.hard_reasons(&s, p, today, used.get(&s.id).copied().unwrap_or(0));
+                let reasons = self.hard_reasons(&s, p, today, used.get(&s.id).copied().unwrap_or(s.hired));
                 if !reasons.is_empty() && out.len() < limit {
                     out.push(Filtered { posting_id: s.id, title: s.title, reasons });
                 }
@@ -183,7 +246,13 @@ impl Search {
                 groups.extend(self.groups_of(name, Kind::Typed, 1.0));
             }
         }
-        let text = Search::group_queries(&searcher, &groups, &[(f.certs, 3.0), (f.desired, 2.0), (f.skills, 1.0)])?;
+        // 电子厂普工 and 普工 are one group: its term once, not per word.
+        let mut tags = HashSet::new();
+        groups.retain(|g| {
+            let tag = g.words.first().and_then(|w| self.analyzer().tag_of(w));
+            tag.is_none_or(|t| tags.insert(t.to_string()))
+        });
+        let text = self.group_queries(&searcher, &groups, &[(f.certs, 3.0), (f.desired, 2.0), (f.skills, 1.0)])?;
         if text.is_empty() {
             return Ok(Vec::new());
         }

@@ -9,28 +9,39 @@
 //! postings, and [`reasons`] says why in words.
 
 mod build;
+mod cache;
 mod complete;
 mod facets;
+mod fallback;
 mod groups;
 mod highlight;
 mod matching;
+mod open_set;
 mod reasons;
 mod search;
 
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
+pub use self::cache::ResultCache;
 pub use self::complete::Suggestion;
 pub use self::facets::{FacetCount, Facets};
 pub use self::highlight::Highlights;
 pub use self::matching::{Candidate, EmployedOf, Filtered, HiresOf, MatchHit, MatchResults};
+pub use self::open_set::OpenSets;
 pub use self::reasons::Reason;
 pub use self::search::{PostingSearch, SearchHit, SearchResults};
 use super::schema::{PostingFields, PostingSummary};
 
-/// The stored public view of a posting hit.
-fn summary(searcher: &Searcher, f: &PostingFields, addr: DocAddress) -> anyhow::Result<PostingSummary> {
+/// The stored public view of a posting hit, saying whether it takes
+/// applications on `today`.
+fn summary(
+    searcher: &Searcher,
+    f: &PostingFields,
+    addr: DocAddress,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<PostingSummary> {
     let doc: TantivyDocument = searcher.doc(addr)?;
     let view = doc.get_first(f.view).and_then(|v| v.as_str()).unwrap_or("{}");
-    Ok(serde_json::from_str(view)?)
+    Ok(serde_json::from_str::<PostingSummary>(view)?.on(today))
 }

@@ -7,7 +7,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::groups::{Group, Kind};
-use crate::domain::{Education, RegionCode};
+use crate::domain::rules::{self, NotTaking, PostingTerms};
+use crate::domain::{Education, PostingStatus, RegionCode};
 use crate::search::schema::{education_rank, region_key, region_prefixes, PostingSummary, Profile};
 use crate::search::Search;
 
@@ -15,8 +16,9 @@ use crate::search::Search;
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Reason {
     /// `certificate`, `desired_occupation`, `skill`, `matched_terms`,
-    /// `desired_region`, `paired_district`, `salary`, `housing`; for left-out
-    /// postings `closed`, `no_headcount`, `age`, `gender`, `education`.
+    /// `desired_region`, `paired_district`, `salary`, `housing`,
+    /// `age_range`; for left-out postings `closed`, `not_yet_open`,
+    /// `no_headcount`, `age`, `gender`, `education`.
     pub code: &'static str,
     /// The reason in words.
     pub text: String,
@@ -26,7 +28,7 @@ pub struct Reason {
 }
 
 impl Reason {
-    fn new(code: &'static str, text: String) -> Reason {
+    pub(super) fn new(code: &'static str, text: String) -> Reason {
         Reason { code, text, terms: Vec::new() }
     }
 }
@@ -44,16 +46,20 @@ impl Search {
     /// take the posting.
     pub fn hard_reasons(&self, s: &PostingSummary, p: &Profile, today: NaiveDate, hires: i64) -> Vec<Reason> {
         let mut out = Vec::new();
-        if s.status != "open" {
-            out.push(Reason::new("closed", "岗位已停止招聘".into()));
-        } else if s.closes_on.is_some_and(|d| d < today) {
-            out.push(Reason::new(
-                "closed",
-                format!("报名已于{}截止", s.closes_on.map(|d| d.to_string()).unwrap_or_default()),
-            ));
-        }
-        if hires >= i64::from(s.headcount) {
-            out.push(Reason::new("no_headcount", format!("{}个名额已招满", s.headcount)));
+        // Whether it takes applications: the one rule every view uses.
+        let terms = PostingTerms {
+            status: s.status.parse().unwrap_or(PostingStatus::Closed),
+            opens_on: s.opens_on,
+            closes_on: s.closes_on,
+            headcount: s.headcount,
+        };
+        if let Err(why) = rules::taking_applications(&terms, hires, today) {
+            out.push(match why {
+                NotTaking::Closed => Reason::new("closed", "岗位已停止招聘".into()),
+                NotTaking::Expired(d) => Reason::new("closed", format!("报名已于{d}截止")),
+                NotTaking::NotYetOpen(d) => Reason::new("not_yet_open", format!("{d}开始报名")),
+                NotTaking::Full(n) => Reason::new("no_headcount", format!("{n}个名额已招满")),
+            });
         }
         if let Some(age) = p.age_on(today) {
             let age = i64::from(age);
@@ -105,6 +111,7 @@ impl Search {
                 Kind::Certificate => ("certificate", format!("持有“{}”证书，与岗位“{}”对口", g.label, s.title)),
                 Kind::Desired => ("desired_occupation", format!("求职意向“{}”与岗位相符", g.label)),
                 Kind::Skill => ("skill", format!("技能“{}”与岗位相符", g.label)),
+                Kind::Related => ("related_occupation", format!("岗位属“{}”，与求职意向相近", g.label)),
                 Kind::Typed | Kind::Place => ("matched_terms", format!("匹配“{}”", g.label)),
             };
             if let Some(r) = out.iter_mut().find(|r| r.code == code) {
@@ -209,17 +216,24 @@ mod tests {
         d.posting.data.education_min = Some("senior_high".parse().unwrap());
         d.posting.data.closes_on = chrono::NaiveDate::from_ymd_opt(2019, 5, 31);
         let why = search.hard_reasons(&PostingSummary::of(vocab, &d), &p, today(), 3);
-        assert_eq!(codes(&why), ["closed", "no_headcount", "age", "gender", "education"]);
+        assert_eq!(codes(&why), ["closed", "age", "gender", "education"], "the first reason of the one rule");
         let texts: Vec<&str> = why.iter().map(|r| r.text.as_str()).collect();
         assert_eq!(
             texts,
             [
                 "报名已于2019-05-31截止",
-                "3个名额已招满",
                 "岗位要求年龄18–25岁，本人30岁",
                 "岗位只招女性",
                 "岗位要求高中及以上学历，本人初中"
             ]
+        );
+        d.posting.data.closes_on = None;
+        assert_eq!(codes(&search.hard_reasons(&PostingSummary::of(vocab, &d), &p, today(), 3))[0], "no_headcount");
+        d.posting.data.opens_on = today().succ_opt();
+        let why = search.hard_reasons(&PostingSummary::of(vocab, &d), &p, today(), 0);
+        assert_eq!(
+            (why[0].code, why[0].text.clone()),
+            ("not_yet_open", format!("{}开始报名", today().succ_opt().unwrap()))
         );
         d.posting.data.status = "closed".parse().unwrap();
         d.posting.data.min_age = None;

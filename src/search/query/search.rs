@@ -2,6 +2,7 @@
 //! filters, ranked, with a page of highlighted hits and facet counts over
 //! all of them.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::NaiveDate;
@@ -11,6 +12,7 @@ use tantivy::query::{AllQuery, BooleanQuery, Occur, Query};
 use utoipa::ToSchema;
 
 use super::build::{posting_filters, Clause};
+use super::cache::{Answer, Key};
 use super::facets::{self, Facets};
 use super::highlight::{Highlighter, Highlights};
 use super::summary;
@@ -41,7 +43,7 @@ pub struct PostingSearch {
 }
 
 /// One search hit.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SearchHit {
     /// The posting.
     #[serde(flatten)]
@@ -53,7 +55,7 @@ pub struct SearchHit {
 }
 
 /// The answer to a posting search.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SearchResults {
     /// Hits in all.
     pub total: usize,
@@ -72,10 +74,36 @@ impl Search {
     /// `GET /postings/search`.
     pub fn search_postings(&self, s: &PostingSearch) -> anyhow::Result<SearchResults> {
         let started = Instant::now();
+        let answer = self.answer(s)?;
+        let mut results = answer.results.clone();
+        results.took_ms = started.elapsed().as_secs_f64() * 1000.0;
+        Ok(results)
+    }
+
+    /// `GET /postings/search` as the JSON body sent: a cached answer is
+    /// written once and copied after that.
+    pub fn search_postings_body(&self, s: &PostingSearch) -> anyhow::Result<Vec<u8>> {
+        let started = Instant::now();
+        let answer = self.answer(s)?;
+        let tail = answer.tail()?;
+        let took_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let mut body = format!("{{\"total\":{},\"took_ms\":{took_ms},", answer.results.total).into_bytes();
+        body.extend_from_slice(tail);
+        Ok(body)
+    }
+
+    /// The answer of this commit: from the cache, or searched and kept.
+    fn answer(&self, s: &PostingSearch) -> anyhow::Result<Arc<Answer>> {
         let g = self.current();
         let searcher = g.postings.reader.searcher();
+        let stamp = (g.name.clone(), searcher.generation().generation_id());
+        let key = Key::of(s);
+        if let Some(hit) = self.results.get(&stamp, &key) {
+            return Ok(hit);
+        }
+        let started = Instant::now();
         let f = &g.postings.fields;
-        let filters = posting_filters(f, s);
+        let filters = posting_filters(self, f, s);
         let build = |strict: bool| -> anyhow::Result<Built> {
             let mut clauses: Vec<Clause> = filters.iter().map(|(o, q)| (*o, q.box_clone())).collect();
             let typed = self.typed_query(&searcher, f, &s.q, strict)?;
@@ -101,12 +129,15 @@ impl Search {
         let highlighter = Highlighter::new(&searcher, text.as_deref(), f)?;
         let mut hits = Vec::with_capacity(top_docs.len());
         for (score, addr) in top_docs {
-            let posting = summary(&searcher, f, addr)?;
+            let posting = summary(&searcher, f, addr, s.today)?;
             let highlights = highlighter.of(&posting);
             hits.push(SearchHit { posting, score, highlights });
         }
         let facets = Facets::of(&counts);
-        Ok(SearchResults { total, took_ms: started.elapsed().as_secs_f64() * 1000.0, hits, facets })
+        let results = SearchResults { total, took_ms: started.elapsed().as_secs_f64() * 1000.0, hits, facets };
+        let answer = Arc::new(Answer::new(results));
+        self.results.put(stamp, key, answer.clone());
+        Ok(answer)
     }
 }
 
