@@ -40,7 +40,8 @@ pub fn run(
     search: std::sync::Arc<crate::search::Search>,
 ) -> anyhow::Result<Server> {
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
-    let state = web::Data::new(AppState { db, settings, search });
+    let limits = crate::http::limits::Limits::of(&settings);
+    let state = web::Data::new(AppState { db, settings, search, limits });
     let server = HttpServer::new(move || {
         App::new()
             .wrap(actix_web::middleware::from_fn(crate::http::problem::negotiate))

@@ -29,7 +29,7 @@ impl Modify for Bearer {
     paths(
         super::healthz,
         openapi_json,
-        session::login, session::me,
+        session::login, session::logout, session::me,
         labourers::create, labourers::list, labourers::get, labourers::patch, labourers::delete, labourers::duplicates,
         employers::create, employers::list, employers::get, employers::patch, employers::delete,
         postings::create, postings::list, postings::get, postings::patch, postings::delete,

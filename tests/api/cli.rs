@@ -11,52 +11,10 @@ fn bin() -> Command {
     c
 }
 
-crate::on_both_backends!(user_add_prints_a_token_alone_on_the_last_line_that_the_service_accepts,);
-
-async fn user_add_prints_a_token_alone_on_the_last_line_that_the_service_accepts(app: TestApp) {
-    let mut child = bin()
-        .args([
-            "--database-url",
-            &app.database_url,
-            "user",
-            "add",
-            "zhou",
-            "--role",
-            "clerk",
-            "--unit",
-            "江海区人社局",
-            "--password-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all("江海-大新 2019\n".as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let token = stdout.lines().last().unwrap();
-    assert!(token.starts_with("lb_") && !token.contains(' '), "{stdout}");
-    let (s, me) = app.get("/api/v1/auth/me", token).await;
-    assert_eq!(s, 200);
-    assert_eq!(me["username"], "zhou");
-    assert_eq!(me["unit"], "江海区人社局");
-    let (s, _) = app
-        .call(
-            "POST",
-            "/api/v1/auth/login",
-            None,
-            Some(serde_json::json!({"username": "zhou", "password": "江海-大新 2019"})),
-        )
-        .await;
-    assert_eq!(s, 200);
-    // A trainee needs their labourer record.
-    let out =
-        bin().args(["--database-url", &app.database_url, "user", "add", "t", "--role", "trainee"]).output().unwrap();
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--labourer-id"));
-}
+crate::on_both_backends!(
+    user_add_prints_a_token_alone_on_the_last_line_that_the_service_accepts,
+    user_add_tokens_expire_unless_told_otherwise,
+);
 
 fn migrations_run_back_and_forth(url: &str, dir: &std::path::Path) {
     let out = bin()

@@ -134,6 +134,7 @@ async fn the_openapi_document_covers_every_route(app: TestApp) {
         ("/api/v1/vocational-enrolments", "get"),
         ("/api/v1/vocational-enrolments/{id}", "get"),
         ("/api/v1/vocational-enrolments/{id}", "patch"),
+        ("/api/v1/auth/logout", "post"),
         ("/api/v1/vocational-enrolments/{id}", "delete"),
         ("/api/v1/targets", "post"),
         ("/api/v1/targets", "get"),
