@@ -18,6 +18,7 @@ mod mail;
 mod placements;
 mod postings;
 mod reconciliations;
+mod races;
 mod relevance;
 mod search;
 mod targets;
