@@ -7,6 +7,7 @@ mod smtp;
 mod audit;
 mod auth;
 mod cli;
+mod control_characters;
 mod employers;
 mod errors;
 mod fairs;
