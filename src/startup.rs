@@ -45,7 +45,7 @@ pub fn run(
     let server = HttpServer::new(move || {
         App::new()
             .wrap(actix_web::middleware::from_fn(crate::http::problem::negotiate))
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<crate::http::logging::RedactedSpans>::new())
             .app_data(state.clone())
             .app_data(web::PayloadConfig::new(state.settings.max_body_bytes))
             .configure(crate::http::routes)
