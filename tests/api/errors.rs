@@ -134,6 +134,7 @@ async fn the_openapi_document_covers_every_route(app: TestApp) {
         ("/healthz", "get"),
         ("/api/v1/openapi.json", "get"),
         ("/api/v1/auth/login", "post"),
+        ("/api/v1/auth/logout", "post"),
         ("/api/v1/auth/me", "get"),
         ("/api/v1/audit", "get"),
         ("/api/v1/labourers", "post"),
@@ -191,7 +192,6 @@ async fn the_openapi_document_covers_every_route(app: TestApp) {
         ("/api/v1/vocational-enrolments", "get"),
         ("/api/v1/vocational-enrolments/{id}", "get"),
         ("/api/v1/vocational-enrolments/{id}", "patch"),
-        ("/api/v1/auth/logout", "post"),
         ("/api/v1/vocational-enrolments/{id}", "delete"),
         ("/api/v1/targets", "post"),
         ("/api/v1/targets", "get"),
@@ -232,4 +232,39 @@ async fn the_openapi_document_covers_every_route(app: TestApp) {
     }
     let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
     assert_eq!(documented, expect.len(), "a route was added without updating this list or the document");
+    // Valid OpenAPI: unique operationIds, a description on every response,
+    // errors as problem+json, the usual refusals documented.
+    let mut ids = std::collections::HashSet::new();
+    for (path, item) in paths {
+        for (method, op) in item.as_object().unwrap() {
+            assert!(ids.insert(op["operationId"].as_str().unwrap().to_string()), "{method} {path}: operationId shared");
+            let responses = op["responses"].as_object().unwrap();
+            for (status, r) in responses {
+                assert!(r["description"].as_str().is_some_and(|d| !d.is_empty()), "{method} {path} {status}");
+                if status.as_str() >= "400" {
+                    let content = r["content"].as_object().unwrap();
+                    assert!(content.keys().all(|k| k == "application/problem+json"), "{method} {path} {status}");
+                }
+            }
+            assert!(responses.contains_key("400"), "{method} {path}: 400 undocumented");
+            if op["security"].is_array() {
+                assert!(responses.contains_key("401") && responses.contains_key("403"), "{method} {path}");
+            }
+        }
+    }
+    no_null_default_where_null_is_not_allowed(&doc);
+}
+
+/// Fails on a `default: null` in a schema that does not admit null.
+fn no_null_default_where_null_is_not_allowed(v: &serde_json::Value) {
+    match v {
+        serde_json::Value::Object(map) => {
+            if map.get("default") == Some(&serde_json::Value::Null) {
+                assert!(labour_bridge::http::openapi_tidy::admits_null(map), "`default: null` on {v}");
+            }
+            map.values().for_each(no_null_default_where_null_is_not_allowed);
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(no_null_default_where_null_is_not_allowed),
+        _ => {}
+    }
 }
