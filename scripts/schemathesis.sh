@@ -3,7 +3,10 @@
 # --demo` on SQLite and on PostgreSQL, probed by schemathesis (pinned; see
 # .ci/run) with a fixed seed and a fixed number of examples per operation,
 # checking that no answer is a server error and that every status, content
-# type and body is the one the document describes. (Logout is left out: it
+# type and body is the one the document describes. The coverage phase is
+# left out: in schemathesis 4.1.4 it stops with "unhashable type: 'list'" on
+# a nullable schema with a format, {"type": ["string", "null"], "format":
+# "date"}, which OpenAPI 3.1 allows and utoipa writes. (Logout is left out: it
 # would revoke the token the run uses; tests/api/auth.rs covers it.)
 #
 # Usage: scripts/schemathesis.sh [BINARY]   (default target/debug/labour-bridge)
@@ -49,7 +52,7 @@ run_on() {
     --max-examples "$EXAMPLES" \
     --seed 2019 \
     --generation-deterministic \
-    --phases examples,coverage,fuzzing \
+    --phases examples,fuzzing \
     --workers 2 \
     --request-timeout 30 \
     --suppress-health-check all \
