@@ -6,7 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if cargo nextest --version >/dev/null 2>&1; then
-  exec cargo nextest run --no-fail-fast "$@"
+  cargo nextest run --no-fail-fast "$@"
 else
-  exec cargo test --no-fail-fast "$@"
+  cargo test --no-fail-fast "$@"
 fi
+# Then the live service against its own OpenAPI document, on both backends.
+scripts/schemathesis.sh

@@ -33,6 +33,17 @@ pub struct Settings {
     pub login_max_failures: i32,
     /// How long a locked account stays locked, in seconds.
     pub login_lock_seconds: i64,
+    /// Failed logins from one client address, across all accounts, within
+    /// `login_address_window_seconds`, after which that address is slowed
+    /// down (429 with Retry-After) until the window has passed.
+    pub login_address_max_failures: u32,
+    /// See [`Settings::login_address_max_failures`].
+    pub login_address_window_seconds: i64,
+    /// Days before and after a fair's `held_on` day on which people may be
+    /// checked in at it.
+    pub check_in_margin_days: i64,
+    /// Check-ins one organiser may make per minute.
+    pub check_ins_per_minute: u32,
     /// Where ledgers and summaries go unless a deadline names others
     /// (`LB_LEDGER_RECIPIENTS`, comma-separated; default the plan's office mailbox).
     pub ledger_recipients: Vec<String>,
@@ -85,6 +96,14 @@ pub struct FileSettings {
     pub login_max_failures: Option<i32>,
     /// See [`Settings::login_lock_seconds`].
     pub login_lock_seconds: Option<i64>,
+    /// See [`Settings::login_address_max_failures`].
+    pub login_address_max_failures: Option<u32>,
+    /// See [`Settings::login_address_window_seconds`].
+    pub login_address_window_seconds: Option<i64>,
+    /// See [`Settings::check_in_margin_days`].
+    pub check_in_margin_days: Option<i64>,
+    /// See [`Settings::check_ins_per_minute`].
+    pub check_ins_per_minute: Option<u32>,
     /// See [`Settings::ledger_recipients`].
     pub ledger_recipients: Option<Vec<String>>,
     /// Poverty statuses the ledgers count.
@@ -175,6 +194,10 @@ impl Settings {
             session_hours: file.session_hours.unwrap_or(12),
             login_max_failures: file.login_max_failures.unwrap_or(5),
             login_lock_seconds: file.login_lock_seconds.unwrap_or(15 * 60),
+            login_address_max_failures: file.login_address_max_failures.unwrap_or(20),
+            login_address_window_seconds: file.login_address_window_seconds.unwrap_or(15 * 60),
+            check_in_margin_days: file.check_in_margin_days.unwrap_or(1),
+            check_ins_per_minute: file.check_ins_per_minute.unwrap_or(30),
             ledger_recipients: env("LB_LEDGER_RECIPIENTS")
                 .map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect::<Vec<_>>())
                 .filter(|v| !v.is_empty())

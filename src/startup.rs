@@ -40,11 +40,12 @@ pub fn run(
     search: std::sync::Arc<crate::search::Search>,
 ) -> anyhow::Result<Server> {
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
-    let state = web::Data::new(AppState { db, settings, search });
+    let limits = crate::http::limits::Limits::of(&settings);
+    let state = web::Data::new(AppState { db, settings, search, limits });
     let server = HttpServer::new(move || {
         App::new()
             .wrap(actix_web::middleware::from_fn(crate::http::problem::negotiate))
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<crate::http::logging::RedactedSpans>::new())
             .app_data(state.clone())
             .app_data(web::PayloadConfig::new(state.settings.max_body_bytes))
             .configure(crate::http::routes)

@@ -73,7 +73,7 @@ pub(super) fn fair_day(
     }
     for l in unplaced.iter().take(20).chain(placed.iter().take(25)) {
         let form = CheckIn { id_number: Some(l.data.id_number.as_str().to_string()), ..CheckIn::default() };
-        fair_desk::check_in(c, actor, fair.id, form)?;
+        fair_desk::check_in(c, actor, fair.id, form, None)?;
     }
     // Intentions from the first 20 unplaced attendees; 8 end in a hire.
     for (i, l) in unplaced.iter().take(20).enumerate() {

@@ -6,7 +6,10 @@
 pub mod api;
 pub mod auth;
 pub mod input;
+pub mod limits;
+pub mod logging;
 pub mod openapi;
+pub mod openapi_tidy;
 pub mod problem;
 pub mod state;
 pub mod upload;
@@ -33,6 +36,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         web::scope("/api/v1")
             .route("/openapi.json", web::get().to(openapi::openapi_json))
             .route("/auth/login", web::post().to(session::login))
+            .route("/auth/logout", web::post().to(session::logout))
             .route("/auth/me", web::get().to(session::me))
             .route("/auth/password", web::post().to(users::change_password))
             .route("/users", web::post().to(users::create))

@@ -29,7 +29,7 @@ impl Modify for Bearer {
     paths(
         super::healthz,
         openapi_json,
-        session::login, session::me, users::change_password,
+        session::login, session::logout, session::me, users::change_password,
         users::create, users::list, users::get, users::patch,
         labourers::create, labourers::list, labourers::get, labourers::patch, labourers::delete,
         duplicates::list, duplicates::merge, duplicates::dismiss,
@@ -60,5 +60,15 @@ pub struct ApiDoc;
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta", responses((status = 200, description = "OpenAPI 3 document")),
     description = "No authentication needed.")]
 pub async fn openapi_json() -> HttpResponse {
-    HttpResponse::Ok().json(ApiDoc::openapi())
+    HttpResponse::Ok().json(document())
+}
+
+/// The document served: generated, then tidied ([`super::openapi_tidy`]).
+pub fn document() -> &'static serde_json::Value {
+    static DOC: std::sync::LazyLock<serde_json::Value> = std::sync::LazyLock::new(|| {
+        let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+        super::openapi_tidy::tidy(&mut doc);
+        doc
+    });
+    &DOC
 }

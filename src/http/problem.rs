@@ -49,6 +49,24 @@ pub fn problem_response(e: &AppError, lang: Lang) -> HttpResponse {
     response.body(serde_json::to_string(&e.problem(lang)).unwrap_or_default())
 }
 
+/// The problem+json answer for a status no [`AppError`] stands behind.
+pub fn generic_problem(status: StatusCode, lang: Lang) -> HttpResponse {
+    let (title, detail) = crate::messages::general::http_status(status.as_u16());
+    let body = crate::error::Problem {
+        kind: format!("https://labour-bridge.invalid/problems/{}", status.as_u16()),
+        title: title.get(lang).to_string(),
+        status: status.as_u16(),
+        detail: detail.get(lang).to_string(),
+        errors: Vec::new(),
+        existing_id: None,
+        instance: None,
+    };
+    HttpResponse::build(status)
+        .content_type("application/problem+json")
+        .insert_header((header::CONTENT_LANGUAGE, if lang == Lang::En { "en" } else { "zh-CN" }))
+        .body(serde_json::to_string(&body).unwrap_or_default())
+}
+
 /// The language a request prefers.
 pub fn lang_of(req: &actix_web::HttpRequest) -> Lang {
     Lang::from_accept_language(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
@@ -61,6 +79,21 @@ pub async fn negotiate<B: MessageBody + 'static>(
 ) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
     let lang = lang_of(req.request());
     let res = next.call(req).await?;
+    let status = res.status();
+    if status.as_u16() >= 400 && res.response().error().and_then(|e| e.as_error::<AppError>()).is_none() {
+        // An error actix-web answered itself (a method the route does not
+        // take, a payload it could not read): the same problem+json.
+        let is_problem = res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/problem+json"));
+        if !is_problem {
+            let answer = generic_problem(status, lang);
+            let (req, _) = res.into_parts();
+            return Ok(ServiceResponse::new(req, answer).map_into_right_body());
+        }
+    }
     if lang == Lang::En {
         if let Some(app) = res.response().error().and_then(|e| e.as_error::<AppError>()) {
             let english = problem_response(app, Lang::En);

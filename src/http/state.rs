@@ -13,4 +13,6 @@ pub struct AppState {
     pub settings: Settings,
     /// Search and matching.
     pub search: Arc<crate::search::Search>,
+    /// Rate limits kept in memory.
+    pub limits: super::limits::Limits,
 }

@@ -105,6 +105,12 @@ pub async fn submit(
                 updated_at: at,
             };
             write_tx(c, |c| {
+                // Identical bytes are kept once: failed attempts repeated
+                // by a client do not pile up copies of the same workbook.
+                let mut new = new;
+                if store::has_bytes(c, &new.attachment_sha256)? {
+                    new.attachment = Vec::new();
+                }
                 let row = store::insert_submission(c, &new)?;
                 audit::record(c, &actor_owned, "create", "submission", Some(row.id), None::<&()>, Some(&row))?;
                 Ok(row)

@@ -198,3 +198,28 @@ pub fn immutable(field: &str) -> Text {
         format!("`{field}` cannot be changed once created"),
     )
 }
+/// An error the HTTP layer answers before any handler runs.
+pub fn http_status(status: u16) -> (Text, Text) {
+    let (zh_title, en_title, zh, en) = match status {
+        405 => {
+            ("请求方法不支持", "Method not allowed", "此地址不支持该请求方法", "this address does not take that method")
+        }
+        406 => ("格式不可用", "Not acceptable", "无法以所要求的格式作答", "no answer in the format asked for"),
+        408 => ("请求超时", "Request timeout", "请求未在规定时间内发送完毕", "the request was not sent in time"),
+        411 => ("缺少长度", "Length required", "请求缺少 Content-Length", "the request needs a Content-Length"),
+        413 => ("内容过大", "Payload too large", "请求内容过大", "the body is too large"),
+        414 => ("地址过长", "URI too long", "请求地址过长", "the URL is too long"),
+        415 => (
+            "格式不支持",
+            "Unsupported media type",
+            "请求内容的格式不支持",
+            "the body's media type is not one this route reads",
+        ),
+        431 => ("请求头过大", "Request header fields too large", "请求头过大", "the request's headers are too large"),
+        s if s >= 500 => {
+            ("服务器内部错误", "Internal error", "服务器内部出错，已记录日志", "something went wrong on our side")
+        }
+        _ => ("请求无法处理", "Bad request", "请求无法处理", "the request could not be handled"),
+    };
+    (Text::new(zh_title, en_title), Text::new(zh, en))
+}

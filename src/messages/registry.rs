@@ -71,6 +71,22 @@ pub fn walk_in_name() -> Text {
 pub fn walk_in_phone() -> Text {
     Text::new("尚未登记：请填写手机号码", "not registered yet: give a mobile number")
 }
+/// A check-in by an organiser without a name (asked of everyone, so the
+/// answer does not tell whether the number is registered).
+pub fn door_name() -> Text {
+    Text::new("请填写到场人员的姓名", "give the person's name")
+}
+/// A check-in by an organiser without a phone.
+pub fn door_phone() -> Text {
+    Text::new("请填写到场人员的手机号码", "give the person's mobile number")
+}
+/// A check-in outside the days the fair is open.
+pub fn fair_not_open(held_on: chrono::NaiveDate, margin_days: i64) -> Text {
+    Text::new(
+        format!("招聘会在 {held_on} 举办，只能在当天前后 {margin_days} 天内签到"),
+        format!("the fair is held on {held_on}; people can be checked in only within {margin_days} day(s) of it"),
+    )
+}
 /// A name at the door that differs from the registered one.
 pub fn name_mismatch(registered: &str, given: &str) -> Text {
     Text::new(

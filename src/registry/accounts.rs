@@ -74,6 +74,12 @@ pub fn login(c: &mut DbConnection, policy: LoginPolicy, username: &str, password
     Ok(Session { token, expires_at })
 }
 
+/// Signs out: the token stops working at once. Audited.
+pub fn logout(c: &mut DbConnection, actor: &Actor, user_id: i64, token: &str) -> Result<(), AppError> {
+    user::revoke_token(c, user_id, &token_hash(token))?;
+    Ok(audit::record(c, actor, "logout", "user", Some(user_id), None::<&()>, None::<&()>)?)
+}
+
 /// A new account.
 #[derive(Debug, Clone)]
 pub struct NewAccount {
@@ -91,13 +97,13 @@ pub struct NewAccount {
     pub email: Option<String>,
 }
 
-/// Creates an account, audited; with `with_token`, also an API token
-/// (returned, shown once).
+/// Creates an account, audited; with `token`, also an API token that
+/// expires then (`Some(None)`: never), returned and shown once.
 pub fn create(
     c: &mut DbConnection,
     actor: &Actor,
     new: NewAccount,
-    with_token: bool,
+    token: Option<Option<NaiveDateTime>>,
 ) -> Result<Option<String>, AppError> {
     let mut e = Errors::default();
     let name = new.username.trim();
@@ -142,12 +148,13 @@ pub fn create(
         new.password_hash.as_deref(),
     )?;
     user::set_email(c, id, new.email.as_deref())?;
-    let token = if with_token {
-        let token = new_token()?;
-        user::add_token(c, id, &token_hash(&token), "api", None)?;
-        Some(token)
-    } else {
-        None
+    let token = match token {
+        Some(expires_at) => {
+            let token = new_token()?;
+            user::add_token(c, id, &token_hash(&token), "api", expires_at)?;
+            Some(token)
+        }
+        None => None,
     };
     let shown = serde_json::json!({
         "username": name, "role": new.role, "unit": new.unit, "labourer_id": new.labourer_id, "email": new.email

@@ -59,11 +59,42 @@ pub struct CheckedIn {
 /// yet is registered by `registry::labourers::register` — the same rules
 /// as any registration — as `unverified`, in the same transaction. A
 /// repeat is idempotent. Every new check-in is audited.
-pub fn check_in(c: &mut DbConnection, actor: &Actor, fair: JobFairId, form: CheckIn) -> Result<CheckedIn, AppError> {
+///
+/// Check-ins are taken only within `margin_days` of the fair's day (`None`:
+/// any day, for loading a past fair's records). An
+/// organiser (who sees ID numbers masked) gives the name and phone of
+/// everyone, registered or not, so that whether a number is registered is
+/// not told by the questions asked.
+pub fn check_in(
+    c: &mut DbConnection,
+    actor: &Actor,
+    fair: JobFairId,
+    form: CheckIn,
+    margin_days: Option<i64>,
+) -> Result<CheckedIn, AppError> {
     checks::validate(&form)?;
-    managed(c, actor, fair)?;
+    let fair_row = managed(c, actor, fair)?;
+    let held_on = fair_row.data.held_on;
+    if let Some(margin_days) = margin_days.filter(|m| (clock::today() - held_on).num_days().abs() > *m) {
+        let why = msg::fair_not_open(held_on, margin_days);
+        return Err(AppError::Conflict {
+            detail: why.clone(),
+            errors: vec![FieldError::new("held_on", "not_open", why)],
+            existing_id: None,
+        });
+    }
     let id = IdNumber::parse(&forms::required("id_number", form.id_number.clone())?, clock::today())
         .map_err(|e| AppError::domain("id_number", e))?;
+    if actor.is_organiser() {
+        let mut e = Errors::default();
+        if forms::text(form.name.clone()).is_none() {
+            e.push("name", "required", msg::door_name());
+        }
+        if forms::text(form.phone.clone()).is_none() {
+            e.push("phone", "required", msg::door_phone());
+        }
+        e.finish()?;
+    }
     let mut warnings = Vec::new();
     let (person, newly_registered) = match labourer::id_by_id_number(c, &id)? {
         Some(existing) => {
@@ -78,21 +109,16 @@ pub fn check_in(c: &mut DbConnection, actor: &Actor, fair: JobFairId, form: Chec
     };
     let (attendee, already_checked_in) = match model::attendee(c, fair, person.id)? {
         Some(a) => (a, true),
-        None => {
-            let a = model::check_in(c, fair, person.id, &actor.name)?;
-            let what = serde_json::json!({ "labourer_id": person.id });
-            audit::record(
-                c,
-                actor,
-                "check_in",
-                kinds::JOB_FAIR.audit_name,
-                Some(fair.get()),
-                None::<&()>,
-                Some(&what),
-            )?;
-            (a, false)
-        }
+        None => match super::insert_unless_taken(c, |c| model::check_in(c, fair, person.id, &actor.name))? {
+            Some(a) => (a, false),
+            // Checked in by another desk between our look and our insert.
+            None => (model::attendee(c, fair, person.id)?.ok_or(AppError::NotFound(Thing::Labourer))?, true),
+        },
     };
+    // Every check-in is audited, a repeat too: each one shows the caller a record.
+    let what = serde_json::json!({ "labourer_id": person.id });
+    let action = if already_checked_in { "check_in_repeat" } else { "check_in" };
+    audit::record(c, actor, action, kinds::JOB_FAIR.audit_name, Some(fair.get()), None::<&()>, Some(&what))?;
     Ok(CheckedIn { person, attendee, newly_registered, already_checked_in, warnings })
 }
 

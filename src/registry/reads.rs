@@ -83,11 +83,14 @@ pub fn audit_trail(
     resource_id: Option<i64>,
     before_id: Option<i64>,
     limit: i64,
+    unmasked: bool,
 ) -> Result<Vec<AuditRow>, AppError> {
     let rows = audit::list(c, resource, resource_id, before_id, limit + 1)?;
     let what = serde_json::json!({
-        "resource": resource, "resource_id": resource_id, "entries": rows.iter().take(limit as usize).map(|r| r.id).collect::<Vec<_>>()
+        "resource": resource, "resource_id": resource_id, "unmasked": unmasked,
+        "entries": rows.iter().take(limit as usize).map(|r| r.id).collect::<Vec<_>>()
     });
-    audit::record(c, actor, "view_audit", "audit_log", None, None::<&()>, Some(&what))?;
+    let action = if unmasked { "view_unmasked" } else { "view_audit" };
+    audit::record(c, actor, action, "audit_log", None, None::<&()>, Some(&what))?;
     Ok(rows)
 }

@@ -11,7 +11,88 @@ fn bin() -> Command {
     c
 }
 
-crate::on_both_backends!(user_add_prints_a_token_alone_on_the_last_line_that_the_service_accepts,);
+crate::on_both_backends!(
+    user_add_prints_a_token_alone_on_the_last_line_that_the_service_accepts,
+    user_add_tokens_expire_unless_told_otherwise,
+    the_request_log_carries_no_id_number_password_or_token,
+);
+
+async fn the_request_log_carries_no_id_number_password_or_token(app: TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let log_path = dir.path().join("serve.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut child = bin()
+        .env("LB_LOG", "info")
+        .env("LB_SCHEDULER_SECS", "0")
+        .args(["--data-dir", dir.path().to_str().unwrap(), "--database-url", &app.database_url, "serve"])
+        .args(["--bind", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut up = false;
+    for _ in 0..100 {
+        if app.client.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(up, "serve did not come up: {}", std::fs::read_to_string(&log_path).unwrap_or_default());
+    let idn = crate::helpers::id_number("451424", "19900307", 123);
+    let c = &app.client;
+    // Refused (organisers may not search the registry), bad, good, and a 404 path.
+    let url = format!("{base}/api/v1/labourers?id_number={idn}");
+    assert_eq!(c.get(&url).bearer_auth(&app.organiser).send().await.unwrap().status(), 403);
+    let url = format!("{base}/api/v1/labourers?id_number={idn}&limit=0");
+    assert_eq!(c.get(&url).bearer_auth(&app.clerk).send().await.unwrap().status(), 400);
+    let url = format!("{base}/api/v1/labourers?id_number={idn}");
+    assert_eq!(c.get(&url).bearer_auth(&app.clerk).send().await.unwrap().status(), 200);
+    let url = format!("{base}/api/v1/nothing/{idn}");
+    assert_eq!(c.get(&url).bearer_auth(&app.clerk).send().await.unwrap().status(), 404);
+    let body = serde_json::json!({"id_number": idn, "name": "农秀英", "phone": "1380013", "notes": 5});
+    let r = c.post(format!("{base}/api/v1/labourers")).bearer_auth(&app.clerk).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    let body = serde_json::json!({"username": "admin", "password": "秘密-Secret-2019"});
+    assert_eq!(c.post(format!("{base}/api/v1/auth/login")).json(&body).send().await.unwrap().status(), 401);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let text = std::fs::read_to_string(&log_path).unwrap();
+    assert!(text.contains("request refused"), "the refusals are logged: {text}");
+    for secret in [idn.as_str(), &idn[6..14], "1380013", "秘密-Secret-2019", &app.clerk, &app.organiser] {
+        assert!(!text.contains(secret), "`{secret}` in the log:\n{text}");
+    }
+}
+
+async fn user_add_tokens_expire_unless_told_otherwise(app: TestApp) {
+    let add = |name: &str, expires: Option<&str>| {
+        let mut args = vec!["--database-url", &app.database_url, "user", "add", name, "--role", "clerk"];
+        if let Some(e) = expires {
+            args.extend(["--expires", e]);
+        }
+        let out = bin().args(&args).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let printed = add("sun", None);
+    assert!(printed.contains("valid until"), "{printed}");
+    add("qian", Some("never"));
+    add("wu", Some("30"));
+    let expiring = |name: &str| {
+        app.count_where(
+            "api_tokens",
+            &format!("expires_at IS NOT NULL AND user_id = (SELECT id FROM users WHERE username = '{name}')"),
+        )
+    };
+    assert_eq!((expiring("sun"), expiring("qian"), expiring("wu")), (1, 0, 1));
+    let out = bin()
+        .args(["--database-url", &app.database_url, "user", "add", "x", "--role", "clerk", "--expires", "soon"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+}
 
 async fn user_add_prints_a_token_alone_on_the_last_line_that_the_service_accepts(app: TestApp) {
     let mut child = bin()

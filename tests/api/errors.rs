@@ -8,7 +8,64 @@ crate::on_both_backends!(
     an_oversized_body_is_413,
     unknown_routes_and_bad_ids_are_problems_not_crashes,
     the_openapi_document_covers_every_route,
+    errors_actix_answers_itself_are_problem_json,
 );
+
+/// Writes `request` on a fresh connection and reads the answer: status,
+/// content type, body.
+async fn raw(app: &TestApp, request: Vec<u8>) -> (u16, String, String) {
+    let addr = app.address.trim_start_matches("http://").to_string();
+    tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        let _ = s.write_all(&request);
+        let mut answer = Vec::new();
+        let _ = s.read_to_end(&mut answer);
+        let text = String::from_utf8_lossy(&answer).to_string();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        let ctype = head
+            .lines()
+            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-type:").map(|v| v.trim().to_string()))
+            .unwrap_or_default();
+        (status, ctype, body.to_string())
+    })
+    .await
+    .unwrap()
+}
+
+async fn errors_actix_answers_itself_are_problem_json(app: TestApp) {
+    // A URL of ~100k characters: longer than a URI may be, within the head buffer.
+    let long =
+        format!("GET /api/v1/labourers?q={} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", "a".repeat(100_000));
+    let (s, ctype, body) = raw(&app, long.into_bytes()).await;
+    assert!(s == 400 || s == 414 || s == 431, "{s} {body}");
+    assert!(ctype.starts_with("application/problem+json"), "{s} {ctype} {body}");
+    let b: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(b["status"], s);
+    // A request line that is not HTTP.
+    let (s, ctype, _) = raw(&app, b"HELLO\r\n\r\n".to_vec()).await;
+    assert_eq!(s, 400);
+    assert!(ctype.starts_with("application/problem+json"), "{ctype}");
+    // A method no route takes.
+    let (s, ctype, b) = app.call_raw("PUT", "/api/v1/labourers", Some(&app.clerk), None).await;
+    assert!(s == 404 || s == 405, "{s} {b}");
+    assert!(ctype.starts_with("application/problem+json"), "{ctype}");
+    assert_eq!(b["status"], s);
+    // A multipart body that is not one.
+    let r = app
+        .client
+        .post(app.url("/api/v1/imports?kind=labourers"))
+        .bearer_auth(&app.clerk)
+        .header("content-type", "multipart/form-data; boundary=xyz")
+        .body("--abc\r\nnot a part")
+        .send()
+        .await
+        .unwrap();
+    let (s, ctype) = (r.status().as_u16(), r.headers()["content-type"].to_str().unwrap().to_string());
+    assert!((400..500).contains(&s), "{s}");
+    assert!(ctype.starts_with("application/problem+json"), "{ctype}");
+}
 
 async fn send(app: &TestApp, ctype: &str, body: Vec<u8>) -> (u16, String, serde_json::Value) {
     send_in(app, ctype, body, "zh-CN").await
@@ -77,6 +134,7 @@ async fn the_openapi_document_covers_every_route(app: TestApp) {
         ("/healthz", "get"),
         ("/api/v1/openapi.json", "get"),
         ("/api/v1/auth/login", "post"),
+        ("/api/v1/auth/logout", "post"),
         ("/api/v1/auth/me", "get"),
         ("/api/v1/auth/password", "post"),
         ("/api/v1/users", "post"),
@@ -181,4 +239,39 @@ async fn the_openapi_document_covers_every_route(app: TestApp) {
     }
     let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
     assert_eq!(documented, expect.len(), "a route was added without updating this list or the document");
+    // Valid OpenAPI: unique operationIds, a description on every response,
+    // errors as problem+json, the usual refusals documented.
+    let mut ids = std::collections::HashSet::new();
+    for (path, item) in paths {
+        for (method, op) in item.as_object().unwrap() {
+            assert!(ids.insert(op["operationId"].as_str().unwrap().to_string()), "{method} {path}: operationId shared");
+            let responses = op["responses"].as_object().unwrap();
+            for (status, r) in responses {
+                assert!(r["description"].as_str().is_some_and(|d| !d.is_empty()), "{method} {path} {status}");
+                if status.as_str() >= "400" {
+                    let content = r["content"].as_object().unwrap();
+                    assert!(content.keys().all(|k| k == "application/problem+json"), "{method} {path} {status}");
+                }
+            }
+            assert!(responses.contains_key("400"), "{method} {path}: 400 undocumented");
+            if op["security"].is_array() {
+                assert!(responses.contains_key("401") && responses.contains_key("403"), "{method} {path}");
+            }
+        }
+    }
+    no_null_default_where_null_is_not_allowed(&doc);
+}
+
+/// Fails on a `default: null` in a schema that does not admit null.
+fn no_null_default_where_null_is_not_allowed(v: &serde_json::Value) {
+    match v {
+        serde_json::Value::Object(map) => {
+            if map.get("default") == Some(&serde_json::Value::Null) {
+                assert!(labour_bridge::http::openapi_tidy::admits_null(map), "`default: null` on {v}");
+            }
+            map.values().for_each(no_null_default_where_null_is_not_allowed);
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(no_null_default_where_null_is_not_allowed),
+        _ => {}
+    }
 }

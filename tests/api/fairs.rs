@@ -12,16 +12,24 @@ crate::on_both_backends!(
     two_concurrent_hires_for_the_last_place_end_in_one_hire_and_one_409,
     an_organiser_manages_only_their_units_fairs_and_sees_masked_ids,
     fair_input_is_checked,
+    check_ins_are_taken_only_while_the_fair_is_open,
+    an_organiser_cannot_tell_a_registered_number_from_an_unknown_one,
+    check_ins_are_rate_limited_per_user,
 );
 
 const OWN_UNIT: &str = "江海区就业服务中心";
 
+/// A fair held today (check-ins are taken only around its day).
 async fn fair(app: &TestApp, organisers: &[&str]) -> i64 {
+    fair_on(app, organisers, &labour_bridge::clock::today().to_string()).await
+}
+
+async fn fair_on(app: &TestApp, organisers: &[&str], held_on: &str) -> i64 {
     let (s, b) = app
         .post(
             "/api/v1/fairs",
             &app.clerk,
-            json!({"name": "2019年粤桂扶贫协作招聘会", "held_on": "2019-03-08",
+            json!({"name": "粤桂扶贫协作招聘会", "held_on": held_on,
             "venue": "大新县人民广场", "region_code": "451424", "organisers": organisers}),
         )
         .await;
@@ -128,7 +136,8 @@ async fn checking_in_twice_adds_nothing(app: TestApp) {
     assert_eq!(again["checked_in_at"], first["checked_in_at"]);
     assert_eq!(app.count("job_fair_attendees"), 1);
     assert_eq!(app.count("labourers"), 1);
-    assert_eq!(app.count("audit_log"), audit_rows, "nothing new happened, nothing new is audited");
+    assert_eq!(app.count("audit_log"), audit_rows + 1, "nothing new is written, but the look is audited");
+    assert_eq!(app.count_where("audit_log", "action = 'check_in_repeat'"), 1);
 }
 
 async fn a_registered_person_checks_in_with_the_id_number_alone(app: TestApp) {
@@ -258,6 +267,8 @@ async fn an_organiser_manages_only_their_units_fairs_and_sees_masked_ids(app: Te
     let (s, person) = app.get(&format!("/api/v1/labourers/{}", b["labourer_id"]), &app.organiser).await;
     assert_eq!(s, 200);
     assert!(person["id_number"].as_str().unwrap().contains("**********"));
+    assert!(person["birth_date"].is_null(), "with the masked number it would narrow the number down: {person}");
+    assert_eq!(person["birth_year"], 1996);
     let stranger = app.labourer(json!({"id_number": id_number("451424", "19960718", 44), "name": "陌生人"})).await;
     let (s, _) = app.get(&format!("/api/v1/labourers/{}", stranger["id"]), &app.organiser).await;
     assert_eq!(s, 403);
@@ -308,4 +319,84 @@ async fn fair_input_is_checked(app: TestApp) {
     assert_eq!(b["errors"][0]["code"], "not_checked_in");
     let (s, _) = app.delete(&format!("/api/v1/fairs/{f}"), &app.clerk).await;
     assert_eq!(s, 409, "a fair with postings is not deleted");
+}
+
+async fn check_ins_are_taken_only_while_the_fair_is_open(app: TestApp) {
+    let today = labour_bridge::clock::today();
+    let old = fair_on(&app, &[OWN_UNIT], "2019-03-08").await;
+    let later = fair_on(&app, &[OWN_UNIT], &(today + chrono::Days::new(5)).to_string()).await;
+    let yesterday = fair_on(&app, &[OWN_UNIT], &(today - chrono::Days::new(1)).to_string()).await;
+    let l = app.labourer(json!({"id_number": id_number("451424", "19880808", 5), "name": "农秀英"})).await;
+    let body = json!({"id_number": id_number("451424", "19880808", 5), "name": "农秀英", "phone": "13977112233"});
+    for f in [old, later] {
+        for token in [&app.organiser, &app.clerk] {
+            let (s, b) = app.post(&format!("/api/v1/fairs/{f}/check-ins"), token, body.clone()).await;
+            assert_eq!(s, 409, "{b}");
+            assert_eq!(b["errors"][0]["code"], "not_open");
+        }
+    }
+    assert_eq!(app.count("job_fair_attendees"), 0);
+    // Within the margin (one day by default) it is open.
+    let (s, b) = app.post(&format!("/api/v1/fairs/{yesterday}/check-ins"), &app.organiser, body).await;
+    assert_eq!(s, 201, "{b}");
+    assert_eq!(b["labourer_id"], l["id"]);
+}
+
+async fn an_organiser_cannot_tell_a_registered_number_from_an_unknown_one(app: TestApp) {
+    let f = fair(&app, &[OWN_UNIT]).await;
+    let url = format!("/api/v1/fairs/{f}/check-ins");
+    let known = id_number("451424", "19880808", 5);
+    let unknown = id_number("451424", "19880808", 7);
+    app.labourer(json!({"id_number": known, "name": "农秀英", "phone": "13800138000"})).await;
+    // The number alone: the same questions whether registered or not.
+    let (s1, b1) = app.post(&url, &app.organiser, json!({"id_number": known})).await;
+    let (s2, b2) = app.post(&url, &app.organiser, json!({"id_number": unknown})).await;
+    assert_eq!((s1, s2), (422, 422));
+    assert_eq!(b1, b2, "the same answer for a registered and an unknown number");
+    // With a name and phone: the same shape, the name as given, no hint.
+    let (s1, b1) =
+        app.post(&url, &app.organiser, json!({"id_number": known, "name": "张三", "phone": "13977112233"})).await;
+    let (s2, b2) =
+        app.post(&url, &app.organiser, json!({"id_number": unknown, "name": "李四", "phone": "13977112234"})).await;
+    assert_eq!((s1, s2), (201, 201), "{b1} {b2}");
+    let keys = |b: &Value| {
+        let mut k: Vec<String> = b.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(&b1), keys(&b2));
+    assert!(b1.get("newly_registered").is_none(), "{b1}");
+    assert_eq!(b1["name"], "张三", "the registered name is not told");
+    assert_eq!(b1["warnings"], json!([]));
+    assert_eq!(b2["warnings"], json!([]));
+    // Every check-in is audited.
+    assert_eq!(app.count_where("audit_log", "action = 'check_in'"), 2);
+    // A clerk, who sees full numbers anyway, is told.
+    let (s, b) = app.post(&url, &app.clerk, json!({"id_number": known})).await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["newly_registered"], false);
+    assert_eq!(b["name"], "农秀英");
+}
+
+async fn check_ins_are_rate_limited_per_user(app: TestApp) {
+    let f = fair(&app, &[OWN_UNIT]).await;
+    let url = format!("/api/v1/fairs/{f}/check-ins");
+    let per_minute = app.settings.check_ins_per_minute;
+    for _ in 0..per_minute {
+        let (s, _) = app.post(&url, &app.organiser, json!({"id_number": "1"})).await;
+        assert_eq!(s, 422);
+    }
+    let r = app
+        .client
+        .post(app.url(&url))
+        .bearer_auth(&app.organiser)
+        .json(&json!({"id_number": "1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 429);
+    assert!(r.headers()["retry-after"].to_str().unwrap().parse::<u64>().unwrap() > 0);
+    // Another user's desk is not held up.
+    let (s, _) = app.post(&url, &app.clerk, json!({"id_number": "1"})).await;
+    assert_eq!(s, 422);
 }

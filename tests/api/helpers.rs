@@ -85,6 +85,9 @@ impl TestApp {
         settings.pool_size = 4;
         settings.max_body_bytes = 64 * 1024;
         settings.login_max_failures = 3;
+        // Every test request comes from 127.0.0.1; the per-address limit
+        // has its own test with its own setting.
+        settings.login_address_max_failures = 1000;
         // Tests run the scheduler's jobs themselves, when they choose.
         settings.scheduler_secs = 0;
         settings.smtp_url = "smtp://127.0.0.1:9".into();

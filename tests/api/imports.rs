@@ -74,7 +74,7 @@ async fn check_values(app: &TestApp, file: &str, import_id: i64) {
         "placements" => "placement",
         _ => "vocational_enrolment",
     };
-    let trail = app.get_ok(&format!("/api/v1/audit?resource={resource}&limit=500"), &app.admin).await;
+    let trail = app.get_ok(&format!("/api/v1/audit?resource={resource}&limit=500&unmasked=true"), &app.admin).await;
     let stored: Vec<&Value> = trail["items"]
         .as_array()
         .unwrap()

@@ -59,9 +59,44 @@ pub fn submission(c: &mut DbConnection, id: i64) -> QueryResult<Option<Submissio
     submissions::table.find(id).select(SubmissionRow::as_select()).first(c).optional()
 }
 
-/// The exact bytes that were (or will be) sent.
+/// The exact bytes that were (or will be) sent. A submission whose bytes
+/// were already stored with an earlier one (the same SHA-256) keeps none of
+/// its own and reads them there.
 pub fn attachment(c: &mut DbConnection, id: i64) -> QueryResult<Option<Vec<u8>>> {
-    submissions::table.find(id).select(submissions::attachment).first(c).optional()
+    let Some((bytes, sha)) = submissions::table
+        .find(id)
+        .select((submissions::attachment, submissions::attachment_sha256))
+        .first::<(Vec<u8>, String)>(c)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    if !bytes.is_empty() {
+        return Ok(Some(bytes));
+    }
+    stored_bytes(c, &sha).map(|b| Some(b.unwrap_or_default()))
+}
+
+/// The bytes some submission already keeps for this SHA-256, if any does.
+pub fn stored_bytes(c: &mut DbConnection, sha256: &str) -> QueryResult<Option<Vec<u8>>> {
+    submissions::table
+        .filter(submissions::attachment_sha256.eq(sha256))
+        .filter(submissions::attachment.ne(Vec::<u8>::new()))
+        .select(submissions::attachment)
+        .order(submissions::id)
+        .first(c)
+        .optional()
+}
+
+/// Whether some submission already keeps the bytes of this SHA-256.
+pub fn has_bytes(c: &mut DbConnection, sha256: &str) -> QueryResult<bool> {
+    use diesel::dsl::exists;
+    diesel::select(exists(
+        submissions::table
+            .filter(submissions::attachment_sha256.eq(sha256))
+            .filter(submissions::attachment.ne(Vec::<u8>::new())),
+    ))
+    .get_result(c)
 }
 
 /// Submissions, newest first.

@@ -100,6 +100,13 @@ pub fn add_token(
         .map(|_| ())
 }
 
+/// Removes a token of a user (signing out); `false` when it was not theirs.
+pub fn revoke_token(conn: &mut DbConnection, user_id: i64, hash: &str) -> QueryResult<bool> {
+    diesel::delete(api_tokens::table.filter(api_tokens::user_id.eq(user_id)).filter(api_tokens::token_hash.eq(hash)))
+        .execute(conn)
+        .map(|n| n > 0)
+}
+
 /// The user a token belongs to, if the token exists and has not expired.
 pub fn by_token(conn: &mut DbConnection, hash: &str, now: NaiveDateTime) -> QueryResult<Option<UserRow>> {
     api_tokens::table

@@ -31,25 +31,30 @@ pub struct CheckInView {
     /// The person.
     #[schema(value_type = i64)]
     pub labourer_id: LabourerId,
-    /// Their name as registered.
+    /// Their name as registered; for an organiser, the name as given at
+    /// the door.
     pub name: String,
     /// Masked unless the caller may see full ID numbers.
     pub id_number: String,
     /// When they were (first) checked in.
     pub checked_in_at: DateTime<Utc>,
-    /// Registered on the spot by this check-in (poverty status `unverified`).
-    pub newly_registered: bool,
+    /// Registered on the spot by this check-in (poverty status
+    /// `unverified`). Not told to organisers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub newly_registered: Option<bool>,
     /// They had already been checked in; nothing was added.
     pub already_checked_in: bool,
-    /// Remarks, e.g. a name that differs from the registered one.
+    /// Remarks, e.g. a name that differs from the registered one (not
+    /// told to organisers).
     pub warnings: Vec<Warning>,
 }
 
 /// Check a person in at the door (admin, clerk, the fair's organisers).
 #[utoipa::path(post, path = "/api/v1/fairs/{id}/check-ins", tag = "fairs", request_body = CheckIn,
     responses((status = 201, body = CheckInView), (status = 200, description = "already checked in; nothing added", body = CheckInView),
-        (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
-    security(("bearer" = [])), description = "Roles: admin, clerk; organiser: their unit's fairs. An unregistered person with a valid ID number, name and phone is registered (`unverified`) and checked in in one transaction.")]
+        (status = 403, body = crate::error::Problem), (status = 409, description = "the fair is not open for check-ins today", body = crate::error::Problem),
+        (status = 422, body = crate::error::Problem), (status = 429, description = "too many check-ins a minute; see Retry-After", body = crate::error::Problem)),
+    security(("bearer" = [])), description = "Roles: admin, clerk; organiser: their unit's fairs. Only within `check_in_margin_days` (default 1) of the fair's `held_on` day, and at most `check_ins_per_minute` (default 30) per user. An unregistered person with a valid ID number, name and phone is registered (`unverified`) and checked in in one transaction. Organisers give name and phone for everyone, and their answer does not say whether the number was registered before (no `newly_registered`, the name as given, no warnings). Every check-in, a repeat too, is audited.")]
 pub async fn check_in(
     state: web::Data<AppState>,
     caller: Caller,
@@ -58,20 +63,23 @@ pub async fn check_in(
     form: Form<CheckIn>,
 ) -> Result<HttpResponse, AppError> {
     require(&caller, MANAGERS, ("为到场人员签到", "check people in"))?;
+    state.limits.check_ins.take(&caller.user_id.to_string()).map_err(AppError::TooManyRequests)?;
     let form = form.read()?;
+    let given_name = form.value.name.as_deref().map(crate::domain::normalise::name).unwrap_or_default();
     let (fair, actor) = (path.into_inner(), Actor::from(&caller));
     let full = caller.sees_full_id_numbers();
-    let done = state.db.write(move |c| form.then(|v| registry::check_in(c, &actor, fair, v))).await?;
+    let margin = Some(state.settings.check_in_margin_days);
+    let done = state.db.write(move |c| form.then(|v| registry::check_in(c, &actor, fair, v, margin))).await?;
     let p = &done.person;
     let view = CheckInView {
         job_fair_id: fair,
         labourer_id: p.id,
-        name: p.data.name.clone(),
+        name: if full { p.data.name.clone() } else { given_name },
         id_number: if full { p.data.id_number.as_str().to_string() } else { mask_id_number(p.data.id_number.as_str()) },
         checked_in_at: utc(done.attendee.checked_in_at),
-        newly_registered: done.newly_registered,
+        newly_registered: full.then_some(done.newly_registered),
         already_checked_in: done.already_checked_in,
-        warnings: Warning::all(&done.warnings, lang),
+        warnings: if full { Warning::all(&done.warnings, lang) } else { Vec::new() },
     };
     Ok(if done.already_checked_in { HttpResponse::Ok().json(view) } else { HttpResponse::Created().json(view) })
 }

@@ -2,8 +2,9 @@
 //!
 //! Repeated failures lock the account for a while (429 with Retry-After);
 //! an unknown username costs the same argon2 work as a wrong password.
+//! Failures from one client address across many accounts are limited too.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -50,13 +51,37 @@ pub fn policy(state: &AppState) -> LoginPolicy {
 /// Log in with username and password (anyone).
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginBody,
     responses((status = 200, body = LoginAnswer), (status = 401, body = crate::error::Problem), (status = 429, description = "too many failures; see Retry-After", body = crate::error::Problem)),
-    description = "No authentication needed.")]
-pub async fn login(state: web::Data<AppState>, form: Form<LoginBody>) -> Result<HttpResponse, AppError> {
+    description = "No authentication needed. Too many failures for one account lock it; too many from one client address, across accounts, are refused with 429 for a while.")]
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: Form<LoginBody>,
+) -> Result<HttpResponse, AppError> {
     let b = form.read()?.valid()?;
     let (username, password) = (forms::required("username", b.username)?, forms::required("password", b.password)?);
     let policy = policy(&state);
-    let session = state.db.run(move |c| accounts::login(c, policy, &username, &password)).await?;
+    // Each attempt takes a slot of its address first, so parallel attempts
+    // cannot all pass the check; a success gives its slot back.
+    let address = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    state.limits.login_addresses.take(&address).map_err(AppError::TooManyRequests)?;
+    let result = state.db.run(move |c| accounts::login(c, policy, &username, &password)).await;
+    if result.is_ok() {
+        state.limits.login_addresses.give_back(&address);
+    }
+    let session = result?;
     Ok(HttpResponse::Ok().json(LoginAnswer { token: session.token, expires_at: session.expires_at.and_utc() }))
+}
+
+/// Sign out: the token used for this request stops working (any role).
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
+    responses((status = 204, description = "the token no longer works"), (status = 401, description = "no valid token", body = crate::error::Problem)),
+    security(("bearer" = [])), description = "Roles: any. Revokes the bearer token of the request (a session token or an API token).")]
+pub async fn logout(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, AppError> {
+    let token = crate::http::auth::bearer(&req)?.unwrap_or_default();
+    let actor = crate::db::models::audit::Actor::from(&caller);
+    let user_id = caller.user_id;
+    state.db.write(move |c| accounts::logout(c, &actor, user_id, &token)).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// The caller as the service sees them.
