@@ -145,6 +145,12 @@ impl Db {
         .map_err(|e| anyhow::anyhow!("revert failed: {e}"))
     }
 
+    /// A pooled connection, waiting at most `wait` (readiness checks must
+    /// answer before a load balancer gives up on them).
+    pub fn get_within(&self, wait: Duration) -> Result<r2d2::PooledConnection<ConnectionManager>, AppError> {
+        self.pool.get_timeout(wait).map_err(|e| AppError::Unavailable(e.to_string()))
+    }
+
     /// A pooled connection for blocking code (CLI, background jobs).
     pub fn get(&self) -> Result<r2d2::PooledConnection<ConnectionManager>, AppError> {
         self.pool.get().map_err(|e| AppError::Unavailable(e.to_string()))

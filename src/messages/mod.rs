@@ -157,6 +157,8 @@ pub mod access;
 pub mod identity;
 
 pub mod imports;
+/// Readiness, backups: what an operator reads.
+pub mod ops;
 pub mod registry;
 
 /// The Chinese label of a JSON field, for messages clerks read.

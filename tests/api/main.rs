@@ -15,6 +15,7 @@ mod imports;
 mod labourers;
 mod ledgers;
 mod mail;
+mod ops;
 mod placements;
 mod postings;
 mod reconciliations;
