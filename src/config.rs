@@ -67,6 +67,10 @@ pub struct Settings {
     /// `/readyz` answers 503 when the oldest outbox entry waiting for this
     /// instance's index is older than this (`LB_READY_MAX_LAG_SECS`; default 30).
     pub ready_max_lag_secs: u64,
+    /// A second address serving only `GET /metrics`, without a token
+    /// (`serve --metrics-bind` / `LB_METRICS_BIND`; default none: `/metrics`
+    /// is then served on the API's address to admins only).
+    pub metrics_bind: Option<String>,
 }
 
 /// What `labour-bridge.toml` may set; every key optional.
@@ -121,6 +125,8 @@ pub struct FileSettings {
     pub ready_max_lag_entries: Option<i64>,
     /// See [`Settings::ready_max_lag_secs`].
     pub ready_max_lag_secs: Option<u64>,
+    /// See [`Settings::metrics_bind`].
+    pub metrics_bind: Option<String>,
 }
 
 impl FileSettings {
@@ -156,6 +162,8 @@ pub struct Overrides {
     pub database_url: Option<String>,
     /// `--bind` / `LB_BIND`.
     pub bind: Option<String>,
+    /// `serve --metrics-bind` / `LB_METRICS_BIND`.
+    pub metrics_bind: Option<String>,
 }
 
 /// A non-empty environment variable.
@@ -235,6 +243,7 @@ impl Settings {
                 .and_then(|v| v.parse().ok())
                 .or(file.ready_max_lag_secs)
                 .unwrap_or(30),
+            metrics_bind: over.metrics_bind.or(file.metrics_bind).filter(|a| !a.trim().is_empty()),
         }
     }
 
@@ -246,6 +255,7 @@ impl Settings {
                 data_dir: Some(data_dir),
                 database_url: Some(database_url),
                 bind: Some("127.0.0.1:0".to_string()),
+                metrics_bind: None,
             },
         )
     }

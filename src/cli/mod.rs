@@ -2,9 +2,9 @@
 //! `user add`, `gen`, `reindex`.
 
 mod import;
+mod serve;
 
 use std::io::Read;
-use std::net::TcpListener;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -52,6 +52,10 @@ pub enum Command {
         /// Load the demo data first if the database is empty.
         #[arg(long)]
         demo: bool,
+        /// Also serve `GET /metrics`, without a token, on this address
+        /// (on the API's address it needs an admin's token).
+        #[arg(long, env = "LB_METRICS_BIND")]
+        metrics_bind: Option<String>,
     },
     /// Run pending database migrations and exit.
     Migrate {
@@ -167,13 +171,18 @@ impl clap::ValueEnum for Role {
 /// Resolves the settings for this invocation.
 pub fn settings(cli: &Cli) -> anyhow::Result<Settings> {
     let file = FileSettings::load(&cli.global.config)?;
-    let bind = match &cli.command {
-        Command::Serve { bind, .. } => bind.clone(),
-        _ => None,
+    let (bind, metrics_bind) = match &cli.command {
+        Command::Serve { bind, metrics_bind, .. } => (bind.clone(), metrics_bind.clone()),
+        _ => (None, None),
     };
     Ok(Settings::resolve(
         file,
-        Overrides { data_dir: cli.global.data_dir.clone(), database_url: cli.global.database_url.clone(), bind },
+        Overrides {
+            data_dir: cli.global.data_dir.clone(),
+            database_url: cli.global.database_url.clone(),
+            bind,
+            metrics_bind,
+        },
     ))
 }
 
@@ -184,7 +193,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         crate::clock::fix_today(day);
     }
     match cli.command {
-        Command::Serve { demo, .. } => serve(settings, demo),
+        Command::Serve { demo, .. } => serve::serve(settings, demo),
         Command::Migrate { check_reversible } => {
             let db = crate::startup::open_database(&settings)?;
             if check_reversible {
@@ -362,33 +371,4 @@ impl crate::search::Progress for Bar {
     fn advance(&self, rows: u64) {
         self.0.inc(rows);
     }
-}
-
-fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
-    let db = crate::startup::open_database(&settings)?;
-    if demo {
-        let mut conn = db.get()?;
-        if crate::demo::is_empty(&mut conn)? {
-            let s = crate::demo::seed(&mut conn, &settings.ledger_recipients)?;
-            tracing::info!(
-                labourers = s.labourers,
-                employers = s.employers,
-                postings = s.postings,
-                placements = s.placements,
-                "demo data loaded"
-            );
-        }
-    }
-    let listener =
-        TcpListener::bind(&settings.bind).map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
-    tracing::info!(address = %listener.local_addr()?, database = %crate::db::redact(&settings.database_url), "labour-bridge serving");
-    let instance =
-        format!("{}-{}", std::env::var("HOSTNAME").unwrap_or_else(|_| "labour-bridge".into()), std::process::id());
-    actix_web::rt::System::new().block_on(async move {
-        crate::mail::scheduler::spawn(db.clone(), settings.clone(), instance);
-        let search = crate::startup::open_search(&settings, &db)?;
-        let served = crate::startup::run(listener, db, settings, search.clone())?.await;
-        search.stop_indexer();
-        served.map_err(Into::into)
-    })
 }

@@ -100,6 +100,17 @@ impl r2d2::ManageConnection for ConnectionManager {
     }
 }
 
+/// How the pool is doing, for `/metrics`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolState {
+    /// Connections open.
+    pub open: u32,
+    /// Connections lent out to a request or job right now.
+    pub in_use: u32,
+    /// The most the pool opens.
+    pub max: u32,
+}
+
 /// The shared pool, cheap to clone.
 #[derive(Clone)]
 pub struct Db {
@@ -149,6 +160,16 @@ impl Db {
     /// answer before a load balancer gives up on them).
     pub fn get_within(&self, wait: Duration) -> Result<r2d2::PooledConnection<ConnectionManager>, AppError> {
         self.pool.get_timeout(wait).map_err(|e| AppError::Unavailable(e.to_string()))
+    }
+
+    /// Connections open in the pool and how many of them are lent out now.
+    pub fn pool_state(&self) -> PoolState {
+        let s = self.pool.state();
+        PoolState {
+            open: s.connections,
+            in_use: s.connections.saturating_sub(s.idle_connections),
+            max: self.pool.max_size(),
+        }
     }
 
     /// A pooled connection for blocking code (CLI, background jobs).

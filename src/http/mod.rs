@@ -31,6 +31,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     }))
     .route("/healthz", web::get().to(healthz))
     .route("/readyz", web::get().to(ops::readyz))
+    .route("/metrics", web::get().to(ops::metrics_admin))
     .service(
         web::scope("/api/v1")
             .route("/openapi.json", web::get().to(openapi::openapi_json))

@@ -27,7 +27,7 @@ impl Modify for Bearer {
 #[openapi(
     info(title = "labour-bridge", description = "East–west labour cooperation registry (粤桂劳务协作). Roles per route are in each description."),
     paths(
-        super::healthz, super::ops::readyz,
+        super::healthz, super::ops::readyz, super::ops::metrics_admin,
         openapi_json,
         session::login, session::me,
         labourers::create, labourers::list, labourers::get, labourers::patch, labourers::delete, labourers::duplicates,

@@ -6,6 +6,8 @@
 //! instance's: the outbox entries after its cursor, and how long the oldest
 //! of them has waited.
 
+pub mod metrics;
+
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;

@@ -76,6 +76,7 @@ async fn the_openapi_document_covers_every_route(app: TestApp) {
     let expect = [
         ("/healthz", "get"),
         ("/readyz", "get"),
+        ("/metrics", "get"),
         ("/api/v1/openapi.json", "get"),
         ("/api/v1/auth/login", "post"),
         ("/api/v1/auth/me", "get"),
