@@ -16,6 +16,7 @@ mod labourers;
 mod ledgers;
 mod mail;
 mod ops;
+mod ops_cli;
 mod placements;
 mod postings;
 mod reconciliations;
