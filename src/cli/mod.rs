@@ -1,7 +1,8 @@
 //! The command line: `serve`, `migrate`, `seed-demo`, `import`, `ledger`,
-//! `user add`, `gen`, `reindex`.
+//! `user add`, `gen`, `reindex`, `backup`, `restore`.
 
 mod import;
+mod ops;
 mod serve;
 
 use std::io::Read;
@@ -66,6 +67,23 @@ pub enum Command {
     },
     /// Load the demo data (refuses a database that already has a registry).
     SeedDemo,
+    /// Write a consistent copy of the SQLite database to FILE while the
+    /// service runs (PostgreSQL: use pg_dump).
+    Backup {
+        /// The file to write (must not exist yet).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Copy a backup over the database; a database with records is
+    /// overwritten only with --force. The search index is rebuilt at the
+    /// next start.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// Overwrite a database that holds records.
+        #[arg(long)]
+        force: bool,
+    },
     /// Rebuild the search index from the database into a fresh directory
     /// and swap it in (a running service follows within a second).
     Reindex,
@@ -218,6 +236,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Backup { out } => ops::backup(&settings, &out),
+        Command::Restore { file, force } => ops::restore(&settings, &file, force),
         Command::Reindex => {
             let db = crate::startup::open_database(&settings)?;
             let total = crate::search::registry_size(&db)?;

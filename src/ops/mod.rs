@@ -6,6 +6,7 @@
 //! instance's: the outbox entries after its cursor, and how long the oldest
 //! of them has waited.
 
+pub mod backup;
 pub mod metrics;
 
 use std::time::Duration;

@@ -72,3 +72,90 @@ async fn json_logs_are_one_object_a_line_without_tokens_or_id_numbers() {
         assert!(!text.contains(secret), "the log carries `{secret}`:\n{text}");
     }
 }
+
+/// The labourers' names in the SQLite database at `url`, read directly.
+fn names_in(url: &str) -> Vec<String> {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct Name {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+    }
+    let mut c = SqliteConnection::establish(url).unwrap();
+    let rows: Vec<Name> = diesel::sql_query("SELECT name FROM labourers ORDER BY id").load(&mut c).unwrap();
+    rows.into_iter().map(|n| n.name).collect()
+}
+
+fn run(args: &[&str]) -> (bool, String) {
+    let out = bin().args(args).output().unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_taken_while_serving_restores_the_registry_as_it_was() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let url = app.database_url.clone();
+    let data = app.settings.data_dir.to_string_lossy().into_owned();
+    let first = app.labourer(json!({"id_number": id_number("451424", "19900101", 11), "name": "黄志强"})).await;
+
+    let copy = dir.path().join("registry.sqlite3");
+    let copy_s = copy.to_string_lossy().into_owned();
+    let (ok, err) = run(&["--data-dir", &data, "--database-url", &url, "backup", "--out", &copy_s]);
+    assert!(ok, "{err}");
+    assert!(err.contains("wrote a consistent copy"), "{err}");
+    // The copy is audited (it holds every ID number unmasked), and an
+    // existing file is never overwritten.
+    assert_eq!(app.count_where("audit_log", "action = 'backup'"), 1);
+    let (ok, err) = run(&["--data-dir", &data, "--database-url", &url, "backup", "--out", &copy_s]);
+    assert!(!ok && err.contains("already exists"), "{err}");
+
+    // After the backup, the registry changes.
+    let second = app.labourer(json!({"id_number": id_number("451424", "19920202", 21), "name": "农秀英"})).await;
+    assert_eq!(app.count("labourers"), 2);
+
+    // Restoring over a database with records needs --force.
+    let (ok, err) = run(&["--data-dir", &data, "--database-url", &url, "restore", &copy_s]);
+    assert!(!ok, "{err}");
+    assert!(err.contains("not empty") && err.contains("--force"), "{err}");
+    assert_eq!(app.count("labourers"), 2, "a refused restore changes nothing");
+
+    // Into a new, empty place it needs nothing more, and holds what the backup held.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let other_url = elsewhere.path().join("restored.sqlite3").to_string_lossy().into_owned();
+    let other_data = elsewhere.path().to_string_lossy().into_owned();
+    let other_url = other_url.as_str();
+    let (ok, err) = run(&["--data-dir", &other_data, "--database-url", other_url, "restore", &copy_s]);
+    assert!(ok, "{err}");
+    assert_eq!(names_in(other_url), ["黄志强"]);
+
+    // With --force, over the live database: back to one labourer.
+    let (ok, err) = run(&["--data-dir", &data, "--database-url", &url, "restore", "--force", &copy_s]);
+    assert!(ok, "{err}");
+    assert_eq!(app.count("labourers"), 1);
+    let (s, _) = app.get(&format!("/api/v1/labourers/{}", first["id"]), &app.clerk).await;
+    assert_eq!(s, 200);
+    let (s, _) = app.get(&format!("/api/v1/labourers/{}", second["id"]), &app.clerk).await;
+    assert_eq!(s, 404);
+    assert!(!app.settings.data_dir.join("index/CURRENT").exists(), "the next start rebuilds the index");
+
+    // Not a backup at all: refused before anything is touched.
+    let junk = dir.path().join("junk.sqlite3");
+    std::fs::write(&junk, b"not a database").unwrap();
+    let (ok, err) = run(&["--data-dir", &data, "--database-url", &url, "restore", "--force", &junk.to_string_lossy()]);
+    assert!(!ok, "{err}");
+    assert_eq!(app.count("labourers"), 1);
+}
+
+#[test]
+fn backup_and_restore_on_postgres_point_to_its_own_tools() {
+    let Some((url, _)) = crate::helpers::fresh_pg_database() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x").to_string_lossy().into_owned();
+    let (ok, err) = run(&["--database-url", &url, "backup", "--out", &out]);
+    assert!(!ok);
+    assert!(err.contains("pg_dump") && err.contains("PostgreSQL"), "{err}");
+    let (ok, err) = run(&["--database-url", &url, "restore", &out]);
+    assert!(!ok);
+    assert!(err.contains("pg_restore"), "{err}");
+}
