@@ -159,3 +159,19 @@ fn backup_and_restore_on_postgres_point_to_its_own_tools() {
     assert!(!ok);
     assert!(err.contains("pg_restore"), "{err}");
 }
+
+#[test]
+fn gen_and_reindex_draw_no_progress_bar_when_not_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_string_lossy().into_owned();
+    for args in [&["gen", "--scale", "300"][..], &["reindex"][..]] {
+        let out = bin().arg("--data-dir").arg(&data).args(args).stderr(Stdio::piped()).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{err}");
+        // A bar redraws with carriage returns and escape codes; piped, only the summary is written.
+        assert!(!err.contains('\r') && !err.contains('\u{1b}') && !err.contains("[="), "{args:?}: {err:?}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    }
+    let (_, err) = run(&["--data-dir", &data, "reindex"]);
+    assert!(err.starts_with("indexed "), "{err}");
+}
