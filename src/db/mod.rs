@@ -50,6 +50,8 @@ impl Backend {
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+/// The PostgreSQL advisory lock held while migrating ("lbmigr").
+const MIGRATION_LOCK: i64 = 0x6c62_6d69_6772;
 
 /// Opens connections for the pool; applies SQLite's per-connection settings.
 #[derive(Debug, Clone)]
@@ -139,11 +141,27 @@ impl Db {
     pub fn migrate(&self) -> anyhow::Result<Vec<String>> {
         let mut conn = self.pool.get()?;
         let applied = match &mut *conn {
-            DbConnection::Pg(c) => c.run_pending_migrations(PG_MIGRATIONS),
-            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
-        }
-        .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
-        Ok(applied.iter().map(|v| v.to_string()).collect())
+            DbConnection::Pg(c) => {
+                // Instances started together on one database take turns:
+                // the first migrates, the others then find nothing pending.
+                c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))?;
+                let applied = c
+                    .run_pending_migrations(PG_MIGRATIONS)
+                    .map(|v| v.iter().map(|m| m.to_string()).collect::<Vec<_>>())
+                    .map_err(|e| anyhow::anyhow!("migration failed: {e}"));
+                let unlocked = c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"));
+                let applied = applied?;
+                unlocked?;
+                applied
+            }
+            DbConnection::Sqlite(c) => c
+                .run_pending_migrations(SQLITE_MIGRATIONS)
+                .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?
+                .iter()
+                .map(|m| m.to_string())
+                .collect(),
+        };
+        Ok(applied)
     }
 
     /// Reverts every migration (used by the reversibility check).

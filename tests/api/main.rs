@@ -12,6 +12,7 @@ mod errors;
 mod fairs;
 mod import_safety;
 mod imports;
+mod instances;
 mod labourers;
 mod ledgers;
 mod mail;
