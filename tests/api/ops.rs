@@ -74,9 +74,12 @@ async fn readyz_names_a_lagging_search_index_until_it_catches_up(app: TestApp) {
 
 crate::on_both_backends!(metrics_are_prometheus_text_for_admins_and_count_requests_by_route,);
 
+/// A sample: its metric name, its labels (name, value) and its value.
+type Sample = (String, Vec<(String, String)>, f64);
+
 /// One sample line: its name, labels and value. Panics on a line that
 /// breaks the text format's grammar (`name{label="value",…} number`).
-fn parse_sample(line: &str) -> (String, Vec<(String, String)>, f64) {
+fn parse_sample(line: &str) -> Sample {
     let is_name = |n: &str| {
         !n.is_empty()
             && !n.starts_with(|c: char| c.is_ascii_digit())
@@ -131,7 +134,7 @@ fn parse_sample(line: &str) -> (String, Vec<(String, String)>, f64) {
 /// Checks the page against the text format (0.0.4): `# HELP` and `# TYPE`
 /// lines, samples by the grammar, every sample's family typed; returns the
 /// samples.
-fn parse_page(page: &str) -> Vec<(String, Vec<(String, String)>, f64)> {
+fn parse_page(page: &str) -> Vec<Sample> {
     let mut typed = std::collections::BTreeSet::new();
     let mut samples = Vec::new();
     for line in page.lines().filter(|l| !l.is_empty()) {
