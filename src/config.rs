@@ -72,6 +72,16 @@ pub struct Settings {
     /// China), for ages, "taking applications today", default as-of dates
     /// and reminders alike (see `clock`).
     pub today: Option<chrono::NaiveDate>,
+    /// `/readyz` answers 503 when more outbox entries than this wait for
+    /// this instance's search index (`LB_READY_MAX_LAG_ENTRIES`; default 1000).
+    pub ready_max_lag_entries: i64,
+    /// `/readyz` answers 503 when the oldest outbox entry waiting for this
+    /// instance's index is older than this (`LB_READY_MAX_LAG_SECS`; default 30).
+    pub ready_max_lag_secs: u64,
+    /// A second address serving only `GET /metrics`, without a token
+    /// (`serve --metrics-bind` / `LB_METRICS_BIND`; default none: `/metrics`
+    /// is then served on the API's address to admins only).
+    pub metrics_bind: Option<String>,
 }
 
 /// What `labour-bridge.toml` may set; every key optional.
@@ -130,6 +140,12 @@ pub struct FileSettings {
     pub paired_district: Option<String>,
     /// See [`Settings::today`].
     pub today: Option<chrono::NaiveDate>,
+    /// See [`Settings::ready_max_lag_entries`].
+    pub ready_max_lag_entries: Option<i64>,
+    /// See [`Settings::ready_max_lag_secs`].
+    pub ready_max_lag_secs: Option<u64>,
+    /// See [`Settings::metrics_bind`].
+    pub metrics_bind: Option<String>,
 }
 
 impl FileSettings {
@@ -165,6 +181,8 @@ pub struct Overrides {
     pub database_url: Option<String>,
     /// `--bind` / `LB_BIND`.
     pub bind: Option<String>,
+    /// `serve --metrics-bind` / `LB_METRICS_BIND`.
+    pub metrics_bind: Option<String>,
 }
 
 /// A non-empty environment variable.
@@ -240,6 +258,15 @@ impl Settings {
                 .unwrap_or(200),
             paired_district: env("LB_PAIRED_DISTRICT").or(file.paired_district).unwrap_or_else(|| "440704".to_string()),
             today: env("LB_TODAY").and_then(|v| v.trim().parse().ok()).or(file.today),
+            ready_max_lag_entries: env("LB_READY_MAX_LAG_ENTRIES")
+                .and_then(|v| v.parse().ok())
+                .or(file.ready_max_lag_entries)
+                .unwrap_or(1000),
+            ready_max_lag_secs: env("LB_READY_MAX_LAG_SECS")
+                .and_then(|v| v.parse().ok())
+                .or(file.ready_max_lag_secs)
+                .unwrap_or(30),
+            metrics_bind: over.metrics_bind.or(file.metrics_bind).filter(|a| !a.trim().is_empty()),
         }
     }
 
@@ -251,6 +278,7 @@ impl Settings {
                 data_dir: Some(data_dir),
                 database_url: Some(database_url),
                 bind: Some("127.0.0.1:0".to_string()),
+                metrics_bind: None,
             },
         )
     }

@@ -91,6 +91,10 @@ pub enum AppError {
     /// The database could not be reached in time (503).
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// The service runs but should get no traffic yet (503): each item
+    /// names what is not ready (`database`, `search_index`).
+    #[error("not ready: {0:?}")]
+    NotReady(Vec<FieldError>),
     /// A bug or an outage (500); the cause is logged, not shown.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -155,7 +159,7 @@ impl AppError {
             AppError::UnsupportedMediaType => 415,
             AppError::TooManyRequests(_) => 429,
             AppError::BadGateway { .. } => 502,
-            AppError::Unavailable(_) => 503,
+            AppError::Unavailable(_) | AppError::NotReady(_) => 503,
             AppError::Internal(_) => 500,
         }
     }
@@ -174,6 +178,7 @@ impl AppError {
             AppError::TooManyRequests(_) => ("尝试次数过多", "Too many attempts"),
             AppError::BadGateway { .. } => ("上游服务出错", "Upstream server failed"),
             AppError::Unavailable(_) => ("服务暂不可用", "Service unavailable"),
+            AppError::NotReady(_) => ("服务尚未就绪", "Not ready"),
             AppError::Internal(_) => ("服务器内部错误", "Internal error"),
         };
         Text::new(zh, en)
@@ -195,6 +200,7 @@ impl AppError {
             AppError::UnsupportedMediaType => general::send_json(),
             AppError::TooManyRequests(secs) => general::too_many_attempts(*secs),
             AppError::Unavailable(_) => general::unavailable(),
+            AppError::NotReady(_) => crate::messages::ops::not_ready(),
             AppError::Internal(_) => general::internal(),
         }
     }
@@ -202,9 +208,10 @@ impl AppError {
     /// The failing fields, if any.
     pub fn field_errors(&self) -> &[FieldError] {
         match self {
-            AppError::Validation(errors) | AppError::BadRequest { errors, .. } | AppError::Conflict { errors, .. } => {
-                errors
-            }
+            AppError::Validation(errors)
+            | AppError::BadRequest { errors, .. }
+            | AppError::Conflict { errors, .. }
+            | AppError::NotReady(errors) => errors,
             _ => &[],
         }
     }

@@ -15,6 +15,7 @@ pub mod import;
 pub mod ledger;
 pub mod mail;
 pub mod messages;
+pub mod ops;
 pub mod reconcile;
 pub mod registry;
 pub mod search;

@@ -39,12 +39,27 @@ pub fn run(
     settings: Settings,
     search: std::sync::Arc<crate::search::Search>,
 ) -> anyhow::Result<Server> {
+    let (server, _) = run_with_metrics(listener, None, db, settings, search)?;
+    Ok(server)
+}
+
+/// As [`run`], plus, on `metrics` if given, a second server answering only
+/// `GET /metrics` without a token.
+pub fn run_with_metrics(
+    listener: TcpListener,
+    metrics: Option<TcpListener>,
+    db: Db,
+    settings: Settings,
+    search: std::sync::Arc<crate::search::Search>,
+) -> anyhow::Result<(Server, Option<Server>)> {
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
     let limits = crate::http::limits::Limits::of(&settings);
     let state = web::Data::new(AppState { db, settings, search, limits });
+    let metrics = metrics.map(|l| crate::http::ops::metrics_server(l, state.clone())).transpose()?;
     let server = HttpServer::new(move || {
         App::new()
             .wrap(actix_web::middleware::from_fn(crate::http::problem::negotiate))
+            .wrap(actix_web::middleware::from_fn(crate::http::ops::count))
             .wrap(TracingLogger::<crate::http::logging::RedactedSpans>::new())
             .app_data(state.clone())
             .app_data(web::PayloadConfig::new(state.settings.max_body_bytes))
@@ -53,5 +68,5 @@ pub fn run(
     .workers(workers)
     .listen(listener)?
     .run();
-    Ok(server)
+    Ok((server, metrics))
 }

@@ -1,10 +1,11 @@
 //! The command line: `serve`, `migrate`, `seed-demo`, `import`, `ledger`,
-//! `user add`, `gen`, `reindex`.
+//! `user add`, `gen`, `reindex`, `backup`, `restore`.
 
 mod import;
+mod ops;
+mod serve;
 
 use std::io::Read;
-use std::net::TcpListener;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -52,6 +53,10 @@ pub enum Command {
         /// Load the demo data first if the database is empty.
         #[arg(long)]
         demo: bool,
+        /// Also serve `GET /metrics`, without a token, on this address
+        /// (on the API's address it needs an admin's token).
+        #[arg(long, env = "LB_METRICS_BIND")]
+        metrics_bind: Option<String>,
     },
     /// Run pending database migrations and exit.
     Migrate {
@@ -62,6 +67,23 @@ pub enum Command {
     },
     /// Load the demo data (refuses a database that already has a registry).
     SeedDemo,
+    /// Write a consistent copy of the SQLite database to FILE while the
+    /// service runs (PostgreSQL: use pg_dump).
+    Backup {
+        /// The file to write (must not exist yet).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Copy a backup over the database; a database with records is
+    /// overwritten only with --force. The search index is rebuilt at the
+    /// next start.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// Overwrite a database that holds records.
+        #[arg(long)]
+        force: bool,
+    },
     /// Rebuild the search index from the database into a fresh directory
     /// and swap it in (a running service follows within a second).
     Reindex,
@@ -214,13 +236,18 @@ impl clap::ValueEnum for Role {
 /// Resolves the settings for this invocation.
 pub fn settings(cli: &Cli) -> anyhow::Result<Settings> {
     let file = FileSettings::load(&cli.global.config)?;
-    let bind = match &cli.command {
-        Command::Serve { bind, .. } => bind.clone(),
-        _ => None,
+    let (bind, metrics_bind) = match &cli.command {
+        Command::Serve { bind, metrics_bind, .. } => (bind.clone(), metrics_bind.clone()),
+        _ => (None, None),
     };
     Ok(Settings::resolve(
         file,
-        Overrides { data_dir: cli.global.data_dir.clone(), database_url: cli.global.database_url.clone(), bind },
+        Overrides {
+            data_dir: cli.global.data_dir.clone(),
+            database_url: cli.global.database_url.clone(),
+            bind,
+            metrics_bind,
+        },
     ))
 }
 
@@ -231,7 +258,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         crate::clock::fix_today(day);
     }
     match cli.command {
-        Command::Serve { demo, .. } => serve(settings, demo),
+        Command::Serve { demo, .. } => serve::serve(settings, demo),
         Command::Migrate { check_reversible } => {
             let db = crate::startup::open_database(&settings)?;
             if check_reversible {
@@ -256,6 +283,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Backup { out } => ops::backup(&settings, &out),
+        Command::Restore { file, force } => ops::restore(&settings, &file, force),
         Command::Reindex => {
             let db = crate::startup::open_database(&settings)?;
             let total = crate::search::registry_size(&db)?;
@@ -427,33 +456,4 @@ impl crate::search::Progress for Bar {
     fn advance(&self, rows: u64) {
         self.0.inc(rows);
     }
-}
-
-fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
-    let db = crate::startup::open_database(&settings)?;
-    if demo {
-        let mut conn = db.get()?;
-        if crate::demo::is_empty(&mut conn)? {
-            let s = crate::demo::seed(&mut conn, &settings.ledger_recipients)?;
-            tracing::info!(
-                labourers = s.labourers,
-                employers = s.employers,
-                postings = s.postings,
-                placements = s.placements,
-                "demo data loaded"
-            );
-        }
-    }
-    let listener =
-        TcpListener::bind(&settings.bind).map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
-    tracing::info!(address = %listener.local_addr()?, database = %crate::db::redact(&settings.database_url), "labour-bridge serving");
-    let instance =
-        format!("{}-{}", std::env::var("HOSTNAME").unwrap_or_else(|_| "labour-bridge".into()), std::process::id());
-    actix_web::rt::System::new().block_on(async move {
-        crate::mail::scheduler::spawn(db.clone(), settings.clone(), instance);
-        let search = crate::startup::open_search(&settings, &db)?;
-        let served = crate::startup::run(listener, db, settings, search.clone())?.await;
-        search.stop_indexer();
-        served.map_err(Into::into)
-    })
 }

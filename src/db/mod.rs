@@ -50,6 +50,8 @@ impl Backend {
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+/// The PostgreSQL advisory lock held while migrating ("lbmigr").
+const MIGRATION_LOCK: i64 = 0x6c62_6d69_6772;
 
 /// Opens connections for the pool; applies SQLite's per-connection settings.
 #[derive(Debug, Clone)]
@@ -100,6 +102,17 @@ impl r2d2::ManageConnection for ConnectionManager {
     }
 }
 
+/// How the pool is doing, for `/metrics`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolState {
+    /// Connections open.
+    pub open: u32,
+    /// Connections lent out to a request or job right now.
+    pub in_use: u32,
+    /// The most the pool opens.
+    pub max: u32,
+}
+
 /// The shared pool, cheap to clone.
 #[derive(Clone)]
 pub struct Db {
@@ -128,11 +141,27 @@ impl Db {
     pub fn migrate(&self) -> anyhow::Result<Vec<String>> {
         let mut conn = self.pool.get()?;
         let applied = match &mut *conn {
-            DbConnection::Pg(c) => c.run_pending_migrations(PG_MIGRATIONS),
-            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
-        }
-        .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
-        Ok(applied.iter().map(|v| v.to_string()).collect())
+            DbConnection::Pg(c) => {
+                // Instances started together on one database take turns:
+                // the first migrates, the others then find nothing pending.
+                c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))?;
+                let applied = c
+                    .run_pending_migrations(PG_MIGRATIONS)
+                    .map(|v| v.iter().map(|m| m.to_string()).collect::<Vec<_>>())
+                    .map_err(|e| anyhow::anyhow!("migration failed: {e}"));
+                let unlocked = c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"));
+                let applied = applied?;
+                unlocked?;
+                applied
+            }
+            DbConnection::Sqlite(c) => c
+                .run_pending_migrations(SQLITE_MIGRATIONS)
+                .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?
+                .iter()
+                .map(|m| m.to_string())
+                .collect(),
+        };
+        Ok(applied)
     }
 
     /// Reverts every migration (used by the reversibility check).
@@ -143,6 +172,22 @@ impl Db {
             DbConnection::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS).map(|_| ()),
         }
         .map_err(|e| anyhow::anyhow!("revert failed: {e}"))
+    }
+
+    /// A pooled connection, waiting at most `wait` (readiness checks must
+    /// answer before a load balancer gives up on them).
+    pub fn get_within(&self, wait: Duration) -> Result<r2d2::PooledConnection<ConnectionManager>, AppError> {
+        self.pool.get_timeout(wait).map_err(|e| AppError::Unavailable(e.to_string()))
+    }
+
+    /// Connections open in the pool and how many of them are lent out now.
+    pub fn pool_state(&self) -> PoolState {
+        let s = self.pool.state();
+        PoolState {
+            open: s.connections,
+            in_use: s.connections.saturating_sub(s.idle_connections),
+            max: self.pool.max_size(),
+        }
     }
 
     /// A pooled connection for blocking code (CLI, background jobs).

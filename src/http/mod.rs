@@ -10,6 +10,7 @@ pub mod limits;
 pub mod logging;
 pub mod openapi;
 pub mod openapi_tidy;
+pub mod ops;
 pub mod problem;
 pub mod state;
 pub mod upload;
@@ -32,6 +33,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .into()
     }))
     .route("/healthz", web::get().to(healthz))
+    .route("/readyz", web::get().to(ops::readyz))
+    .route("/metrics", web::get().to(ops::metrics_admin))
     .service(
         web::scope("/api/v1")
             .route("/openapi.json", web::get().to(openapi::openapi_json))

@@ -27,7 +27,7 @@ impl Modify for Bearer {
 #[openapi(
     info(title = "labour-bridge", description = "East–west labour cooperation registry (粤桂劳务协作). Roles per route are in each description."),
     paths(
-        super::healthz,
+        super::healthz, super::ops::readyz, super::ops::metrics_admin,
         openapi_json,
         session::login, session::logout, session::me, users::change_password,
         users::create, users::list, users::get, users::patch,

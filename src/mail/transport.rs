@@ -87,8 +87,15 @@ pub fn build(mail: &Outgoing) -> Result<Message, MailError> {
     built.map_err(|e| MailError::Build(format!("cannot put the e-mail together: {e}")))
 }
 
-/// Sends the mail through the server at `smtp_url` (`smtp://host:port`, `smtps://user:pass@host:465`, …).
+/// Sends the mail through the server at `smtp_url` (`smtp://host:port`, `smtps://user:pass@host:465`, …),
+/// counting the outcome for `/metrics`.
 pub async fn send(smtp_url: &str, mail: &Outgoing) -> Result<Sent, MailError> {
+    let outcome = send_once(smtp_url, mail).await;
+    crate::ops::metrics::mail(outcome.is_ok());
+    outcome
+}
+
+async fn send_once(smtp_url: &str, mail: &Outgoing) -> Result<Sent, MailError> {
     let message = build(mail)?;
     let message_id = message.headers().get_raw("Message-ID").unwrap_or_default().to_string();
     let server = server_name(smtp_url);

@@ -158,6 +158,8 @@ pub mod identity;
 
 pub mod duplicates;
 pub mod imports;
+/// Readiness, backups: what an operator reads.
+pub mod ops;
 pub mod registry;
 pub mod users;
 

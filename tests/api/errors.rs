@@ -132,6 +132,8 @@ async fn the_openapi_document_covers_every_route(app: TestApp) {
     let paths = doc["paths"].as_object().unwrap();
     let expect = [
         ("/healthz", "get"),
+        ("/readyz", "get"),
+        ("/metrics", "get"),
         ("/api/v1/openapi.json", "get"),
         ("/api/v1/auth/login", "post"),
         ("/api/v1/auth/logout", "post"),

@@ -130,6 +130,14 @@ pub fn outbox_head(c: &mut DbConnection) -> QueryResult<i64> {
     Ok(outbox::table.select(diesel::dsl::max(outbox::id)).first::<Option<i64>>(c)?.unwrap_or(0))
 }
 
+/// Entries after `after`: how many, and when the oldest of them was written.
+pub fn outbox_pending(c: &mut DbConnection, after: i64) -> QueryResult<(i64, Option<chrono::NaiveDateTime>)> {
+    outbox::table
+        .filter(outbox::id.gt(after))
+        .select((diesel::dsl::count_star(), diesel::dsl::min(outbox::at)))
+        .first(c)
+}
+
 /// One outbox entry.
 #[derive(Debug, Clone, Queryable)]
 pub struct OutboxEntry {

@@ -1,0 +1,177 @@
+//! The binary's operations side: JSON logs, `backup` and `restore`,
+//! progress bars only on a terminal.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::helpers::{id_number, Backend, TestApp};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_labour-bridge"));
+    c.env_remove("DATABASE_URL").env_remove("LB_DATA_DIR").env_remove("LB_LOG_FORMAT").env("LB_LOG", "warn");
+    c
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_logs_are_one_object_a_line_without_tokens_or_id_numbers() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let log = dir.path().join("stderr.log");
+    let mut child = bin()
+        .args(["--data-dir", &dir.path().to_string_lossy(), "--database-url", &app.database_url, "serve"])
+        .args(["--bind", &format!("127.0.0.1:{port}")])
+        .env("LB_LOG_FORMAT", "json")
+        .env("LB_LOG", "info")
+        .env("LB_SCHEDULER_SECS", "0")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let started = Instant::now();
+    while client.get(format!("{base}/healthz")).send().await.is_err() {
+        assert!(started.elapsed() < Duration::from_secs(30), "the service did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let idn = id_number("451424", "19900101", 11);
+    for _ in 0..2 {
+        // The second is a duplicate: a refused write logs too.
+        client
+            .post(format!("{base}/api/v1/labourers"))
+            .bearer_auth(&app.clerk)
+            .json(&json!({"id_number": idn, "name": "黄志强"}))
+            .send()
+            .await
+            .unwrap();
+    }
+    client.get(format!("{base}/api/v1/labourers?limit=5")).bearer_auth(&app.clerk).send().await.unwrap();
+    client.get(format!("{base}/api/v1/auth/me")).bearer_auth("lb_not-a-real-token").send().await.unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+
+    let lines: Vec<String> = BufReader::new(std::fs::File::open(&log).unwrap()).lines().map(Result::unwrap).collect();
+    assert!(!lines.is_empty());
+    let events: Vec<Value> = lines
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str::<Value>(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}")))
+        .collect();
+    for e in &events {
+        assert!(e["timestamp"].is_string() && e["level"].is_string(), "{e}");
+    }
+    let serving = events.iter().find(|e| e["message"] == "labour-bridge serving").expect("the start is logged");
+    assert_eq!(serving["level"], "INFO");
+    assert_eq!(serving["address"], format!("127.0.0.1:{port}"));
+    let text = lines.join("\n");
+    for secret in [app.clerk.as_str(), "lb_not-a-real-token", idn.as_str()] {
+        assert!(!text.contains(secret), "the log carries `{secret}`:\n{text}");
+    }
+}
+
+/// The labourers' names in the SQLite database at `url`, read directly.
+fn names_in(url: &str) -> Vec<String> {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct Name {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+    }
+    let mut c = SqliteConnection::establish(url).unwrap();
+    let rows: Vec<Name> = diesel::sql_query("SELECT name FROM labourers ORDER BY id").load(&mut c).unwrap();
+    rows.into_iter().map(|n| n.name).collect()
+}
+
+fn run(args: &[&str]) -> (bool, String) {
+    let out = bin().args(args).output().unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_taken_while_serving_restores_the_registry_as_it_was() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let url = app.database_url.clone();
+    let data = app.settings.data_dir.to_string_lossy().into_owned();
+    let first = app.labourer(json!({"id_number": id_number("451424", "19900101", 11), "name": "黄志强"})).await;
+
+    let copy = dir.path().join("registry.sqlite3");
+    let copy_s = copy.to_string_lossy().into_owned();
+    let (ok, err) = run(&["--data-dir", &data, "--database-url", &url, "backup", "--out", &copy_s]);
+    assert!(ok, "{err}");
+    assert!(err.contains("wrote a consistent copy"), "{err}");
+    // The copy is audited (it holds every ID number unmasked), and an
+    // existing file is never overwritten.
+    assert_eq!(app.count_where("audit_log", "action = 'backup'"), 1);
+    let (ok, err) = run(&["--data-dir", &data, "--database-url", &url, "backup", "--out", &copy_s]);
+    assert!(!ok && err.contains("already exists"), "{err}");
+
+    // After the backup, the registry changes.
+    let second = app.labourer(json!({"id_number": id_number("451424", "19920202", 21), "name": "农秀英"})).await;
+    assert_eq!(app.count("labourers"), 2);
+
+    // Restoring over a database with records needs --force.
+    let (ok, err) = run(&["--data-dir", &data, "--database-url", &url, "restore", &copy_s]);
+    assert!(!ok, "{err}");
+    assert!(err.contains("not empty") && err.contains("--force"), "{err}");
+    assert_eq!(app.count("labourers"), 2, "a refused restore changes nothing");
+
+    // Into a new, empty place it needs nothing more, and holds what the backup held.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let other_url = elsewhere.path().join("restored.sqlite3").to_string_lossy().into_owned();
+    let other_data = elsewhere.path().to_string_lossy().into_owned();
+    let other_url = other_url.as_str();
+    let (ok, err) = run(&["--data-dir", &other_data, "--database-url", other_url, "restore", &copy_s]);
+    assert!(ok, "{err}");
+    assert_eq!(names_in(other_url), ["黄志强"]);
+
+    // With --force, over the live database: back to one labourer.
+    let (ok, err) = run(&["--data-dir", &data, "--database-url", &url, "restore", "--force", &copy_s]);
+    assert!(ok, "{err}");
+    assert_eq!(app.count("labourers"), 1);
+    let (s, _) = app.get(&format!("/api/v1/labourers/{}", first["id"]), &app.clerk).await;
+    assert_eq!(s, 200);
+    let (s, _) = app.get(&format!("/api/v1/labourers/{}", second["id"]), &app.clerk).await;
+    assert_eq!(s, 404);
+    assert!(!app.settings.data_dir.join("index/CURRENT").exists(), "the next start rebuilds the index");
+
+    // Not a backup at all: refused before anything is touched.
+    let junk = dir.path().join("junk.sqlite3");
+    std::fs::write(&junk, b"not a database").unwrap();
+    let (ok, err) = run(&["--data-dir", &data, "--database-url", &url, "restore", "--force", &junk.to_string_lossy()]);
+    assert!(!ok, "{err}");
+    assert_eq!(app.count("labourers"), 1);
+}
+
+#[test]
+fn backup_and_restore_on_postgres_point_to_its_own_tools() {
+    let Some((url, _)) = crate::helpers::fresh_pg_database() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x").to_string_lossy().into_owned();
+    let (ok, err) = run(&["--database-url", &url, "backup", "--out", &out]);
+    assert!(!ok);
+    assert!(err.contains("pg_dump") && err.contains("PostgreSQL"), "{err}");
+    let (ok, err) = run(&["--database-url", &url, "restore", &out]);
+    assert!(!ok);
+    assert!(err.contains("pg_restore"), "{err}");
+}
+
+#[test]
+fn gen_and_reindex_draw_no_progress_bar_when_not_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_string_lossy().into_owned();
+    for args in [&["gen", "--scale", "300"][..], &["reindex"][..]] {
+        let out = bin().arg("--data-dir").arg(&data).args(args).stderr(Stdio::piped()).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{err}");
+        // A bar redraws with carriage returns and escape codes; piped, only the summary is written.
+        assert!(!err.contains('\r') && !err.contains('\u{1b}') && !err.contains("[="), "{args:?}: {err:?}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    }
+    let (_, err) = run(&["--data-dir", &data, "reindex"]);
+    assert!(err.starts_with("indexed "), "{err}");
+}
