@@ -3,7 +3,7 @@
 -- registry, an import, `gen`, a clerk's SQL) can leave it stale, and indexed
 -- with the start day: the ledgers ask for "east placements begun by D"
 -- without computing substr() on every row of a province's registry.
--- Mirrors ../postgres/2026-12-01-000020_placement_province/up.sql.
+-- Mirrors ../postgres/2026-11-30-000030_placement_province/up.sql.
 -- (SQLite adds only VIRTUAL generated columns to a table; the index stores
 -- the value, so reading it through the index costs no substr() either.)
 ALTER TABLE placements ADD COLUMN work_province TEXT GENERATED ALWAYS AS (substr(region_code, 1, 2)) VIRTUAL;
