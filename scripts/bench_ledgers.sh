@@ -1,11 +1,21 @@
 #!/usr/bin/env bash
 # Ledger benchmark: a `gen` registry (default 1,000,000 labourers, about
 # 3,000,000 placements) on SQLite and on PostgreSQL, then each ledger in
-# json and the bundle in xlsx, timed with peak memory (/usr/bin/time -v).
+# json and the bundle in xlsx, timed with peak memory (/usr/bin/time -v),
+# side by side with a baseline on the same data and machine:
 #
-#   scripts/bench_ledgers.sh [SCALE]        results: target/bench/ledgers.md
+# - `LB_BASE_BIN=path`: an earlier release binary run with the same
+#   commands (e.g. main's, to show a change's effect);
+# - always: the database alone counting the rows the two placement ledgers
+#   start from (east placements of counted people begun in the year, and
+#   ongoing at D), with `substr(region_code, 1, 2)` as before the stored
+#   province — what one plain SQL statement costs, without rules or output.
 #
-# Needs the local PostgreSQL (postgres://postgres@127.0.0.1:5432) and GNU time.
+#   LB_BIN=path/to/labour-bridge scripts/bench_ledgers.sh [SCALE]
+#   results: target/bench/ledgers.md
+#
+# Without LB_BIN the script builds the release binary itself. Needs the local
+# PostgreSQL (postgres://postgres@127.0.0.1:5432), sqlite3, psql and GNU time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE=${1:-1000000}
@@ -14,24 +24,47 @@ mkdir -p "$OUT"
 REPORT="$OUT/ledgers.md"
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time: apt-get install time" >&2; exit 1; }
 
-cargo build --release --quiet
-BIN=target/release/labour-bridge
+if [ -z "${LB_BIN:-}" ]; then
+  cargo build --release --quiet
+  LB_BIN=target/release/labour-bridge
+fi
+BIN=$LB_BIN
+BASE=${LB_BASE_BIN:-}
 KINDS="new-transfers-east stable-east vocational-students-east graduates-employed job-fairs trainings summary"
+YEAR=2019
+AS_OF=2019-11-30
+EAST="'11','12','13','31','32','33','35','37','44','46'"
+COUNTED="'registered_poor','lifted'"
 
-measure() { # label, then the command; prints "| label | seconds | peak MiB |"
-  local label=$1; shift
+timed() { # the command; prints "wall peak" (seconds, MiB)
   local log="$OUT/time.log"
-  /usr/bin/time -v "$@" 2>"$log" >/dev/null
-  local wall peak
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log")
-  peak=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$log")
-  echo "| $label | $wall | $peak |" | tee -a "$REPORT"
+  /usr/bin/time -f '%e %M' -o "$log" "$@" >/dev/null
+  awk '{printf "%.2f s | %.0f MiB", $1, $2/1024}' "$log"
+}
+
+row() { # label, then the command; runs ours and, if given, the baseline
+  local label=$1; shift
+  local ours base="–"
+  ours=$(timed "$BIN" "$@")
+  if [ -n "$BASE" ]; then base=$(timed "$BASE" "$@"); fi
+  echo "| $label | $ours | $base |" | tee -a "$REPORT"
+}
+
+sql_row() { # label, backend, sql
+  local label=$1 backend=$2 sql=$3 t0 t1 n
+  t0=$(date +%s.%N)
+  if [ "$backend" = sqlite ]; then n=$(sqlite3 "$SQLITE_DIR/labour-bridge.sqlite3" "$sql")
+  else n=$(psql -qAt -U postgres -h 127.0.0.1 -d "$PG_DB" -c "$sql"); fi
+  t1=$(date +%s.%N)
+  echo "| $label ($n rows) | $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f s", b - a}') | – |" | tee -a "$REPORT"
 }
 
 {
   echo "## Ledgers at scale $SCALE ($(date -u +%F), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB)"
   echo
-  echo "| step | wall (m:ss) | peak RSS (MiB) |"
+  echo "ours: $BIN; baseline: ${BASE:-none (plain SQL counts only)}"
+  echo
+  echo "| step | ours: wall \| peak | baseline: wall \| peak |"
   echo "|---|---|---|"
 } > "$REPORT"
 
@@ -41,20 +74,29 @@ PG_URL="postgres://postgres@127.0.0.1:5432/$PG_DB"
 
 if [ ! -f "$SQLITE_DIR/labour-bridge.sqlite3" ]; then
   rm -rf "$SQLITE_DIR"
-  measure "SQLite: gen --scale $SCALE" "$BIN" --data-dir "$SQLITE_DIR" gen --scale "$SCALE"
+  echo "| SQLite: gen --scale $SCALE | $(timed "$BIN" --data-dir "$SQLITE_DIR" gen --scale "$SCALE") | – |" | tee -a "$REPORT"
 fi
 if ! psql -q -U postgres -h 127.0.0.1 -d "$PG_DB" -c 'select 1' >/dev/null 2>&1; then
   psql -q -U postgres -h 127.0.0.1 -c "CREATE DATABASE $PG_DB" postgres
-  measure "PostgreSQL: gen --scale $SCALE" "$BIN" --database-url "$PG_URL" gen --scale "$SCALE"
+  echo "| PostgreSQL: gen --scale $SCALE | $(timed "$BIN" --database-url "$PG_URL" gen --scale "$SCALE") | – |" | tee -a "$REPORT"
   psql -q -U postgres -h 127.0.0.1 -d "$PG_DB" -c 'VACUUM ANALYZE' >/dev/null
 fi
 
 for backend in sqlite postgres; do
   if [ "$backend" = sqlite ]; then ARGS=(--data-dir "$SQLITE_DIR"); else ARGS=(--database-url "$PG_URL"); fi
+  # Any pending migration (e.g. the stored province) runs before the timings.
+  "$BIN" "${ARGS[@]}" ledger summary --year $YEAR --as-of $AS_OF --format json --out /dev/null
   for kind in $KINDS; do
-    measure "$backend: ledger $kind (json)" "$BIN" "${ARGS[@]}" ledger "$kind" --year 2019 --as-of 2019-11-30 --format json --out /dev/null
+    row "$backend: ledger $kind (json)" "${ARGS[@]}" ledger "$kind" --year $YEAR --as-of $AS_OF --format json --out /dev/null
   done
-  measure "$backend: bundle (xlsx)" "$BIN" "${ARGS[@]}" ledger bundle --year 2019 --as-of 2019-11-30 --format xlsx --out "$OUT/bundle-$backend.xlsx"
+  row "$backend: bundle (xlsx)" "${ARGS[@]}" ledger bundle --year $YEAR --as-of $AS_OF --format xlsx --out "$OUT/bundle-$backend.xlsx"
+  d=$(if [ "$backend" = sqlite ]; then echo "'$AS_OF'"; else echo "DATE '$AS_OF'"; fi)
+  y0=$(if [ "$backend" = sqlite ]; then echo "'$YEAR-01-01'"; else echo "DATE '$YEAR-01-01'"; fi)
+  join="FROM placements p JOIN labourers l ON l.id = p.labourer_id WHERE substr(p.region_code, 1, 2) IN ($EAST) AND l.poverty_status IN ($COUNTED)"
+  sql_row "$backend: SQL count, east placements of counted people begun in $YEAR" "$backend" \
+    "SELECT count(*) $join AND p.started_on BETWEEN $y0 AND $d"
+  sql_row "$backend: SQL count, east placements of counted people ongoing at $AS_OF" "$backend" \
+    "SELECT count(*) $join AND p.started_on <= $d AND (p.ended_on IS NULL OR p.ended_on >= $d)"
 done
 echo
 echo "report: $REPORT"

@@ -351,18 +351,35 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let p = crate::ledger::export::parse_params(&raw, crate::clock::today()).map_err(cli_error)?;
             let unit = unit.unwrap_or_else(|| settings.unit_name.clone());
+            let kind = match kind.as_str() {
+                "bundle" => None,
+                k => Some(k.parse::<crate::ledger::Kind>().map_err(|e: String| anyhow::anyhow!(e))?),
+            };
             let mut conn = db.get()?;
-            let bytes = if kind == "bundle" {
-                crate::ledger::export::bundle(&mut conn, p.year, p.as_of, &settings.ledger_rules, &unit)
-            } else {
-                let kind: crate::ledger::Kind = kind.parse().map_err(|e: String| anyhow::anyhow!(e))?;
-                crate::ledger::export::one(&mut conn, &Actor::cli("ledger"), kind, &p, &settings.ledger_rules, &unit)
+            // Straight to the file (or stdout) a row at a time: a province's
+            // ledger is never held whole in memory.
+            let mut out: Box<dyn std::io::Write + Send> = match &out {
+                Some(path) => Box::new(std::io::BufWriter::new(
+                    std::fs::File::create(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+                )),
+                None => Box::new(std::io::BufWriter::new(std::io::stdout())),
+            };
+            match kind {
+                None => crate::ledger::export::bundle_to(
+                    &mut conn,
+                    p.year,
+                    p.as_of,
+                    &settings.ledger_rules,
+                    &unit,
+                    &mut out,
+                ),
+                Some(kind) => {
+                    let actor = Actor::cli("ledger");
+                    crate::ledger::export::one_to(&mut conn, &actor, kind, &p, &settings.ledger_rules, &unit, &mut out)
+                }
             }
             .map_err(cli_error)?;
-            match out {
-                Some(path) => std::fs::write(&path, &bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
-                None => std::io::Write::write_all(&mut std::io::stdout(), &bytes)?,
-            }
+            std::io::Write::flush(&mut out)?;
             Ok(())
         }
         Command::Import { file, kind, dry_run, accept_partial, encoding, json } => {

@@ -5,11 +5,12 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
 
-use super::rules::{self, FairFacts, Job, Person, Rules, SessionFacts, Study, Trainee};
+pub use super::programmes::metric_label;
+use super::rules::{self, Job, Person, Rules, Study};
+use super::sink::{Collect, Head, Sink};
 use super::table::Cell;
-use super::{Col, Kind, Ledger};
+use super::{placement, programmes, Col, Kind, Ledger};
 use crate::db::models::ledger::{self as q, LabourerRow, PlacementRow};
-use crate::db::models::target;
 use crate::db::DbConnection;
 use crate::domain::{mask_id_number, PovertyStatus, RegionCode};
 use crate::error::AppError;
@@ -31,15 +32,15 @@ pub struct Request {
     pub rules: Rules,
 }
 
-fn col(key: &'static str, header: &'static str, width: f64) -> Col {
+pub(super) fn col(key: &'static str, header: &'static str, width: f64) -> Col {
     Col { key, header: Some(header), width }
 }
 
-fn hidden(key: &'static str) -> Col {
+pub(super) fn hidden(key: &'static str) -> Col {
     Col { key, header: None, width: 0.0 }
 }
 
-fn person_columns() -> Vec<Col> {
+pub(super) fn person_columns() -> Vec<Col> {
     vec![
         hidden("labourer_id"),
         col("seq", "序号", 3.0),
@@ -53,7 +54,7 @@ fn person_columns() -> Vec<Col> {
     ]
 }
 
-fn job_columns() -> Vec<Col> {
+pub(super) fn job_columns() -> Vec<Col> {
     vec![
         hidden("placement_id"),
         col("employer", "就业单位", 14.0),
@@ -63,7 +64,7 @@ fn job_columns() -> Vec<Col> {
     ]
 }
 
-fn tail_columns() -> Vec<Col> {
+pub(super) fn tail_columns() -> Vec<Col> {
     vec![
         col("monthly_income", "月收入（元）", 5.0),
         col("channel", "就业渠道", 6.0),
@@ -72,7 +73,7 @@ fn tail_columns() -> Vec<Col> {
     ]
 }
 
-fn text(s: Option<&str>) -> Cell {
+pub(super) fn text(s: Option<&str>) -> Cell {
     match s {
         Some(s) if !s.is_empty() => Cell::Text(s.to_string()),
         _ => Cell::Empty,
@@ -83,6 +84,23 @@ fn place(code: &str) -> Cell {
     match RegionCode::parse(code) {
         Ok(r) => Cell::Text(r.names().full_name()),
         Err(_) => Cell::Text(code.to_string()),
+    }
+}
+
+/// Place names by region code, each looked up once per ledger (a province's
+/// ledger names the same few dozen counties hundreds of thousands of times).
+#[derive(Default)]
+pub(super) struct Places(HashMap<String, Cell>);
+
+impl Places {
+    /// The full name of a region, e.g. 广西壮族自治区崇左市大新县.
+    pub(super) fn cell(&mut self, code: &str) -> Cell {
+        if let Some(c) = self.0.get(code) {
+            return c.clone();
+        }
+        let c = place(code);
+        self.0.insert(code.to_string(), c.clone());
+        c
     }
 }
 
@@ -98,14 +116,14 @@ pub(crate) fn channel_label(c: &str) -> &str {
     }
 }
 
-fn person_cells(seq: usize, p: &LabourerRow, unmasked: bool) -> Vec<Cell> {
+pub(super) fn person_cells(seq: usize, p: &LabourerRow, unmasked: bool, places: &mut Places) -> Vec<Cell> {
     vec![
         Cell::Int(p.id),
         Cell::Int(seq as i64),
         Cell::Text(p.name.clone()),
         Cell::Text(if p.gender == "male" { "男" } else { "女" }.into()),
         Cell::Text(if unmasked { p.id_number.clone() } else { mask_id_number(&p.id_number) }),
-        p.hukou_region_code.as_deref().map(place).unwrap_or(Cell::Empty),
+        p.hukou_region_code.as_deref().map(|c| places.cell(c)).unwrap_or(Cell::Empty),
         text(p.hukou_township.as_deref()),
         text(p.hukou_village.as_deref()),
         Cell::Text(p.poverty_status.parse::<PovertyStatus>().map(|s| s.label_zh().to_string()).unwrap_or_default()),
@@ -140,15 +158,16 @@ impl Details {
             ],
         }
     }
+}
 
-    fn tail_cells(p: Option<&PlacementRow>, l: &LabourerRow) -> Vec<Cell> {
-        vec![
-            p.and_then(|p| p.monthly_income).map(|n| Cell::Int(i64::from(n))).unwrap_or(Cell::Empty),
-            p.map(|p| Cell::Text(channel_label(&p.channel).to_string())).unwrap_or(Cell::Empty),
-            text(l.phone.as_deref()),
-            text(l.notes.as_deref()),
-        ]
-    }
+/// 月收入, 就业渠道, 联系电话, 备注.
+pub(super) fn tail_cells(p: Option<&PlacementRow>, l: &LabourerRow) -> Vec<Cell> {
+    vec![
+        p.and_then(|p| p.monthly_income).map(|n| Cell::Int(i64::from(n))).unwrap_or(Cell::Empty),
+        p.map(|p| Cell::Text(channel_label(&p.channel).to_string())).unwrap_or(Cell::Empty),
+        text(l.phone.as_deref()),
+        text(l.notes.as_deref()),
+    ]
 }
 
 fn as_person(l: &LabourerRow) -> Person {
@@ -172,87 +191,53 @@ fn distinct(ids: impl Iterator<Item = i64>) -> Vec<i64> {
     v
 }
 
-/// Computes one ledger.
+/// Computes one ledger, held in memory (reconciliation, tests, small ledgers).
 pub fn compute(c: &mut DbConnection, r: &Request) -> Result<Ledger, AppError> {
-    let (columns, rows, count, graduates) = match r.kind {
-        Kind::NewTransfersEast | Kind::StableEast => placement_ledger(c, r)?,
-        Kind::VocationalStudentsEast => vocational(c, r)?,
-        Kind::GraduatesEmployed => graduates_employed(c, r)?,
-        Kind::JobFairs => job_fairs(c, r)?,
-        Kind::Trainings => trainings(c, r)?,
-        Kind::Summary => summary(c, r)?,
-    };
-    Ok(Ledger {
+    let mut rows = Collect::default();
+    compute_into(c, r, &mut rows)?;
+    rows.into_ledger()
+}
+
+/// Computes one ledger into `sink`: the head (with the count), then each
+/// row in order. The placement ledgers pass their rows through one at a time.
+pub fn compute_into(c: &mut DbConnection, r: &Request, sink: &mut dyn Sink) -> Result<(), AppError> {
+    let head = Head {
         kind: r.kind,
         year: r.year,
         as_of: r.as_of,
         generated_at: Utc::now(),
         rules: r.rules.clone(),
         county: r.county.clone(),
-        columns,
-        rows,
-        count,
-        graduates,
-    })
-}
-
-type Built = (Vec<Col>, Vec<Vec<Cell>>, i64, Option<i64>);
-
-fn placement_ledger(c: &mut DbConnection, r: &Request) -> Result<Built, AppError> {
-    let eve = rules::year_end(r.year - 1);
-    let provinces = r.rules.east_provinces.codes().to_vec();
-    // West placements change neither ledger (they neither make a transfer nor
-    // bridge a spell), so only east ones are read, with the person's status.
-    // (A floor PostgreSQL can store: `NaiveDate::MIN` is outside its date range.)
-    let not_ended_before = if r.kind == Kind::NewTransfersEast { eve } else { rules::year_start(1900) };
-    let rows = q::east_jobs(c, &provinces, not_ended_before, r.as_of)?;
-    let rows: Vec<_> =
-        rows.into_iter().filter(|row| r.county.as_ref().is_none_or(|c| row.6.as_ref() == Some(c))).collect();
-    let mut persons: Vec<Person> = rows.iter().map(|row| Person { id: row.1, poverty_status: row.5.clone() }).collect();
-    persons.sort_by_key(|p| p.id);
-    persons.dedup_by_key(|p| p.id);
-    let jobs: Vec<Job> = rows
-        .into_iter()
-        .map(|(id, labourer_id, region_code, started_on, ended_on, _, _)| Job {
-            id,
-            labourer_id,
-            region_code,
-            started_on,
-            ended_on,
-        })
-        .collect();
-    let entries = if r.kind == Kind::NewTransfersEast {
-        rules::new_transfers_east(&persons, &jobs, r.year, r.as_of, &r.rules)
-    } else {
-        rules::stable_east(&persons, &jobs, r.as_of, &r.rules)
+        columns: Vec::new(),
+        count: 0,
+        graduates: None,
     };
-    // Details only for the rows shown.
-    let shown_jobs = q::placements_by_id(c, &entries.iter().map(|e| e.placement_id).collect::<Vec<_>>())?;
-    let people = q::people(c, &entries.iter().map(|e| e.labourer_id).collect::<Vec<_>>(), None)?;
-    let by_id: HashMap<i64, &PlacementRow> = shown_jobs.iter().map(|p| (p.id, p)).collect();
-    let people: HashMap<i64, &LabourerRow> = people.iter().map(|p| (p.id, p)).collect();
-    let shown: Vec<&PlacementRow> = shown_jobs.iter().collect();
-    let details = Details::load(c, &shown)?;
-    let mut columns = person_columns();
-    columns.extend(job_columns());
-    if r.kind == Kind::StableEast {
-        columns.push(col("spell_started_on", "东部连续就业起始时间", 8.0));
+    let (columns, rows, count, graduates) = match r.kind {
+        Kind::NewTransfersEast | Kind::StableEast => return placement::stream(c, r, head, sink),
+        Kind::VocationalStudentsEast => vocational(c, r)?,
+        Kind::GraduatesEmployed => graduates_employed(c, r)?,
+        Kind::JobFairs => programmes::job_fairs(c, r)?,
+        Kind::Trainings => programmes::trainings(c, r)?,
+        Kind::Summary => programmes::summary(c, r)?,
+    };
+    sink.begin(&Head { columns, count, graduates, ..head })?;
+    for row in rows {
+        sink.row(row)?;
     }
-    columns.extend(tail_columns());
-    let mut out = Vec::with_capacity(entries.len());
-    for e in &entries {
-        let (Some(l), Some(p)) = (people.get(&e.labourer_id), by_id.get(&e.placement_id)) else { continue };
-        let mut row = person_cells(out.len() + 1, l, r.unmasked);
-        row.extend(details.job_cells(Some(p)));
-        if r.kind == Kind::StableEast {
-            row.push(e.spell_started_on.map(Cell::Date).unwrap_or(Cell::Empty));
-        }
-        row.extend(Details::tail_cells(Some(p), l));
-        out.push(row);
-    }
-    let count = out.len() as i64;
-    Ok((columns, out, count, None))
+    sink.end()
 }
+
+/// The count of one ledger, as the summary and target progress use it
+/// (the placement ledgers' count is the rules' choice; no row is laid out).
+pub fn count_of(c: &mut DbConnection, r: &Request, kind: Kind) -> Result<i64, AppError> {
+    let sub = Request { kind, unmasked: false, ..r.clone() };
+    match kind {
+        Kind::NewTransfersEast | Kind::StableEast => Ok(placement::entries(c, &sub)?.len() as i64),
+        _ => Ok(compute(c, &sub)?.count),
+    }
+}
+
+pub(super) type Built = (Vec<Col>, Vec<Vec<Cell>>, i64, Option<i64>);
 
 fn as_study(s: &q::VocationalRow) -> Study {
     Study {
@@ -298,10 +283,10 @@ fn vocational(c: &mut DbConnection, r: &Request) -> Result<Built, AppError> {
         col("phone", "联系电话", 7.0),
         col("notes", "备注", 8.0),
     ]);
-    let mut rows = Vec::new();
+    let (mut rows, mut places) = (Vec::new(), Places::default());
     for e in &entries {
         let (Some(l), Some(s)) = (people.get(&e.labourer_id), by_id.get(&e.study_id)) else { continue };
-        let mut row = person_cells(rows.len() + 1, l, r.unmasked);
+        let mut row = person_cells(rows.len() + 1, l, r.unmasked, &mut places);
         row.extend([
             Cell::Int(s.id),
             Cell::Text(s.school_name.clone()),
@@ -348,14 +333,14 @@ fn graduates_employed(c: &mut DbConnection, r: &Request) -> Result<Built, AppErr
     ]);
     columns.extend(job_columns());
     columns.extend(tail_columns());
-    let mut rows = Vec::new();
+    let (mut rows, mut places) = (Vec::new(), Places::default());
     let mut employed = 0;
     for e in &entries {
         let (Some(l), Some(s)) = (people.get(&e.labourer_id), studies.get(&e.study_id)) else { continue };
         let job = e.placement_id.and_then(|id| by_id.get(&id).copied());
         let is_employed = e.employed == Some(true);
         employed += i64::from(is_employed);
-        let mut row = person_cells(rows.len() + 1, l, r.unmasked);
+        let mut row = person_cells(rows.len() + 1, l, r.unmasked, &mut places);
         row.extend([
             Cell::Int(s.id),
             Cell::Text(s.school_name.clone()),
@@ -364,185 +349,9 @@ fn graduates_employed(c: &mut DbConnection, r: &Request) -> Result<Built, AppErr
             Cell::Bool(is_employed),
         ]);
         row.extend(details.job_cells(job));
-        row.extend(Details::tail_cells(job, l));
+        row.extend(tail_cells(job, l));
         rows.push(row);
     }
     let graduates = rows.len() as i64;
     Ok((columns, rows, employed, Some(graduates)))
-}
-
-fn job_fairs(c: &mut DbConnection, r: &Request) -> Result<Built, AppError> {
-    let held = q::fairs_held(c, rules::year_start(r.year), r.as_of)?;
-    let attendee_ids = distinct(held.iter().flat_map(|f| f.attendees.iter().copied()));
-    let people: HashMap<i64, Person> =
-        q::people(c, &attendee_ids, r.county.as_deref())?.iter().map(|p| (p.id, as_person(p))).collect();
-    let facts: Vec<FairFacts> = held
-        .iter()
-        .map(|f| FairFacts {
-            id: f.fair.id,
-            held_on: f.fair.held_on,
-            employers: f.employers,
-            postings: f.postings,
-            positions: f.positions,
-            attendees: f.attendees.iter().filter_map(|id| people.get(id).cloned()).collect(),
-            intentions: f.intentions,
-            hires: f.hires,
-        })
-        .collect();
-    let entries = rules::job_fairs(&facts, r.year, r.as_of, &r.rules);
-    let fairs: HashMap<i64, _> = held.iter().map(|f| (f.fair.id, &f.fair)).collect();
-    let columns = vec![
-        hidden("job_fair_id"),
-        col("seq", "序号", 3.0),
-        col("name", "招聘会名称", 16.0),
-        col("held_on", "举办日期", 6.0),
-        col("venue", "举办地点", 12.0),
-        col("employers", "参会企业（家）", 6.0),
-        col("postings", "岗位（个）", 5.0),
-        col("positions", "提供岗位数（人）", 7.0),
-        col("attendees", "入场求职人数", 6.0),
-        col("counted_attendees", "其中贫困劳动力", 7.0),
-        col("intentions", "达成就业意向", 6.0),
-        col("hires", "录用人数", 5.0),
-    ];
-    let mut rows = Vec::new();
-    for e in &entries {
-        let Some(f) = fairs.get(&e.id) else { continue };
-        rows.push(vec![
-            Cell::Int(e.id),
-            Cell::Int(rows.len() as i64 + 1),
-            Cell::Text(f.name.clone()),
-            Cell::Date(f.held_on),
-            text(f.venue.as_deref()),
-            Cell::Int(e.employers),
-            Cell::Int(e.postings),
-            Cell::Int(e.positions),
-            Cell::Int(e.attendees),
-            Cell::Int(e.counted_attendees),
-            Cell::Int(e.intentions),
-            Cell::Int(e.hires),
-        ]);
-    }
-    let count = rows.len() as i64;
-    Ok((columns, rows, count, None))
-}
-
-fn trainings(c: &mut DbConnection, r: &Request) -> Result<Built, AppError> {
-    let run = q::sessions_run(c, rules::year_start(r.year), r.as_of)?;
-    let ids = distinct(run.iter().flat_map(|(_, _, t)| t.iter().map(|x| x.0)));
-    let people: HashMap<i64, Person> =
-        q::people(c, &ids, r.county.as_deref())?.iter().map(|p| (p.id, as_person(p))).collect();
-    let mut starts: HashMap<i64, Vec<NaiveDate>> = HashMap::new();
-    for p in q::placements_of(c, &people.keys().copied().collect::<Vec<_>>(), r.as_of)? {
-        starts.entry(p.labourer_id).or_default().push(p.started_on);
-    }
-    let facts: Vec<SessionFacts> = run
-        .iter()
-        .map(|(s, _, trainees)| SessionFacts {
-            id: s.id,
-            starts_on: s.starts_on,
-            trainees: trainees
-                .iter()
-                .filter_map(|(l, status, done, cert)| {
-                    people.get(l).map(|p| Trainee {
-                        person: p.clone(),
-                        status: status.clone(),
-                        completed_on: *done,
-                        certified: *cert,
-                        placement_starts: starts.get(l).cloned().unwrap_or_default(),
-                    })
-                })
-                .collect(),
-        })
-        .collect();
-    let entries = rules::trainings(&facts, r.year, r.as_of, &r.rules);
-    let sessions: HashMap<i64, _> = run.iter().map(|(s, name, _)| (s.id, (s, name))).collect();
-    let columns = vec![
-        hidden("training_session_id"),
-        col("seq", "序号", 3.0),
-        col("programme", "培训项目", 8.0),
-        col("starts_on", "开班日期", 6.0),
-        col("ends_on", "结业日期", 6.0),
-        col("location", "培训地点", 14.0),
-        col("enrolled", "培训人数", 5.0),
-        col("counted_enrolled", "其中贫困劳动力", 7.0),
-        col("completed", "结业人数", 5.0),
-        col("certified", "取得证书人数", 6.0),
-        col("employed", "结业后就业人数", 7.0),
-    ];
-    let mut rows = Vec::new();
-    for e in &entries {
-        let Some((s, name)) = sessions.get(&e.id) else { continue };
-        rows.push(vec![
-            Cell::Int(e.id),
-            Cell::Int(rows.len() as i64 + 1),
-            Cell::Text((*name).clone()),
-            Cell::Date(s.starts_on),
-            Cell::Date(s.ends_on),
-            text(s.location.as_deref()),
-            Cell::Int(e.enrolled),
-            Cell::Int(e.counted_enrolled),
-            Cell::Int(e.completed),
-            Cell::Int(e.certified),
-            Cell::Int(e.employed),
-        ]);
-    }
-    let count = rows.len() as i64;
-    Ok((columns, rows, count, None))
-}
-
-/// The Chinese name of a target's metric.
-pub fn metric_label(m: &str) -> &str {
-    match m {
-        "new-transfers-east" => "新增转移到东部地区就业贫困人口（人）",
-        "stable-east" => "已在东部省份稳定就业贫困人口（人）",
-        "vocational-students-east" => "到东部就读职业学校贫困学生（人）",
-        "graduates-employed" => "毕业贫困学生就业（人）",
-        "job-fairs" | "job_fairs" => "联合举办粤桂扶贫协作招聘会（期）",
-        "trainings" | "training_sessions" => "职业技能培训（期）",
-        other => other,
-    }
-}
-
-/// The count of one ledger, as the summary and target progress use it.
-pub fn count_of(c: &mut DbConnection, r: &Request, kind: Kind) -> Result<i64, AppError> {
-    let sub = Request { kind, unmasked: false, ..r.clone() };
-    Ok(compute(c, &sub)?.count)
-}
-
-fn summary(c: &mut DbConnection, r: &Request) -> Result<Built, AppError> {
-    let targets = target::list(c, Some(r.year), 0, 500)?;
-    let mut actuals: HashMap<String, i64> = HashMap::new();
-    for t in &targets {
-        let kind = super::progress::ledger_of(t.data.metric);
-        let n = count_of(c, r, kind)?;
-        actuals.insert(t.data.metric.as_str().to_string(), n);
-    }
-    let pairs: Vec<(String, i64)> =
-        targets.iter().map(|t| (t.data.metric.as_str().to_string(), i64::from(t.data.min_value))).collect();
-    let entries = rules::summary(&pairs, |m| actuals.get(m).copied().unwrap_or(0));
-    let columns = vec![
-        hidden("metric"),
-        col("seq", "序号", 3.0),
-        col("metric_name", "指标", 20.0),
-        col("target", "目标值", 5.0),
-        col("actual", "完成值", 5.0),
-        col("met", "是否完成", 4.0),
-    ];
-    let rows: Vec<Vec<Cell>> = entries
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            vec![
-                Cell::Text(e.metric.clone()),
-                Cell::Int(i as i64 + 1),
-                Cell::Text(metric_label(&e.metric).to_string()),
-                Cell::Int(e.target),
-                Cell::Int(e.actual),
-                Cell::Bool(e.met),
-            ]
-        })
-        .collect();
-    let count = rows.len() as i64;
-    Ok((columns, rows, count, None))
 }

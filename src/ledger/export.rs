@@ -5,10 +5,14 @@
 
 use chrono::NaiveDate;
 
-use super::build::{compute, Request};
+use std::io::Write;
+
+use super::build::{compute_into, Request};
+use super::render::{CsvOut, HtmlOut, XlsxOut};
 use super::rules::{default_as_of, year_of, Rules};
+use super::sink::{Head, JsonOut, Printed, Sink};
 use super::table::Cell;
-use super::{render, Format, Kind, Ledger};
+use super::{Format, Kind, Ledger};
 use crate::db::models::audit::{self, Actor};
 use crate::db::DbConnection;
 use crate::domain::RegionCode;
@@ -100,19 +104,100 @@ pub fn parse_params(q: &RawParams, today: NaiveDate) -> Result<Params, AppError>
 /// Records who saw whose full ID numbers in an export.
 pub fn audit_unmasked(c: &mut DbConnection, actor: &Actor, ledgers: &[&Ledger]) -> Result<(), AppError> {
     for l in ledgers.iter().filter(|l| l.kind.is_person_ledger()) {
-        let ids: Vec<serde_json::Value> = l
-            .rows
-            .iter()
-            .filter_map(|r| r.first())
-            .map(|c| match c {
-                Cell::Int(n) => serde_json::Value::from(*n),
-                _ => serde_json::Value::Null,
-            })
-            .collect();
-        let what = serde_json::json!({"kind": l.kind.as_str(), "year": l.year, "as_of": l.as_of, "labourer_ids": ids});
-        audit::record(c, actor, "export_unmasked", "ledger", None, None::<&()>, Some(&what))?;
+        let ids = l.rows.iter().filter_map(|r| r.first()).map(|c| match c {
+            Cell::Int(n) => Some(*n),
+            _ => None,
+        });
+        audit_ids(c, actor, l.kind, l.year, l.as_of, ids.collect())?;
     }
     Ok(())
+}
+
+fn audit_ids(
+    c: &mut DbConnection,
+    actor: &Actor,
+    kind: Kind,
+    year: i32,
+    as_of: NaiveDate,
+    ids: Vec<Option<i64>>,
+) -> Result<(), AppError> {
+    let what = serde_json::json!({"kind": kind.as_str(), "year": year, "as_of": as_of, "labourer_ids": ids});
+    audit::record(c, actor, "export_unmasked", "ledger", None, None::<&()>, Some(&what))?;
+    Ok(())
+}
+
+/// Passes rows on, noting whose they are (for the audit of an unmasked export).
+struct Noting<'a> {
+    inner: &'a mut dyn Sink,
+    ids: Vec<Option<i64>>,
+}
+
+impl Sink for Noting<'_> {
+    fn begin(&mut self, head: &Head) -> Result<(), AppError> {
+        self.inner.begin(head)
+    }
+    fn row(&mut self, cells: Vec<Cell>) -> Result<(), AppError> {
+        self.ids.push(match cells.first() {
+            Some(Cell::Int(n)) => Some(*n),
+            _ => None,
+        });
+        self.inner.row(cells)
+    }
+    fn end(&mut self) -> Result<(), AppError> {
+        self.inner.end()
+    }
+}
+
+fn internal(e: impl Into<anyhow::Error>) -> AppError {
+    AppError::Internal(e.into())
+}
+
+/// The workbook's title: the first sheet's.
+fn workbook_title(kind: Kind, year: i32) -> String {
+    format!("{year}年{}台账", kind.title())
+}
+
+/// Computes one ledger into `sink`, auditing it when unmasked.
+fn audited(c: &mut DbConnection, actor: &Actor, req: &Request, sink: &mut dyn Sink) -> Result<(), AppError> {
+    if !(req.unmasked && req.kind.is_person_ledger()) {
+        return compute_into(c, req, sink);
+    }
+    let mut noting = Noting { inner: sink, ids: Vec::new() };
+    compute_into(c, req, &mut noting)?;
+    audit_ids(c, actor, req.kind, req.year, req.as_of, noting.ids)
+}
+
+/// Computes one ledger, audits it when unmasked, and writes it to `out` a
+/// row at a time (an xlsx workbook is assembled from its temporary sheet
+/// file at the end).
+#[allow(clippy::too_many_arguments)]
+pub fn one_to<W: Write + Send>(
+    c: &mut DbConnection,
+    actor: &Actor,
+    kind: Kind,
+    p: &Params,
+    rules: &Rules,
+    unit: &str,
+    out: W,
+) -> Result<(), AppError> {
+    let req = Request {
+        kind,
+        year: p.year,
+        as_of: p.as_of,
+        county: p.county.clone(),
+        unmasked: p.unmasked,
+        rules: rules.clone(),
+    };
+    match p.format {
+        Format::Json => audited(c, actor, &req, &mut JsonOut::new(out)),
+        Format::Csv => audited(c, actor, &req, &mut Printed::new(&mut CsvOut(out), unit)),
+        Format::Html => audited(c, actor, &req, &mut Printed::new(&mut HtmlOut(out), unit)),
+        Format::Xlsx => {
+            let mut book = XlsxOut::new(p.as_of, Some(&workbook_title(kind, p.year))).map_err(internal)?;
+            audited(c, actor, &req, &mut Printed::new(&mut book, unit))?;
+            book.finish_to(out).map_err(internal)
+        }
+    }
 }
 
 /// Computes one ledger, audits it when unmasked, and renders it.
@@ -124,29 +209,27 @@ pub fn one(
     rules: &Rules,
     unit: &str,
 ) -> Result<Vec<u8>, AppError> {
-    let req = Request {
-        kind,
-        year: p.year,
-        as_of: p.as_of,
-        county: p.county.clone(),
-        unmasked: p.unmasked,
-        rules: rules.clone(),
-    };
-    let l = compute(c, &req)?;
-    if p.unmasked {
-        audit_unmasked(c, actor, &[&l])?;
-    }
-    render_one(&l, p.format, unit)
+    let mut out = Vec::new();
+    one_to(c, actor, kind, p, rules, unit, &mut out)?;
+    Ok(out)
 }
 
-/// The rendered bytes of one ledger.
-pub fn render_one(l: &Ledger, format: Format, unit: &str) -> Result<Vec<u8>, AppError> {
-    Ok(match format {
-        Format::Json => l.to_json_bytes().map_err(|e| AppError::Internal(e.into()))?,
-        Format::Csv => render::csv(&l.to_table(unit)),
-        Format::Html => render::html(&l.to_table(unit)).into_bytes(),
-        Format::Xlsx => render::xlsx(&[l.to_table(unit)], l.as_of).map_err(|e| AppError::Internal(e.into()))?,
-    })
+/// Computes every ledger of a year and writes the one-workbook bundle (ID
+/// numbers masked) to `out`; each sheet is filled a row at a time.
+pub fn bundle_to<W: Write + Send>(
+    c: &mut DbConnection,
+    year: i32,
+    as_of: NaiveDate,
+    rules: &Rules,
+    unit: &str,
+    out: W,
+) -> Result<(), AppError> {
+    let mut book = XlsxOut::new(as_of, Some(&workbook_title(Kind::ALL[0], year))).map_err(internal)?;
+    for kind in Kind::ALL {
+        let req = Request { kind, year, as_of, county: None, unmasked: false, rules: rules.clone() };
+        compute_into(c, &req, &mut Printed::new(&mut book, unit))?;
+    }
+    book.finish_to(out).map_err(internal)
 }
 
 /// Computes every ledger of a year and renders the one-workbook bundle
@@ -158,12 +241,9 @@ pub fn bundle(
     rules: &Rules,
     unit: &str,
 ) -> Result<Vec<u8>, AppError> {
-    let mut tables = Vec::new();
-    for kind in Kind::ALL {
-        let l = compute(c, &Request { kind, year, as_of, county: None, unmasked: false, rules: rules.clone() })?;
-        tables.push(l.to_table(unit));
-    }
-    render::xlsx(&tables, as_of).map_err(|e| AppError::Internal(e.into()))
+    let mut out = Vec::new();
+    bundle_to(c, year, as_of, rules, unit, &mut out)?;
+    Ok(out)
 }
 
 /// The file names of one ledger: an ASCII one and the Chinese one offices keep.

@@ -4,17 +4,22 @@
 
 pub mod build;
 pub mod export;
+mod placement;
+mod programmes;
 pub mod progress;
 pub mod render;
 pub mod rules;
+pub mod sink;
 pub mod table;
+pub mod xlsx;
 
 use std::fmt;
 use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use table::{Cell, Column, Table, SIGNATURE};
+use sink::{printed_head, Head, JsonOut, Sink};
+use table::{Cell, Table, SIGNATURE};
 
 /// The kinds of ledger, by their path names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,100 +201,46 @@ pub struct Ledger {
     pub graduates: Option<i64>,
 }
 
-/// One row as a JSON object, serialised straight from the cells (a ledger
-/// of a million people would not fit as a `serde_json::Value` tree).
-struct RowJson<'a>(&'a [Col], &'a [Cell]);
-
-impl serde::Serialize for RowJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(Some(self.0.len()))?;
-        for (col, cell) in self.0.iter().zip(self.1) {
-            match cell {
-                Cell::Text(t) => m.serialize_entry(col.key, t)?,
-                Cell::Int(n) => m.serialize_entry(col.key, n)?,
-                Cell::Date(d) => m.serialize_entry(col.key, &d.to_string())?,
-                Cell::Bool(b) => m.serialize_entry(col.key, b)?,
-                Cell::Empty => m.serialize_entry(col.key, &())?,
-            }
-        }
-        m.end()
-    }
-}
-
-struct RowsJson<'a>(&'a Ledger);
-
-impl serde::Serialize for RowsJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.rows.iter().map(|r| RowJson(&self.0.columns, r)))
-    }
-}
-
-/// The JSON document of DESIGN §5, borrowed from a ledger.
-#[derive(serde::Serialize)]
-struct LedgerJson<'a> {
-    kind: &'static str,
-    year: i32,
-    as_of: NaiveDate,
-    generated_at: DateTime<Utc>,
-    rules: &'a rules::Rules,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    county: Option<&'a str>,
-    count: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    graduates: Option<i64>,
-    rows: RowsJson<'a>,
-}
-
 impl Ledger {
-    /// The JSON form of DESIGN §5: `{kind, year, as_of, generated_at, rules, count, rows}`.
-    pub fn to_json_bytes(&self) -> serde_json::Result<Vec<u8>> {
-        serde_json::to_vec(&LedgerJson {
-            kind: self.kind.as_str(),
+    /// What is known of the ledger besides its rows.
+    pub fn head(&self) -> Head {
+        Head {
+            kind: self.kind,
             year: self.year,
             as_of: self.as_of,
             generated_at: self.generated_at,
-            rules: &self.rules,
-            county: self.county.as_deref(),
+            rules: self.rules.clone(),
+            county: self.county.clone(),
+            columns: self.columns.clone(),
             count: self.count,
             graduates: self.graduates,
-            rows: RowsJson(self),
-        })
+        }
+    }
+
+    /// The JSON form of DESIGN §5: `{kind, year, as_of, generated_at, rules, count, rows}`.
+    pub fn to_json_bytes(&self) -> Result<Vec<u8>, crate::error::AppError> {
+        let mut out = JsonOut::new(Vec::new());
+        out.begin(&self.head())?;
+        for row in &self.rows {
+            out.row(row.clone())?;
+        }
+        out.end()?;
+        Ok(out.into_inner())
     }
 
     /// The printed form: title, unit line, header, rows, total, signature.
     pub fn to_table(&self, unit: &str) -> Table {
-        let shown: Vec<usize> = (0..self.columns.len()).filter(|i| self.columns[*i].header.is_some()).collect();
-        let columns = shown
-            .iter()
-            .map(|i| Column {
-                header: self.columns[*i].header.unwrap_or_default().to_string(),
-                width: self.columns[*i].width,
-            })
-            .collect();
+        let (head, shown, total) = printed_head(&self.head(), unit);
         let rows: Vec<Vec<Cell>> = self
             .rows
             .iter()
             .map(|r| shown.iter().map(|i| r.get(*i).cloned().unwrap_or(Cell::Empty)).collect())
             .collect();
-        let mut total = vec![Cell::Empty; shown.len()];
-        if let Some(first) = total.first_mut() {
-            *first = Cell::Text("合计".into());
-        }
-        if let Some(second) = total.get_mut(1) {
-            *second = Cell::Text(match (self.kind, self.graduates) {
-                (Kind::GraduatesEmployed, Some(g)) => format!("毕业{g}人，其中就业{}人", self.count),
-                (k, _) if k.is_person_ledger() => format!("{}人", self.count),
-                (Kind::Summary, _) => format!("{}项", self.count),
-                _ => format!("{}期", self.count),
-            });
-        }
-        let county = self.county.as_deref().map(|c| format!("　户籍县：{c}")).unwrap_or_default();
         Table {
-            sheet: self.kind.sheet().to_string(),
-            title: format!("{}年{}台账", self.year, self.kind.title()),
-            subtitle: format!("填报单位：{unit}　　统计截至：{}{county}", self.as_of),
-            columns,
+            sheet: head.sheet,
+            title: head.title,
+            subtitle: head.subtitle,
+            columns: head.columns,
             rows,
             total,
             signature: SIGNATURE.to_string(),

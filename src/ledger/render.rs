@@ -2,14 +2,12 @@
 //! a CSV file for machines, or a print-ready HTML page for the paper copy.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::io::Write;
 
-use chrono::{Datelike, NaiveDate};
-use rust_xlsxwriter::{
-    ColNum, Color, ExcelDateTime, Format, FormatAlign, FormatBorder, RowNum, Workbook, Worksheet, XlsxError,
-};
+use rust_xlsxwriter::XlsxError;
 
-use super::table::{Cell, Column, Table};
+use super::table::{Cell, Table, TableHead, TableOut};
+pub use super::xlsx::{xlsx, XlsxOut};
 
 /// Why a ledger could not be rendered.
 #[derive(Debug, thiserror::Error)]
@@ -17,229 +15,40 @@ pub enum RenderError {
     /// rust_xlsxwriter refused a cell, a sheet setting or the save.
     #[error("cannot write the workbook: {0}")]
     Xlsx(#[from] XlsxError),
-}
-
-/// Excel's limit on a sheet name, in UTF-16 units.
-const SHEET_NAME_MAX: usize = 31;
-/// Rows above the body: title, subtitle, header.
-const HEADER_ROWS: RowNum = 3;
-
-/// One workbook holding one worksheet per table, in order; sheet names are
-/// the tables' own, made valid and unique where they are not. The workbook's
-/// creation date is `dated` (the ledgers' as-of day) rather than the clock,
-/// so the same ledger always gives the same bytes, from the API or the CLI.
-pub fn xlsx(tables: &[Table], dated: chrono::NaiveDate) -> Result<Vec<u8>, RenderError> {
-    use chrono::Datelike;
-    let mut workbook = Workbook::new();
-    let created = rust_xlsxwriter::ExcelDateTime::from_ymd(
-        u16::try_from(dated.year()).unwrap_or(2000),
-        u8::try_from(dated.month()).unwrap_or(1),
-        u8::try_from(dated.day()).unwrap_or(1),
-    )?;
-    let mut properties = rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created);
-    if let Some(first) = tables.first() {
-        properties = properties.set_title(&first.title);
-    }
-    workbook.set_properties(&properties);
-    let formats = Formats::new();
-    let mut taken = HashSet::new();
-    for table in tables {
-        let name = sheet_name(&table.sheet, &mut taken);
-        // A bundle may hold hundreds of thousands of rows: constant-memory
-        // sheets flush each row to a temp file, so rows must go top to bottom.
-        let sheet = workbook.add_worksheet_with_constant_memory()?;
-        sheet.set_name(name)?;
-        write_sheet(sheet, table, &formats)?;
-    }
-    Ok(workbook.save_to_buffer()?)
-}
-
-/// The cell formats of a ledger sheet, built once per workbook.
-struct Formats {
-    title: Format,
-    subtitle: Format,
-    header: Format,
-    text: Format,
-    body: Format,
-    date: Format,
-    total_text: Format,
-    total: Format,
-    total_date: Format,
-    signature: Format,
-}
-
-impl Formats {
-    fn new() -> Formats {
-        let body = Format::new().set_border(FormatBorder::Thin).set_align(FormatAlign::VerticalCenter);
-        let total = body.clone().set_bold();
-        Formats {
-            title: Format::new()
-                .set_bold()
-                .set_font_size(16)
-                .set_align(FormatAlign::Center)
-                .set_align(FormatAlign::VerticalCenter),
-            subtitle: Format::new().set_align(FormatAlign::Left).set_align(FormatAlign::VerticalCenter),
-            header: body
-                .clone()
-                .set_bold()
-                .set_text_wrap()
-                .set_align(FormatAlign::Center)
-                .set_background_color(Color::RGB(0x00D9_E1F2)),
-            // "@" keeps an edited ID number text in Excel, not a rounded number.
-            text: body.clone().set_num_format("@"),
-            date: body.clone().set_num_format("yyyy-mm-dd").set_align(FormatAlign::Center),
-            total_text: total.clone().set_num_format("@"),
-            total_date: total.clone().set_num_format("yyyy-mm-dd").set_align(FormatAlign::Center),
-            body,
-            total,
-            signature: Format::new().set_align(FormatAlign::Left).set_align(FormatAlign::VerticalCenter),
-        }
-    }
-}
-
-/// The formats one row's cells take: body or total.
-struct RowFormats<'a> {
-    text: &'a Format,
-    other: &'a Format,
-    date: &'a Format,
-}
-
-fn write_sheet(sheet: &mut Worksheet, table: &Table, f: &Formats) -> Result<(), XlsxError> {
-    let ncols = ColNum::try_from(table.columns.len()).map_err(|_| XlsxError::RowColumnLimitError)?;
-    for (col, column) in (0..ncols).zip(&table.columns) {
-        sheet.set_column_width(col, xlsx_width(column))?;
-    }
-    // Page setup lives outside the row data, so constant-memory mode allows it all.
-    sheet.set_paper_size(9).set_landscape().set_print_fit_to_pages(1, 0).set_footer("&C第 &P 页 共 &N 页");
-    sheet.set_repeat_rows(HEADER_ROWS - 1, HEADER_ROWS - 1)?;
-    sheet.set_freeze_panes(HEADER_ROWS, 0)?;
-
-    sheet.set_row_height(0, 30)?;
-    merged_line(sheet, 0, ncols, &table.title, &f.title)?;
-    merged_line(sheet, 1, ncols, &table.subtitle, &f.subtitle)?;
-    for (col, column) in (0..ncols).zip(&table.columns) {
-        sheet.write_string_with_format(2, col, &column.header, &f.header)?;
-    }
-
-    let body = RowFormats { text: &f.text, other: &f.body, date: &f.date };
-    let mut row = HEADER_ROWS;
-    for cells in &table.rows {
-        write_row(sheet, row, cells, &body)?;
-        row = next_row(row)?;
-    }
-    if !table.total.is_empty() {
-        let total = RowFormats { text: &f.total_text, other: &f.total, date: &f.total_date };
-        write_row(sheet, row, &table.total, &total)?;
-        row = next_row(row)?;
-    }
-    let signature_row = next_row(row)?;
-    sheet.set_row_height(signature_row, 24)?;
-    merged_line(sheet, signature_row, ncols, &table.signature, &f.signature)
-}
-
-/// Text across the whole width of the table. Merging works in constant-memory
-/// mode (the merge is on the row being written), but Excel refuses a merge of
-/// a single cell, so a one-column table gets a plain cell.
-fn merged_line(
-    sheet: &mut Worksheet,
-    row: RowNum,
-    ncols: ColNum,
-    text: &str,
-    format: &Format,
-) -> Result<(), XlsxError> {
-    if ncols > 1 {
-        sheet.merge_range(row, 0, row, ncols - 1, text, format)?;
-    } else {
-        sheet.write_string_with_format(row, 0, text, format)?;
-    }
-    Ok(())
-}
-
-fn write_row(sheet: &mut Worksheet, row: RowNum, cells: &[Cell], f: &RowFormats) -> Result<(), XlsxError> {
-    for (i, cell) in cells.iter().enumerate() {
-        let col = ColNum::try_from(i).map_err(|_| XlsxError::RowColumnLimitError)?;
-        match cell {
-            // Always a string: an 18-digit ID number must never become a float.
-            Cell::Text(s) => sheet.write_string_with_format(row, col, s, f.text)?,
-            // Counts and incomes: far below 2^53, so f64 holds them exactly.
-            Cell::Int(n) => sheet.write_number_with_format(row, col, *n as f64, f.other)?,
-            Cell::Date(d) => match excel_date(*d) {
-                Some(date) => sheet.write_datetime_with_format(row, col, &date, f.date)?,
-                // Excel has no dates before 1900 or after 9999; keep the day as text.
-                None => sheet.write_string_with_format(row, col, d.format("%Y-%m-%d").to_string(), f.text)?,
-            },
-            Cell::Bool(b) => sheet.write_string_with_format(row, col, yes_no(*b), f.other)?,
-            // A formatted blank, so the grid's borders stay unbroken.
-            Cell::Empty => sheet.write_blank(row, col, f.other)?,
-        };
-    }
-    Ok(())
-}
-
-fn next_row(row: RowNum) -> Result<RowNum, XlsxError> {
-    row.checked_add(1).ok_or(XlsxError::RowColumnLimitError)
-}
-
-fn excel_date(d: NaiveDate) -> Option<ExcelDateTime> {
-    let year = u16::try_from(d.year()).ok()?;
-    ExcelDateTime::from_ymd(year, u8::try_from(d.month()).ok()?, u8::try_from(d.day()).ok()?).ok()
-}
-
-/// A CJK character is about two xlsx width units wide; the clamp keeps an odd
-/// hint from making a column vanish or sprawl.
-fn xlsx_width(column: &Column) -> f64 {
-    let width = column.width * 2.0 + 1.0;
-    // `clamp` passes NaN through, and Excel cannot read a NaN width.
-    if width.is_nan() {
-        6.0
-    } else {
-        width.clamp(6.0, 60.0)
-    }
-}
-
-/// `raw` made a valid Excel sheet name not yet in `taken` (compared without
-/// case, as Excel does), and recorded there.
-fn sheet_name(raw: &str, taken: &mut HashSet<String>) -> String {
-    // Excel reserves "History" for its change tracking.
-    taken.insert("history".to_string());
-    let cleaned: String = raw.chars().map(|c| if "[]:*?/\\".contains(c) || c.is_control() { '_' } else { c }).collect();
-    let base = match cleaned.trim().trim_matches('\'') {
-        "" => "Sheet",
-        name => name,
-    };
-    let mut n = 1;
-    loop {
-        let suffix = if n == 1 { String::new() } else { format!("({n})") };
-        let stem = truncate_utf16(base, SHEET_NAME_MAX - suffix.len()).trim_end_matches('\'');
-        let name = format!("{stem}{suffix}");
-        if taken.insert(name.to_lowercase()) {
-            return name;
-        }
-        n += 1;
-    }
-}
-
-fn truncate_utf16(s: &str, max: usize) -> &str {
-    let mut units = 0;
-    for (i, c) in s.char_indices() {
-        units += c.len_utf16();
-        if units > max {
-            return &s[..i];
-        }
-    }
-    s
+    /// The output refused the bytes.
+    #[error("cannot write the ledger: {0}")]
+    Io(#[from] std::io::Error),
 }
 
 /// The table as CSV for machines: UTF-8 with a BOM (so Excel on Chinese
 /// Windows reads it as UTF-8), the Chinese header, then one line per body row;
 /// RFC 4180 quoting and CRLF line ends. No title, subtitle, total or signature.
 pub fn csv(table: &Table) -> Vec<u8> {
-    let mut out = String::from("\u{feff}");
-    csv_line(&mut out, table.columns.iter().map(|c| Cow::Borrowed(c.header.as_str())));
-    for row in &table.rows {
-        csv_line(&mut out, row.iter().map(csv_cell));
+    let mut out = CsvOut(Vec::new());
+    // Writing to a Vec cannot fail.
+    let _ = table.write_to(&mut out);
+    out.0
+}
+
+/// CSV written a line at a time to `W`.
+pub struct CsvOut<W>(pub W);
+
+impl<W: Write> TableOut for CsvOut<W> {
+    fn begin(&mut self, table: &TableHead) -> Result<(), RenderError> {
+        let mut line = String::from("\u{feff}");
+        csv_line(&mut line, table.columns.iter().map(|c| Cow::Borrowed(c.header.as_str())));
+        Ok(self.0.write_all(line.as_bytes())?)
     }
-    out.into_bytes()
+
+    fn row(&mut self, cells: &[Cell]) -> Result<(), RenderError> {
+        let mut line = String::with_capacity(256);
+        csv_line(&mut line, cells.iter().map(csv_cell));
+        Ok(self.0.write_all(line.as_bytes())?)
+    }
+
+    fn end(&mut self, _total: &[Cell], _signature: &str) -> Result<(), RenderError> {
+        Ok(self.0.flush()?)
+    }
 }
 
 /// A cell for CSV.
@@ -297,7 +106,7 @@ fn cell_text(cell: &Cell) -> Cow<'_, str> {
     }
 }
 
-fn yes_no(b: bool) -> &'static str {
+pub(super) fn yes_no(b: bool) -> &'static str {
     if b {
         "是"
     } else {
@@ -325,41 +134,62 @@ tr.total td { font-weight: bold; }
 /// the paper copy: title, subtitle, bordered table whose header repeats on
 /// every printed page, bold total row, and the signature line.
 pub fn html(table: &Table) -> String {
-    let mut h = String::with_capacity(2048 + table.rows.len() * 256);
-    h.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
-    escape_into(&mut h, &table.title);
-    h.push_str("</title>\n<style>\n");
-    h.push_str(HTML_STYLE);
-    h.push_str("</style>\n</head>\n<body>\n<h1>");
-    escape_into(&mut h, &table.title);
-    h.push_str("</h1>\n<p class=\"subtitle\">");
-    escape_into(&mut h, &table.subtitle);
-    h.push_str("</p>\n<table>\n<colgroup>");
-    for column in &table.columns {
-        // The hint is in CJK characters, and one such character is about 1em.
-        if column.width.is_finite() && column.width > 0.0 {
-            h.push_str(&format!("<col style=\"width: {}em\">", column.width));
-        } else {
-            h.push_str("<col>");
+    let mut out = HtmlOut(Vec::with_capacity(2048 + table.rows.len() * 256));
+    // Writing to a Vec cannot fail.
+    let _ = table.write_to(&mut out);
+    String::from_utf8(out.0).unwrap_or_default()
+}
+
+/// The HTML page written a row at a time to `W`.
+pub struct HtmlOut<W>(pub W);
+
+impl<W: Write> TableOut for HtmlOut<W> {
+    fn begin(&mut self, table: &TableHead) -> Result<(), RenderError> {
+        let mut h = String::with_capacity(4096);
+        h.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+        escape_into(&mut h, &table.title);
+        h.push_str("</title>\n<style>\n");
+        h.push_str(HTML_STYLE);
+        h.push_str("</style>\n</head>\n<body>\n<h1>");
+        escape_into(&mut h, &table.title);
+        h.push_str("</h1>\n<p class=\"subtitle\">");
+        escape_into(&mut h, &table.subtitle);
+        h.push_str("</p>\n<table>\n<colgroup>");
+        for column in &table.columns {
+            // The hint is in CJK characters, and one such character is about 1em.
+            if column.width.is_finite() && column.width > 0.0 {
+                h.push_str(&format!("<col style=\"width: {}em\">", column.width));
+            } else {
+                h.push_str("<col>");
+            }
         }
+        h.push_str("</colgroup>\n<thead><tr>");
+        for column in &table.columns {
+            h.push_str("<th>");
+            escape_into(&mut h, &column.header);
+            h.push_str("</th>");
+        }
+        h.push_str("</tr></thead>\n<tbody>\n");
+        Ok(self.0.write_all(h.as_bytes())?)
     }
-    h.push_str("</colgroup>\n<thead><tr>");
-    for column in &table.columns {
-        h.push_str("<th>");
-        escape_into(&mut h, &column.header);
-        h.push_str("</th>");
+
+    fn row(&mut self, cells: &[Cell]) -> Result<(), RenderError> {
+        let mut h = String::with_capacity(512);
+        html_row(&mut h, cells, "<tr>");
+        Ok(self.0.write_all(h.as_bytes())?)
     }
-    h.push_str("</tr></thead>\n<tbody>\n");
-    for row in &table.rows {
-        html_row(&mut h, row, "<tr>");
+
+    fn end(&mut self, total: &[Cell], signature: &str) -> Result<(), RenderError> {
+        let mut h = String::with_capacity(512);
+        if !total.is_empty() {
+            html_row(&mut h, total, "<tr class=\"total\">");
+        }
+        h.push_str("</tbody>\n</table>\n<p class=\"signature\">");
+        escape_into(&mut h, signature);
+        h.push_str("</p>\n</body>\n</html>\n");
+        self.0.write_all(h.as_bytes())?;
+        Ok(self.0.flush()?)
     }
-    if !table.total.is_empty() {
-        html_row(&mut h, &table.total, "<tr class=\"total\">");
-    }
-    h.push_str("</tbody>\n</table>\n<p class=\"signature\">");
-    escape_into(&mut h, &table.signature);
-    h.push_str("</p>\n</body>\n</html>\n");
-    h
 }
 
 fn html_row(h: &mut String, cells: &[Cell], open: &str) {
@@ -399,7 +229,9 @@ mod tests {
 
     use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 
-    use super::super::table::SIGNATURE;
+    use chrono::NaiveDate;
+
+    use super::super::table::{Column, SIGNATURE};
     use super::*;
 
     const TITLE: &str = "2019年新增转移到东部地区就业贫困人口台账";

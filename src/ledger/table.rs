@@ -48,3 +48,43 @@ pub struct Table {
 
 /// The signature line every paper ledger ends with.
 pub const SIGNATURE: &str = "填报单位（盖章）：          填报人：          审核人：          填报日期：";
+
+/// Everything of a printed ledger above its body rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableHead {
+    /// Sheet name.
+    pub sheet: String,
+    /// Title row.
+    pub title: String,
+    /// Unit and as-of line.
+    pub subtitle: String,
+    /// Columns, left to right.
+    pub columns: Vec<Column>,
+}
+
+/// A printed form written a row at a time (xlsx, csv, html): the head, each
+/// body row in order, then the total row and the signature line.
+pub trait TableOut {
+    /// Title, subtitle and header.
+    fn begin(&mut self, head: &TableHead) -> Result<(), super::render::RenderError>;
+    /// One body row; `cells` has as many cells as the head has columns.
+    fn row(&mut self, cells: &[Cell]) -> Result<(), super::render::RenderError>;
+    /// The total row and the signature line.
+    fn end(&mut self, total: &[Cell], signature: &str) -> Result<(), super::render::RenderError>;
+}
+
+impl Table {
+    /// Writes the whole table to `out`.
+    pub fn write_to(&self, out: &mut impl TableOut) -> Result<(), super::render::RenderError> {
+        out.begin(&TableHead {
+            sheet: self.sheet.clone(),
+            title: self.title.clone(),
+            subtitle: self.subtitle.clone(),
+            columns: self.columns.clone(),
+        })?;
+        for row in &self.rows {
+            out.row(row)?;
+        }
+        out.end(&self.total, &self.signature)
+    }
+}

@@ -114,40 +114,6 @@ pub struct SessionRow {
     pub location: Option<String>,
 }
 
-diesel::define_sql_function! {
-    /// `substr`, which SQLite and PostgreSQL both have.
-    fn substr(s: diesel::sql_types::Text, start: diesel::sql_types::Integer, len: diesel::sql_types::Integer) -> diesel::sql_types::Text;
-}
-
-/// A placement with its person's poverty status and hukou county: what the
-/// placement rules need, read in one pass.
-pub type JobRow = (i64, i64, String, NaiveDate, Option<NaiveDate>, String, Option<String>);
-
-/// Placements in the given provinces that started by `as_of` and had not
-/// ended before `not_ended_before`, with their people's status and county.
-pub fn east_jobs(
-    c: &mut DbConnection,
-    provinces: &[String],
-    not_ended_before: NaiveDate,
-    as_of: NaiveDate,
-) -> QueryResult<Vec<JobRow>> {
-    placements::table
-        .inner_join(labourers::table)
-        .filter(substr(placements::region_code, 1, 2).eq_any(provinces))
-        .filter(placements::started_on.le(as_of))
-        .filter(placements::ended_on.is_null().or(placements::ended_on.ge(not_ended_before)))
-        .select((
-            placements::id,
-            placements::labourer_id,
-            placements::region_code,
-            placements::started_on,
-            placements::ended_on,
-            labourers::poverty_status,
-            labourers::hukou_region_code,
-        ))
-        .load(c)
-}
-
 /// IN lists are sent in slices this long (SQLite's bound-parameter limit is
 /// far above it, PostgreSQL's too).
 const CHUNK: usize = 2000;
@@ -164,15 +130,6 @@ pub fn placements_of(c: &mut DbConnection, people: &[i64], as_of: NaiveDate) -> 
                 .select(PlacementRow::as_select())
                 .load(c)?,
         );
-    }
-    Ok(out)
-}
-
-/// Placements by id.
-pub fn placements_by_id(c: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<PlacementRow>> {
-    let mut out = Vec::new();
-    for chunk in ids.chunks(CHUNK) {
-        out.extend(placements::table.filter(placements::id.eq_any(chunk)).select(PlacementRow::as_select()).load(c)?);
     }
     Ok(out)
 }

@@ -9,6 +9,7 @@ pub mod import;
 pub mod job_fair;
 pub mod labourer;
 pub mod ledger;
+pub mod ledger_jobs;
 pub mod mail;
 pub mod outbox;
 pub mod placement;
