@@ -43,6 +43,7 @@ pub fn run(
     let state = web::Data::new(AppState { db, settings, search });
     let server = HttpServer::new(move || {
         App::new()
+            .wrap(actix_web::middleware::from_fn(crate::http::pages::errors::html_errors))
             .wrap(actix_web::middleware::from_fn(crate::http::problem::negotiate))
             .wrap(TracingLogger::default())
             .app_data(state.clone())

@@ -7,6 +7,7 @@ pub mod api;
 pub mod auth;
 pub mod input;
 pub mod openapi;
+pub mod pages;
 pub mod problem;
 pub mod state;
 pub mod upload;
@@ -29,6 +30,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .into()
     }))
     .route("/healthz", web::get().to(healthz))
+    .configure(pages::routes)
     .service(
         web::scope("/api/v1")
             .route("/openapi.json", web::get().to(openapi::openapi_json))

@@ -15,6 +15,7 @@ mod imports;
 mod labourers;
 mod ledgers;
 mod mail;
+mod pages;
 mod placements;
 mod postings;
 mod reconciliations;
