@@ -58,6 +58,7 @@ pub fn run_with_metrics(
     let metrics = metrics.map(|l| crate::http::ops::metrics_server(l, state.clone())).transpose()?;
     let server = HttpServer::new(move || {
         App::new()
+            .wrap(actix_web::middleware::from_fn(crate::http::pages::errors::html_errors))
             .wrap(actix_web::middleware::from_fn(crate::http::problem::negotiate))
             .wrap(actix_web::middleware::from_fn(crate::http::ops::count))
             .wrap(TracingLogger::<crate::http::logging::RedactedSpans>::new())

@@ -11,6 +11,7 @@ pub mod logging;
 pub mod openapi;
 pub mod openapi_tidy;
 pub mod ops;
+pub mod pages;
 pub mod problem;
 pub mod state;
 pub mod upload;
@@ -35,6 +36,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/healthz", web::get().to(healthz))
     .route("/readyz", web::get().to(ops::readyz))
     .route("/metrics", web::get().to(ops::metrics_admin))
+    .configure(pages::routes)
     .service(
         web::scope("/api/v1")
             .route("/openapi.json", web::get().to(openapi::openapi_json))

@@ -55,3 +55,43 @@ pub async fn read(req: &HttpRequest, mut form: Multipart, limit: usize) -> Resul
     let why = Text::new("请选择要上传的文件（字段“file”）", "attach the file in the multipart field `file`");
     Err(AppError::Validation(vec![FieldError::new("file", "required", why)]))
 }
+
+/// Reads every field of a multipart form: the `file` (as [`read`] does,
+/// within `limit`) and the small text fields beside it (a page's CSRF
+/// token and choices; at most 4 KiB each). A missing file is `None`.
+pub async fn read_all(
+    req: &HttpRequest,
+    mut form: Multipart,
+    limit: usize,
+) -> Result<(Option<Upload>, Vec<(String, String)>), AppError> {
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit.saturating_add(64 * 1024)) {
+        return Err(AppError::PayloadTooLarge(limit));
+    }
+    let (mut file, mut fields) = (None, Vec::new());
+    while let Some(mut field) = form.try_next().await.map_err(not_multipart)? {
+        let name = field.name().unwrap_or_default().to_string();
+        let is_file = name == "file";
+        let file_name = field
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).to_string());
+        let cap = if is_file { limit } else { 4096 };
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.try_next().await.map_err(not_multipart)? {
+            if bytes.len() + chunk.len() > cap {
+                return Err(AppError::PayloadTooLarge(cap));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        if is_file {
+            if !bytes.is_empty() {
+                file = Some(Upload { file_name, bytes });
+            }
+        } else {
+            fields.push((name, String::from_utf8_lossy(&bytes).into_owned()));
+        }
+    }
+    Ok((file, fields))
+}

@@ -21,6 +21,7 @@ mod mail;
 mod open_today;
 mod ops;
 mod ops_cli;
+mod pages;
 mod placements;
 mod postings;
 mod races;

@@ -122,17 +122,8 @@ def static_site(tmp_path_factory):
         server.server_close()
 
 
-@pytest.fixture(scope="session")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} not found: apt-get install chromium (never `playwright install`)")
-    with sync_api.sync_playwright() as pw:
-        t0 = time.monotonic()
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                               args=CHROMIUM_ARGS, timeout=60_000)
-        print(f"\nchromium {b.version} launched in {time.monotonic() - t0:.2f}s")
-        yield b
-        b.close()
+# ``browser`` comes from conftest.py: one Chromium (one Playwright loop)
+# for the whole suite.
 
 
 @pytest.fixture

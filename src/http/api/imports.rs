@@ -162,8 +162,14 @@ pub async fn rejected(
     caller: Caller,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let row = visible(&state, &caller, path.into_inner()).await?;
-    let (id, actor) = (row.id, Actor::from(&caller));
+    rejected_workbook(&state, &caller, path.into_inner()).await
+}
+
+/// The rejected rows of import `id` as a workbook, for whoever may see the
+/// import (the pages offer the same download); audited.
+pub async fn rejected_workbook(state: &AppState, caller: &Caller, id: i64) -> Result<HttpResponse, AppError> {
+    let row = visible(state, caller, id).await?;
+    let (id, actor) = (row.id, Actor::from(caller));
     let headers: Vec<String> = row.headers.as_deref().and_then(|h| serde_json::from_str(h).ok()).unwrap_or_default();
     let bytes = state
         .db

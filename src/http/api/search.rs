@@ -22,27 +22,27 @@ use crate::messages::{access, general, Text, Thing};
 use crate::search::query::{MatchResults, PostingSearch, Reason, SearchResults, Suggestion};
 use crate::search::schema::{availability, region_filter_facet, NotTakingReason, Profile};
 
-/// Query of `GET /postings/search`.
-#[derive(Debug, Deserialize, IntoParams)]
+/// Query of `GET /postings/search` (the search page reads the same).
+#[derive(Debug, Default, Deserialize, IntoParams)]
 pub struct SearchQuery {
     /// What to look for, e.g. `江门 厨师 包住`; synonyms are searched too.
-    q: Option<String>,
+    pub q: Option<String>,
     /// Work place: 2, 4 or 6 digits of a region code (`44`, `4407`, `440704`).
-    region: Option<String>,
+    pub region: Option<String>,
     /// Lowest acceptable monthly pay (CNY): postings paying at most less are left out.
-    salary_min: Option<String>,
+    pub salary_min: Option<String>,
     /// Benefits every hit must offer, comma-separated: housing, meals, transport, insurance.
-    benefits: Option<String>,
+    pub benefits: Option<String>,
     /// The searcher's education: postings asking for more are left out.
-    education: Option<String>,
+    pub education: Option<String>,
     /// Only postings taking applications today: open, between `opens_on`
     /// and `closes_on` where set, places left (always true for callers
     /// other than admins and clerks).
-    open_only: Option<String>,
+    pub open_only: Option<String>,
     /// Hits per page, 1–100 (default 20).
-    limit: Option<String>,
+    pub limit: Option<String>,
     /// Hits to skip, 0–10000.
-    offset: Option<String>,
+    pub offset: Option<String>,
 }
 
 const BENEFITS: [&str; 4] = ["housing", "meals", "transport", "insurance"];
@@ -76,7 +76,21 @@ pub async fn search(
     caller: MaybeCaller,
     q: Query<SearchQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let q = q.0;
+    let staff = caller.0.as_ref().is_some_and(|c| c.is(REGISTRY));
+    let s = posting_search(q.0, staff)?;
+    // The API answers from the per-commit cache of serialised bodies.
+    let search = state.search.clone();
+    let body = web::block(move || search.search_postings_body(&s))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("search task failed: {e}")))??;
+    Ok(HttpResponse::Ok().content_type("application/json").body(body))
+}
+
+/// Reads a search's parameters by the API's rules (400 naming the
+/// parameter). Only the registry's staff (`staff`: admins and clerks) may
+/// look past "taking applications today" to find a closed or full posting;
+/// everyone else, signed in or not, sees the same open postings.
+pub fn posting_search(q: SearchQuery, staff: bool) -> Result<PostingSearch, AppError> {
     let region = text(q.region);
     if let Some(r) = &region {
         let known = match r.len() {
@@ -115,17 +129,13 @@ pub async fn search(
                 .to_string(),
         ),
     };
-    // Only the registry's staff may look past "taking applications today"
-    // (to find a closed or full posting); everyone else, signed in or not,
-    // sees the same open postings.
-    let staff = caller.0.as_ref().is_some_and(|c| c.is(REGISTRY));
     let asked_open_only = bool_param("open_only", &q.open_only)?.unwrap_or(false);
     let open_only = !staff || asked_open_only;
     let query = text(q.q).unwrap_or_default();
     if query.chars().count() > 200 {
         return Err(AppError::bad_param("q", general::too_long(200)));
     }
-    let s = PostingSearch {
+    Ok(PostingSearch {
         q: query,
         region,
         salary_min,
@@ -135,12 +145,16 @@ pub async fn search(
         limit: bounded("limit", &q.limit, 20, 100, 1)?,
         offset: bounded("offset", &q.offset, 0, 10_000, 0)?,
         today: crate::clock::today(),
-    };
+    })
+}
+
+/// Runs a search off the async threads.
+pub async fn run_search(state: &AppState, s: PostingSearch) -> Result<SearchResults, AppError> {
     let search = state.search.clone();
-    let body = web::block(move || search.search_postings_body(&s))
+    web::block(move || search.search_postings(&s))
         .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("search task failed: {e}")))??;
-    Ok(HttpResponse::Ok().content_type("application/json").body(body))
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("search task failed: {e}")))?
+        .map_err(AppError::Internal)
 }
 
 /// Query of `GET /postings/complete`.
@@ -209,8 +223,14 @@ pub async fn matches(
     }
     let limit = bounded("limit", &q.0.limit, 20, 100, 1)?;
     let explain = bool_param("explain_filtered", &q.0.explain_filtered)?.unwrap_or(false);
+    let results = matches_of(&state, id, limit, explain).await?;
+    Ok(HttpResponse::Ok().json(results))
+}
+
+/// Postings for labourer `id`, with reasons; the caller has been checked.
+pub async fn matches_of(state: &AppState, id: i64, limit: usize, explain: bool) -> Result<MatchResults, AppError> {
     let search = state.search.clone();
-    let results = state
+    state
         .db
         .run(move |c| {
             let row = labourer::get(c, LabourerId(id))?.ok_or(AppError::NotFound(Thing::Labourer))?;
@@ -221,8 +241,7 @@ pub async fn matches(
             };
             search.matches(&profile, limit, explain, crate::clock::today(), &mut hires).map_err(AppError::Internal)
         })
-        .await?;
-    Ok(HttpResponse::Ok().json(results))
+        .await
 }
 
 /// Query of `GET /postings/{id}/candidates`.

@@ -1,0 +1,268 @@
+//! `/dashboard` (admin, clerk; the leadership office reads it): the year's
+//! targets and progress, the seven ledgers' counts with downloads, the
+//! deadlines, and charts drawn by ECharts from the ledgers' own rows.
+//! Downloads go through the ledger export the API uses.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use super::session::Viewer;
+use super::{assets, page, Chrome};
+use crate::clock;
+use crate::db::models::audit::Actor;
+use crate::db::models::{deadline, target};
+use crate::error::AppError;
+use crate::http::api::ledgers::{disposition, unit_of};
+use crate::http::auth::{require, REGISTRY};
+use crate::http::state::AppState;
+use crate::ledger::build::{compute, Request};
+use crate::ledger::export::{self, RawParams};
+use crate::ledger::table::Cell;
+use crate::ledger::{progress, Format, Kind, Ledger};
+use crate::messages::Thing;
+
+/// One target with its progress.
+struct Goal {
+    label: &'static str,
+    target: i32,
+    actual: i64,
+    percent: i64,
+    met: bool,
+}
+
+/// One ledger's line.
+struct LedgerLine {
+    slug: &'static str,
+    title: &'static str,
+    count: i64,
+}
+
+/// One chart: its `data-chart` name, heading and ECharts option (JSON).
+struct Chart {
+    name: &'static str,
+    heading: &'static str,
+    option: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    chrome: Chrome,
+    echarts: &'static str,
+    year: i32,
+    years: Vec<i32>,
+    as_of: String,
+    goals: Vec<Goal>,
+    ledgers: Vec<LedgerLine>,
+    deadlines: Vec<(String, String, bool)>,
+    charts: Vec<Chart>,
+}
+
+fn year_of(q: &[(String, String)]) -> Option<i32> {
+    q.iter().find(|(k, _)| k == "year").and_then(|(_, v)| v.trim().parse().ok()).filter(|y| (2000..=2100).contains(y))
+}
+
+fn col(l: &Ledger, key: &str) -> Option<usize> {
+    l.columns.iter().position(|c| c.key == key)
+}
+
+/// Counts of a ledger's rows by a text derived from one column.
+fn tally(l: &Ledger, key: &str, by: impl Fn(&Cell) -> Option<String>) -> BTreeMap<String, i64> {
+    let mut m = BTreeMap::new();
+    if let Some(i) = col(l, key) {
+        for r in &l.rows {
+            if let Some(k) = r.get(i).and_then(&by) {
+                *m.entry(k).or_insert(0) += 1;
+            }
+        }
+    }
+    m
+}
+
+fn sum(l: &Ledger, key: &str) -> i64 {
+    col(l, key)
+        .map(|i| l.rows.iter().map(|r| if let Some(Cell::Int(n)) = r.get(i) { *n } else { 0 }).sum())
+        .unwrap_or(0)
+}
+
+fn text(c: &Cell) -> Option<String> {
+    match c {
+        Cell::Text(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// The city of a full place name (广东省江门市江海区 → 江门市).
+fn city(c: &Cell) -> Option<String> {
+    let s = text(c)?;
+    let after_province = s.split_once('省').map(|(_, r)| r.to_string()).unwrap_or(s.clone());
+    Some(after_province.split_inclusive('市').next().unwrap_or(&after_province).to_string())
+}
+
+fn bar(labels: Vec<String>, values: Vec<i64>) -> String {
+    serde_json::json!({
+        "animation": false,
+        "grid": { "left": 40, "right": 16, "top": 24, "bottom": 48, "containLabel": true },
+        "tooltip": {},
+        "xAxis": { "type": "category", "data": labels, "axisLabel": { "interval": 0, "rotate": 30 } },
+        "yAxis": { "type": "value", "minInterval": 1 },
+        "series": [{ "type": "bar", "data": values, "label": { "show": true, "position": "top" } }]
+    })
+    .to_string()
+}
+
+fn funnel(steps: &[(&str, i64)]) -> String {
+    let data: Vec<_> = steps.iter().map(|(n, v)| serde_json::json!({ "name": n, "value": v })).collect();
+    serde_json::json!({
+        "animation": false, "tooltip": {},
+        "series": [{ "type": "funnel", "sort": "none", "left": "10%", "width": "80%", "data": data,
+                      "label": { "show": true, "formatter": "{b}：{c}" } }]
+    })
+    .to_string()
+}
+
+/// `GET /dashboard?year=`: opens on the latest year with targets.
+pub async fn show(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    q: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let caller = viewer.signed_in()?.clone();
+    require(&caller, REGISTRY, ("查看数据看板", "see the dashboard"))?;
+    let asked = year_of(&q);
+    let rules = state.settings.ledger_rules.clone();
+    let (year, years, as_of, items, ledgers, deadlines) = state
+        .db
+        .run(move |c| {
+            let mut years: Vec<i32> = target::list(c, None, 0, 10_000)?.iter().map(|t| t.data.year).collect();
+            years.sort_unstable();
+            years.dedup();
+            let year = asked.or(years.last().copied()).unwrap_or_else(|| chrono::Datelike::year(&clock::today()));
+            let (as_of, items) = progress::of_year(c, year, &rules)?;
+            let mut ledgers = Vec::new();
+            for kind in Kind::ALL {
+                let r = Request { kind, year, as_of, county: None, unmasked: false, rules: rules.clone() };
+                ledgers.push(compute(c, &r)?);
+            }
+            let deadlines = deadline::list(c, 0, 500)?;
+            Ok((year, years, as_of, items, ledgers, deadlines))
+        })
+        .await?;
+    let goals = items
+        .into_iter()
+        .map(|p| {
+            let actual = p.actual.unwrap_or(0);
+            let percent = if p.target > 0 { (actual * 100 / i64::from(p.target)).min(100) } else { 100 };
+            Goal { label: p.metric.label_zh(), target: p.target, actual, percent, met: p.met.unwrap_or(false) }
+        })
+        .collect();
+    let find = |k: Kind| ledgers.iter().find(|l| l.kind == k);
+    let mut charts = Vec::new();
+    if let Some(l) = find(Kind::NewTransfersEast) {
+        let by_month = tally(l, "started_on", |c| match c {
+            Cell::Date(d) => Some(d.format("%Y-%m").to_string()),
+            _ => None,
+        });
+        let by_city = tally(l, "work_place", city);
+        let by_channel = tally(l, "channel", text);
+        for (name, heading, m) in [
+            ("transfers-by-month", "向东转移就业：按月", by_month),
+            ("transfers-by-city", "向东转移就业：按就业城市", by_city),
+            ("transfers-by-channel", "向东转移就业：按就业渠道", by_channel),
+        ] {
+            charts.push(Chart {
+                name,
+                heading,
+                option: bar(m.keys().cloned().collect(), m.values().copied().collect()),
+            });
+        }
+    }
+    if let Some(l) = find(Kind::JobFairs) {
+        let steps = [("入场求职", sum(l, "attendees")), ("达成意向", sum(l, "intentions")), ("录用", sum(l, "hires"))];
+        charts.push(Chart {
+            name: "fair-funnel", heading: "招聘会：签到 → 意向 → 录用", option: funnel(&steps)
+        });
+    }
+    if let Some(l) = find(Kind::Trainings) {
+        let steps = [
+            ("报名", sum(l, "enrolled")),
+            ("结业", sum(l, "completed")),
+            ("取得证书", sum(l, "certified")),
+            ("就业", sum(l, "employed")),
+        ];
+        charts.push(Chart {
+            name: "training-funnel",
+            heading: "培训：报名 → 结业 → 取证 → 就业",
+            option: funnel(&steps),
+        });
+    }
+    let today = clock::today();
+    let p = DashboardPage {
+        chrome: Chrome::new(&viewer, format!("{year}年 数据看板")),
+        echarts: assets::url("echarts.js"),
+        year,
+        years,
+        as_of: as_of.to_string(),
+        goals,
+        ledgers: ledgers
+            .iter()
+            .map(|l| LedgerLine { slug: l.kind.as_str(), title: l.kind.title(), count: l.count })
+            .collect(),
+        deadlines: deadlines
+            .into_iter()
+            .map(|d| (d.data.name, d.data.due_on.to_string(), d.data.due_on < today))
+            .collect(),
+        charts,
+    };
+    page(&viewer, &p)
+}
+
+/// `GET /dashboard/ledgers/{kind}?year=&format=`: one ledger (csv, xlsx,
+/// html for printing), masked, by the API's export.
+pub async fn ledger(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    path: web::Path<String>,
+    q: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let caller = viewer.signed_in()?.clone();
+    require(&caller, REGISTRY, ("查看台账", "read ledgers"))?;
+    let kind: Kind = path.into_inner().parse().map_err(|_| AppError::NotFound(Thing::Route))?;
+    let get = |k: &str| q.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let raw = RawParams { year: get("year"), as_of: None, format: get("format"), unmasked: None, county: None };
+    let p = export::parse_params(&raw, clock::today())?;
+    let (unit, rules, actor) = (unit_of(&caller, &state), state.settings.ledger_rules.clone(), Actor::from(&caller));
+    let params = p.clone();
+    let bytes = state.db.run(move |c| export::one(c, &actor, kind, &params, &rules, &unit)).await?;
+    let mut resp = HttpResponse::Ok();
+    resp.content_type(p.format.content_type());
+    if p.format != Format::Json && p.format != Format::Html {
+        let (ascii, zh) = export::file_names(kind, p.year, p.format);
+        resp.insert_header((header::CONTENT_DISPOSITION, disposition(&ascii, &zh)));
+    }
+    Ok(resp.body(bytes))
+}
+
+/// `GET /dashboard/bundle?year=`: every ledger in one workbook.
+pub async fn bundle(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    q: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let caller = viewer.signed_in()?.clone();
+    require(&caller, REGISTRY, ("查看台账", "read ledgers"))?;
+    let year = q.iter().find(|(n, _)| n == "year").map(|(_, v)| v.clone());
+    let raw = RawParams { year, as_of: None, format: None, unmasked: None, county: None };
+    let p = export::parse_params(&raw, clock::today())?;
+    let (unit, rules) = (unit_of(&caller, &state), state.settings.ledger_rules.clone());
+    let (year, as_of) = (p.year, p.as_of);
+    let bytes = state.db.run(move |c| export::bundle(c, year, as_of, &rules, &unit)).await?;
+    let (ascii, zh) = export::bundle_names(year);
+    Ok(HttpResponse::Ok()
+        .content_type(Format::Xlsx.content_type())
+        .insert_header((header::CONTENT_DISPOSITION, disposition(&ascii, &zh)))
+        .body(bytes))
+}

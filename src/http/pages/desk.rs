@@ -1,0 +1,256 @@
+//! `/desk` for clerks: find a person by ID number or name (the desk's first
+//! question), register and edit a person with each rule's message beside
+//! its field. Reads and writes go through the registry, as the API's do.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::forms::{self, json_of, messages_of, options, refill, Field};
+use super::session::{Posted, Viewer};
+use super::{page, see_other, Chrome, FieldMessages};
+use crate::clock;
+use crate::db::models::audit::Actor;
+use crate::db::models::labourer::{LabourerFilter, LabourerRow};
+use crate::domain::{normalise, Education, IdNumber, LabourerId, PovertyStatus};
+use crate::error::AppError;
+use crate::http::auth::{require, REGISTRY};
+use crate::http::input::{read_form, Read};
+use crate::http::state::AppState;
+use crate::registry::labourers::{self as registry, LabourerChanges, NewLabourer};
+use crate::registry::reads;
+
+#[derive(Template)]
+#[template(path = "desk.html")]
+struct DeskPage {
+    chrome: Chrome,
+    q: String,
+    searched: bool,
+    error: Option<String>,
+    people: Vec<LabourerRow>,
+}
+
+/// `GET /desk?q=`: find a person by ID number (full, typed or scanned) or
+/// name. Clerks see full ID numbers; the read is audited.
+pub async fn find(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    q: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let caller = viewer.signed_in()?.clone();
+    require(&caller, REGISTRY, ("使用服务台", "use the desk"))?;
+    let typed = q.iter().find(|(k, _)| k == "q").map(|(_, v)| v.trim().to_string()).unwrap_or_default();
+    let mut error = None;
+    let mut people = Vec::new();
+    if !typed.is_empty() {
+        let looks_like_number = typed.chars().filter(|c| c.is_ascii_digit()).count() >= 6;
+        let filter = if looks_like_number {
+            match IdNumber::parse(&typed, clock::today()) {
+                Ok(id) => Some(LabourerFilter { id_number: Some(id), ..Default::default() }),
+                Err(e) => {
+                    error = Some(e.message.zh.clone());
+                    None
+                }
+            }
+        } else {
+            Some(LabourerFilter { name: Some(normalise::name(&typed)), ..Default::default() })
+        };
+        if let Some(filter) = filter {
+            let actor = Actor::from(&caller);
+            people = state.db.write(move |c| reads::labourers(c, &actor, &filter, 0, 50)).await?;
+            people.truncate(50);
+        }
+    }
+    let p =
+        DeskPage { chrome: Chrome::new(&viewer, "服务台"), searched: !typed.is_empty(), q: typed, error, people };
+    page(&viewer, &p)
+}
+
+/// The registration and edit form's fields.
+fn person_fields() -> Vec<Field> {
+    vec![
+        Field::text("id_number", "身份证号").required(),
+        Field::text("name", "姓名").required(),
+        Field::text("phone", "手机号").typed("tel"),
+        Field::text("hukou_region_code", "户籍地区县代码（默认取身份证号前6位）"),
+        Field::text("hukou_township", "乡镇"),
+        Field::text("hukou_village", "村"),
+        Field::text("poverty_status", "贫困户属性").choice(options(
+            PovertyStatus::ALL,
+            PovertyStatus::as_str,
+            PovertyStatus::label_zh,
+        )),
+        Field::text("education", "文化程度").choice(options(Education::ALL, Education::as_str, Education::label_zh)),
+        Field::text("notes", "备注"),
+    ]
+}
+
+const PERSON_FIELDS: [&str; 9] = [
+    "id_number",
+    "name",
+    "phone",
+    "hukou_region_code",
+    "hukou_township",
+    "hukou_village",
+    "poverty_status",
+    "education",
+    "notes",
+];
+
+#[derive(Template)]
+#[template(path = "person_form.html")]
+struct PersonForm {
+    chrome: Chrome,
+    heading: String,
+    action: String,
+    version: Option<i32>,
+    fields_html: String,
+    others: Vec<String>,
+}
+
+fn person_form(
+    viewer: &Viewer,
+    heading: String,
+    action: String,
+    version: Option<i32>,
+    mut fields: Vec<Field>,
+    posted: Option<&Posted>,
+    errors: &FieldMessages,
+) -> Result<HttpResponse, AppError> {
+    let others = refill(&mut fields, posted, errors);
+    let f = PersonForm {
+        chrome: Chrome::new(viewer, heading.clone()),
+        heading,
+        action,
+        version,
+        fields_html: forms::html(&fields)?,
+        others,
+    };
+    let mut res = page(viewer, &f)?;
+    if !errors.is_empty() {
+        *res.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+/// `GET /desk/labourers/new`.
+pub async fn new_form(viewer: Viewer) -> Result<HttpResponse, AppError> {
+    let caller = viewer.signed_in()?;
+    require(caller, REGISTRY, ("登记劳动力", "register labourers"))?;
+    let mut fields = person_fields();
+    refill(&mut fields, None, &FieldMessages::default());
+    person_form(
+        &viewer,
+        "登记劳动力".into(),
+        "/desk/labourers/new".into(),
+        None,
+        fields,
+        None,
+        &FieldMessages::default(),
+    )
+}
+
+/// `POST /desk/labourers/new`: registers by the registry's rules; each
+/// failing rule's message is shown beside its field.
+pub async fn create(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let posted = Posted::read(&req, &body)?;
+    let caller = viewer.signed_in()?.clone();
+    require(&caller, REGISTRY, ("登记劳动力", "register labourers"))?;
+    let (value, keys, errors) = read_form::<NewLabourer>(json_of(&posted, &PERSON_FIELDS, &[]))?;
+    let read = Read { value, keys, errors };
+    let actor = Actor::from(&caller);
+    match state.db.write(move |c| read.then(|v| registry::register(c, &actor, v))).await {
+        Ok(done) => Ok(see_other(&format!("/desk/labourers/{}?registered=1", done.row.id.get()))),
+        Err(e) => {
+            let errors = messages_of(e)?;
+            let action = "/desk/labourers/new".to_string();
+            person_form(&viewer, "登记劳动力".into(), action, None, person_fields(), Some(&posted), &errors)
+        }
+    }
+}
+
+/// `GET /desk/labourers/{id}/edit`.
+pub async fn edit_form(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let caller = viewer.signed_in()?.clone();
+    require(&caller, REGISTRY, ("修改劳动力信息", "change labourers"))?;
+    let id = path.into_inner();
+    let actor = Actor::from(&caller);
+    let (row, _) = state.db.write(move |c| reads::labourer(c, &actor, LabourerId(id))).await?;
+    let d = &row.data;
+    let values = [
+        d.id_number.as_str().to_string(),
+        d.name.clone(),
+        d.phone.clone().unwrap_or_default(),
+        d.hukou_region_code.clone().unwrap_or_default(),
+        d.hukou_township.clone().unwrap_or_default(),
+        d.hukou_village.clone().unwrap_or_default(),
+        d.poverty_status.as_str().to_string(),
+        d.education.map(|e| e.as_str().to_string()).unwrap_or_default(),
+        d.notes.clone().unwrap_or_default(),
+    ];
+    let fields = person_fields().into_iter().zip(values).map(|(f, v)| f.value(v)).collect();
+    let heading = format!("修改：{}", d.name);
+    person_form(
+        &viewer,
+        heading,
+        format!("/desk/labourers/{id}/edit"),
+        Some(row.version),
+        fields,
+        None,
+        &FieldMessages::default(),
+    )
+}
+
+/// `POST /desk/labourers/{id}/edit`: a change by the registry's rules
+/// (blank optional fields are cleared; a stale version is refused).
+pub async fn update(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    req: HttpRequest,
+    path: web::Path<i64>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let posted = Posted::read(&req, &body)?;
+    let caller = viewer.signed_in()?.clone();
+    require(&caller, REGISTRY, ("修改劳动力信息", "change labourers"))?;
+    let id = path.into_inner();
+    let mut json = json_of(&posted, &PERSON_FIELDS, &[]);
+    if let Some(m) = json.as_object_mut() {
+        for f in ["phone", "hukou_region_code", "hukou_township", "hukou_village", "education", "notes"] {
+            m.entry(f).or_insert(serde_json::Value::Null);
+        }
+        for f in ["id_number", "name", "poverty_status"] {
+            m.entry(f).or_insert_with(|| "".into());
+        }
+        let version = posted.get("version").and_then(|v| v.parse::<i64>().ok());
+        m.insert("version".into(), version.into());
+    }
+    let (value, keys, errors) = read_form::<LabourerChanges>(json)?;
+    let read = Read { value, keys, errors };
+    let actor = Actor::from(&caller);
+    match state.db.write(move |c| read.then(|v| registry::change(c, &actor, LabourerId(id), v))).await {
+        Ok(_) => Ok(see_other(&format!("/desk/labourers/{id}?saved=1"))),
+        Err(e) => {
+            let errors = messages_of(e)?;
+            let version = posted.get("version").and_then(|v| v.parse().ok());
+            let heading = "修改劳动力信息".to_string();
+            person_form(
+                &viewer,
+                heading,
+                format!("/desk/labourers/{id}/edit"),
+                version,
+                person_fields(),
+                Some(&posted),
+                &errors,
+            )
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! `/desk/imports`: a clerk uploads a roster, reads the dry run's report,
+//! commits it, and downloads the rejected rows — the API's import
+//! ([`import::run`]) underneath. Between the dry run and the commit the
+//! file waits under `<data-dir>/page-imports/`, named by a random token
+//! and its owner's user id; the commit deletes it once written.
+
+use std::path::PathBuf;
+
+use actix_multipart::Multipart;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::session::{check_csrf, Posted, Viewer, CSRF_FIELD};
+use super::{page, Chrome};
+use crate::auth::Caller;
+use crate::db::models::audit::Actor;
+use crate::error::AppError;
+use crate::http::api::imports::rejected_workbook;
+use crate::http::auth::{require, REGISTRY};
+use crate::http::state::AppState;
+use crate::http::upload;
+use crate::import::{self, source, ImportKind, Mode, Options, Summary};
+use crate::messages::Text;
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    chrome: Chrome,
+    kinds: Vec<(&'static str, &'static str)>,
+    error: Option<String>,
+    report: Option<Summary>,
+    kind: String,
+    kind_label: &'static str,
+    file_name: String,
+    token: String,
+    committed: bool,
+}
+
+fn blank(viewer: &Viewer) -> ImportPage {
+    ImportPage {
+        chrome: Chrome::new(viewer, "导入名册"),
+        kinds: ImportKind::ALL.iter().map(|k| (k.as_str(), k.label_zh())).collect(),
+        error: None,
+        report: None,
+        kind: String::new(),
+        kind_label: "",
+        file_name: String::new(),
+        token: String::new(),
+        committed: false,
+    }
+}
+
+fn clerk(viewer: &Viewer) -> Result<Caller, AppError> {
+    let caller = viewer.signed_in()?.clone();
+    require(&caller, REGISTRY, ("导入名册", "import rosters"))?;
+    Ok(caller)
+}
+
+/// Where a waiting file is kept.
+fn stash(state: &AppState, caller: &Caller, token: &str) -> Result<PathBuf, AppError> {
+    if token.len() != 48 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(AppError::invalid(
+            "token",
+            "format",
+            Text::new("导入已失效，请重新上传", "the upload has expired; upload again"),
+        ));
+    }
+    Ok(state.settings.data_dir.join("page-imports").join(format!("{}-{token}", caller.user_id)))
+}
+
+async fn run(state: &AppState, caller: &Caller, bytes: Vec<u8>, opts: Options) -> Result<Summary, AppError> {
+    let (db, actor) = (state.db.clone(), Actor::from(caller));
+    web::block(move || import::run(&db, &actor, &bytes, &opts, &mut |_| {}))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("import task failed: {e}")))?
+}
+
+/// `GET /desk/imports`.
+pub async fn form(viewer: Viewer) -> Result<HttpResponse, AppError> {
+    clerk(&viewer)?;
+    page(&viewer, &blank(&viewer))
+}
+
+/// `POST /desk/imports` (multipart): the dry run and its report.
+pub async fn dry_run(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    req: HttpRequest,
+    body: Multipart,
+) -> Result<HttpResponse, AppError> {
+    let (file, fields) = upload::read_all(&req, body, state.settings.max_upload_bytes).await?;
+    let field = |n: &str| fields.iter().find(|(k, _)| k == n).map(|(_, v)| v.trim().to_string());
+    check_csrf(&req, field(CSRF_FIELD).as_deref())?;
+    let caller = clerk(&viewer)?;
+    let mut p = blank(&viewer);
+    let kind = match field("kind").unwrap_or_default().parse::<ImportKind>() {
+        Ok(k) => k,
+        Err(m) => {
+            p.error = Some(m.zh);
+            return page(&viewer, &p);
+        }
+    };
+    let Some(file) = file else {
+        p.error = Some("请选择要上传的文件".into());
+        return page(&viewer, &p);
+    };
+    let opts = Options {
+        kind,
+        mode: Mode::DryRun,
+        accept_partial: false,
+        file_name: file.file_name.clone(),
+        encoding: source::Encoding::Detect,
+    };
+    match run(&state, &caller, file.bytes.clone(), opts).await {
+        Ok(summary) => {
+            let token = super::session::random_token()?;
+            let path = stash(&state, &caller, &token)?;
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| AppError::Internal(e.into()))?;
+            }
+            std::fs::write(&path, &file.bytes).map_err(|e| AppError::Internal(e.into()))?;
+            p.report = Some(summary);
+            p.token = token;
+        }
+        Err(e @ (AppError::Validation(_) | AppError::BadRequest { .. })) => {
+            p.error = Some(e.field_errors().first().map(|f| f.message.zh.clone()).unwrap_or_else(|| e.detail().zh));
+        }
+        Err(e) => return Err(e),
+    }
+    p.kind = kind.as_str().into();
+    p.kind_label = kind.label_zh();
+    p.file_name = file.file_name.unwrap_or_default();
+    page(&viewer, &p)
+}
+
+/// `POST /desk/imports/commit`: writes the waiting file (the good rows
+/// only when `accept_partial` is ticked).
+pub async fn commit(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let posted = Posted::read(&req, &body)?;
+    let caller = clerk(&viewer)?;
+    let token = posted.get("token").unwrap_or_default();
+    let path = stash(&state, &caller, &token)?;
+    let bytes = std::fs::read(&path).map_err(|_| {
+        AppError::invalid(
+            "token",
+            "expired",
+            Text::new("导入已失效，请重新上传", "the upload has expired; upload again"),
+        )
+    })?;
+    let kind = posted
+        .get("kind")
+        .unwrap_or_default()
+        .parse::<ImportKind>()
+        .map_err(|m| AppError::invalid("kind", "choice", m))?;
+    let file_name = posted.get("file_name");
+    let opts = Options {
+        kind,
+        mode: Mode::Commit,
+        accept_partial: posted.get("accept_partial").is_some(),
+        file_name: file_name.clone(),
+        encoding: source::Encoding::Detect,
+    };
+    let summary = run(&state, &caller, bytes, opts).await?;
+    if summary.status != "refused" {
+        let _ = std::fs::remove_file(&path);
+    }
+    let mut p = blank(&viewer);
+    p.committed = summary.status != "refused";
+    p.kind = kind.as_str().into();
+    p.kind_label = kind.label_zh();
+    p.file_name = file_name.unwrap_or_default();
+    p.token = if p.committed { String::new() } else { token };
+    p.report = Some(summary);
+    page(&viewer, &p)
+}
+
+/// `GET /desk/imports/{id}/rejected.xlsx`: the API's rejected-rows workbook.
+pub async fn rejected(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let caller = clerk(&viewer)?;
+    rejected_workbook(&state, &caller, path.into_inner()).await
+}

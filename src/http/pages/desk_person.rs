@@ -1,0 +1,173 @@
+//! `/desk/labourers/{id}`: one person at the clerk's desk — their record,
+//! placements, certificates and matches — and adding a placement by the
+//! registry's rules.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::forms::{self, json_of, messages_of, options, refill, Field};
+use super::session::{Posted, Viewer};
+use super::{page, see_other, Chrome, FieldMessages};
+use crate::db::models::audit::Actor;
+use crate::db::models::employer::{self, EmployerFilter};
+use crate::db::models::enrolment::Certificate;
+use crate::db::models::labourer::LabourerRow;
+use crate::db::models::placement::{self, PlacementFilter, PlacementRow};
+use crate::domain::{region_name, Channel, LabourerId};
+use crate::error::AppError;
+use crate::http::api::search::matches_of;
+use crate::http::auth::{require, REGISTRY};
+use crate::http::input::{read_form, Read};
+use crate::http::state::AppState;
+use crate::registry::placements::{self as registry, NewPlacement};
+use crate::registry::reads;
+use crate::search::query::MatchHit;
+
+/// A placement as the desk lists it.
+struct Job {
+    employer: String,
+    place: String,
+    occupation: String,
+    started_on: String,
+    ended_on: String,
+    channel: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "person.html")]
+struct PersonPage {
+    chrome: Chrome,
+    p: LabourerRow,
+    notice: Option<&'static str>,
+    jobs: Vec<Job>,
+    certificates: Vec<Certificate>,
+    matches: Vec<MatchHit>,
+    placement_html: String,
+    others: Vec<String>,
+}
+
+fn placement_fields(employers: Vec<(String, String)>) -> Vec<Field> {
+    let mut choices = vec![(String::new(), "（请选择）".to_string())];
+    choices.extend(employers);
+    vec![
+        Field::text("employer_id", "就业单位").choice(choices),
+        Field::text("region_code", "就业地区县代码（如 440704）").required(),
+        Field::text("occupation", "岗位/工种"),
+        Field::text("started_on", "就业时间").typed("date").required(),
+        Field::text("monthly_income", "月收入（元）").typed("number"),
+        Field::text("channel", "就业渠道").choice(options(Channel::ALL, Channel::as_str, Channel::label_zh)),
+    ]
+}
+
+const PLACEMENT_FIELDS: [&str; 6] =
+    ["employer_id", "region_code", "occupation", "started_on", "monthly_income", "channel"];
+
+async fn show_person(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    notice: Option<&'static str>,
+    posted: Option<&Posted>,
+    errors: &FieldMessages,
+) -> Result<HttpResponse, AppError> {
+    let caller = viewer.signed_in()?.clone();
+    require(&caller, REGISTRY, ("查看劳动力信息", "read labourers"))?;
+    let actor = Actor::from(&caller);
+    let (row, certificates, rows, employers) = state
+        .db
+        .write(move |c| {
+            let (row, certs) = reads::labourer(c, &actor, LabourerId(id))?;
+            let jobs = placement::list(
+                c,
+                &PlacementFilter { labourer_id: Some(LabourerId(id)), ..Default::default() },
+                0,
+                200,
+            )?;
+            let employers = employer::list(c, &EmployerFilter::default(), 0, 500)?;
+            Ok((row, certs, jobs, employers))
+        })
+        .await?;
+    let names: Vec<(String, String)> =
+        employers.iter().map(|e| (e.id.get().to_string(), e.data.name.clone())).collect();
+    let employer_name = |p: &PlacementRow| {
+        p.data
+            .employer_id
+            .and_then(|e| names.iter().find(|(id, _)| *id == e.get().to_string()).map(|(_, n)| n.clone()))
+            .or_else(|| p.data.employer_name.clone())
+            .unwrap_or_default()
+    };
+    let jobs = rows
+        .iter()
+        .map(|p| Job {
+            employer: employer_name(p),
+            place: region_name(&p.data.region_code).unwrap_or(&p.data.region_code).to_string(),
+            occupation: p.data.occupation.clone().unwrap_or_default(),
+            started_on: p.data.started_on.to_string(),
+            ended_on: p.data.ended_on.map(|d| d.to_string()).unwrap_or_default(),
+            channel: p.data.channel.label_zh(),
+        })
+        .collect();
+    let matches = matches_of(state, id, 5, false).await?.hits;
+    let mut fields = placement_fields(names.clone());
+    let others = refill(&mut fields, posted, errors);
+    let p = PersonPage {
+        chrome: Chrome::new(viewer, row.data.name.clone()),
+        p: row,
+        notice,
+        jobs,
+        certificates,
+        matches,
+        placement_html: forms::html(&fields)?,
+        others,
+    };
+    let mut res = page(viewer, &p)?;
+    if !errors.is_empty() {
+        *res.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+/// `GET /desk/labourers/{id}`.
+pub async fn show(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    path: web::Path<i64>,
+    q: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let notice = q.iter().find_map(|(k, _)| match k.as_str() {
+        "registered" => Some("已登记。"),
+        "saved" => Some("已保存。"),
+        "placed" => Some("已添加就业登记。"),
+        _ => None,
+    });
+    show_person(&state, &viewer, path.into_inner(), notice, None, &FieldMessages::default()).await
+}
+
+/// `POST /desk/labourers/{id}/placements`: a placement by the registry's
+/// rules (overlaps, dates, places), messages beside the fields.
+pub async fn add_placement(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    req: HttpRequest,
+    path: web::Path<i64>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let posted = Posted::read(&req, &body)?;
+    let caller = viewer.signed_in()?.clone();
+    require(&caller, REGISTRY, ("登记就业", "record placements"))?;
+    let id = path.into_inner();
+    let mut json = json_of(&posted, &PLACEMENT_FIELDS, &["employer_id", "monthly_income"]);
+    if let Some(m) = json.as_object_mut() {
+        m.insert("labourer_id".into(), id.into());
+    }
+    let (value, keys, errors) = read_form::<NewPlacement>(json)?;
+    let read = Read { value, keys, errors };
+    let actor = Actor::from(&caller);
+    match state.db.write(move |c| read.then(|v| registry::create(c, &actor, v))).await {
+        Ok(_) => Ok(see_other(&format!("/desk/labourers/{id}?placed=1#placements"))),
+        Err(e) => {
+            let errors = messages_of(e)?;
+            show_person(&state, &viewer, id, None, Some(&posted), &errors).await
+        }
+    }
+}

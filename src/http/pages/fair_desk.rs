@@ -1,0 +1,301 @@
+//! `/fairs` and `/fairs/{id}/desk`: fair day for organisers. The check-in
+//! box takes a typed or scanned ID number (Enter submits; the box comes
+//! back empty and focused); an ID number not registered yet reveals name
+//! and phone, and the registry registers the walk-in as unverified.
+//! Intentions and hires go through the registry's fair-desk functions.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::session::{Posted, Viewer};
+use super::{html, page, see_other, Chrome, FieldMessages};
+use crate::auth::{Caller, Role};
+use crate::db::models::audit::Actor;
+use crate::db::models::job_fair::{self as model, JobFairRow};
+use crate::db::models::labourer;
+use crate::db::models::posting::{self as posting_model, PostingFilter, PostingRow};
+use crate::domain::{mask_id_number, JobFairId};
+use crate::error::AppError;
+use crate::http::auth::{require, MANAGERS};
+use crate::http::input::read_form;
+use crate::http::state::AppState;
+use crate::registry::fair_desk::{self as registry, CheckIn, IntentionOutcome, NewIntention};
+use crate::registry::fairs::managed;
+use crate::registry::reads;
+
+#[derive(Template)]
+#[template(path = "fairs.html")]
+struct FairsPage {
+    chrome: Chrome,
+    fairs: Vec<JobFairRow>,
+}
+
+/// `GET /fairs`: the fairs the viewer may run (an organiser: their unit's).
+pub async fn list(state: web::Data<AppState>, viewer: Viewer) -> Result<HttpResponse, AppError> {
+    let caller = viewer.signed_in()?.clone();
+    require(&caller, MANAGERS, ("查看招聘会", "see fairs"))?;
+    let unit = (caller.role == Role::Organiser).then(|| caller.unit.clone().unwrap_or_default());
+    let fairs = state.db.run(move |c| Ok(model::list(c, unit.as_deref(), None, 0, 200)?)).await?;
+    page(&viewer, &FairsPage { chrome: Chrome::new(&viewer, "招聘会"), fairs })
+}
+
+/// The check-in box and what the last check-in did (also the htmx fragment).
+#[derive(Template)]
+#[template(path = "fair_checkin.html")]
+struct CheckInBox {
+    fair_id: i64,
+    csrf: String,
+    id_number: String,
+    name: String,
+    phone: String,
+    walk_in: bool,
+    errors: FieldMessages,
+    message: String,
+}
+
+/// One attendee as the desk lists them.
+struct Attendee {
+    id: i64,
+    name: String,
+    id_number: String,
+    unverified: bool,
+}
+
+/// One intention as the desk lists it.
+struct Intention {
+    id: i64,
+    person: String,
+    posting: String,
+    hired: bool,
+    status: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "fair_desk.html")]
+struct DeskPage {
+    chrome: Chrome,
+    fair: JobFairRow,
+    checkin_html: String,
+    attendees: Vec<Attendee>,
+    postings: Vec<PostingRow>,
+    intentions: Vec<Intention>,
+    today: String,
+    error: Option<String>,
+}
+
+/// The fair's postings: those announced with it, else its employers'.
+pub fn fair_postings(c: &mut crate::db::DbConnection, fair: JobFairId) -> Result<Vec<PostingRow>, AppError> {
+    let own = posting_model::list(c, &PostingFilter { job_fair_id: Some(fair), ..Default::default() }, 0, 500)?;
+    if !own.is_empty() {
+        return Ok(own);
+    }
+    let mut all = Vec::new();
+    for e in model::employers_of(c, fair)? {
+        all.extend(posting_model::list(c, &PostingFilter { employer_id: Some(e.id), ..Default::default() }, 0, 100)?);
+    }
+    Ok(all)
+}
+
+fn empty_box(fair: i64, csrf: &str, message: String) -> CheckInBox {
+    CheckInBox {
+        fair_id: fair,
+        csrf: csrf.to_string(),
+        id_number: String::new(),
+        name: String::new(),
+        phone: String::new(),
+        walk_in: false,
+        errors: FieldMessages::default(),
+        message,
+    }
+}
+
+async fn desk(
+    state: &AppState,
+    viewer: &Viewer,
+    caller: &Caller,
+    fair: JobFairId,
+    checkin: CheckInBox,
+    error: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let actor = Actor::from(caller);
+    let full = caller.sees_full_id_numbers();
+    let (fair_row, people, postings, intentions) = state
+        .db
+        .write(move |c| {
+            let row = managed(c, &actor, fair)?;
+            let people = reads::attendees(c, &actor, fair, 0, 500)?;
+            let postings = fair_postings(c, fair)?;
+            let intentions = model::intentions(c, fair, 0, 500)?;
+            let mut named = Vec::new();
+            for i in intentions {
+                let person = labourer::get(c, i.labourer_id)?.map(|l| l.data.name).unwrap_or_default();
+                named.push((i, person));
+            }
+            Ok((row, people, postings, named))
+        })
+        .await?;
+    let attendees = people
+        .into_iter()
+        .take(500)
+        .map(|(_, l)| Attendee {
+            id: l.id.get(),
+            unverified: l.data.poverty_status.as_str() == "unverified",
+            id_number: if full {
+                l.data.id_number.as_str().to_string()
+            } else {
+                mask_id_number(l.data.id_number.as_str())
+            },
+            name: l.data.name,
+        })
+        .collect();
+    let title_of =
+        |id: i64| postings.iter().find(|p| p.id.get() == id).map(|p| p.data.title.clone()).unwrap_or_default();
+    let intentions = intentions
+        .into_iter()
+        .map(|(i, person)| Intention {
+            id: i.id,
+            person,
+            posting: title_of(i.posting_id.get()),
+            hired: i.status.as_str() == "hired",
+            status: i.status.label_zh(),
+        })
+        .collect();
+    let p = DeskPage {
+        chrome: Chrome::new(viewer, format!("{} · 现场服务台", fair_row.data.name)),
+        fair: fair_row,
+        checkin_html: html(&checkin)?,
+        attendees,
+        postings,
+        intentions,
+        today: crate::clock::today().to_string(),
+        error,
+    };
+    page(viewer, &p)
+}
+
+/// `GET /fairs/{id}/desk`.
+pub async fn show(state: web::Data<AppState>, viewer: Viewer, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let caller = viewer.signed_in()?.clone();
+    require(&caller, MANAGERS, ("使用招聘会服务台", "run a fair's desk"))?;
+    let fair = path.into_inner();
+    desk(&state, &viewer, &caller, JobFairId(fair), empty_box(fair, &viewer.csrf, String::new()), None).await
+}
+
+/// `POST /fairs/{id}/check-ins`: checks one person in; answers the box
+/// (htmx) or the whole desk.
+pub async fn check_in(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    req: HttpRequest,
+    path: web::Path<i64>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let form = Posted::read(&req, &body)?;
+    let caller = viewer.signed_in()?.clone();
+    require(&caller, MANAGERS, ("为到场人员签到", "check people in"))?;
+    let fair = path.into_inner();
+    let mut json = serde_json::Map::new();
+    for f in ["id_number", "name", "phone"] {
+        if let Some(v) = form.get(f) {
+            json.insert(f.into(), v.into());
+        }
+    }
+    let actor = Actor::from(&caller);
+    let (value, _, unread) = read_form::<CheckIn>(serde_json::Value::Object(json))?;
+    let read = crate::http::input::Read { value, keys: vec![], errors: unread };
+    let done = state.db.write(move |c| read.then(|v| registry::check_in(c, &actor, JobFairId(fair), v))).await;
+    let checkin = match done {
+        Ok(d) => {
+            let who = &d.person.data.name;
+            let message = if d.already_checked_in {
+                format!("{who} 已签到过")
+            } else if d.newly_registered {
+                format!("{who} 已登记（待核实）并签到")
+            } else {
+                format!("{who} 签到成功")
+            };
+            empty_box(fair, &viewer.csrf, message)
+        }
+        Err(AppError::Validation(list)) => {
+            let errors = FieldMessages::of(&list);
+            let walk_in = errors.has("name") || errors.has("phone") || form.get("name").is_some();
+            CheckInBox {
+                fair_id: fair,
+                csrf: viewer.csrf.clone(),
+                id_number: form.get("id_number").unwrap_or_default(),
+                name: form.get("name").unwrap_or_default(),
+                phone: form.get("phone").unwrap_or_default(),
+                message: if walk_in {
+                    "此人尚未登记：请填写姓名和手机号后按回车".into()
+                } else {
+                    String::new()
+                },
+                walk_in,
+                errors,
+            }
+        }
+        Err(e) => return Err(e),
+    };
+    // The whole desk: htmx takes the box and the attendee list from it
+    // (hx-select, hx-select-oob); without JavaScript it is the next page.
+    desk(&state, &viewer, &caller, JobFairId(fair), checkin, None).await
+}
+
+/// `POST /fairs/{id}/intentions`: an attendee's interest in a posting.
+pub async fn add_intention(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    req: HttpRequest,
+    path: web::Path<i64>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let form = Posted::read(&req, &body)?;
+    let caller = viewer.signed_in()?.clone();
+    require(&caller, MANAGERS, ("登记求职意向", "record intentions"))?;
+    let fair = path.into_inner();
+    let labourer_id = form.get("labourer_id").and_then(|v| v.parse::<i64>().ok());
+    let posting_id = form.get("posting_id").and_then(|v| v.parse::<i64>().ok());
+    let json = serde_json::json!({ "labourer_id": labourer_id, "posting_id": posting_id });
+    let (value, _, unread) = read_form::<NewIntention>(json)?;
+    let read = crate::http::input::Read { value, keys: vec![], errors: unread };
+    let actor = Actor::from(&caller);
+    match state.db.write(move |c| read.then(|v| registry::add_intention(c, &actor, JobFairId(fair), v))).await {
+        Ok(_) => Ok(see_other(&format!("/fairs/{fair}/desk#intentions"))),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
+            let msg = e.field_errors().first().map(|f| f.message.zh.clone()).unwrap_or_else(|| e.detail().zh);
+            desk(&state, &viewer, &caller, JobFairId(fair), empty_box(fair, &viewer.csrf, String::new()), Some(msg))
+                .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `POST /fairs/{id}/intentions/{intention_id}/hire`: records the hire,
+/// which makes the placement (the registry's hire guard applies).
+pub async fn hire(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    req: HttpRequest,
+    path: web::Path<(i64, i64)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let form = Posted::read(&req, &body)?;
+    let caller = viewer.signed_in()?.clone();
+    require(&caller, MANAGERS, ("登记录用结果", "record hires"))?;
+    let (fair, intention) = path.into_inner();
+    let version = state.db.run(move |c| Ok(model::intention(c, intention)?.map(|i| i.version))).await?;
+    let json = serde_json::json!({ "status": "hired", "started_on": form.get("started_on"), "version": version });
+    let (value, _, unread) = read_form::<IntentionOutcome>(json)?;
+    let read = crate::http::input::Read { value, keys: vec![], errors: unread };
+    let actor = Actor::from(&caller);
+    match state.db.write(move |c| read.then(|v| registry::set_outcome(c, &actor, JobFairId(fair), intention, v))).await
+    {
+        Ok(_) => Ok(see_other(&format!("/fairs/{fair}/desk#intentions"))),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
+            let msg = e.field_errors().first().map(|f| f.message.zh.clone()).unwrap_or_else(|| e.detail().zh);
+            desk(&state, &viewer, &caller, JobFairId(fair), empty_box(fair, &viewer.csrf, String::new()), Some(msg))
+                .await
+        }
+        Err(e) => Err(e),
+    }
+}

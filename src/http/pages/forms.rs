@@ -1,0 +1,117 @@
+//! Form fields as the pages draw them: a visible label, `name=` equal to
+//! the API's JSON field, and the registry's message for the field beside
+//! it (`aria-invalid`, `aria-describedby`).
+
+use super::session::Posted;
+use super::FieldMessages;
+use crate::error::AppError;
+
+/// One field of a form.
+pub struct Field {
+    /// The API's field name.
+    pub name: &'static str,
+    /// Its label.
+    pub label: &'static str,
+    /// The value shown.
+    pub value: String,
+    /// The rule's message, if it failed.
+    pub error: Option<String>,
+    /// `text`, `date`, `tel`, `number`.
+    pub input_type: &'static str,
+    /// For a choice: (value, label); empty for an input.
+    pub options: Vec<(String, String)>,
+    /// Must be given.
+    pub required: bool,
+}
+
+impl Field {
+    /// A text input.
+    pub fn text(name: &'static str, label: &'static str) -> Field {
+        Field { name, label, value: String::new(), error: None, input_type: "text", options: vec![], required: false }
+    }
+
+    /// An input of another type.
+    pub fn typed(mut self, input_type: &'static str) -> Field {
+        self.input_type = input_type;
+        self
+    }
+
+    /// Marked as required.
+    pub fn required(mut self) -> Field {
+        self.required = true;
+        self
+    }
+
+    /// A choice among `options` (the first may be "" for none).
+    pub fn choice(mut self, options: Vec<(String, String)>) -> Field {
+        self.options = options;
+        self
+    }
+
+    /// With a value.
+    pub fn value(mut self, v: impl Into<String>) -> Field {
+        self.value = v.into();
+        self
+    }
+}
+
+/// Fills `fields` with what was posted and the failing rules' messages;
+/// messages for fields the form does not show are returned.
+pub fn refill(fields: &mut [Field], posted: Option<&Posted>, errors: &FieldMessages) -> Vec<String> {
+    for f in fields.iter_mut() {
+        if let Some(p) = posted {
+            f.value = p.get(f.name).unwrap_or_default();
+        }
+        f.error = errors.get(f.name).map(str::to_string);
+    }
+    let shown: Vec<&str> = fields.iter().map(|f| f.name).collect();
+    errors.others(&shown)
+}
+
+/// The posted values of `fields` as the API's JSON body: text as strings,
+/// `numbers` as numbers where they read as one (else the text, so the
+/// form reader names the field), blanks left out.
+pub fn json_of(posted: &Posted, fields: &[&str], numbers: &[&str]) -> serde_json::Value {
+    let mut m = serde_json::Map::new();
+    for f in fields {
+        if let Some(v) = posted.get(f) {
+            let value = if numbers.contains(f) {
+                v.parse::<i64>().map(serde_json::Value::from).unwrap_or_else(|_| v.clone().into())
+            } else {
+                v.into()
+            };
+            m.insert((*f).to_string(), value);
+        }
+    }
+    serde_json::Value::Object(m)
+}
+
+/// A 422's field messages, or the error itself when it is not one.
+pub fn messages_of(e: AppError) -> Result<FieldMessages, AppError> {
+    match e {
+        AppError::Validation(list) => Ok(FieldMessages::of(&list)),
+        AppError::Conflict { ref errors, .. } if !errors.is_empty() => Ok(FieldMessages::of(errors)),
+        AppError::Conflict { detail, .. } => {
+            Ok(FieldMessages::of(&[crate::error::FieldError::new("", "conflict", detail)]))
+        }
+        other => Err(other),
+    }
+}
+
+/// `(code, Chinese label)` of an enum's values, with a blank first.
+pub fn options<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<(String, String)> {
+    std::iter::once((String::new(), "（请选择）".to_string()))
+        .chain(all.iter().map(|v| (code(*v).to_string(), label(*v).to_string())))
+        .collect()
+}
+
+#[derive(askama::Template)]
+#[template(path = "fields.html")]
+struct FieldsHtml<'a> {
+    fields: &'a [Field],
+}
+
+/// The fields as HTML, for a page to place inside its form.
+pub fn html(fields: &[Field]) -> Result<String, AppError> {
+    super::html(&FieldsHtml { fields })
+}

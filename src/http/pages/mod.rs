@@ -1,0 +1,183 @@
+//! The people's pages (DESIGN §9): server-rendered Chinese HTML from askama
+//! templates (`templates/`), a little htmx, assets from the binary. Every
+//! page reads and writes through the same registry and model functions as
+//! the API handlers, with the same roles, object checks and masking.
+
+pub mod assets;
+pub mod board;
+pub mod dashboard;
+pub mod desk;
+pub mod desk_import;
+pub mod desk_person;
+pub mod errors;
+pub mod fair_desk;
+pub mod forms;
+pub mod search;
+pub mod session;
+pub mod sign_in;
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use crate::auth::Role;
+use crate::error::AppError;
+use session::Viewer;
+
+/// Registers the pages' routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/static/{file}", web::get().to(assets::serve))
+        .route("/login", web::get().to(sign_in::form))
+        .route("/login", web::post().to(sign_in::submit))
+        .route("/logout", web::post().to(sign_in::sign_out))
+        .route("/", web::get().to(search::home))
+        .route("/search/results", web::get().to(search::results))
+        .route("/search/complete", web::get().to(search::complete))
+        .route("/postings/{id}", web::get().to(search::posting))
+        .route("/saved-searches", web::post().to(search::save))
+        .route("/fairs", web::get().to(fair_desk::list))
+        .route("/fairs/{id}/desk", web::get().to(fair_desk::show))
+        .route("/fairs/{id}/check-ins", web::post().to(fair_desk::check_in))
+        .route("/fairs/{id}/intentions", web::post().to(fair_desk::add_intention))
+        .route("/fairs/{id}/intentions/{intention_id}/hire", web::post().to(fair_desk::hire))
+        .route("/fairs/{id}/board", web::get().to(board::show))
+        .route("/desk", web::get().to(desk::find))
+        .route("/desk/labourers/new", web::get().to(desk::new_form))
+        .route("/desk/labourers/new", web::post().to(desk::create))
+        .route("/desk/labourers/{id}", web::get().to(desk_person::show))
+        .route("/desk/labourers/{id}/edit", web::get().to(desk::edit_form))
+        .route("/desk/labourers/{id}/edit", web::post().to(desk::update))
+        .route("/desk/labourers/{id}/placements", web::post().to(desk_person::add_placement))
+        .route("/desk/imports", web::get().to(desk_import::form))
+        .route("/desk/imports", web::post().to(desk_import::dry_run))
+        .route("/desk/imports/commit", web::post().to(desk_import::commit))
+        .route("/desk/imports/{id}/rejected.xlsx", web::get().to(desk_import::rejected))
+        .route("/dashboard", web::get().to(dashboard::show))
+        .route("/dashboard/bundle", web::get().to(dashboard::bundle))
+        .route("/dashboard/ledgers/{kind}", web::get().to(dashboard::ledger));
+}
+
+/// What every page's frame shows: title, assets, who is signed in, the
+/// navigation for their role and the CSRF token for its forms.
+pub struct Chrome {
+    /// The page's title.
+    pub title: String,
+    /// Stylesheet URL.
+    pub css: &'static str,
+    /// htmx URL.
+    pub htmx: &'static str,
+    /// Our own script's URL.
+    pub js: &'static str,
+    /// Signed-in username.
+    pub username: Option<String>,
+    /// Their role, in Chinese.
+    pub role_label: &'static str,
+    /// Links for their role.
+    pub nav: Vec<(&'static str, &'static str)>,
+    /// The CSRF token.
+    pub csrf: String,
+}
+
+impl Chrome {
+    /// The frame of a page titled `title` for `viewer`.
+    pub fn new(viewer: &Viewer, title: impl Into<String>) -> Chrome {
+        let role = viewer.caller.as_ref().map(|c| c.role);
+        let nav = match role {
+            Some(Role::Admin) | Some(Role::Clerk) => {
+                vec![("/", "岗位搜索"), ("/desk", "服务台"), ("/fairs", "招聘会"), ("/dashboard", "数据看板")]
+            }
+            Some(Role::Organiser) => vec![("/", "岗位搜索"), ("/fairs", "招聘会")],
+            Some(Role::Trainee) | None => vec![("/", "岗位搜索")],
+        };
+        Chrome {
+            title: title.into(),
+            css: assets::url("app.css"),
+            htmx: assets::url("htmx.js"),
+            js: assets::url("app.js"),
+            username: viewer.caller.as_ref().map(|c| c.username.clone()),
+            role_label: role.map(role_label).unwrap_or(""),
+            nav,
+            csrf: viewer.csrf.clone(),
+        }
+    }
+}
+
+impl Chrome {
+    /// The frame of a page shown to nobody in particular (error pages).
+    pub fn bare(title: &str) -> Chrome {
+        Chrome {
+            title: title.to_string(),
+            css: assets::url("app.css"),
+            htmx: assets::url("htmx.js"),
+            js: assets::url("app.js"),
+            username: None,
+            role_label: "",
+            nav: vec![("/", "岗位搜索")],
+            csrf: String::new(),
+        }
+    }
+}
+
+/// A role as the pages name it.
+pub fn role_label(r: Role) -> &'static str {
+    match r {
+        Role::Admin => "管理员",
+        Role::Clerk => "经办人员",
+        Role::Organiser => "招聘会组织方",
+        Role::Trainee => "学员",
+    }
+}
+
+/// Renders a template into HTML.
+pub fn html(t: &impl Template) -> Result<String, AppError> {
+    t.render().map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))
+}
+
+/// A whole page (or fragment) as a 200 answer, never cached (it may show
+/// personal data), with the CSRF cookie when the browser had none.
+pub fn page(viewer: &Viewer, t: &impl Template) -> Result<HttpResponse, AppError> {
+    let body = html(t)?;
+    Ok(viewer.finish(
+        HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .body(body),
+    ))
+}
+
+/// A 303 to `to` (after a form post).
+pub fn see_other(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, to.to_string())).finish()
+}
+
+/// The registry's field errors, in Chinese, by field: a form shows each
+/// beside its field.
+#[derive(Default)]
+pub struct FieldMessages(Vec<(String, String)>);
+
+impl FieldMessages {
+    /// From a 422's field errors.
+    pub fn of(list: &[crate::error::FieldError]) -> FieldMessages {
+        FieldMessages(list.iter().map(|e| (e.field.clone(), e.message.zh.clone())).collect())
+    }
+
+    /// The message for `field`, if it failed.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+    }
+
+    /// Whether no field failed.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether `field` failed.
+    pub fn has(&self, field: &str) -> bool {
+        self.get(field).is_some()
+    }
+
+    /// Messages of fields the form does not show (listed above it).
+    pub fn others(&self, shown: &[&str]) -> Vec<String> {
+        self.0.iter().filter(|(f, _)| !shown.contains(&f.as_str())).map(|(f, m)| format!("{f}：{m}")).collect()
+    }
+}

@@ -1,0 +1,300 @@
+//! `/`: the job search for phones, the posting page, saving a search and
+//! a trainee's `我的推荐`. The search reads its parameters by the API's
+//! rules ([`api::search::posting_search`]) and runs the same search.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::session::{Posted, Viewer};
+use super::{page, see_other, Chrome};
+use crate::auth::Role;
+use crate::db::models::audit::Actor;
+use crate::db::models::search as store;
+use crate::domain::Benefit;
+use crate::error::AppError;
+use crate::http::api::search::{matches_of, posting_search, run_search, SearchQuery};
+use crate::http::input::read_form;
+use crate::http::state::AppState;
+use crate::messages::Thing;
+use crate::registry::saved_searches::{self as saved, NewSavedSearch};
+use crate::search::query::{FacetCount, MatchHit, SearchHit};
+use crate::search::schema::PostingSummary;
+
+/// Hits per page on a phone.
+const PAGE: usize = 10;
+
+/// What was asked, as the form shows it again.
+#[derive(Default, Clone)]
+pub struct Asked {
+    q: String,
+    region: String,
+    salary_min: String,
+    benefits: Vec<String>,
+    offset: usize,
+}
+
+impl Asked {
+    fn of(pairs: &[(String, String)]) -> Asked {
+        let one = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
+        Asked {
+            q: one("q"),
+            region: one("region"),
+            salary_min: one("salary_min"),
+            benefits: pairs.iter().filter(|(n, v)| n == "benefits" && !v.is_empty()).map(|(_, v)| v.clone()).collect(),
+            offset: one("offset").parse().unwrap_or(0),
+        }
+    }
+
+    fn query(&self) -> SearchQuery {
+        let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        SearchQuery {
+            q: some(&self.q),
+            region: some(&self.region),
+            salary_min: some(&self.salary_min),
+            benefits: some(&self.benefits.join(",")),
+            limit: Some(PAGE.to_string()),
+            offset: Some(self.offset.to_string()),
+            ..SearchQuery::default()
+        }
+    }
+
+    /// The query string of this search at another offset, or with a
+    /// filter changed.
+    fn link(&self, offset: usize, region: Option<&str>, benefit: Option<&str>) -> String {
+        let mut pairs: Vec<(&str, String)> = vec![("q", self.q.clone())];
+        let region = region.map(str::to_string).unwrap_or_else(|| self.region.clone());
+        if !region.is_empty() {
+            pairs.push(("region", region));
+        }
+        if !self.salary_min.is_empty() {
+            pairs.push(("salary_min", self.salary_min.clone()));
+        }
+        for b in self.benefits.iter().map(String::as_str).chain(benefit) {
+            pairs.push(("benefits", b.to_string()));
+        }
+        if offset > 0 {
+            pairs.push(("offset", offset.to_string()));
+        }
+        format!("/?{}", serde_urlencoded::to_string(&pairs).unwrap_or_default())
+    }
+
+    fn has(&self, benefit: &str) -> bool {
+        self.benefits.iter().any(|b| b == benefit)
+    }
+}
+
+/// A facet value as a link that narrows the search.
+pub struct FacetLink {
+    label: String,
+    count: u64,
+    href: Option<String>,
+}
+
+/// The results part of the page (also the htmx fragment).
+#[derive(Template)]
+#[template(path = "search_results.html")]
+pub struct Results {
+    asked: Asked,
+    error: Option<String>,
+    total: usize,
+    hits: Vec<SearchHit>,
+    provinces: Vec<FacetLink>,
+    occupations: Vec<FacetLink>,
+    benefit_facets: Vec<FacetLink>,
+    prev: Option<String>,
+    next: Option<String>,
+    can_save: bool,
+    login_to_save: Option<String>,
+    saved: bool,
+    csrf: String,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    chrome: Chrome,
+    asked: Asked,
+    results_html: String,
+    benefit_choices: Vec<(&'static str, &'static str, bool)>,
+    regions: Vec<(&'static str, &'static str, bool)>,
+    recommended: Option<Vec<MatchHit>>,
+}
+
+/// The places the filter offers (prefixes of region codes).
+const REGIONS: [(&str, &str); 5] = [
+    ("44", "广东省"),
+    ("4407", "广东省江门市"),
+    ("440704", "江门市江海区"),
+    ("45", "广西壮族自治区"),
+    ("451424", "崇左市大新县"),
+];
+
+async fn results_for(state: &AppState, viewer: &Viewer, asked: Asked, saved: bool) -> Result<Results, AppError> {
+    let staff = viewer.caller.as_ref().is_some_and(|c| c.is(crate::http::auth::REGISTRY));
+    let can_save = viewer.caller.is_some() && !asked.q.is_empty();
+    let mut r = Results {
+        asked: asked.clone(),
+        error: None,
+        total: 0,
+        hits: vec![],
+        provinces: vec![],
+        occupations: vec![],
+        benefit_facets: vec![],
+        prev: None,
+        next: None,
+        can_save,
+        login_to_save: (viewer.caller.is_none() && !asked.q.is_empty()).then(|| {
+            let here = asked.link(0, None, None);
+            format!("/login?{}", serde_urlencoded::to_string([("next", here.as_str())]).unwrap_or_default())
+        }),
+        saved,
+        csrf: viewer.csrf.clone(),
+    };
+    let s = match posting_search(asked.query(), staff) {
+        Ok(s) => s,
+        Err(e) => {
+            r.error = Some(e.field_errors().first().map(|f| f.message.zh.clone()).unwrap_or_else(|| e.detail().zh));
+            return Ok(r);
+        }
+    };
+    let found = run_search(state, s).await?;
+    let links = |list: &[FacetCount], href: &dyn Fn(&str) -> Option<String>| -> Vec<FacetLink> {
+        list.iter().map(|f| FacetLink { label: f.label.clone(), count: f.count, href: href(&f.value) }).collect()
+    };
+    r.provinces = links(&found.facets.province, &|v| Some(asked.link(0, Some(v), None)));
+    r.occupations = links(&found.facets.occupation, &|_| None);
+    r.benefit_facets = links(&found.facets.benefits, &|v| (!asked.has(v)).then(|| asked.link(0, None, Some(v))));
+    r.total = found.total;
+    r.prev = (asked.offset > 0).then(|| asked.link(asked.offset.saturating_sub(PAGE), None, None));
+    r.next = (asked.offset + PAGE < found.total).then(|| asked.link(asked.offset + PAGE, None, None));
+    r.hits = found.hits;
+    Ok(r)
+}
+
+/// `GET /`: the search page; with a query, its first results.
+pub async fn home(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    q: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let asked = Asked::of(&q);
+    let saved = q.iter().any(|(k, v)| k == "saved" && v == "1");
+    let results = results_for(&state, &viewer, asked.clone(), saved).await?;
+    let recommended = match &viewer.caller {
+        Some(c) if c.role == Role::Trainee => match c.labourer_id {
+            Some(id) => Some(matches_of(&state, id, 5, false).await?.hits),
+            None => None,
+        },
+        _ => None,
+    };
+    let benefit_choices = Benefit::ALL.iter().map(|b| (b.as_str(), b.label_zh(), asked.has(b.as_str()))).collect();
+    let regions = REGIONS.iter().map(|(code, name)| (*code, *name, asked.region == *code)).collect();
+    let title = if asked.q.is_empty() { "岗位搜索".to_string() } else { format!("{} - 岗位搜索", asked.q) };
+    let results_html = super::html(&results)?;
+    page(
+        &viewer,
+        &SearchPage { chrome: Chrome::new(&viewer, title), asked, results_html, benefit_choices, regions, recommended },
+    )
+}
+
+/// `GET /search/results`: the results fragment (htmx).
+pub async fn results(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    q: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let r = results_for(&state, &viewer, Asked::of(&q), false).await?;
+    page(&viewer, &r)
+}
+
+#[derive(Template)]
+#[template(source = "{% for s in suggestions %}<option value=\"{{ s }}\"></option>{% endfor %}", ext = "html")]
+struct Suggestions {
+    suggestions: Vec<String>,
+}
+
+/// `GET /search/complete?q=`: typeahead options for the search box's
+/// datalist, from the API's typeahead.
+pub async fn complete(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    q: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let typed = Asked::of(&q).q;
+    let count = typed.chars().count();
+    let suggestions = if count == 0 || count > 50 {
+        vec![]
+    } else {
+        let search = state.search.clone();
+        web::block(move || search.complete(&typed, 8))
+            .await
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("typeahead task failed: {e}")))??
+            .into_iter()
+            .map(|s| s.text)
+            .collect()
+    };
+    page(&viewer, &Suggestions { suggestions })
+}
+
+#[derive(Template)]
+#[template(path = "posting.html")]
+struct PostingPage {
+    chrome: Chrome,
+    p: PostingSummary,
+    benefits: Vec<&'static str>,
+}
+
+/// `GET /postings/{id}`: one posting; anonymous visitors see open ones only
+/// (as in search).
+pub async fn posting(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let doc = state.db.run(move |c| Ok(store::postings_by_ids(c, &[id])?)).await?.pop();
+    let doc = doc.ok_or(AppError::NotFound(Thing::Posting))?;
+    // "Taking applications today" by the one rule every view uses.
+    let p = PostingSummary::of(state.search.vocab(), &doc).on(crate::clock::today());
+    if viewer.caller.is_none() && !p.taking_applications {
+        return Err(AppError::NotFound(Thing::Posting));
+    }
+    let benefits = doc.posting.data.benefits.0.iter().map(|b| b.label_zh()).collect();
+    page(&viewer, &PostingPage { chrome: Chrome::new(&viewer, p.title.clone()), p, benefits })
+}
+
+/// `POST /saved-searches`: saves the search shown for the signed-in user,
+/// by the API's registry function, and shows it again.
+pub async fn save(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let form = Posted::read(&req, &body)?;
+    let caller = viewer.signed_in()?.clone();
+    let asked = Asked {
+        q: form.get("q").unwrap_or_default(),
+        region: form.get("region").unwrap_or_default(),
+        salary_min: form.get("salary_min").unwrap_or_default(),
+        benefits: form.all("benefits"),
+        offset: 0,
+    };
+    let mut filters = serde_json::Map::new();
+    if !asked.region.is_empty() {
+        filters.insert("region".into(), asked.region.clone().into());
+    }
+    if let Ok(n) = asked.salary_min.parse::<i64>() {
+        filters.insert("salary_min".into(), n.into());
+    }
+    filters.insert("benefits".into(), asked.benefits.clone().into());
+    let json = serde_json::json!({ "q": asked.q, "filters": filters });
+    let actor = Actor::from(&caller);
+    let (form, _, unread) = read_form::<NewSavedSearch>(json)?;
+    if let Some(e) = unread.first() {
+        return Err(AppError::invalid(&e.field, &e.code, e.message.clone()));
+    }
+    state.db.write(move |c| saved::save(c, &actor, form)).await?;
+    let back = asked.link(0, None, None);
+    Ok(see_other(&format!("{back}&saved=1")))
+}
