@@ -125,7 +125,7 @@ pub fn create(
         password_hash: Some(password_hash),
         email: forms::text(form.email),
     };
-    accounts::create(c, actor, new, false)?;
+    accounts::create(c, actor, new, None)?;
     let id = user::by_username(c, username.trim())?.ok_or(AppError::NotFound(Thing::User))?.id;
     user::account(c, id)?.ok_or(AppError::NotFound(Thing::User))
 }
