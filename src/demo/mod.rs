@@ -252,6 +252,7 @@ fn seed_in(c: &mut DbConnection, actor: &Actor, recipients: &[String]) -> Result
     out.postings += living::postings_open_now(c, actor, &mut rng, &employer_rows, today)?;
     let seekers = living::job_seekers(c, actor, &mut rng, today)?;
     out.labourers += seekers.len();
+    programmes::todays_fair(c, actor, &employer_rows, today)?;
 
     let hash = hash_password(DEMO_PASSWORD)?;
     let accounts: [(&str, Role, Option<&str>, Option<i64>); 4] = [

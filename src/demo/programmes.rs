@@ -44,6 +44,33 @@ pub(super) fn fair(c: &mut DbConnection, actor: &Actor, employers: &[EmployerRow
     Ok(fair)
 }
 
+/// A fair held on the day the demo is loaded, with the Jiangmen employers,
+/// so that the fair desk takes check-ins (they are taken only around a
+/// fair's day).
+pub(super) fn todays_fair(
+    c: &mut DbConnection,
+    actor: &Actor,
+    employers: &[EmployerRow],
+    today: chrono::NaiveDate,
+) -> Result<JobFairRow, AppError> {
+    let fair = fairs::create(
+        c,
+        actor,
+        NewFair {
+            name: Some("粤桂劳务协作现场招聘会（江海区人力资源市场）".into()),
+            held_on: Some(today),
+            venue: Some("江门市江海区人力资源市场".into()),
+            region_code: Some("440704".into()),
+            organisers: Some(FAIR_ORGANISERS.iter().map(|s| s.to_string()).collect()),
+            online: Some(false),
+        },
+    )?;
+    for e in employers.iter().filter(|e| e.data.region_code.starts_with("4407")) {
+        fairs::add_employer(c, actor, fair.id, e.id)?;
+    }
+    Ok(fair)
+}
+
 fn placement_at(l: &LabourerRow, p: &PostingRow, started_on: chrono::NaiveDate, channel: &str) -> NewPlacement {
     NewPlacement {
         labourer_id: Some(l.id),

@@ -119,11 +119,6 @@ pub fn by_token(conn: &mut DbConnection, hash: &str, now: NaiveDateTime) -> Quer
         .optional()
 }
 
-/// Deletes a token (signing out of a page session); `true` if it existed.
-pub fn revoke_token(conn: &mut DbConnection, hash: &str) -> QueryResult<bool> {
-    diesel::delete(api_tokens::table.filter(api_tokens::token_hash.eq(hash))).execute(conn).map(|n| n > 0)
-}
-
 /// Claims one password guess for a user, atomically: the failure count goes
 /// up by one (starting again from one when an earlier lock has run out)
 /// and, when it reaches `max`, the account is locked until `lock_until`.

@@ -96,14 +96,17 @@ pub fn fair_postings(c: &mut crate::db::DbConnection, fair: JobFairId) -> Result
     Ok(all)
 }
 
-fn empty_box(fair: i64, csrf: &str, message: String) -> CheckInBox {
+/// An empty check-in box. Callers who see ID numbers masked (organisers)
+/// give name and phone for everyone, so the box asks for them from the
+/// start: which numbers are registered is not told by the questions asked.
+fn empty_box(fair: i64, csrf: &str, message: String, masked: bool) -> CheckInBox {
     CheckInBox {
         fair_id: fair,
         csrf: csrf.to_string(),
         id_number: String::new(),
         name: String::new(),
         phone: String::new(),
-        walk_in: false,
+        walk_in: masked,
         errors: FieldMessages::default(),
         message,
     }
@@ -178,7 +181,15 @@ pub async fn show(state: web::Data<AppState>, viewer: Viewer, path: web::Path<i6
     let caller = viewer.signed_in()?.clone();
     require(&caller, MANAGERS, ("使用招聘会服务台", "run a fair's desk"))?;
     let fair = path.into_inner();
-    desk(&state, &viewer, &caller, JobFairId(fair), empty_box(fair, &viewer.csrf, String::new()), None).await
+    desk(
+        &state,
+        &viewer,
+        &caller,
+        JobFairId(fair),
+        empty_box(fair, &viewer.csrf, String::new(), !caller.sees_full_id_numbers()),
+        None,
+    )
+    .await
 }
 
 /// `POST /fairs/{id}/check-ins`: checks one person in; answers the box
@@ -200,32 +211,41 @@ pub async fn check_in(
             json.insert(f.into(), v.into());
         }
     }
+    state.limits.check_ins.take(&caller.user_id.to_string()).map_err(AppError::TooManyRequests)?;
+    let margin = Some(state.settings.check_in_margin_days);
     let actor = Actor::from(&caller);
     let (value, _, unread) = read_form::<CheckIn>(serde_json::Value::Object(json))?;
     let read = crate::http::input::Read { value, keys: vec![], errors: unread };
-    let done = state.db.write(move |c| read.then(|v| registry::check_in(c, &actor, JobFairId(fair), v))).await;
+    let done = state.db.write(move |c| read.then(|v| registry::check_in(c, &actor, JobFairId(fair), v, margin))).await;
     let checkin = match done {
         Ok(d) => {
             let who = &d.person.data.name;
-            let message = if d.already_checked_in {
+            let masked = !caller.sees_full_id_numbers();
+            let message = if masked {
+                // The same answer for a registered and a new number.
+                format!("{} 签到成功", form.get("name").unwrap_or_default())
+            } else if d.already_checked_in {
                 format!("{who} 已签到过")
             } else if d.newly_registered {
                 format!("{who} 已登记（待核实）并签到")
             } else {
                 format!("{who} 签到成功")
             };
-            empty_box(fair, &viewer.csrf, message)
+            empty_box(fair, &viewer.csrf, message, masked)
         }
         Err(AppError::Validation(list)) => {
             let errors = FieldMessages::of(&list);
-            let walk_in = errors.has("name") || errors.has("phone") || form.get("name").is_some();
+            let masked = !caller.sees_full_id_numbers();
+            let walk_in = masked || errors.has("name") || errors.has("phone") || form.get("name").is_some();
             CheckInBox {
                 fair_id: fair,
                 csrf: viewer.csrf.clone(),
                 id_number: form.get("id_number").unwrap_or_default(),
                 name: form.get("name").unwrap_or_default(),
                 phone: form.get("phone").unwrap_or_default(),
-                message: if walk_in {
+                message: if masked {
+                    "请填写身份证号、姓名和手机号后按回车".into()
+                } else if walk_in {
                     "此人尚未登记：请填写姓名和手机号后按回车".into()
                 } else {
                     String::new()
@@ -263,8 +283,15 @@ pub async fn add_intention(
         Ok(_) => Ok(see_other(&format!("/fairs/{fair}/desk#intentions"))),
         Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
             let msg = e.field_errors().first().map(|f| f.message.zh.clone()).unwrap_or_else(|| e.detail().zh);
-            desk(&state, &viewer, &caller, JobFairId(fair), empty_box(fair, &viewer.csrf, String::new()), Some(msg))
-                .await
+            desk(
+                &state,
+                &viewer,
+                &caller,
+                JobFairId(fair),
+                empty_box(fair, &viewer.csrf, String::new(), !caller.sees_full_id_numbers()),
+                Some(msg),
+            )
+            .await
         }
         Err(e) => Err(e),
     }
@@ -293,8 +320,15 @@ pub async fn hire(
         Ok(_) => Ok(see_other(&format!("/fairs/{fair}/desk#intentions"))),
         Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
             let msg = e.field_errors().first().map(|f| f.message.zh.clone()).unwrap_or_else(|| e.detail().zh);
-            desk(&state, &viewer, &caller, JobFairId(fair), empty_box(fair, &viewer.csrf, String::new()), Some(msg))
-                .await
+            desk(
+                &state,
+                &viewer,
+                &caller,
+                JobFairId(fair),
+                empty_box(fair, &viewer.csrf, String::new(), !caller.sees_full_id_numbers()),
+                Some(msg),
+            )
+            .await
         }
         Err(e) => Err(e),
     }

@@ -226,7 +226,7 @@ pub async fn complete(
         vec![]
     } else {
         let search = state.search.clone();
-        web::block(move || search.complete(&typed, 8))
+        web::block(move || search.complete(&typed, 8, crate::clock::today()))
             .await
             .map_err(|e| AppError::Internal(anyhow::anyhow!("typeahead task failed: {e}")))??
             .into_iter()

@@ -114,9 +114,12 @@ pub async fn sign_out(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     Posted::read(&req, &body)?;
-    if let Some(token) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()) {
-        let hash = token_hash(&token);
-        state.db.run(move |c| Ok(user::revoke_token(c, &hash)?)).await?;
+    // The API's own sign-out: the token is revoked and the sign-out audited.
+    if let (Some(token), Some(caller)) =
+        (req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()), viewer.caller.clone())
+    {
+        let actor = crate::db::models::audit::Actor::from(&caller);
+        state.db.write(move |c| crate::registry::accounts::logout(c, &actor, caller.user_id, &token)).await?;
     }
     let mut res = see_other("/");
     for name in [SESSION_COOKIE, CSRF_COOKIE] {
