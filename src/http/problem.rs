@@ -83,12 +83,14 @@ pub async fn negotiate<B: MessageBody + 'static>(
     if status.as_u16() >= 400 && res.response().error().and_then(|e| e.as_error::<AppError>()).is_none() {
         // An error actix-web answered itself (a method the route does not
         // take, a payload it could not read): the same problem+json.
-        let is_problem = res
+        // A problem already, or the Chinese error page the pages answer a
+        // browser with (`http::pages::errors`): both stay as they are.
+        let answered = res
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/problem+json"));
-        if !is_problem {
+            .is_some_and(|v| v.starts_with("application/problem+json") || v.starts_with("text/html"));
+        if !answered {
             let answer = generic_problem(status, lang);
             let (req, _) = res.into_parts();
             return Ok(ServiceResponse::new(req, answer).map_into_right_body());

@@ -94,3 +94,17 @@ pub fn audit_trail(
     audit::record(c, actor, action, "audit_log", None, None::<&()>, Some(&what))?;
     Ok(rows)
 }
+
+/// Records that `actor` was shown full ID numbers in something that is not
+/// a registry record (a reconciliation, an import's rejected rows): which
+/// `resource`, which one (`id`) and what it held (`what`).
+pub fn unmasked_view(
+    c: &mut DbConnection,
+    actor: &Actor,
+    resource: &str,
+    id: Option<i64>,
+    what: Option<&serde_json::Value>,
+) -> Result<(), AppError> {
+    audit::record(c, actor, "view_unmasked", resource, id, None::<&()>, what)?;
+    Ok(())
+}

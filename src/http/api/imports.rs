@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::ledgers::disposition;
 use crate::auth::{Caller, Role};
-use crate::db::models::audit::{self, Actor};
+use crate::db::models::audit::Actor;
 use crate::db::models::import::{self as model, ImportRow};
 use crate::error::AppError;
 use crate::http::auth::{require, REGISTRY};
@@ -187,7 +187,7 @@ pub async fn rejected_workbook(state: &AppState, caller: &Caller, id: i64) -> Re
                     rows.push((s.row_no as u32, cells, issues));
                 }
             }
-            audit::record(c, &actor, "view_unmasked", "import_rejected_rows", Some(id), None::<&()>, None::<&()>)?;
+            crate::registry::reads::unmasked_view(c, &actor, "import_rejected_rows", Some(id), None)?;
             workbooks::rejected(&headers, &rows)
         })
         .await?;

@@ -12,7 +12,7 @@ use super::imports::UploadForm;
 use super::ledgers::disposition;
 use crate::auth::Caller;
 use crate::clock;
-use crate::db::models::audit::{self, Actor};
+use crate::db::models::audit::Actor;
 use crate::error::AppError;
 use crate::http::auth::{require, REGISTRY};
 use crate::http::input::Query;
@@ -89,7 +89,7 @@ pub async fn create(
             if unmasked {
                 let what = serde_json::json!({"kind": kind.as_str(), "year": p.year, "as_of": p.as_of,
                     "matched": r.matched.len(), "only_ours": r.only_ours.len(), "only_theirs": r.only_theirs.len()});
-                audit::record(c, &actor, "view_unmasked", "reconciliation", None, None::<&()>, Some(&what))?;
+                crate::registry::reads::unmasked_view(c, &actor, "reconciliation", None, Some(&what))?;
             }
             Ok(r)
         })
