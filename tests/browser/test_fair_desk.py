@@ -8,11 +8,6 @@ def _focused_name(page):
     return page.evaluate("() => document.activeElement && document.activeElement.name")
 
 
-def _check_in(page, number):
-    page.keyboard.type(number)
-    page.keyboard.press("Enter")
-
-
 def test_organiser_checks_in_three_by_keyboard_and_records_a_hire(desk, server):
     clerk = api_token(server, "demo-clerk")
     known = [p["id_number"] for p in api_get(server, clerk, "/api/v1/labourers?limit=40")["items"]][-2:]
@@ -33,7 +28,7 @@ def test_organiser_checks_in_three_by_keyboard_and_records_a_hire(desk, server):
     # questions asked or by the answer. Tab moves on; Enter submits.
     def check_in(number, name, phone):
         before = page.locator("#attendees tbody tr").count()
-        _check_in(page, number)
+        page.keyboard.type(number)
         page.keyboard.press("Tab")
         assert _focused_name(page) == "name"
         page.keyboard.type(name)
