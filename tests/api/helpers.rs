@@ -34,9 +34,23 @@ pub struct TestApp {
     pg_name: Option<String>,
 }
 
-/// The PostgreSQL server tests create their databases on.
+/// The PostgreSQL server tests create their databases on (`LB_TEST_PG_URL`),
+/// asked for without TLS unless the variable names an `sslmode`.
+///
+/// The server is on loopback, where TLS buys nothing and costs a crash: when
+/// a pool thread opens or closes a TLS connection while the test process
+/// exits, OpenSSL's exit-time cleanup frees what that thread is using and
+/// the process dies of SIGSEGV after its test has passed (reported as
+/// diesel-rs/diesel#3441 and sfackler/r2d2#137).
 pub fn pg_admin_url() -> String {
-    std::env::var("LB_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    let url = std::env::var("LB_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    if url.contains("sslmode=") {
+        url
+    } else if url.contains('?') {
+        format!("{url}&sslmode=disable")
+    } else {
+        format!("{url}?sslmode=disable")
+    }
 }
 
 fn unique(prefix: &str) -> String {
@@ -61,8 +75,11 @@ pub fn fresh_pg_database() -> Option<(String, String)> {
     };
     let name = unique("lb_test");
     diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).expect("create database");
-    let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin_url.clone());
-    Some((format!("{base}/{name}"), name))
+    // The same server and options, another database.
+    let (path, query) =
+        admin_url.split_once('?').map_or((admin_url.as_str(), String::new()), |(p, q)| (p, format!("?{q}")));
+    let base = path.rsplit_once('/').map_or(path, |(b, _)| b);
+    Some((format!("{base}/{name}{query}"), name))
 }
 
 impl TestApp {
