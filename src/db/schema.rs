@@ -335,6 +335,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        last_run_on -> Nullable<Date>,
     }
 }
 

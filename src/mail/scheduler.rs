@@ -55,7 +55,7 @@ pub fn spawn(db: Db, settings: Settings, instance: String) {
 pub async fn run_once(db: &Db, settings: &Settings, instance: &str, today: NaiveDate) -> Result<Ran, AppError> {
     let mut ran = Ran::default();
     reminders(db, settings, instance, today, &mut ran).await?;
-    alerts(db, settings, &mut ran).await?;
+    alerts(db, settings, today, &mut ran).await?;
     Ok(ran)
 }
 
@@ -214,31 +214,49 @@ pub fn matches(p: &PostingRow, hired: i64, today: NaiveDate, q: &str, f: &AlertF
     true
 }
 
-async fn alerts(db: &Db, settings: &Settings, ran: &mut Ran) -> Result<(), AppError> {
+/// Mails each active saved search the postings that are news to it: those
+/// created since its last run, and those a run passed over because they were
+/// not yet taking applications (`opens_on` ahead) and now are. A posting is
+/// mailed at most once per search (`alert_deliveries`), and only while it
+/// is taking applications on `today` (DESIGN §6's one rule).
+async fn alerts(db: &Db, settings: &Settings, today: NaiveDate, ran: &mut Ran) -> Result<(), AppError> {
     let searches = db.run(|c| Ok(store::active_saved_searches(c)?)).await?;
     for (s, account_email) in searches {
         // Without an address the postings stay pending until one is known.
         let Some(address) = s.email.clone().or(account_email) else { continue };
-        let hw = s.high_water;
-        let (fresh, hired): (Vec<PostingRow>, HashMap<i64, i64>) = db
+        let from = store::AlertMark { high_water: s.high_water, last_run_on: s.last_run_on };
+        let id = s.id;
+        // Days already looked at: up to the last run, or the day it was saved.
+        let seen_through = s.last_run_on.unwrap_or(s.created_at.date());
+        let (candidates, hired): (Vec<PostingRow>, HashMap<i64, i64>) = db
             .run(move |c| {
                 let filter = crate::db::models::posting::PostingFilter::default();
-                let fresh = crate::db::models::posting::list(c, &filter, hw, 200)?;
-                let ids: Vec<i64> = fresh.iter().map(|p| p.id.get()).collect();
+                let mut candidates = crate::db::models::posting::list(c, &filter, from.high_water, 200)?;
+                if seen_through < today {
+                    let delivered = store::delivered_postings(c, id)?;
+                    let opened = store::opened_since(c, from.high_water, seen_through, today)?;
+                    candidates.extend(opened.into_iter().filter(|p| !delivered.contains(&p.id.get())));
+                }
+                let ids: Vec<i64> = candidates.iter().map(|p| p.id.get()).collect();
                 let hired = crate::db::models::search::hires_of(c, &ids)?.into_iter().collect();
-                Ok((fresh, hired))
+                Ok((candidates, hired))
             })
             .await?;
-        let Some(to) = fresh.iter().map(|p| p.id.get()).max() else { continue };
+        let to = store::AlertMark {
+            high_water: candidates.iter().map(|p| p.id.get()).max().unwrap_or(0).max(from.high_water),
+            last_run_on: Some(today.max(seen_through)),
+        };
+        if to.high_water == from.high_water && from.last_run_on == to.last_run_on {
+            continue;
+        }
         let filters: AlertFilters = serde_json::from_str(&s.filters).unwrap_or_default();
-        let today = crate::clock::today();
-        let hits: Vec<PostingRow> = fresh
+        let mut hits: Vec<PostingRow> = candidates
             .into_iter()
             .filter(|p| matches(p, hired.get(&p.id.get()).copied().unwrap_or(0), today, &s.query, &filters))
             .collect();
-        // Claim the new postings first: whoever moves the mark sends the mail.
-        let id = s.id;
-        if !db.run(move |c| Ok(store::advance_high_water(c, id, hw, to)?)).await? {
+        hits.sort_by_key(|p| p.id.get());
+        // Claim first: whoever moves the mark sends the mail.
+        if !db.run(move |c| Ok(store::advance_alert_mark(c, id, from, to)?)).await? {
             continue;
         }
         if hits.is_empty() {
@@ -254,7 +272,7 @@ async fn alerts(db: &Db, settings: &Settings, ran: &mut Ran) -> Result<(), AppEr
             Err(e) => {
                 // Give the postings back so the next run tries again.
                 tracing::warn!(search = id, error = %e, "job alert not sent");
-                db.run(move |c| Ok(store::advance_high_water(c, id, to, hw)?)).await?;
+                db.run(move |c| Ok(store::advance_alert_mark(c, id, to, from)?)).await?;
             }
         }
     }

@@ -46,6 +46,7 @@ with_sink!(
     reminders_arrive_once_each_across_restarts_and_instances,
     a_saved_search_mails_new_matching_postings_once_and_can_be_unsubscribed,
     a_saved_search_without_an_address_mails_the_account,
+    a_posting_not_yet_open_is_mailed_on_the_day_it_opens_once,
 );
 
 async fn a_submission_arrives_with_the_stored_attachment(app: TestApp, sink: SmtpSink) {
@@ -217,4 +218,52 @@ async fn a_saved_search_without_an_address_mails_the_account(app: TestApp, sink:
     assert_eq!(got[0].recipients, ["xiaolan@example.cn"]);
     let text = got[0].text();
     assert!(text.contains("电子厂普工") && text.contains("注塑车间操作工"), "{text}");
+}
+
+/// A posting that is new but not yet taking applications is not mailed
+/// then, and not lost either: the first run on or after its `opens_on`
+/// mails it, once, on every instance together. So is one filed before the
+/// search was saved that opens after it (the trainee could not have seen it:
+/// search shows only postings taking applications).
+async fn a_posting_not_yet_open_is_mailed_on_the_day_it_opens_once(app: TestApp, sink: SmtpSink) {
+    let me =
+        app.labourer(json!({"id_number": crate::helpers::id_number("451424", "19980808", 31), "name": "农小军"})).await;
+    let trainee = app.add_user("xiaojun", Role::Trainee, None, me["id"].as_i64());
+    let e = app.employer("江门市江海区粤香楼餐饮有限公司").await;
+    let today = Utc::now().date_naive();
+    let day = |n: u64| (today + Days::new(n)).to_string();
+    let posting = |title: &str, opens: String| json!({"employer_id": e, "title": title, "headcount": 2, "region_code": "440704", "opens_on": opens});
+    let filed_early = app.post_created("/api/v1/postings", &app.clerk, posting("粤菜厨师（早登记）", day(2))).await;
+    let (s, saved) =
+        app.post("/api/v1/saved-searches", &trainee, json!({"q": "厨师", "email": "xiaojun@example.cn"})).await;
+    assert_eq!(s, 201, "{saved}");
+    let tomorrow = app.post_created("/api/v1/postings", &app.clerk, posting("粤菜厨师（明天开招）", day(1))).await;
+    let in_two = app.post_created("/api/v1/postings", &app.clerk, posting("中餐厨师（后天开招）", day(2))).await;
+    let later = app.post_created("/api/v1/postings", &app.clerk, posting("西餐厨师（下月开招）", day(30))).await;
+    // Today none of them takes applications: nothing is sent.
+    assert_eq!(run_once(&app.db, &app.settings, "a", today).await.unwrap().alerts, 0);
+    // Tomorrow the first opens: one mail, naming it alone.
+    assert_eq!(run_once(&app.db, &app.settings, "a", today + Days::new(1)).await.unwrap().alerts, 1);
+    let got = sink.wait_for(1, Duration::from_secs(10));
+    let text = got[0].text();
+    assert!(text.contains(&format!("/api/v1/postings/{}", tomorrow["id"])), "{text}");
+    assert!(!text.contains("后天") && !text.contains("早登记") && !text.contains("下月"), "{text}");
+    // Again the same day, from either instance: nothing more.
+    assert_eq!(run_once(&app.db, &app.settings, "b", today + Days::new(1)).await.unwrap().alerts, 0);
+    // The scheduler was down on day two; on day three the run catches up with
+    // both postings that opened on day two, in one mail, and not tomorrow's again.
+    assert_eq!(run_once(&app.db, &app.settings, "b", today + Days::new(3)).await.unwrap().alerts, 1);
+    let got = sink.wait_for(2, Duration::from_secs(10));
+    let text = got[1].text();
+    for p in [&filed_early, &in_two] {
+        assert!(text.contains(&format!("/api/v1/postings/{}", p["id"])), "{text}");
+    }
+    assert!(!text.contains("明天") && !text.contains("下月"), "{text}");
+    assert_eq!(run_once(&app.db, &app.settings, "a", today + Days::new(3)).await.unwrap().alerts, 0);
+    // A month on, the last one opens, and only it is mailed.
+    assert_eq!(run_once(&app.db, &app.settings, "a", today + Days::new(30)).await.unwrap().alerts, 1);
+    let got = sink.wait_for(3, Duration::from_secs(10));
+    assert!(got[2].text().contains(&format!("/api/v1/postings/{}", later["id"])), "{}", got[2].text());
+    assert!(!got[2].text().contains("明天") && !got[2].text().contains("后天"));
+    assert_eq!(app.count("alert_deliveries"), 3);
 }

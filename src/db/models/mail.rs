@@ -232,6 +232,9 @@ pub struct SavedSearchRow {
     pub active: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The day of the last alert run that claimed this search (`None`
+    /// before the first).
+    pub last_run_on: Option<NaiveDate>,
 }
 
 /// The newest posting id: new saved searches start after it.
@@ -314,15 +317,56 @@ pub fn delete_saved_search(c: &mut DbConnection, id: i64) -> QueryResult<usize> 
     diesel::delete(saved_searches::table.find(id)).execute(c)
 }
 
-/// Moves a search's high-water mark from `from` to `to`; `false` if another
-/// instance already moved it (then it also sent the alert).
-pub fn advance_high_water(c: &mut DbConnection, id: i64, from: i64, to: i64) -> QueryResult<bool> {
-    let n = diesel::update(
-        saved_searches::table.filter(saved_searches::id.eq(id)).filter(saved_searches::high_water.eq(from)),
-    )
-    .set((saved_searches::high_water.eq(to), saved_searches::updated_at.eq(super::now())))
-    .execute(c)?;
+/// Where a search's alert runs have got to: postings up to `high_water`
+/// were looked at, on days up to `last_run_on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AlertMark {
+    pub high_water: i64,
+    pub last_run_on: Option<NaiveDate>,
+}
+
+/// Moves a search's mark from `from` to `to`; `false` if another instance
+/// already moved it (then that instance also sends the alert).
+pub fn advance_alert_mark(c: &mut DbConnection, id: i64, from: AlertMark, to: AlertMark) -> QueryResult<bool> {
+    let target =
+        saved_searches::table.filter(saved_searches::id.eq(id)).filter(saved_searches::high_water.eq(from.high_water));
+    let set = (
+        saved_searches::high_water.eq(to.high_water),
+        saved_searches::last_run_on.eq(to.last_run_on),
+        saved_searches::updated_at.eq(super::now()),
+    );
+    let n = match from.last_run_on {
+        Some(d) => diesel::update(target.filter(saved_searches::last_run_on.eq(d))).set(set).execute(c)?,
+        None => diesel::update(target.filter(saved_searches::last_run_on.is_null())).set(set).execute(c)?,
+    };
     Ok(n == 1)
+}
+
+/// Postings a search's runs have already passed (`id ≤ high_water`) whose
+/// `opens_on` falls in `(after, today]`: they were not yet taking
+/// applications when a run first saw them, and are now.
+pub fn opened_since(
+    c: &mut DbConnection,
+    high_water: i64,
+    after: NaiveDate,
+    today: NaiveDate,
+) -> QueryResult<Vec<super::posting::PostingRow>> {
+    postings::table
+        .select(super::posting::PostingRow::as_select())
+        .filter(postings::id.le(high_water))
+        .filter(postings::opens_on.gt(after))
+        .filter(postings::opens_on.le(today))
+        .order(postings::id.asc())
+        .load(c)
+}
+
+/// The postings already mailed for a search.
+pub fn delivered_postings(c: &mut DbConnection, search: i64) -> QueryResult<std::collections::HashSet<i64>> {
+    let lists: Vec<String> = alert_deliveries::table
+        .filter(alert_deliveries::saved_search_id.eq(search))
+        .select(alert_deliveries::posting_ids)
+        .load(c)?;
+    Ok(lists.iter().flat_map(|l| serde_json::from_str::<Vec<i64>>(l).unwrap_or_default()).collect())
 }
 
 /// Records an alert e-mail.
