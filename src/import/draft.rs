@@ -28,9 +28,20 @@ pub struct Draft<'a> {
 }
 
 impl<'a> Draft<'a> {
-    /// Starts reading `row` under `layout`.
+    /// Starts reading `row` under `layout`. A cell of a known column that
+    /// holds a control character (NUL, a stray escape from another system)
+    /// fails its field at once, as it would in an API request: nothing of
+    /// it is read.
     pub fn new(row: &'a SourceRow, layout: &'a Layout) -> Draft<'a> {
-        Draft { row, layout, form: Map::new(), errors: Errors::default(), warnings: Vec::new() }
+        let mut errors = Errors::default();
+        for (i, field) in layout.fields.iter().enumerate() {
+            if let (Some(field), Cell::Text(s)) = (field, row.cell(i)) {
+                if crate::domain::normalise::has_control(s) {
+                    errors.push(field, "control_character", crate::messages::general::control_character());
+                }
+            }
+        }
+        Draft { row, layout, form: Map::new(), errors, warnings: Vec::new() }
     }
 
     /// The cell of the column that fills `field` (empty if no such column).
@@ -55,7 +66,7 @@ impl<'a> Draft<'a> {
         key: &str,
         read: impl FnOnce(&Cell) -> Result<Option<T>, DomainError>,
     ) {
-        if !self.has(field) {
+        if !self.has(field) || self.errors.has(field) {
             return;
         }
         match read(self.cell(field)) {
@@ -88,7 +99,7 @@ impl<'a> Draft<'a> {
 
     /// Reads a list column (`木工、泥水工`).
     pub fn list(&mut self, field: &str) {
-        if self.has(field) {
+        if self.has(field) && !self.errors.has(field) {
             let items: Vec<Value> = values::list(self.cell(field)).into_iter().map(Value::from).collect();
             self.form.insert(field.to_string(), Value::Array(items));
         }
@@ -102,6 +113,16 @@ impl<'a> Draft<'a> {
     /// Sets a form value directly.
     pub fn set(&mut self, key: &str, v: impl Into<Value>) {
         self.form.insert(key.to_string(), v.into());
+    }
+
+    /// Warns when the row's 姓名 differs from the registered person's: the
+    /// ID number may be someone else's.
+    pub fn check_name(&mut self, registered: &str) {
+        if let Some(written) = values::text(self.cell("name")) {
+            if crate::domain::normalise::name(&written) != registered {
+                self.warn("name", "name_mismatch", crate::messages::imports::name_mismatch(&written, registered));
+            }
+        }
     }
 
     /// A warning about `field`.

@@ -161,6 +161,14 @@ pub fn same_in_file(first: u32) -> Text {
     Text::new(format!("与第{first}行重复"), format!("repeats row {first}"))
 }
 
+/// A second current school for a person within one file.
+pub fn studying_on_row(first: u32) -> Text {
+    Text::new(
+        format!("同一学生在第{first}行已是在读状态，一人同时只能在一所学校在读"),
+        format!("the same student is already studying on row {first}; one school at a time"),
+    )
+}
+
 /// A posting of an employer not on file.
 pub fn employer_not_found(name: &str) -> Text {
     Text::new(

@@ -12,6 +12,7 @@ mod duplicates;
 mod employers;
 mod errors;
 mod fairs;
+mod import_collisions;
 mod import_safety;
 mod imports;
 mod instances;

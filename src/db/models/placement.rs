@@ -135,9 +135,18 @@ pub fn find_same_start(
         .filter(placements::started_on.eq(started_on))
         .into_boxed();
     match (employer_id, employer_name) {
-        (Some(e), _) => q = q.filter(placements::employer_id.eq(e)),
+        // A job filed by the employer's name before the employer was
+        // registered is the same job once the name finds the employer.
+        (Some(e), Some(n)) => {
+            q = q.filter(
+                placements::employer_id
+                    .eq(e)
+                    .or(placements::employer_id.is_null().and(placements::employer_name.eq(n.to_string()))),
+            )
+        }
+        (Some(e), None) => q = q.filter(placements::employer_id.eq(e)),
         (None, Some(n)) => q = q.filter(placements::employer_name.eq(n.to_string())),
         (None, None) => {}
     }
-    q.first(conn).optional()
+    q.order(placements::id.asc()).first(conn).optional()
 }

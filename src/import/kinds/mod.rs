@@ -61,6 +61,8 @@ pub struct Context {
     /// Full-time spans taken so far per person (placements): two rows that
     /// overlap each other are caught before anything is written.
     pub spans: HashMap<LabourerId, Vec<(u32, crate::domain::rules::Span)>>,
+    /// The row of each person's 在读 enrolment taken so far (vocational).
+    pub studying: HashMap<LabourerId, u32>,
 }
 
 impl Context {

@@ -12,7 +12,7 @@ use crate::db::models::labourer::{self, LabourerRow};
 use crate::db::models::placement as model;
 use crate::db::DbConnection;
 use crate::domain::rules::{first_overlap, Span};
-use crate::domain::{normalise, IdNumber};
+use crate::domain::IdNumber;
 use crate::error::{AppError, FieldError};
 use crate::import::draft::Draft;
 use crate::import::headers::{col, must, skip, Column};
@@ -94,11 +94,7 @@ pub fn prepare(c: &mut DbConnection, ctx: &mut Context, drafts: Vec<Draft<'_>>) 
         match (person, raw.is_some()) {
             (Some(p), _) => {
                 d.set("labourer_id", p.id.get());
-                if let Some(written) = values::text(d.cell("name")) {
-                    if normalise::name(&written) != p.data.name {
-                        d.warn("name", "name_mismatch", msg::name_mismatch(&written, &p.data.name));
-                    }
-                }
+                d.check_name(&p.data.name);
             }
             (None, true) if !d.errors.has("id_number") => {
                 d.errors.push("id_number", "labourer_not_found", msg::labourer_not_found())
@@ -127,6 +123,17 @@ pub fn prepare(c: &mut DbConnection, ctx: &mut Context, drafts: Vec<Draft<'_>>) 
                 continue;
             }
         };
+        // The same job twice in one file (a part-time one too) is one row.
+        let employer_key = match (data.employer_id, data.employer_name.as_deref()) {
+            (Some(id), _) => format!("e{}", id.get()),
+            (None, name) => format!("n{}", name.unwrap_or_default()),
+        };
+        let key = format!("{}|{}|{employer_key}", data.labourer_id.get(), data.started_on);
+        if let Some(first) = ctx.first_with(key, number) {
+            let e = FieldError::new("started_on", "duplicate_in_file", msg::same_in_file(first));
+            out.push(rejected(number, vec![e], d.warnings));
+            continue;
+        }
         let existing = model::find_same_start(
             c,
             data.labourer_id,

@@ -81,7 +81,10 @@ pub fn prepare(c: &mut DbConnection, ctx: &mut Context, drafts: Vec<Draft<'_>>) 
         // A number that does not parse failed in the first pass.
         if let Some(id) = raw.as_deref().and_then(|r| IdNumber::parse(r, crate::clock::today()).ok()) {
             match people.get(id.as_str()) {
-                Some(p) => d.set("labourer_id", p.id.get()),
+                Some(p) => {
+                    d.set("labourer_id", p.id.get());
+                    d.check_name(&p.data.name);
+                }
                 None => d.errors.push("id_number", "labourer_not_found", msg::labourer_not_found()),
             }
         }
@@ -107,6 +110,16 @@ pub fn prepare(c: &mut DbConnection, ctx: &mut Context, drafts: Vec<Draft<'_>>) 
             let e = FieldError::new("school_name", "duplicate_in_file", msg::same_in_file(first));
             out.push(rejected(number, vec![e], d.warnings));
             continue;
+        }
+        // One school at a time: a second 在读 row for the person in the same
+        // file is refused here, naming the first, not at the commit.
+        if data.status == StudyStatus::Studying {
+            if let Some(first) = ctx.studying.get(&data.labourer_id) {
+                let e = FieldError::new("status", "two_schools_in_file", msg::studying_on_row(*first));
+                out.push(rejected(number, vec![e], d.warnings));
+                continue;
+            }
+            ctx.studying.insert(data.labourer_id, number);
         }
         let existing = model::find_same(c, data.labourer_id, &data.school_name, data.enrolled_on)?;
         if existing.is_none() {

@@ -1,0 +1,119 @@
+//! Rows that collide — with another row of the same file, or with what a
+//! clerk registered since the last import — and cells that carry control
+//! characters: each is caught at its own row, naming the field, before
+//! anything is written, and a re-import finds the records it wrote.
+
+use serde_json::{json, Value};
+
+use crate::helpers::{id_number, TestApp};
+use crate::on_both_backends;
+
+async fn upload(app: &TestApp, kind: &str, mode: &str, text: &str) -> (u16, Value) {
+    let path = format!("/api/v1/imports?kind={kind}&mode={mode}");
+    app.upload(&path, &app.clerk, "roster.csv", text.as_bytes().to_vec()).await
+}
+
+async fn csv(app: &TestApp, kind: &str, mode: &str, text: &str) -> Value {
+    let (status, s) = upload(app, kind, mode, text).await;
+    assert_eq!(status, 200, "{s}");
+    s
+}
+
+fn rejected(s: &Value, row: u64) -> Vec<(String, String, String)> {
+    s["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["row"] == row)
+        .map(|r| {
+            let text = |k: &str| r[k].as_str().unwrap_or_default().to_string();
+            (text("field"), text("code"), text("message"))
+        })
+        .collect()
+}
+
+async fn rows_of_one_file_that_repeat_or_collide_are_refused_at_their_row(app: TestApp) {
+    let a = id_number("451424", "19900303", 31);
+    let b = id_number("451424", "19920404", 41);
+    app.labourer(json!({"id_number": a, "name": "黄秋菊", "poverty_status": "registered_poor"})).await;
+    app.labourer(json!({"id_number": b, "name": "罗志明", "poverty_status": "registered_poor"})).await;
+    // The same part-time job twice, and the same full-time job twice.
+    let jobs = format!(
+        "姓名,身份证号,就业单位,就业地,就业时间,就业渠道,是否灵活就业\n\
+         黄秋菊,{a},江海区某餐馆,440704,2019-03-01,自主就业,是\n\
+         黄秋菊,{a},江海区某餐馆,440704,2019-03-01,自主就业,是\n\
+         罗志明,{b},江海区某电子厂,440704,2019-04-01,劳务协作推荐,否\n\
+         罗志明,{b},江海区某电子厂,440704,2019-04-01,劳务协作推荐,否\n"
+    );
+    let s = csv(&app, "placements", "dry_run", &jobs).await;
+    for (row, first) in [(3, "2"), (5, "4")] {
+        let found = rejected(&s, row);
+        assert_eq!(found.len(), 1, "row {row}: {s}");
+        assert_eq!((found[0].0.as_str(), found[0].1.as_str()), ("started_on", "duplicate_in_file"), "{s}");
+        assert!(found[0].2.contains(&format!("第{first}行")), "{s}");
+    }
+    let s = csv(&app, "placements", "commit&accept_partial=true", &jobs).await;
+    assert_eq!(s["inserted"], 2, "{s}");
+    assert_eq!(app.count("placements"), 2);
+
+    // Two schools at once for one student; and a 姓名 that is not the person's.
+    let schools = format!(
+        "学生姓名,身份证号,学校名称,学校所在地,入学时间,在读状态\n\
+         黄秋菊,{a},江门市技师学院,440703,2018-09-01,在读\n\
+         黄秋菊,{a},江门市第一职业高级中学,440703,2019-09-01,在读\n\
+         罗志强,{b},江门市技师学院,440703,2018-09-01,在读\n"
+    );
+    let s = csv(&app, "vocational_enrolments", "dry_run", &schools).await;
+    let found = rejected(&s, 3);
+    assert_eq!((found[0].0.as_str(), found[0].1.as_str()), ("status", "two_schools_in_file"), "{s}");
+    assert!(found[0].2.contains("第2行"), "{s}");
+    let warned: Vec<&Value> = s["warnings"].as_array().unwrap().iter().filter(|w| w["row"] == 4).collect();
+    assert_eq!(warned.len(), 1, "{s}");
+    assert_eq!((warned[0]["field"].as_str(), warned[0]["code"].as_str()), (Some("name"), Some("name_mismatch")));
+    let s = csv(&app, "vocational_enrolments", "commit&accept_partial=true", &schools).await;
+    assert_eq!((s["status"].as_str(), s["inserted"].as_u64()), (Some("applied"), Some(2)), "{s}");
+}
+
+async fn a_job_filed_by_employer_name_is_found_again_once_the_employer_is_registered(app: TestApp) {
+    let a = id_number("451424", "19890505", 51);
+    app.labourer(json!({"id_number": a, "name": "潘玉兰", "poverty_status": "registered_poor"})).await;
+    let jobs = format!(
+        "姓名,身份证号,就业单位,就业地,就业时间,就业渠道\n\
+         潘玉兰,{a},江门市江海区华美制衣有限公司,440704,2019-05-06,劳务协作推荐\n"
+    );
+    assert_eq!(csv(&app, "placements", "commit", &jobs).await["inserted"], 1);
+    app.employer("江门市江海区华美制衣有限公司").await;
+    let s = csv(&app, "placements", "commit", &jobs).await;
+    assert_eq!((s["inserted"].as_u64(), s["rejected"].as_array().map(Vec::len)), (Some(0), Some(0)), "{s}");
+    assert_eq!(app.count("placements"), 1, "the same job, not a second one: {s}");
+}
+
+async fn control_characters_in_any_kind_of_roster_reject_the_row_naming_the_field(app: TestApp) {
+    let a = id_number("451424", "19930606", 61);
+    let cases = [
+        ("labourers", format!("姓名,身份证号\n李\u{7}明,{a}\n"), "name"),
+        ("employers", "单位名称,所在地\n江海区\u{1f}某厂,440704\n".to_string(), "name"),
+        (
+            "placements",
+            format!("姓名,身份证号,就业单位,就业地,岗位,就业时间,就业渠道\n李明,{a},某厂,440704,普\u{1b}工,2019-01-02,自主就业\n"),
+            "occupation",
+        ),
+    ];
+    for (kind, text, field) in cases {
+        let (status, s) = upload(&app, kind, "commit", &text).await;
+        assert_eq!((status, s["outcome"].as_str()), (422, Some("refused")), "{kind}: nothing written: {s}");
+        let found = rejected(&s, 2);
+        assert!(
+            found.iter().any(|(f, code, m)| f == field && code == "control_character" && !m.is_empty()),
+            "{kind}: {s}"
+        );
+    }
+    assert_eq!(app.count("labourers"), 0);
+    assert_eq!(app.count("employers"), 0);
+}
+
+on_both_backends!(
+    rows_of_one_file_that_repeat_or_collide_are_refused_at_their_row,
+    a_job_filed_by_employer_name_is_found_again_once_the_employer_is_registered,
+    control_characters_in_any_kind_of_roster_reject_the_row_naming_the_field,
+);
