@@ -18,6 +18,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -176,6 +177,18 @@ def api_get(base, token, path):
     req = urllib.request.Request(f"{base}{path}", headers={"authorization": f"Bearer {token}"})
     with urllib.request.urlopen(req) as r:
         return json.load(r)
+
+
+def api_post(base, token, path, body):
+    """POST JSON as the API's client would; (status, parsed body)."""
+    req = urllib.request.Request(f"{base}{path}", method="POST", data=json.dumps(body).encode(),
+                                 headers={"authorization": f"Bearer {token}", "content-type": "application/json"})
+    try:
+        with urllib.request.urlopen(req) as r:
+            raw = r.read()
+            return r.status, (json.loads(raw) if raw else None)
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"null")
 
 
 WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]

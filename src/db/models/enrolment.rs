@@ -146,3 +146,30 @@ pub fn certificates(c: &mut DbConnection, labourer_id: LabourerId) -> QueryResul
         ))
         .load(c)
 }
+
+/// One training of a person: the class and how it went.
+#[derive(Debug, Clone, Queryable)]
+pub struct Training {
+    /// 培训项目 (e.g. 粤菜师傅).
+    pub programme: String,
+    /// The class's first and last day.
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    /// Enrolled, completed, dropped out….
+    pub status: EnrolmentStatus,
+}
+
+/// A person's trainings, newest class first.
+pub fn trainings_of(c: &mut DbConnection, labourer_id: LabourerId) -> QueryResult<Vec<Training>> {
+    enrolments::table
+        .inner_join(training_sessions::table.inner_join(training_programmes::table))
+        .filter(enrolments::labourer_id.eq(labourer_id))
+        .order((training_sessions::starts_on.desc(), enrolments::id.desc()))
+        .select((
+            training_programmes::name,
+            training_sessions::starts_on,
+            training_sessions::ends_on,
+            enrolments::status,
+        ))
+        .load(c)
+}

@@ -335,3 +335,24 @@ pub fn set_intention_status(
     }
     intention(c, id)
 }
+
+/// A person's visit to a job fair.
+#[derive(Debug, Clone, Queryable)]
+pub struct Visit {
+    /// The fair.
+    pub fair_id: i64,
+    pub fair_name: String,
+    pub held_on: NaiveDate,
+    /// When they checked in, UTC.
+    pub checked_in_at: NaiveDateTime,
+}
+
+/// The fairs a person checked in at, newest first.
+pub fn visits_of(c: &mut DbConnection, labourer: LabourerId) -> QueryResult<Vec<Visit>> {
+    job_fair_attendees::table
+        .inner_join(job_fairs::table)
+        .filter(job_fair_attendees::labourer_id.eq(labourer))
+        .order((job_fairs::held_on.desc(), job_fair_attendees::id.desc()))
+        .select((job_fairs::id, job_fairs::name, job_fairs::held_on, job_fair_attendees::checked_in_at))
+        .load(c)
+}

@@ -1,18 +1,20 @@
 //! `/dashboard` (admin, clerk; the leadership office reads it): the year's
 //! targets and progress, the seven ledgers' counts with downloads, the
-//! deadlines, and charts drawn by ECharts from the ledgers' own rows.
-//! Downloads go through the ledger export the API uses.
+//! deadlines, submitting the ledgers to the leadership office and what became
+//! of each submission, and charts drawn by ECharts from the ledgers' own rows.
+//! Downloads and submissions go through the code the API uses.
 
 use std::collections::BTreeMap;
 
 use actix_web::http::header;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use super::session::Viewer;
-use super::{assets, page, Chrome};
+use super::session::{Posted, Viewer};
+use super::{assets, page, see_other, Chrome};
 use crate::clock;
 use crate::db::models::audit::Actor;
+use crate::db::models::mail::{self, SubmissionRow};
 use crate::db::models::{deadline, target};
 use crate::error::AppError;
 use crate::http::api::ledgers::{disposition, unit_of};
@@ -59,6 +61,42 @@ struct DashboardPage {
     ledgers: Vec<LedgerLine>,
     deadlines: Vec<(String, String, bool)>,
     charts: Vec<Chart>,
+    submissions: Vec<SubmissionLine>,
+    notice: Option<String>,
+    problem: Option<String>,
+}
+
+/// A submission of the year's ledgers as the dashboard lists it.
+struct SubmissionLine {
+    id: i64,
+    created_at: String,
+    as_of: String,
+    recipients: String,
+    status: &'static str,
+    failed: bool,
+    attempts: i32,
+    /// The mail server's answer, or why the last attempt failed.
+    detail: String,
+}
+
+impl SubmissionLine {
+    fn of(r: SubmissionRow) -> SubmissionLine {
+        let status = match r.status.as_str() {
+            "sent" => "已发送",
+            "failed" => "发送失败",
+            _ => "发送中",
+        };
+        SubmissionLine {
+            id: r.id,
+            created_at: crate::http::views::utc(r.created_at).format("%Y-%m-%d %H:%M UTC").to_string(),
+            as_of: r.as_of.to_string(),
+            recipients: serde_json::from_str::<Vec<String>>(&r.recipients).unwrap_or_default().join("，"),
+            failed: r.status == "failed",
+            status,
+            attempts: r.attempts,
+            detail: r.error.or(r.smtp_response).unwrap_or_default(),
+        }
+    }
 }
 
 fn year_of(q: &[(String, String)]) -> Option<i32> {
@@ -134,7 +172,7 @@ pub async fn show(
     require(&caller, REGISTRY, ("查看数据看板", "see the dashboard"))?;
     let asked = year_of(&q);
     let rules = state.settings.ledger_rules.clone();
-    let (year, years, as_of, items, ledgers, deadlines) = state
+    let (year, years, as_of, items, ledgers, deadlines, submissions) = state
         .db
         .run(move |c| {
             let mut years: Vec<i32> = target::list(c, None, 0, 10_000)?.iter().map(|t| t.data.year).collect();
@@ -148,7 +186,10 @@ pub async fn show(
                 ledgers.push(compute(c, &r)?);
             }
             let deadlines = deadline::list(c, 0, 500)?;
-            Ok((year, years, as_of, items, ledgers, deadlines))
+            let mut submissions = mail::submissions(c, None, 200)?;
+            submissions.retain(|s| s.year == year);
+            submissions.truncate(20);
+            Ok((year, years, as_of, items, ledgers, deadlines, submissions))
         })
         .await?;
     let goals = items
@@ -216,8 +257,72 @@ pub async fn show(
             .map(|d| (d.data.name, d.data.due_on.to_string(), d.data.due_on < today))
             .collect(),
         charts,
+        submissions: submissions.into_iter().map(SubmissionLine::of).collect(),
+        notice: q.iter().find_map(|(k, v)| match k.as_str() {
+            "sent" => Some(format!("报送记录 {v} 已发出。")),
+            _ => None,
+        }),
+        problem: q.iter().find_map(|(k, v)| match k.as_str() {
+            "failed" => Some(format!("报送记录 {v} 已保存，但邮件未能发出，原因见下表；可稍后点“重发”。")),
+            _ => None,
+        }),
     };
     page(&viewer, &p)
+}
+
+/// Where a submission's outcome is shown: the dashboard of its year.
+fn after_submission(year: i32, outcome: Result<SubmissionRow, AppError>) -> Result<HttpResponse, AppError> {
+    match outcome {
+        Ok(row) => Ok(see_other(&format!("/dashboard?year={year}&sent={}#submissions", row.id))),
+        // Kept as `failed`: the list shows why, with a retry button.
+        Err(AppError::BadGateway { instance, .. }) => {
+            let id = instance.as_deref().and_then(|i| i.rsplit('/').next()).unwrap_or("");
+            Ok(see_other(&format!("/dashboard?year={year}&failed={id}#submissions")))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `POST /dashboard/submissions` (`year`): builds the year's bundle as of
+/// today (or 31 December of a past year) and e-mails it to the configured
+/// recipients, as `POST /api/v1/submissions` does.
+pub async fn submit(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let posted = Posted::read(&req, &body)?;
+    let caller = viewer.signed_in()?.clone();
+    require(&caller, REGISTRY, ("报送台账", "submit ledgers"))?;
+    let raw = RawParams { year: posted.get("year"), as_of: None, format: None, unmasked: None, county: None };
+    let p = export::parse_params(&raw, clock::today())?;
+    let unit = unit_of(&caller, &state);
+    let recipients = state.settings.ledger_recipients.clone();
+    let outcome =
+        crate::mail::submit(&state.db, &state.settings, &Actor::from(&caller), &unit, p.year, p.as_of, recipients)
+            .await;
+    after_submission(p.year, outcome)
+}
+
+/// `POST /dashboard/submissions/{id}/retry`: sends a failed submission
+/// again with exactly the stored bytes.
+pub async fn retry(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    req: HttpRequest,
+    path: web::Path<i64>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    Posted::read(&req, &body)?;
+    let caller = viewer.signed_in()?.clone();
+    require(&caller, REGISTRY, ("重新报送", "retry submissions"))?;
+    let id = path.into_inner();
+    let year =
+        state.db.run(move |c| Ok(mail::submission(c, id)?.ok_or(AppError::NotFound(Thing::Submission))?.year)).await?;
+    let unit = unit_of(&caller, &state);
+    let outcome = crate::mail::retry(&state.db, &state.settings, &Actor::from(&caller), &unit, id).await;
+    after_submission(year, outcome)
 }
 
 /// `GET /dashboard/ledgers/{kind}?year=&format=`: one ledger (csv, xlsx,

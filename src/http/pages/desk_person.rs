@@ -1,5 +1,5 @@
 //! `/desk/labourers/{id}`: one person at the clerk's desk — their record,
-//! placements, certificates and matches — and adding a placement by the
+//! placements, trainings and certificates, job-fair visits and matches — and adding a placement by the
 //! registry's rules.
 
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -10,7 +10,8 @@ use super::session::{Posted, Viewer};
 use super::{page, see_other, Chrome, FieldMessages};
 use crate::db::models::audit::Actor;
 use crate::db::models::employer::{self, EmployerFilter};
-use crate::db::models::enrolment::Certificate;
+use crate::db::models::enrolment::{self, Certificate, Training};
+use crate::db::models::job_fair::{self, Visit};
 use crate::db::models::labourer::LabourerRow;
 use crate::db::models::placement::{self, PlacementFilter, PlacementRow};
 use crate::domain::{region_name, Channel, LabourerId};
@@ -41,6 +42,8 @@ struct PersonPage {
     notice: Option<&'static str>,
     jobs: Vec<Job>,
     certificates: Vec<Certificate>,
+    trainings: Vec<Training>,
+    visits: Vec<Visit>,
     matches: Vec<MatchHit>,
     placement_html: String,
     others: Vec<String>,
@@ -73,7 +76,7 @@ async fn show_person(
     let caller = viewer.signed_in()?.clone();
     require(&caller, REGISTRY, ("查看劳动力信息", "read labourers"))?;
     let actor = Actor::from(&caller);
-    let (row, certificates, rows, employers) = state
+    let (row, certificates, rows, employers, trainings, visits) = state
         .db
         .write(move |c| {
             let (row, certs) = reads::labourer(c, &actor, LabourerId(id))?;
@@ -84,7 +87,9 @@ async fn show_person(
                 200,
             )?;
             let employers = employer::list(c, &EmployerFilter::default(), 0, 500)?;
-            Ok((row, certs, jobs, employers))
+            let trainings = enrolment::trainings_of(c, LabourerId(id))?;
+            let visits = job_fair::visits_of(c, LabourerId(id))?;
+            Ok((row, certs, jobs, employers, trainings, visits))
         })
         .await?;
     let names: Vec<(String, String)> =
@@ -116,6 +121,8 @@ async fn show_person(
         notice,
         jobs,
         certificates,
+        trainings,
+        visits,
         matches,
         placement_html: forms::html(&fields)?,
         others,

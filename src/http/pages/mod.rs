@@ -7,6 +7,7 @@ pub mod assets;
 pub mod board;
 pub mod dashboard;
 pub mod desk;
+pub mod desk_duplicates;
 pub mod desk_import;
 pub mod desk_person;
 pub mod errors;
@@ -26,35 +27,47 @@ use session::Viewer;
 
 /// Registers the pages' routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/static/{file}", web::get().to(assets::serve))
-        .route("/login", web::get().to(sign_in::form))
-        .route("/login", web::post().to(sign_in::submit))
-        .route("/logout", web::post().to(sign_in::sign_out))
-        .route("/", web::get().to(search::home))
-        .route("/search/results", web::get().to(search::results))
-        .route("/search/complete", web::get().to(search::complete))
-        .route("/postings/{id}", web::get().to(search::posting))
-        .route("/saved-searches", web::post().to(search::save))
-        .route("/fairs", web::get().to(fair_desk::list))
-        .route("/fairs/{id}/desk", web::get().to(fair_desk::show))
-        .route("/fairs/{id}/check-ins", web::post().to(fair_desk::check_in))
-        .route("/fairs/{id}/intentions", web::post().to(fair_desk::add_intention))
-        .route("/fairs/{id}/intentions/{intention_id}/hire", web::post().to(fair_desk::hire))
-        .route("/fairs/{id}/board", web::get().to(board::show))
-        .route("/desk", web::get().to(desk::find))
-        .route("/desk/labourers/new", web::get().to(desk::new_form))
-        .route("/desk/labourers/new", web::post().to(desk::create))
-        .route("/desk/labourers/{id}", web::get().to(desk_person::show))
-        .route("/desk/labourers/{id}/edit", web::get().to(desk::edit_form))
-        .route("/desk/labourers/{id}/edit", web::post().to(desk::update))
-        .route("/desk/labourers/{id}/placements", web::post().to(desk_person::add_placement))
-        .route("/desk/imports", web::get().to(desk_import::form))
-        .route("/desk/imports", web::post().to(desk_import::dry_run))
-        .route("/desk/imports/commit", web::post().to(desk_import::commit))
-        .route("/desk/imports/{id}/rejected.xlsx", web::get().to(desk_import::rejected))
-        .route("/dashboard", web::get().to(dashboard::show))
-        .route("/dashboard/bundle", web::get().to(dashboard::bundle))
-        .route("/dashboard/ledgers/{kind}", web::get().to(dashboard::ledger));
+    // Only the public, immutable assets are compressed (htmx and ECharts
+    // are most of a first load's bytes); pages are not, since they carry a
+    // CSRF token beside text a visitor typed (BREACH).
+    cfg.service(
+        web::scope("/static")
+            .wrap(actix_web::middleware::Compress::default())
+            .route("/{file}", web::get().to(assets::serve)),
+    )
+    .route("/login", web::get().to(sign_in::form))
+    .route("/login", web::post().to(sign_in::submit))
+    .route("/logout", web::post().to(sign_in::sign_out))
+    .route("/", web::get().to(search::home))
+    .route("/search/results", web::get().to(search::results))
+    .route("/search/complete", web::get().to(search::complete))
+    .route("/postings/{id}", web::get().to(search::posting))
+    .route("/saved-searches", web::post().to(search::save))
+    .route("/fairs", web::get().to(fair_desk::list))
+    .route("/fairs/{id}/desk", web::get().to(fair_desk::show))
+    .route("/fairs/{id}/check-ins", web::post().to(fair_desk::check_in))
+    .route("/fairs/{id}/intentions", web::post().to(fair_desk::add_intention))
+    .route("/fairs/{id}/intentions/{intention_id}/hire", web::post().to(fair_desk::hire))
+    .route("/fairs/{id}/board", web::get().to(board::show))
+    .route("/desk", web::get().to(desk::find))
+    .route("/desk/labourers/new", web::get().to(desk::new_form))
+    .route("/desk/labourers/new", web::post().to(desk::create))
+    .route("/desk/labourers/{id}", web::get().to(desk_person::show))
+    .route("/desk/labourers/{id}/edit", web::get().to(desk::edit_form))
+    .route("/desk/labourers/{id}/edit", web::post().to(desk::update))
+    .route("/desk/labourers/{id}/placements", web::post().to(desk_person::add_placement))
+    .route("/desk/duplicates", web::get().to(desk_duplicates::list))
+    .route("/desk/duplicates/{a}/{b}/merge", web::post().to(desk_duplicates::merge))
+    .route("/desk/duplicates/{a}/{b}/dismiss", web::post().to(desk_duplicates::dismiss))
+    .route("/desk/imports", web::get().to(desk_import::form))
+    .route("/desk/imports", web::post().to(desk_import::dry_run))
+    .route("/desk/imports/commit", web::post().to(desk_import::commit))
+    .route("/desk/imports/{id}/rejected.xlsx", web::get().to(desk_import::rejected))
+    .route("/dashboard", web::get().to(dashboard::show))
+    .route("/dashboard/bundle", web::get().to(dashboard::bundle))
+    .route("/dashboard/submissions", web::post().to(dashboard::submit))
+    .route("/dashboard/submissions/{id}/retry", web::post().to(dashboard::retry))
+    .route("/dashboard/ledgers/{kind}", web::get().to(dashboard::ledger));
 }
 
 /// What every page's frame shows: title, assets, who is signed in, the

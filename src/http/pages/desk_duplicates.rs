@@ -1,0 +1,166 @@
+//! `/desk/duplicates`: the clerk's review of records that are likely one
+//! person registered twice (DESIGN §8) — merge a pair into the record to
+//! keep, or dismiss it as two people. Through the registry, exactly as
+//! `/api/v1/labourers/duplicates`: same roles, masked ID numbers, the same
+//! refusals (a merge that would make two full-time jobs overlap is refused
+//! with the reason, shown above the list), every merge and dismissal audited.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::session::{Posted, Viewer};
+use super::{page, see_other, Chrome};
+use crate::db::models::audit::Actor;
+use crate::domain::LabourerId;
+use crate::error::AppError;
+use crate::http::auth::{require, REGISTRY};
+use crate::http::state::AppState;
+use crate::registry::duplicates::{self, Likeness, Pair, PairKey};
+
+/// Pairs shown on one page.
+const PER_PAGE: usize = 50;
+
+/// A pair as the review lists it.
+struct PairLine {
+    a: i64,
+    b: i64,
+    name: String,
+    why: &'static str,
+    a_id_number: String,
+    b_id_number: String,
+    differs_at: String,
+}
+
+impl PairLine {
+    fn of(p: Pair) -> PairLine {
+        let why = match p.likeness {
+            Likeness::OneCharacter => "身份证号仅一位不同",
+            Likeness::Transposition => "身份证号相邻两位颠倒",
+            Likeness::SameBirthDate => "同名且出生日期相同",
+        };
+        let positions: Vec<String> = p.differs_at.iter().map(usize::to_string).collect();
+        PairLine {
+            a: p.a,
+            b: p.b,
+            name: p.name,
+            why,
+            a_id_number: p.a_id_number,
+            b_id_number: p.b_id_number,
+            differs_at: positions.join("、"),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "duplicates.html")]
+struct DuplicatesPage {
+    chrome: Chrome,
+    pairs: Vec<PairLine>,
+    notice: Option<String>,
+    problem: Option<String>,
+    next: Option<String>,
+}
+
+/// `after=A-B` of the paging link.
+fn after_of(q: &[(String, String)]) -> PairKey {
+    q.iter()
+        .find(|(k, _)| k == "after")
+        .and_then(|(_, v)| v.split_once('-'))
+        .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
+        .unwrap_or((0, 0))
+}
+
+async fn show_list(
+    state: &AppState,
+    viewer: &Viewer,
+    after: PairKey,
+    notice: Option<String>,
+    problem: Option<(StatusCode, String)>,
+) -> Result<HttpResponse, AppError> {
+    let caller = viewer.signed_in()?.clone();
+    require(&caller, REGISTRY, ("核对疑似重复", "review duplicates"))?;
+    let (pairs, next) = state.db.run(move |c| duplicates::pairs(c, after, PER_PAGE)).await?;
+    let status = problem.as_ref().map(|(s, _)| *s);
+    let p = DuplicatesPage {
+        chrome: Chrome::new(viewer, "疑似重复人员核对"),
+        pairs: pairs.into_iter().map(PairLine::of).collect(),
+        notice,
+        problem: problem.map(|(_, m)| m),
+        next: next.map(|(a, b)| format!("{a}-{b}")),
+    };
+    let mut res = page(viewer, &p)?;
+    if let Some(s) = status {
+        *res.status_mut() = s;
+    }
+    Ok(res)
+}
+
+/// `GET /desk/duplicates[?after=A-B]`: the likely pairs, 50 a page.
+pub async fn list(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    q: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let notice = q.iter().find_map(|(k, v)| match k.as_str() {
+        "merged" => Some(format!("已合并：保留记录 {v}，另一条记录的就业、培训、招聘会等信息已并入。")),
+        "dismissed" => Some("已标记为两个不同的人，这一对不再列出。".to_string()),
+        _ => None,
+    });
+    show_list(&state, &viewer, after_of(&q), notice, None).await
+}
+
+/// A refusal the clerk can act on, shown above the list; anything else
+/// (403, a record already gone) is the usual error page.
+fn refusal(e: AppError) -> Result<(StatusCode, String), AppError> {
+    match e {
+        AppError::Conflict { detail, .. } => Ok((StatusCode::CONFLICT, detail.zh)),
+        AppError::Validation(list) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            list.iter().map(|f| f.message.zh.clone()).collect::<Vec<_>>().join("；"),
+        )),
+        other => Err(other),
+    }
+}
+
+/// `POST /desk/duplicates/{a}/{b}/merge` (`keep` = the id that stays).
+pub async fn merge(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    req: HttpRequest,
+    path: web::Path<(i64, i64)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let posted = Posted::read(&req, &body)?;
+    let caller = viewer.signed_in()?.clone();
+    require(&caller, REGISTRY, ("合并重复记录", "merge duplicates"))?;
+    let (a, b) = path.into_inner();
+    // A keep that is not a number is "neither of the pair" to the registry.
+    let keep = posted.get("keep").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let actor = Actor::from(&caller);
+    let done =
+        state.db.write(move |c| duplicates::merge(c, &actor, LabourerId(a), LabourerId(b), LabourerId(keep))).await;
+    match done {
+        Ok(m) => Ok(see_other(&format!("/desk/duplicates?merged={}", m.kept))),
+        Err(e) => show_list(&state, &viewer, (0, 0), None, Some(refusal(e)?)).await,
+    }
+}
+
+/// `POST /desk/duplicates/{a}/{b}/dismiss`: the two records are two people.
+pub async fn dismiss(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    req: HttpRequest,
+    path: web::Path<(i64, i64)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    Posted::read(&req, &body)?;
+    let caller = viewer.signed_in()?.clone();
+    require(&caller, REGISTRY, ("核对疑似重复", "review duplicates"))?;
+    let (a, b) = path.into_inner();
+    let actor = Actor::from(&caller);
+    match state.db.write(move |c| duplicates::dismiss(c, &actor, LabourerId(a), LabourerId(b))).await {
+        Ok(()) => Ok(see_other("/desk/duplicates?dismissed=1")),
+        Err(e) => show_list(&state, &viewer, (0, 0), None, Some(refusal(e)?)).await,
+    }
+}
