@@ -137,6 +137,11 @@ pub fn list_of(json: &mut serde_json::Value, posted: &Posted, field: &str) {
 pub fn messages_of(e: AppError) -> Result<FieldMessages, AppError> {
     match e {
         AppError::Validation(list) => Ok(FieldMessages::of(&list)),
+        // Someone else saved the record since the form was read: the whole
+        // record's message (reload and try again), not "version".
+        AppError::Conflict { detail, errors, .. } if errors.iter().all(|e| e.field == "version") => {
+            Ok(FieldMessages::of(&[crate::error::FieldError::new("", "stale", detail)]))
+        }
         AppError::Conflict { ref errors, .. } if !errors.is_empty() => Ok(FieldMessages::of(errors)),
         AppError::Conflict { detail, .. } => {
             Ok(FieldMessages::of(&[crate::error::FieldError::new("", "conflict", detail)]))

@@ -176,8 +176,13 @@ impl FieldMessages {
         self.get(field).is_some()
     }
 
-    /// Messages of fields the form does not show (listed above it).
+    /// Messages of fields the form does not show (listed above it), each
+    /// after its field's Chinese name; a message about the whole record alone.
     pub fn others(&self, shown: &[&str]) -> Vec<String> {
-        self.0.iter().filter(|(f, _)| !shown.contains(&f.as_str())).map(|(f, m)| format!("{f}：{m}")).collect()
+        self.0
+            .iter()
+            .filter(|(f, _)| !shown.contains(&f.as_str()))
+            .map(|(f, m)| if f.is_empty() { m.clone() } else { format!("{}：{m}", crate::messages::field_label(f)) })
+            .collect()
     }
 }
