@@ -7,8 +7,10 @@ pub mod assets;
 pub mod board;
 pub mod dashboard;
 pub mod desk;
+pub mod desk_employers;
 pub mod desk_import;
 pub mod desk_person;
+pub mod desk_postings;
 pub mod errors;
 pub mod fair_desk;
 pub mod forms;
@@ -48,6 +50,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/desk/labourers/{id}/edit", web::get().to(desk::edit_form))
         .route("/desk/labourers/{id}/edit", web::post().to(desk::update))
         .route("/desk/labourers/{id}/placements", web::post().to(desk_person::add_placement))
+        .route("/desk/employers", web::get().to(desk_employers::list))
+        .route("/desk/employers/new", web::get().to(desk_employers::new_form))
+        .route("/desk/employers/new", web::post().to(desk_employers::create))
+        .route("/desk/employers/{id}", web::get().to(desk_employers::show))
+        .route("/desk/employers/{id}/edit", web::get().to(desk_employers::edit_form))
+        .route("/desk/employers/{id}/edit", web::post().to(desk_employers::update))
+        .route("/desk/postings/new", web::get().to(desk_postings::new_form))
+        .route("/desk/postings/new", web::post().to(desk_postings::create))
+        .route("/desk/postings/{id}/edit", web::get().to(desk_postings::edit_form))
+        .route("/desk/postings/{id}/edit", web::post().to(desk_postings::update))
         .route("/desk/imports", web::get().to(desk_import::form))
         .route("/desk/imports", web::post().to(desk_import::dry_run))
         .route("/desk/imports/commit", web::post().to(desk_import::commit))
