@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod cli;
 mod control_characters;
+mod desk_employers;
 mod duplicates;
 mod employers;
 mod errors;

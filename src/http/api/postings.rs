@@ -174,8 +174,12 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(view))
 }
 
-/// Rows with the placements filling their places, in one query.
-fn with_hires(c: &mut crate::db::DbConnection, rows: Vec<PostingRow>) -> diesel::QueryResult<Vec<(PostingRow, i64)>> {
+/// Rows with the placements filling their places, in one query (what
+/// [`PostingView::with_hired`] takes).
+pub fn with_hires(
+    c: &mut crate::db::DbConnection,
+    rows: Vec<PostingRow>,
+) -> diesel::QueryResult<Vec<(PostingRow, i64)>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id.get()).collect();
     let hires: std::collections::HashMap<i64, i64> = search_store::hires_of(c, &ids)?.into_iter().collect();
     Ok(rows

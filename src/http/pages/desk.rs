@@ -5,7 +5,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use super::forms::{self, json_of, messages_of, options, refill, Field};
+use super::forms::{json_of, messages_of, options, record_form, Field, Frame};
 use super::session::{Posted, Viewer};
 use super::{page, see_other, Chrome, FieldMessages};
 use crate::clock;
@@ -96,57 +96,17 @@ const PERSON_FIELDS: [&str; 9] = [
     "notes",
 ];
 
-#[derive(Template)]
-#[template(path = "person_form.html")]
-struct PersonForm {
-    chrome: Chrome,
-    heading: String,
-    action: String,
-    version: Option<i32>,
-    fields_html: String,
-    others: Vec<String>,
-}
-
-fn person_form(
-    viewer: &Viewer,
-    heading: String,
-    action: String,
-    version: Option<i32>,
-    mut fields: Vec<Field>,
-    posted: Option<&Posted>,
-    errors: &FieldMessages,
-) -> Result<HttpResponse, AppError> {
-    let others = refill(&mut fields, posted, errors);
-    let f = PersonForm {
-        chrome: Chrome::new(viewer, heading.clone()),
-        heading,
-        action,
-        version,
-        fields_html: forms::html(&fields)?,
-        others,
-    };
-    let mut res = page(viewer, &f)?;
-    if !errors.is_empty() {
-        *res.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+/// The frame of a person's form: back to the desk.
+fn person_frame(heading: &str, action: String, version: Option<i32>) -> Frame {
+    Frame { heading: heading.to_string(), action, back: "/desk".into(), version }
 }
 
 /// `GET /desk/labourers/new`.
 pub async fn new_form(viewer: Viewer) -> Result<HttpResponse, AppError> {
     let caller = viewer.signed_in()?;
     require(caller, REGISTRY, ("登记劳动力", "register labourers"))?;
-    let mut fields = person_fields();
-    refill(&mut fields, None, &FieldMessages::default());
-    person_form(
-        &viewer,
-        "登记劳动力".into(),
-        "/desk/labourers/new".into(),
-        None,
-        fields,
-        None,
-        &FieldMessages::default(),
-    )
+    let frame = person_frame("登记劳动力", "/desk/labourers/new".into(), None);
+    record_form(&viewer, frame, person_fields(), None, &FieldMessages::default())
 }
 
 /// `POST /desk/labourers/new`: registers by the registry's rules; each
@@ -167,8 +127,8 @@ pub async fn create(
         Ok(done) => Ok(see_other(&format!("/desk/labourers/{}?registered=1", done.row.id.get()))),
         Err(e) => {
             let errors = messages_of(e)?;
-            let action = "/desk/labourers/new".to_string();
-            person_form(&viewer, "登记劳动力".into(), action, None, person_fields(), Some(&posted), &errors)
+            let frame = person_frame("登记劳动力", "/desk/labourers/new".into(), None);
+            record_form(&viewer, frame, person_fields(), Some(&posted), &errors)
         }
     }
 }
@@ -197,16 +157,8 @@ pub async fn edit_form(
         d.notes.clone().unwrap_or_default(),
     ];
     let fields = person_fields().into_iter().zip(values).map(|(f, v)| f.value(v)).collect();
-    let heading = format!("修改：{}", d.name);
-    person_form(
-        &viewer,
-        heading,
-        format!("/desk/labourers/{id}/edit"),
-        Some(row.version),
-        fields,
-        None,
-        &FieldMessages::default(),
-    )
+    let frame = person_frame(&format!("修改：{}", d.name), format!("/desk/labourers/{id}/edit"), Some(row.version));
+    record_form(&viewer, frame, fields, None, &FieldMessages::default())
 }
 
 /// `POST /desk/labourers/{id}/edit`: a change by the registry's rules
@@ -241,16 +193,8 @@ pub async fn update(
         Err(e) => {
             let errors = messages_of(e)?;
             let version = posted.get("version").and_then(|v| v.parse().ok());
-            let heading = "修改劳动力信息".to_string();
-            person_form(
-                &viewer,
-                heading,
-                format!("/desk/labourers/{id}/edit"),
-                version,
-                person_fields(),
-                Some(&posted),
-                &errors,
-            )
+            let frame = person_frame("修改劳动力信息", format!("/desk/labourers/{id}/edit"), version);
+            record_form(&viewer, frame, person_fields(), Some(&posted), &errors)
         }
     }
 }

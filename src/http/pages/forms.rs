@@ -1,9 +1,13 @@
 //! Form fields as the pages draw them: a visible label, `name=` equal to
 //! the API's JSON field, and the registry's message for the field beside
-//! it (`aria-invalid`, `aria-describedby`).
+//! it (`aria-invalid`, `aria-describedby`); and the one page every record's
+//! form (a person, an employer, a posting) is drawn on.
 
-use super::session::Posted;
-use super::FieldMessages;
+use actix_web::HttpResponse;
+use askama::Template;
+
+use super::session::{Posted, Viewer};
+use super::{page, Chrome, FieldMessages};
 use crate::error::AppError;
 
 /// One field of a form.
@@ -16,18 +20,30 @@ pub struct Field {
     pub value: String,
     /// The rule's message, if it failed.
     pub error: Option<String>,
-    /// `text`, `date`, `tel`, `number`.
+    /// `text`, `date`, `tel`, `number`, or `textarea` for a text area.
     pub input_type: &'static str,
     /// For a choice: (value, label); empty for an input.
     pub options: Vec<(String, String)>,
     /// Must be given.
     pub required: bool,
+    /// A choice of any number of `options` (checkboxes); `value` holds the
+    /// chosen codes separated by commas.
+    pub many: bool,
 }
 
 impl Field {
     /// A text input.
     pub fn text(name: &'static str, label: &'static str) -> Field {
-        Field { name, label, value: String::new(), error: None, input_type: "text", options: vec![], required: false }
+        Field {
+            name,
+            label,
+            value: String::new(),
+            error: None,
+            input_type: "text",
+            options: vec![],
+            required: false,
+            many: false,
+        }
     }
 
     /// An input of another type.
@@ -48,10 +64,22 @@ impl Field {
         self
     }
 
+    /// A choice of any number of `options` (no blank among them).
+    pub fn choices(mut self, options: Vec<(String, String)>) -> Field {
+        self.options = options;
+        self.many = true;
+        self
+    }
+
     /// With a value.
     pub fn value(mut self, v: impl Into<String>) -> Field {
         self.value = v.into();
         self
+    }
+
+    /// Whether `code` is among the chosen values of a [`Field::choices`].
+    pub fn checked(&self, code: &str) -> bool {
+        self.value.split(',').any(|v| v == code)
     }
 }
 
@@ -60,7 +88,7 @@ impl Field {
 pub fn refill(fields: &mut [Field], posted: Option<&Posted>, errors: &FieldMessages) -> Vec<String> {
     for f in fields.iter_mut() {
         if let Some(p) = posted {
-            f.value = p.get(f.name).unwrap_or_default();
+            f.value = if f.many { p.all(f.name).join(",") } else { p.get(f.name).unwrap_or_default() };
         }
         f.error = errors.get(f.name).map(str::to_string);
     }
@@ -86,10 +114,34 @@ pub fn json_of(posted: &Posted, fields: &[&str], numbers: &[&str]) -> serde_json
     serde_json::Value::Object(m)
 }
 
+/// Turns the posted `是/否` choice of `field` (`true`/`false`) into a JSON
+/// bool; any other text stays text, so the form reader names the field.
+pub fn bool_of(json: &mut serde_json::Value, field: &str) {
+    if let Some(slot) = json.get_mut(field) {
+        match slot.as_str() {
+            Some("true") => *slot = true.into(),
+            Some("false") => *slot = false.into(),
+            _ => {}
+        }
+    }
+}
+
+/// Every posted value of the checkboxes `field` as a JSON list of text.
+pub fn list_of(json: &mut serde_json::Value, posted: &Posted, field: &str) {
+    if let Some(m) = json.as_object_mut() {
+        m.insert(field.to_string(), posted.all(field).into());
+    }
+}
+
 /// A 422's field messages, or the error itself when it is not one.
 pub fn messages_of(e: AppError) -> Result<FieldMessages, AppError> {
     match e {
         AppError::Validation(list) => Ok(FieldMessages::of(&list)),
+        // Someone else saved the record since the form was read: the whole
+        // record's message (reload and try again), not "version".
+        AppError::Conflict { detail, errors, .. } if errors.iter().all(|e| e.field == "version") => {
+            Ok(FieldMessages::of(&[crate::error::FieldError::new("", "stale", detail)]))
+        }
         AppError::Conflict { ref errors, .. } if !errors.is_empty() => Ok(FieldMessages::of(errors)),
         AppError::Conflict { detail, .. } => {
             Ok(FieldMessages::of(&[crate::error::FieldError::new("", "conflict", detail)]))
@@ -114,4 +166,45 @@ struct FieldsHtml<'a> {
 /// The fields as HTML, for a page to place inside its form.
 pub fn html(fields: &[Field]) -> Result<String, AppError> {
     super::html(&FieldsHtml { fields })
+}
+
+/// What surrounds a record's fields on its form page.
+pub struct Frame {
+    /// The page's heading (and title).
+    pub heading: String,
+    /// Where the form posts.
+    pub action: String,
+    /// Where 取消 leads.
+    pub back: String,
+    /// The version read, for a change (optimistic locking).
+    pub version: Option<i32>,
+}
+
+#[derive(Template)]
+#[template(path = "record_form.html")]
+struct RecordForm {
+    chrome: Chrome,
+    frame: Frame,
+    fields_html: String,
+    others: Vec<String>,
+}
+
+/// A record's form page: `fields` refilled with what was `posted` and each
+/// failing rule's message beside its field (422 when any failed; the
+/// messages of fields it does not show are listed above it).
+pub fn record_form(
+    viewer: &Viewer,
+    frame: Frame,
+    mut fields: Vec<Field>,
+    posted: Option<&Posted>,
+    errors: &FieldMessages,
+) -> Result<HttpResponse, AppError> {
+    let others = refill(&mut fields, posted, errors);
+    let f =
+        RecordForm { chrome: Chrome::new(viewer, frame.heading.clone()), frame, fields_html: html(&fields)?, others };
+    let mut res = page(viewer, &f)?;
+    if !errors.is_empty() {
+        *res.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
 }

@@ -8,8 +8,10 @@ pub mod board;
 pub mod dashboard;
 pub mod desk;
 pub mod desk_duplicates;
+pub mod desk_employers;
 pub mod desk_import;
 pub mod desk_person;
+pub mod desk_postings;
 pub mod errors;
 pub mod fair_desk;
 pub mod forms;
@@ -56,6 +58,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/desk/labourers/{id}/edit", web::get().to(desk::edit_form))
     .route("/desk/labourers/{id}/edit", web::post().to(desk::update))
     .route("/desk/labourers/{id}/placements", web::post().to(desk_person::add_placement))
+    .route("/desk/employers", web::get().to(desk_employers::list))
+    .route("/desk/employers/new", web::get().to(desk_employers::new_form))
+    .route("/desk/employers/new", web::post().to(desk_employers::create))
+    .route("/desk/employers/{id}", web::get().to(desk_employers::show))
+    .route("/desk/employers/{id}/edit", web::get().to(desk_employers::edit_form))
+    .route("/desk/employers/{id}/edit", web::post().to(desk_employers::update))
+    .route("/desk/postings/new", web::get().to(desk_postings::new_form))
+    .route("/desk/postings/new", web::post().to(desk_postings::create))
+    .route("/desk/postings/{id}/edit", web::get().to(desk_postings::edit_form))
+    .route("/desk/postings/{id}/edit", web::post().to(desk_postings::update))
     .route("/desk/duplicates", web::get().to(desk_duplicates::list))
     .route("/desk/duplicates/{a}/{b}/merge", web::post().to(desk_duplicates::merge))
     .route("/desk/duplicates/{a}/{b}/dismiss", web::post().to(desk_duplicates::dismiss))
@@ -189,8 +201,13 @@ impl FieldMessages {
         self.get(field).is_some()
     }
 
-    /// Messages of fields the form does not show (listed above it).
+    /// Messages of fields the form does not show (listed above it), each
+    /// after its field's Chinese name; a message about the whole record alone.
     pub fn others(&self, shown: &[&str]) -> Vec<String> {
-        self.0.iter().filter(|(f, _)| !shown.contains(&f.as_str())).map(|(f, m)| format!("{f}：{m}")).collect()
+        self.0
+            .iter()
+            .filter(|(f, _)| !shown.contains(&f.as_str()))
+            .map(|(f, m)| if f.is_empty() { m.clone() } else { format!("{}：{m}", crate::messages::field_label(f)) })
+            .collect()
     }
 }

@@ -1,0 +1,152 @@
+//! The desk's employer and posting forms over plain HTTP: what only the
+//! pages do between a form and the registry — a 是/否 choice read as a
+//! bool, blank fields and unticked boxes clearing what was stored, a rule's
+//! message beside its field, a stale form refused in words — and the API's
+//! roles.
+
+use serde_json::Value;
+
+use crate::helpers::TestApp;
+
+crate::on_both_backends!(desk_forms_write_employers_and_postings_by_the_registry_rules);
+
+const CSRF: &str = "0123456789abcdef0123456789abcdef";
+
+/// A page's answer: status, `Location`, body.
+struct Answer {
+    status: u16,
+    location: String,
+    body: String,
+}
+
+async fn send(app: &TestApp, token: &str, path: &str, form: Option<&[(&str, &str)]>) -> Answer {
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let cookies = format!("lb_session={token}; lb_csrf={CSRF}");
+    let r = match form {
+        None => client.get(app.url(path)),
+        Some(pairs) => {
+            let mut all = vec![("csrf", CSRF)];
+            all.extend_from_slice(pairs);
+            client
+                .post(app.url(path))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(serde_urlencoded::to_string(&all).unwrap())
+        }
+    };
+    let r = r.header("accept", "text/html").header("cookie", cookies).send().await.unwrap();
+    let status = r.status().as_u16();
+    let location = r.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    Answer { status, location, body: r.text().await.unwrap() }
+}
+
+fn uscc(first17: &str) -> String {
+    format!("{first17}{}", labour_bridge::domain::uscc::check_char(first17).unwrap())
+}
+
+/// The message shown beside `field` (the form marks the field invalid).
+fn beside(body: &str, field: &str) -> String {
+    assert!(body.contains(&format!("aria-describedby=\"f-{field}-error\"")), "{field} is not marked: {body}");
+    let tail = body.split(&format!("id=\"f-{field}-error\" class=\"field-error\">")).nth(1).unwrap();
+    tail.split("</p>").next().unwrap().to_string()
+}
+
+async fn desk_forms_write_employers_and_postings_by_the_registry_rules(app: TestApp) {
+    // An organiser has no desk: the same roles as the API.
+    let refused = send(&app, &app.organiser, "/desk/employers", None).await;
+    assert_eq!(refused.status, 403);
+    let refused = send(&app, &app.organiser, "/desk/employers/new", Some(&[("name", "某厂")])).await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(app.count("employers"), 0);
+
+    // A malformed code and a missing place, each beside its field.
+    let good = uscc("91440704MA4UJ5X3A");
+    let a =
+        send(&app, &app.clerk, "/desk/employers/new", Some(&[("name", "江海测试电子厂"), ("uscc", &good[..17])])).await;
+    assert_eq!(a.status, 422);
+    assert!(beside(&a.body, "uscc").contains("18位"), "{}", a.body);
+    assert!(beside(&a.body, "region_code").contains("请填写"), "{}", a.body);
+    assert!(a.body.contains("value=\"江海测试电子厂\""), "what was typed stays");
+
+    // 是 is stored as true.
+    let fields = [
+        ("name", "江海测试电子厂"),
+        ("uscc", good.as_str()),
+        ("region_code", "440704"),
+        ("contact_name", "李小姐"),
+        ("is_poverty_workshop", "true"),
+    ];
+    let a = send(&app, &app.clerk, "/desk/employers/new", Some(&fields)).await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    let id: i64 = a.location.trim_start_matches("/desk/employers/").split('?').next().unwrap().parse().unwrap();
+    let e = app.get_ok(&format!("/api/v1/employers/{id}"), &app.clerk).await;
+    assert_eq!((e["is_poverty_workshop"].clone(), e["contact_name"].clone()), (Value::Bool(true), "李小姐".into()));
+
+    // A change: 否 is false, a blank contact is cleared.
+    let version = e["version"].to_string();
+    let fields =
+        [("version", version.as_str()), ("name", "江海测试电子厂"), ("uscc", good.as_str()), ("region_code", "440704")];
+    let a = send(
+        &app,
+        &app.clerk,
+        &format!("/desk/employers/{id}/edit"),
+        Some(&[&fields[..], &[("is_poverty_workshop", "false")]].concat()),
+    )
+    .await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    let e = app.get_ok(&format!("/api/v1/employers/{id}"), &app.clerk).await;
+    assert_eq!((e["is_poverty_workshop"].clone(), e["contact_name"].clone()), (Value::Bool(false), Value::Null));
+    assert_eq!(e["uscc"], good, "what the form sent again is kept");
+
+    // The same stale form again is refused in words, not by a field name.
+    let a = send(&app, &app.clerk, &format!("/desk/employers/{id}/edit"), Some(&fields)).await;
+    assert_eq!(a.status, 422);
+    assert!(a.body.contains("该记录已被他人修改") && !a.body.contains("version："), "{}", a.body);
+
+    // A posting: pay out of order beside the higher end; nothing written.
+    let employer = id.to_string();
+    let posting = [
+        ("employer_id", employer.as_str()),
+        ("title", "SMT贴片操作工"),
+        ("headcount", "5"),
+        ("region_code", "440704"),
+        ("salary_min", "6000"),
+        ("benefits", "housing"),
+        ("benefits", "meals"),
+        ("gender_requirement", "any"),
+        ("status", "open"),
+    ];
+    let a =
+        send(&app, &app.clerk, "/desk/postings/new", Some(&[&posting[..], &[("salary_max", "4500")]].concat())).await;
+    assert_eq!(a.status, 422);
+    assert!(beside(&a.body, "salary_max").contains("最低月薪"), "{}", a.body);
+    assert!(a.body.contains("value=\"meals\" checked"), "ticked boxes stay ticked");
+    assert_eq!(app.count("postings"), 0);
+
+    let a =
+        send(&app, &app.clerk, "/desk/postings/new", Some(&[&posting[..], &[("salary_max", "7500")]].concat())).await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    assert_eq!(a.location, format!("/desk/employers/{id}?posted=1#postings"));
+    let p = &app.get_ok(&format!("/api/v1/postings?employer_id={id}"), &app.clerk).await["items"][0];
+    assert_eq!(p["benefits"], serde_json::json!(["housing", "meals"]));
+    assert_eq!((p["salary_max"].as_i64(), p["headcount"].as_i64()), (Some(7500), Some(5)));
+
+    // A change: no box ticked clears the benefits, a blank top of the pay clears it.
+    let (pid, version) = (p["id"].to_string(), p["version"].to_string());
+    let mut change: Vec<(&str, &str)> =
+        posting.iter().filter(|(k, _)| *k != "benefits" && *k != "headcount").copied().collect();
+    change.extend([("version", version.as_str()), ("headcount", "12"), ("salary_max", "")]);
+    let a = send(&app, &app.clerk, &format!("/desk/postings/{pid}/edit"), Some(&change)).await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    let p = app.get_ok(&format!("/api/v1/postings/{pid}"), &app.clerk).await;
+    assert_eq!((p["headcount"].as_i64(), p["salary_max"].clone()), (Some(12), Value::Null));
+    assert_eq!(p["benefits"], serde_json::json!([]));
+
+    // The employer's page lists it, taking applications.
+    let a = send(&app, &app.clerk, &format!("/desk/employers/{id}"), None).await;
+    assert_eq!(a.status, 200);
+    assert!(
+        a.body.contains("SMT贴片操作工") && a.body.contains("12 人") && a.body.contains("正在接受报名"),
+        "{}",
+        a.body
+    );
+}
