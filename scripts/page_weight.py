@@ -2,17 +2,18 @@
 """Page budget (DESIGN §9 pages): what a first visit transfers, and how long
 the server takes per page, on `labour-bridge serve --demo`.
 
-1. Weight: each page opened in a fresh headless Chromium (Debian's, driven
-   by Playwright; nothing cached), summing every response's transferred
-   body and headers as the browser reports them (`request.sizes()`), once
-   as a browser asks (gzip, br) and once with `Accept-Encoding: identity`
-   (the baseline: the same bytes uncompressed), side by side.
+1. Weight: each page and every script and stylesheet it names, fetched
+   with nothing cached, counting headers and body as they come over the
+   wire: once with the encodings Chromium asks for (gzip, br, zstd) and once
+   with `Accept-Encoding: identity` (the baseline: the same bytes
+   uncompressed), side by side. (Playwright's per-request sizes were tried
+   first: Chromium reports negative body sizes for brotli responses.)
 2. Server time: N sequential GETs of each page over loopback with a signed-in
    session where the page needs one; p50 and p95 of the wall time.
 
     LB_BIN=target/release/labour-bridge python3 scripts/page_weight.py [N]
 
-Writes target/bench/page-weight.md. Needs playwright (Python) and chromium.
+Writes target/bench/page-weight.md. Python's standard library only.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import http.cookiejar
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -30,16 +32,12 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(os.environ.get("LB_BIN", REPO / "target" / "release" / "labour-bridge"))
-CHROMIUM = os.environ.get("LB_CHROMIUM", "/usr/bin/chromium")
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 200
 PASSWORD = "labour-bridge-demo"
-PHONE = dict(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True,
-             locale="zh-CN")
-DESK = dict(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+# What Chromium sends.
+BROWSER_ENCODINGS = "gzip, deflate, br, zstd"
 
 
 def free_port() -> int:
@@ -79,45 +77,38 @@ def api(base, path, token=None, body=None):
 
 def pages(base):
     admin = api(base, "/api/v1/auth/login", body={"username": "demo-admin", "password": PASSWORD})["token"]
-    posting = api(base, "/api/v1/postings/search?q=%E5%8E%A8%E5%B8%88&limit=1")["items"][0]["id"]
+    posting = api(base, "/api/v1/postings/search?q=%E5%8E%A8%E5%B8%88&limit=1")["hits"][0]["id"]
     person = api(base, "/api/v1/labourers?limit=1", admin)["items"][0]
     fair = api(base, "/api/v1/fairs?limit=100", admin)["items"][0]["id"]
     q = urllib.parse.quote("厨师 包吃住")
     return [
-        # (label, path, who signs in, viewport)
-        ("岗位搜索（手机，首次打开）", "/", None, PHONE),
-        ("搜索结果（手机）", f"/?q={q}", None, PHONE),
-        ("岗位详情（手机）", f"/postings/{posting}", None, PHONE),
-        ("服务台查找", f"/desk?q={person['id_number']}", "demo-clerk", DESK),
-        ("人员页", f"/desk/labourers/{person['id']}", "demo-clerk", DESK),
-        ("招聘会签到台", f"/fairs/{fair}/desk", "demo-admin", DESK),
-        ("数据看板（含 ECharts）", "/dashboard", "demo-admin", DESK),
+        # (label, path, who signs in)
+        ("岗位搜索（手机，首次打开）", "/", None),
+        ("搜索结果（手机）", f"/?q={q}", None),
+        ("岗位详情（手机）", f"/postings/{posting}", None),
+        ("服务台查找", f"/desk?q={person['id_number']}", "demo-clerk"),
+        ("人员页", f"/desk/labourers/{person['id']}", "demo-clerk"),
+        ("招聘会签到台", f"/fairs/{fair}/desk", "demo-admin"),
+        ("数据看板（含 ECharts）", "/dashboard", "demo-admin"),
     ]
 
 
-def sign_in_page(page, base, user):
-    page.goto(base + "/login")
-    page.fill("input[name=username]", user)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
-
-
-def weigh(browser, base, path, user, viewport, identity):
-    ctx = browser.new_context(**viewport, extra_http_headers={"accept-encoding": "identity"} if identity else {})
-    page = ctx.new_page()
-    if user:
-        sign_in_page(page, base, user)
-    responses = []
-    page.on("requestfinished", lambda r: responses.append(r))
-    page.goto(base + path)
-    page.wait_for_load_state("networkidle")
-    total = 0
-    for r in responses:
-        s = r.sizes()
-        total += s["responseBodySize"] + s["responseHeadersSize"]
-    ctx.close()
-    return total, len(responses)
+def weigh(opener, base, path, encoding):
+    """Bytes of the page and every asset it names, as sent over the wire
+    (headers and body, compressed as `encoding` allows), with nothing cached."""
+    def get(url):
+        req = urllib.request.Request(url, headers={"accept-encoding": encoding})
+        with opener.open(req) as r:
+            body = r.read()
+            head = sum(len(k) + len(v) + 4 for k, v in r.getheaders()) + 17
+            return body, head
+    body, head = get(base + path)
+    total, n = len(body) + head, 1
+    for asset in sorted(set(re.findall(r'(?:src|href)="(/static/[^"]+)"', body.decode()))):
+        a_body, a_head = get(base + asset)
+        total += len(a_body) + a_head
+        n += 1
+    return total, n
 
 
 def session_opener(base, user):
@@ -149,16 +140,14 @@ def main():
     proc, base = start()
     rows = []
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-            for label, path, user, viewport in pages(base):
-                compressed, n = weigh(browser, base, path, user, viewport, identity=False)
-                plain, _ = weigh(browser, base, path, user, viewport, identity=True)
-                p50, p95 = server_times(base, path, user)
-                rows.append((label, path.split("?")[0], n, compressed, plain, p50, p95))
-                print(f"{label}: {compressed / 1024:.1f} KB ({plain / 1024:.1f} KB uncompressed), "
-                      f"{n} requests, p50 {p50:.2f} ms, p95 {p95:.2f} ms", flush=True)
-            browser.close()
+        for label, path, user in pages(base):
+            opener = session_opener(base, user)
+            compressed, n = weigh(opener, base, path, BROWSER_ENCODINGS)
+            plain, _ = weigh(opener, base, path, "identity")
+            p50, p95 = server_times(base, path, user)
+            rows.append((label, path.split("?")[0], n, compressed, plain, p50, p95))
+            print(f"{label}: {compressed / 1024:.1f} KB ({plain / 1024:.1f} KB uncompressed), "
+                  f"{n} requests, p50 {p50:.2f} ms, p95 {p95:.2f} ms", flush=True)
     finally:
         proc.terminate()
         proc.wait()

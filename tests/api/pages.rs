@@ -10,6 +10,7 @@ crate::on_both_backends!(
     assets_carry_their_hash_and_a_long_cache,
     browsers_get_chinese_error_pages_and_the_api_keeps_problems,
     signing_in_sets_a_safe_cookie_and_posts_need_the_csrf_token,
+    a_roster_left_waiting_after_its_dry_run_is_deleted_the_next_day,
 );
 
 fn browser() -> reqwest::Client {
@@ -35,6 +36,14 @@ async fn assets_carry_their_hash_and_a_long_cache(app: TestApp) {
     assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
     let (s, _, _) = page(&app, "/static/app.0000000000.css").await;
     assert_eq!(s, 404, "a stale hash is not served");
+    // Assets are compressed for a browser that asks; pages, which carry a
+    // CSRF token beside typed text, are not.
+    let gz = |path: String| browser().get(app.url(&path)).header("accept-encoding", "gzip").send();
+    let r = gz(format!("/static/app.{css}")).await.unwrap();
+    assert_eq!(r.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("gzip"));
+    let r = gz("/login".to_string()).await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers().get("content-encoding").is_none(), "pages are not compressed");
 }
 
 async fn browsers_get_chinese_error_pages_and_the_api_keeps_problems(app: TestApp) {
@@ -103,4 +112,70 @@ async fn signing_in_sets_a_safe_cookie_and_posts_need_the_csrf_token(app: TestAp
         .await
         .unwrap();
     assert!(cookie(r.headers(), "lb_session").unwrap().contains("Secure"));
+}
+
+/// Signs `user` in through the form; the session and CSRF cookies to send.
+async fn signed_in(app: &TestApp, user: &str, password: &str) -> (String, String) {
+    let (_, h, _) = page(app, "/login").await;
+    let csrf = cookie(&h, "lb_csrf").unwrap().split(';').next().unwrap().trim_start_matches("lb_csrf=").to_string();
+    let r = browser()
+        .post(app.url("/login"))
+        .header("accept", "text/html")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", format!("lb_csrf={csrf}"))
+        .body(format!("csrf={csrf}&username={user}&password={password}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let session = cookie(r.headers(), "lb_session").unwrap().split(';').next().unwrap().to_string();
+    (format!("{session}; lb_csrf={csrf}"), csrf)
+}
+
+async fn a_roster_left_waiting_after_its_dry_run_is_deleted_the_next_day(app: TestApp) {
+    app.add_password_user("desk-clerk", Role::Clerk, "a-long-password");
+    let (cookies, csrf) = signed_in(&app, "desk-clerk", "a-long-password").await;
+    let roster = format!("姓名,身份证号\n韦小燕,{}\n", crate::helpers::id_number("451424", "19940404", 44));
+    let dry_run = || async {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .text("kind", "labourers")
+            .part("file", reqwest::multipart::Part::bytes(roster.clone().into_bytes()).file_name("花名册.csv"));
+        let r = browser()
+            .post(app.url("/desk/imports"))
+            .header("accept", "text/html")
+            .header("cookie", &cookies)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.unwrap();
+        html.split("name=\"token\" value=\"").nth(1).and_then(|t| t.split('"').next()).unwrap().to_string()
+    };
+    let dir = app.settings.data_dir.join("page-imports");
+    let first = dry_run().await;
+    let waiting: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
+    assert_eq!(waiting.len(), 1, "the file waits for its commit");
+    // A day and a bit later nobody has committed it.
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(25 * 3600);
+    std::fs::File::options().write(true).open(&waiting[0]).unwrap().set_modified(old).unwrap();
+    let second = dry_run().await;
+    let left: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(left.len(), 1, "the next upload deleted the stale roster: {left:?}");
+    assert!(left[0].ends_with(&second));
+    // Its commit now says the upload expired, and writes nothing.
+    let r = browser()
+        .post(app.url("/desk/imports/commit"))
+        .header("accept", "text/html")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", &cookies)
+        .body(format!("csrf={csrf}&token={first}&kind=labourers"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("导入已失效"));
+    assert_eq!(app.count("labourers"), 0);
 }

@@ -123,3 +123,28 @@ def test_ledgers_are_submitted_from_the_dashboard_and_a_failure_can_be_retried(d
     assert "发送失败" in again, again
     cells = page.locator(f"tr[data-submission='{sid}'] td").all_inner_texts()
     assert cells[5] == "2", f"two attempts: {cells}"
+
+
+def test_clerk_edits_a_person_and_a_broken_rule_is_named_beside_its_field(desk, server):
+    clerk = api_token(server, "demo-clerk")
+    who = _person(server, clerk, "陆春燕", "19950505")
+    page = desk
+    sign_in(page, server, "demo-clerk")
+    page.goto(f"{server}/desk/labourers/{who['id']}")
+    page.get_by_role("link", name="修改信息").click()
+    assert page.locator("input[name=name]").input_value() == "陆春燕", "the form holds the record"
+    page.fill("input[name=phone]", "1397710")
+    page.fill("input[name=hukou_village]", "那坡村")
+    page.get_by_role("button", name="保存").click()
+    field = page.locator("input[name=phone]")
+    assert field.get_attribute("aria-invalid") == "true"
+    message = page.locator(f"#{field.get_attribute('aria-describedby')}").inner_text()
+    assert "手机" in message, message
+    assert page.locator("input[name=hukou_village]").input_value() == "那坡村", "what was typed stays"
+    assert_accessible(page)
+    field.fill("13977105566")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_url(f"**/desk/labourers/{who['id']}?saved=1")
+    card = page.locator("dl").inner_text()
+    assert "13977105566" in card and "那坡村" in card, card
+    assert api_get(server, clerk, f"/api/v1/labourers/{who['id']}")["phone"] == "13977105566"

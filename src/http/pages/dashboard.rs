@@ -94,7 +94,12 @@ impl SubmissionLine {
             failed: r.status == "failed",
             status,
             attempts: r.attempts,
-            detail: r.error.or(r.smtp_response).unwrap_or_default(),
+            // The mail server's own words stay as they came, after ours.
+            detail: match (r.error, r.smtp_response) {
+                (Some(e), _) => format!("邮件未能发出（邮件服务器：{e}）"),
+                (None, Some(answer)) => format!("邮件服务器已接收：{answer}"),
+                (None, None) => String::new(),
+            },
         }
     }
 }

@@ -2,7 +2,9 @@
 //! commits it, and downloads the rejected rows — the API's import
 //! ([`import::run`]) underneath. Between the dry run and the commit the
 //! file waits under `<data-dir>/page-imports/`, named by a random token
-//! and its owner's user id; the commit deletes it once written.
+//! and its owner's user id; the commit deletes it once written, and a file
+//! left waiting longer than [`KEPT_FOR`] (a dry run nobody committed) is
+//! deleted by the next upload: rosters carry ID numbers and do not linger.
 
 use std::path::PathBuf;
 
@@ -54,6 +56,32 @@ fn clerk(viewer: &Viewer) -> Result<Caller, AppError> {
     let caller = viewer.signed_in()?.clone();
     require(&caller, REGISTRY, ("导入名册", "import rosters"))?;
     Ok(caller)
+}
+
+/// How long a dry run's file waits for its commit.
+pub const KEPT_FOR: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+/// Whether the file at `path` has waited longer than [`KEPT_FOR`].
+fn stale(path: &std::path::Path) -> bool {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age > KEPT_FOR)
+}
+
+/// Deletes every waiting file older than [`KEPT_FOR`]; what cannot be
+/// read or deleted now is left for the next upload.
+fn prune(dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if stale(&path) {
+            if let Err(e) = std::fs::remove_file(&path) {
+                tracing::warn!(error = %e, "cannot delete an expired page import");
+            }
+        }
+    }
 }
 
 /// Where a waiting file is kept.
@@ -117,6 +145,7 @@ pub async fn dry_run(
             let path = stash(&state, &caller, &token)?;
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir).map_err(|e| AppError::Internal(e.into()))?;
+                prune(dir);
             }
             std::fs::write(&path, &file.bytes).map_err(|e| AppError::Internal(e.into()))?;
             p.report = Some(summary);
@@ -145,13 +174,17 @@ pub async fn commit(
     let caller = clerk(&viewer)?;
     let token = posted.get("token").unwrap_or_default();
     let path = stash(&state, &caller, &token)?;
-    let bytes = std::fs::read(&path).map_err(|_| {
-        AppError::invalid(
-            "token",
-            "expired",
-            Text::new("导入已失效，请重新上传", "the upload has expired; upload again"),
-        )
-    })?;
+    if stale(&path) {
+        let _ = std::fs::remove_file(&path);
+    }
+    let Ok(bytes) = std::fs::read(&path) else {
+        // Committed already, or waited too long: the clerk uploads again.
+        let mut p = blank(&viewer);
+        p.error = Some("导入已失效（已经导入过，或检查后超过一天未导入），请重新上传文件".into());
+        let mut res = page(&viewer, &p)?;
+        *res.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(res);
+    };
     let kind = posted
         .get("kind")
         .unwrap_or_default()

@@ -1,0 +1,1 @@
+COMMENT ON INDEX placements_province_started IS NULL;

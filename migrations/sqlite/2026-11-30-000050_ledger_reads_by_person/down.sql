@@ -1,0 +1,1 @@
+CREATE INDEX placements_province_started ON placements (work_province, started_on);
