@@ -2,7 +2,8 @@
 //! at a province's scale: only east placements (by the stored, indexed
 //! `work_province`), only of counted people with something that can make
 //! them a row, streamed in person order so that the rules see one person at
-//! a time and nothing grows with the registry. None of these decides who
+//! a time and nothing grows with the registry (on PostgreSQL in libpq's
+//! row-by-row mode, which otherwise buffers a whole result). None of these decides who
 //! is counted: they only leave out rows the rules would ignore.
 
 use chrono::NaiveDate;
@@ -60,48 +61,69 @@ pub fn each_job<E: From<diesel::result::Error>>(
     sel: Selection,
     mut f: impl FnMut(JobRow) -> Result<(), E>,
 ) -> Result<(), E> {
-    let east = || probe.field(placements::work_province).eq_any(scope.provinces.to_vec());
-    let mut q = placements::table
-        .inner_join(labourers::table)
-        .filter(placements::work_province.eq_any(scope.provinces.to_vec()))
-        .filter(labourers::poverty_status.eq_any(scope.counted.to_vec()))
-        .select((
-            placements::id,
-            placements::labourer_id,
-            placements::region_code,
-            placements::started_on,
-            placements::ended_on,
-            labourers::poverty_status,
-        ))
-        .order((placements::labourer_id.asc(), placements::id.asc()))
-        .into_boxed();
-    q = match sel {
-        Selection::NewTransfers { from, as_of, eve } => q
-            .filter(placements::started_on.le(as_of))
-            .filter(placements::ended_on.is_null().or(placements::ended_on.ge(eve)))
-            .filter(
-                placements::labourer_id.eq_any(
-                    probe
-                        .filter(east())
-                        .filter(probe.field(placements::started_on).between(from, as_of))
-                        .select(probe.field(placements::labourer_id)),
+    // The same query for either backend; PostgreSQL streams it row by row
+    // (libpq would otherwise hand over the whole result at once).
+    macro_rules! query {
+        () => {{
+            let east = || probe.field(placements::work_province).eq_any(scope.provinces.to_vec());
+            let mut q = placements::table
+                .inner_join(labourers::table)
+                .filter(placements::work_province.eq_any(scope.provinces.to_vec()))
+                .filter(labourers::poverty_status.eq_any(scope.counted.to_vec()))
+                .select((
+                    placements::id,
+                    placements::labourer_id,
+                    placements::region_code,
+                    placements::started_on,
+                    placements::ended_on,
+                    labourers::poverty_status,
+                ))
+                .order((placements::labourer_id.asc(), placements::id.asc()))
+                .into_boxed();
+            q = match sel {
+                Selection::NewTransfers { from, as_of, eve } => q
+                    .filter(placements::started_on.le(as_of))
+                    .filter(placements::ended_on.is_null().or(placements::ended_on.ge(eve)))
+                    .filter(
+                        placements::labourer_id.eq_any(
+                            probe
+                                .filter(east())
+                                .filter(probe.field(placements::started_on).between(from, as_of))
+                                .select(probe.field(placements::labourer_id)),
+                        ),
+                    ),
+                Selection::Stable { as_of } => q.filter(placements::started_on.le(as_of)).filter(
+                    placements::labourer_id.eq_any(
+                        probe
+                            .filter(east())
+                            .filter(probe.field(placements::started_on).le(as_of))
+                            .filter(
+                                probe
+                                    .field(placements::ended_on)
+                                    .is_null()
+                                    .or(probe.field(placements::ended_on).ge(as_of)),
+                            )
+                            .select(probe.field(placements::labourer_id)),
+                    ),
                 ),
-            ),
-        Selection::Stable { as_of } => q.filter(placements::started_on.le(as_of)).filter(
-            placements::labourer_id.eq_any(
-                probe
-                    .filter(east())
-                    .filter(probe.field(placements::started_on).le(as_of))
-                    .filter(probe.field(placements::ended_on).is_null().or(probe.field(placements::ended_on).ge(as_of)))
-                    .select(probe.field(placements::labourer_id)),
-            ),
-        ),
-    };
-    if let Some(county) = scope.county {
-        q = q.filter(labourers::hukou_region_code.eq(county.to_string()));
+            };
+            if let Some(county) = scope.county {
+                q = q.filter(labourers::hukou_region_code.eq(county.to_string()));
+            }
+            q
+        }};
     }
-    for row in q.load_iter::<JobRow, diesel::connection::DefaultLoadingMode>(c)? {
-        f(row?)?;
+    match c {
+        DbConnection::Pg(pg) => {
+            for row in query!().load_iter::<JobRow, diesel::pg::PgRowByRowLoadingMode>(pg)? {
+                f(row?)?;
+            }
+        }
+        DbConnection::Sqlite(lite) => {
+            for row in query!().load_iter::<JobRow, diesel::connection::DefaultLoadingMode>(lite)? {
+                f(row?)?;
+            }
+        }
     }
     Ok(())
 }
@@ -119,25 +141,39 @@ pub fn each_shown<E: From<diesel::result::Error>>(
     sel: Selection,
     mut f: impl FnMut(ShownRow) -> Result<(), E>,
 ) -> Result<(), E> {
-    let mut q = placements::table
-        .inner_join(labourers::table)
-        .left_join(employers::table.on(placements::employer_id.eq(employers::id.nullable())))
-        .filter(placements::work_province.eq_any(scope.provinces.to_vec()))
-        .filter(labourers::poverty_status.eq_any(scope.counted.to_vec()))
-        .select((PlacementRow::as_select(), LabourerRow::as_select(), employers::name.nullable()))
-        .order((placements::labourer_id.asc(), placements::id.asc()))
-        .into_boxed();
-    q = match sel {
-        Selection::NewTransfers { from, as_of, .. } => q.filter(placements::started_on.between(from, as_of)),
-        Selection::Stable { as_of } => q
-            .filter(placements::started_on.le(as_of))
-            .filter(placements::ended_on.is_null().or(placements::ended_on.ge(as_of))),
-    };
-    if let Some(county) = scope.county {
-        q = q.filter(labourers::hukou_region_code.eq(county.to_string()));
+    macro_rules! query {
+        () => {{
+            let mut q = placements::table
+                .inner_join(labourers::table)
+                .left_join(employers::table.on(placements::employer_id.eq(employers::id.nullable())))
+                .filter(placements::work_province.eq_any(scope.provinces.to_vec()))
+                .filter(labourers::poverty_status.eq_any(scope.counted.to_vec()))
+                .select((PlacementRow::as_select(), LabourerRow::as_select(), employers::name.nullable()))
+                .order((placements::labourer_id.asc(), placements::id.asc()))
+                .into_boxed();
+            q = match sel {
+                Selection::NewTransfers { from, as_of, .. } => q.filter(placements::started_on.between(from, as_of)),
+                Selection::Stable { as_of } => q
+                    .filter(placements::started_on.le(as_of))
+                    .filter(placements::ended_on.is_null().or(placements::ended_on.ge(as_of))),
+            };
+            if let Some(county) = scope.county {
+                q = q.filter(labourers::hukou_region_code.eq(county.to_string()));
+            }
+            q
+        }};
     }
-    for row in q.load_iter::<ShownRow, diesel::connection::DefaultLoadingMode>(c)? {
-        f(row?)?;
+    match c {
+        DbConnection::Pg(pg) => {
+            for row in query!().load_iter::<ShownRow, diesel::pg::PgRowByRowLoadingMode>(pg)? {
+                f(row?)?;
+            }
+        }
+        DbConnection::Sqlite(lite) => {
+            for row in query!().load_iter::<ShownRow, diesel::connection::DefaultLoadingMode>(lite)? {
+                f(row?)?;
+            }
+        }
     }
     Ok(())
 }
