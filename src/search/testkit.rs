@@ -89,6 +89,13 @@ fn store<F>(schema: tantivy::schema::Schema, fields: F, analyzer: &Analyzer) -> 
 /// A search service over these postings and people, indexed in RAM the way
 /// the indexer does it; the paired district is 江海区 (440704).
 pub fn search_over(postings: &[PostingDoc], people: &[Profile]) -> Search {
+    search_in_segments(&[postings], people)
+}
+
+/// As [`search_over`], each batch of postings committed on its own, so that
+/// the index holds one segment per batch, as a live index does after
+/// several syncs.
+pub fn search_in_segments(batches: &[&[PostingDoc]], people: &[Profile]) -> Search {
     let (vocab, analyzer) = shared();
     let core = Core { vocab: vocab.clone(), analyzer: analyzer.clone(), root: PathBuf::from("/nonexistent") };
     let (ps, pf) = PostingFields::schema();
@@ -99,14 +106,18 @@ pub fn search_over(postings: &[PostingDoc], people: &[Profile]) -> Search {
         labourers: store(ls, lf, analyzer),
         cursor: Mutex::new(0),
     };
-    g.postings
-        .with_writer(|w| {
-            for d in postings {
-                w.add_document(posting_doc(&pf, vocab, d))?;
-            }
-            Ok(())
-        })
-        .unwrap();
+    let payload = core.payload(0);
+    for batch in batches {
+        g.postings
+            .with_writer(|w| {
+                for d in *batch {
+                    w.add_document(posting_doc(&pf, vocab, d))?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        g.postings.commit(&payload).unwrap();
+    }
     g.labourers
         .with_writer(|w| {
             for p in people {
@@ -115,8 +126,6 @@ pub fn search_over(postings: &[PostingDoc], people: &[Profile]) -> Search {
             Ok(())
         })
         .unwrap();
-    let payload = core.payload(0);
-    g.postings.commit(&payload).unwrap();
     g.labourers.commit(&payload).unwrap();
     Search {
         core,

@@ -54,22 +54,32 @@ impl Search {
         let searcher = g.postings.reader.searcher();
         let f = &g.postings.fields;
         // A title is suggested only when a posting with it takes
-        // applications today; a bounded number of titles is looked at.
-        let mut looked = 0;
-        'segments: for seg in searcher.segment_readers() {
+        // applications today. Titles come in term order whatever the
+        // index's segments: each segment's first titles with the prefix are
+        // merged, then a bounded number is looked at in order.
+        let mut titles = std::collections::BTreeSet::new();
+        for seg in searcher.segment_readers() {
             let inverted = seg.inverted_index(f.title_exact)?;
             let mut stream = inverted.terms().range().ge(q.as_bytes()).into_stream()?;
-            while stream.advance() {
+            let mut taken = 0;
+            while taken < MAX_TITLES_LOOKED_AT && stream.advance() {
                 let key = stream.key();
-                if !key.starts_with(q.as_bytes()) || out.len() >= limit || looked >= MAX_TITLES_LOOKED_AT {
-                    continue 'segments;
+                if !key.starts_with(q.as_bytes()) {
+                    break;
                 }
-                looked += 1;
-                let Ok(title) = std::str::from_utf8(key) else { continue };
-                let clauses = vec![self.open_today(f, today), (Occur::Must, exact(f.title_exact, title))];
-                if searcher.search(&BooleanQuery::new(clauses), &Count)? > 0 {
-                    push(&mut out, title, "title");
+                if let Ok(title) = std::str::from_utf8(key) {
+                    titles.insert(title.to_string());
+                    taken += 1;
                 }
+            }
+        }
+        for title in titles.iter().take(MAX_TITLES_LOOKED_AT) {
+            if out.len() >= limit {
+                break;
+            }
+            let clauses = vec![self.open_today(f, today), (Occur::Must, exact(f.title_exact, title))];
+            if searcher.search(&BooleanQuery::new(clauses), &Count)? > 0 {
+                push(&mut out, title, "title");
             }
         }
         for o in vocab.occupations() {
@@ -87,7 +97,31 @@ impl Search {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-    use crate::search::testkit::{posting, search_over, today};
+    use crate::search::testkit::{posting, search_in_segments, search_over, today};
+
+    /// A live index has several segments; the titles still come in one
+    /// order (the order of their text), not segment by segment.
+    #[test]
+    fn titles_come_in_the_same_order_however_the_index_is_segmented() {
+        let later = [posting(1, "厨师（包吃住）", None, None), posting(2, "厨师（夜班）", None, None)];
+        let earlier = [posting(3, "厨师（今天截止）", None, None)];
+        let expected = ["厨师（今天截止）", "厨师（包吃住）", "厨师（夜班）"];
+        for batches in [
+            vec![&later[..], &earlier[..]],
+            vec![&earlier[..], &later[..]],
+            vec![&[later[1].clone(), earlier[0].clone(), later[0].clone()][..]],
+        ] {
+            let search = search_in_segments(&batches, &[]);
+            let titles: Vec<String> = search
+                .complete("厨师（", 20, today())
+                .unwrap()
+                .into_iter()
+                .filter(|s| s.kind == "title")
+                .map(|s| s.text)
+                .collect();
+            assert_eq!(titles, expected, "{} segments", batches.len());
+        }
+    }
 
     #[test]
     fn occupations_then_places_then_titles_then_occupations_containing_it() {
