@@ -18,7 +18,7 @@ use crate::db::models::mail::{self, SubmissionRow};
 use crate::db::models::{deadline, target};
 use crate::error::AppError;
 use crate::http::api::ledgers::{disposition, unit_of};
-use crate::http::auth::{require, REGISTRY};
+use crate::http::auth::REGISTRY;
 use crate::http::state::AppState;
 use crate::ledger::build::{compute, Request};
 use crate::ledger::export::{self, RawParams};
@@ -173,8 +173,7 @@ pub async fn show(
     viewer: Viewer,
     q: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let caller = viewer.signed_in()?.clone();
-    require(&caller, REGISTRY, ("查看数据看板", "see the dashboard"))?;
+    viewer.allowed(REGISTRY, ("查看数据看板", "see the dashboard"))?;
     let asked = year_of(&q);
     let rules = state.settings.ledger_rules.clone();
     let (year, years, as_of, items, ledgers, deadlines, submissions) = state
@@ -298,8 +297,7 @@ pub async fn submit(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let posted = Posted::read(&req, &body)?;
-    let caller = viewer.signed_in()?.clone();
-    require(&caller, REGISTRY, ("报送台账", "submit ledgers"))?;
+    let caller = viewer.allowed(REGISTRY, ("报送台账", "submit ledgers"))?;
     let raw = RawParams { year: posted.get("year"), as_of: None, format: None, unmasked: None, county: None };
     let p = export::parse_params(&raw, clock::today())?;
     let unit = unit_of(&caller, &state);
@@ -320,8 +318,7 @@ pub async fn retry(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     Posted::read(&req, &body)?;
-    let caller = viewer.signed_in()?.clone();
-    require(&caller, REGISTRY, ("重新报送", "retry submissions"))?;
+    let caller = viewer.allowed(REGISTRY, ("重新报送", "retry submissions"))?;
     let id = path.into_inner();
     let year =
         state.db.run(move |c| Ok(mail::submission(c, id)?.ok_or(AppError::NotFound(Thing::Submission))?.year)).await?;
@@ -338,8 +335,7 @@ pub async fn ledger(
     path: web::Path<String>,
     q: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let caller = viewer.signed_in()?.clone();
-    require(&caller, REGISTRY, ("查看台账", "read ledgers"))?;
+    let caller = viewer.allowed(REGISTRY, ("查看台账", "read ledgers"))?;
     let kind: Kind = path.into_inner().parse().map_err(|_| AppError::NotFound(Thing::Route))?;
     let get = |k: &str| q.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let raw = RawParams { year: get("year"), as_of: None, format: get("format"), unmasked: None, county: None };
@@ -362,8 +358,7 @@ pub async fn bundle(
     viewer: Viewer,
     q: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let caller = viewer.signed_in()?.clone();
-    require(&caller, REGISTRY, ("查看台账", "read ledgers"))?;
+    let caller = viewer.allowed(REGISTRY, ("查看台账", "read ledgers"))?;
     let year = q.iter().find(|(n, _)| n == "year").map(|(_, v)| v.clone());
     let raw = RawParams { year, as_of: None, format: None, unmasked: None, county: None };
     let p = export::parse_params(&raw, clock::today())?;

@@ -13,7 +13,7 @@ use crate::db::models::audit::Actor;
 use crate::db::models::labourer::{LabourerFilter, LabourerRow};
 use crate::domain::{normalise, Education, IdNumber, LabourerId, PovertyStatus};
 use crate::error::AppError;
-use crate::http::auth::{require, REGISTRY};
+use crate::http::auth::REGISTRY;
 use crate::http::input::{read_form, Read};
 use crate::http::state::AppState;
 use crate::registry::labourers::{self as registry, LabourerChanges, NewLabourer};
@@ -36,8 +36,7 @@ pub async fn find(
     viewer: Viewer,
     q: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let caller = viewer.signed_in()?.clone();
-    require(&caller, REGISTRY, ("使用服务台", "use the desk"))?;
+    let caller = viewer.allowed(REGISTRY, ("使用服务台", "use the desk"))?;
     let typed = q.iter().find(|(k, _)| k == "q").map(|(_, v)| v.trim().to_string()).unwrap_or_default();
     let mut error = None;
     let mut people = Vec::new();
@@ -103,8 +102,7 @@ fn person_frame(heading: &str, action: String, version: Option<i32>) -> Frame {
 
 /// `GET /desk/labourers/new`.
 pub async fn new_form(viewer: Viewer) -> Result<HttpResponse, AppError> {
-    let caller = viewer.signed_in()?;
-    require(caller, REGISTRY, ("登记劳动力", "register labourers"))?;
+    viewer.allowed(REGISTRY, ("登记劳动力", "register labourers"))?;
     let frame = person_frame("登记劳动力", "/desk/labourers/new".into(), None);
     record_form(&viewer, frame, person_fields(), None, &FieldMessages::default())
 }
@@ -118,8 +116,7 @@ pub async fn create(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let posted = Posted::read(&req, &body)?;
-    let caller = viewer.signed_in()?.clone();
-    require(&caller, REGISTRY, ("登记劳动力", "register labourers"))?;
+    let caller = viewer.allowed(REGISTRY, ("登记劳动力", "register labourers"))?;
     let (value, keys, errors) = read_form::<NewLabourer>(json_of(&posted, &PERSON_FIELDS, &[]))?;
     let read = Read { value, keys, errors };
     let actor = Actor::from(&caller);
@@ -139,8 +136,7 @@ pub async fn edit_form(
     viewer: Viewer,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let caller = viewer.signed_in()?.clone();
-    require(&caller, REGISTRY, ("修改劳动力信息", "change labourers"))?;
+    let caller = viewer.allowed(REGISTRY, ("修改劳动力信息", "change labourers"))?;
     let id = path.into_inner();
     let actor = Actor::from(&caller);
     let (row, _) = state.db.write(move |c| reads::labourer(c, &actor, LabourerId(id))).await?;
@@ -171,8 +167,7 @@ pub async fn update(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let posted = Posted::read(&req, &body)?;
-    let caller = viewer.signed_in()?.clone();
-    require(&caller, REGISTRY, ("修改劳动力信息", "change labourers"))?;
+    let caller = viewer.allowed(REGISTRY, ("修改劳动力信息", "change labourers"))?;
     let id = path.into_inner();
     let mut json = json_of(&posted, &PERSON_FIELDS, &[]);
     if let Some(m) = json.as_object_mut() {

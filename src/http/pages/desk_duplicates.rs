@@ -14,7 +14,7 @@ use super::{page, see_other, Chrome};
 use crate::db::models::audit::Actor;
 use crate::domain::LabourerId;
 use crate::error::AppError;
-use crate::http::auth::{require, REGISTRY};
+use crate::http::auth::REGISTRY;
 use crate::http::state::AppState;
 use crate::registry::duplicates::{self, Likeness, Pair, PairKey};
 
@@ -78,8 +78,7 @@ async fn show_list(
     notice: Option<String>,
     problem: Option<(StatusCode, String)>,
 ) -> Result<HttpResponse, AppError> {
-    let caller = viewer.signed_in()?.clone();
-    require(&caller, REGISTRY, ("核对疑似重复", "review duplicates"))?;
+    viewer.allowed(REGISTRY, ("核对疑似重复", "review duplicates"))?;
     let (pairs, next) = state.db.run(move |c| duplicates::pairs(c, after, PER_PAGE)).await?;
     let status = problem.as_ref().map(|(s, _)| *s);
     let p = DuplicatesPage {
@@ -132,8 +131,7 @@ pub async fn merge(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let posted = Posted::read(&req, &body)?;
-    let caller = viewer.signed_in()?.clone();
-    require(&caller, REGISTRY, ("合并重复记录", "merge duplicates"))?;
+    let caller = viewer.allowed(REGISTRY, ("合并重复记录", "merge duplicates"))?;
     let (a, b) = path.into_inner();
     // A keep that is not a number is "neither of the pair" to the registry.
     let keep = posted.get("keep").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
@@ -155,8 +153,7 @@ pub async fn dismiss(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     Posted::read(&req, &body)?;
-    let caller = viewer.signed_in()?.clone();
-    require(&caller, REGISTRY, ("核对疑似重复", "review duplicates"))?;
+    let caller = viewer.allowed(REGISTRY, ("核对疑似重复", "review duplicates"))?;
     let (a, b) = path.into_inner();
     let actor = Actor::from(&caller);
     match state.db.write(move |c| duplicates::dismiss(c, &actor, LabourerId(a), LabourerId(b))).await {

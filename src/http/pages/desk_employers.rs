@@ -17,7 +17,7 @@ use crate::domain::region::region_full_name;
 use crate::domain::{EmployerId, Uscc};
 use crate::error::AppError;
 use crate::http::api::postings::{with_hires, PostingView};
-use crate::http::auth::{require, REGISTRY};
+use crate::http::auth::REGISTRY;
 use crate::http::input::{read_form, text, Page, Query, Read};
 use crate::http::state::AppState;
 use crate::messages::Thing;
@@ -55,8 +55,7 @@ pub fn place_of(code: &str) -> String {
 
 /// `GET /desk/employers?q=`: employers whose name contains `q`, 50 a page.
 pub async fn list(state: web::Data<AppState>, viewer: Viewer, q: Query<ListQuery>) -> Result<HttpResponse, AppError> {
-    let caller = viewer.signed_in()?;
-    require(caller, REGISTRY, ("查看用人单位", "list employers"))?;
+    viewer.allowed(REGISTRY, ("查看用人单位", "list employers"))?;
     let q = q.0;
     let page_of = Page::parse(&None, &q.cursor)?;
     let filter = EmployerFilter { name: text(q.q.clone()), ..Default::default() };
@@ -126,8 +125,7 @@ pub async fn show(
     path: web::Path<i64>,
     q: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let caller = viewer.signed_in()?;
-    require(caller, REGISTRY, ("查看用人单位", "read employers"))?;
+    viewer.allowed(REGISTRY, ("查看用人单位", "read employers"))?;
     let id = EmployerId(path.into_inner());
     let (e, rows) = state
         .db
@@ -202,8 +200,7 @@ fn employer_json(posted: &Posted) -> serde_json::Value {
 
 /// `GET /desk/employers/new`.
 pub async fn new_form(viewer: Viewer) -> Result<HttpResponse, AppError> {
-    let caller = viewer.signed_in()?;
-    require(caller, REGISTRY, ("登记用人单位", "register employers"))?;
+    viewer.allowed(REGISTRY, ("登记用人单位", "register employers"))?;
     let frame = employer_frame("登记用人单位", "/desk/employers/new".into(), "/desk/employers".into(), None);
     record_form(&viewer, frame, employer_fields(), None, &FieldMessages::default())
 }
@@ -217,8 +214,7 @@ pub async fn create(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let posted = Posted::read(&req, &body)?;
-    let caller = viewer.signed_in()?.clone();
-    require(&caller, REGISTRY, ("登记用人单位", "register employers"))?;
+    let caller = viewer.allowed(REGISTRY, ("登记用人单位", "register employers"))?;
     let (value, keys, errors) = read_form::<NewEmployer>(employer_json(&posted))?;
     let read = Read { value, keys, errors };
     let actor = Actor::from(&caller);
@@ -238,8 +234,7 @@ pub async fn edit_form(
     viewer: Viewer,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let caller = viewer.signed_in()?;
-    require(caller, REGISTRY, ("修改用人单位", "change employers"))?;
+    viewer.allowed(REGISTRY, ("修改用人单位", "change employers"))?;
     let id = path.into_inner();
     let row = state.db.run(move |c| model::get(c, EmployerId(id))?.ok_or(AppError::NotFound(Thing::Employer))).await?;
     let d = &row.data;
@@ -273,8 +268,7 @@ pub async fn update(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let posted = Posted::read(&req, &body)?;
-    let caller = viewer.signed_in()?.clone();
-    require(&caller, REGISTRY, ("修改用人单位", "change employers"))?;
+    let caller = viewer.allowed(REGISTRY, ("修改用人单位", "change employers"))?;
     let id = path.into_inner();
     let mut json = employer_json(&posted);
     if let Some(m) = json.as_object_mut() {

@@ -17,7 +17,7 @@ use crate::db::models::placement::{self, PlacementFilter, PlacementRow};
 use crate::domain::{region_name, Channel, LabourerId};
 use crate::error::AppError;
 use crate::http::api::search::matches_of;
-use crate::http::auth::{require, REGISTRY};
+use crate::http::auth::REGISTRY;
 use crate::http::input::{read_form, Read};
 use crate::http::state::AppState;
 use crate::registry::placements::{self as registry, NewPlacement};
@@ -73,8 +73,7 @@ async fn show_person(
     posted: Option<&Posted>,
     errors: &FieldMessages,
 ) -> Result<HttpResponse, AppError> {
-    let caller = viewer.signed_in()?.clone();
-    require(&caller, REGISTRY, ("查看劳动力信息", "read labourers"))?;
+    let caller = viewer.allowed(REGISTRY, ("查看劳动力信息", "read labourers"))?;
     let actor = Actor::from(&caller);
     let (row, certificates, rows, employers, trainings, visits) = state
         .db
@@ -160,8 +159,7 @@ pub async fn add_placement(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let posted = Posted::read(&req, &body)?;
-    let caller = viewer.signed_in()?.clone();
-    require(&caller, REGISTRY, ("登记就业", "record placements"))?;
+    let caller = viewer.allowed(REGISTRY, ("登记就业", "record placements"))?;
     let id = path.into_inner();
     let mut json = json_of(&posted, &PLACEMENT_FIELDS, &["employer_id", "monthly_income"]);
     if let Some(m) = json.as_object_mut() {

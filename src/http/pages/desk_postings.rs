@@ -15,7 +15,7 @@ use crate::db::models::posting::PostingRow;
 use crate::db::DbConnection;
 use crate::domain::{Benefit, Education, EmployerId, GenderRequirement, PostingId, PostingStatus};
 use crate::error::AppError;
-use crate::http::auth::{require, REGISTRY};
+use crate::http::auth::REGISTRY;
 use crate::http::input::{param, read_form, Query, Read};
 use crate::http::state::AppState;
 use crate::registry::postings::{self as registry, NewPosting, PostingChanges};
@@ -117,8 +117,7 @@ pub async fn new_form(
     viewer: Viewer,
     q: Query<NewQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let caller = viewer.signed_in()?;
-    require(caller, REGISTRY, ("发布岗位", "create postings"))?;
+    viewer.allowed(REGISTRY, ("发布岗位", "create postings"))?;
     let chosen = param::<i64>("employer_id", &q.0.employer_id)?;
     let (employers, place) = state
         .db
@@ -156,8 +155,7 @@ pub async fn create(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let posted = Posted::read(&req, &body)?;
-    let caller = viewer.signed_in()?.clone();
-    require(&caller, REGISTRY, ("发布岗位", "create postings"))?;
+    let caller = viewer.allowed(REGISTRY, ("发布岗位", "create postings"))?;
     let (value, keys, errors) = read_form::<NewPosting>(posting_json(&posted))?;
     let read = Read { value, keys, errors };
     let actor = Actor::from(&caller);
@@ -205,8 +203,7 @@ pub async fn edit_form(
     viewer: Viewer,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let caller = viewer.signed_in()?;
-    require(caller, REGISTRY, ("修改岗位", "change postings"))?;
+    viewer.allowed(REGISTRY, ("修改岗位", "change postings"))?;
     let id = path.into_inner();
     let (row, employers) = state
         .db
@@ -233,8 +230,7 @@ pub async fn update(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let posted = Posted::read(&req, &body)?;
-    let caller = viewer.signed_in()?.clone();
-    require(&caller, REGISTRY, ("修改岗位", "change postings"))?;
+    let caller = viewer.allowed(REGISTRY, ("修改岗位", "change postings"))?;
     let id = path.into_inner();
     let mut json = posting_json(&posted);
     if let Some(m) = json.as_object_mut() {

@@ -16,7 +16,7 @@ use crate::db::models::labourer;
 use crate::db::models::posting::{self as posting_model, PostingFilter, PostingRow};
 use crate::domain::{mask_id_number, JobFairId};
 use crate::error::AppError;
-use crate::http::auth::{require, MANAGERS};
+use crate::http::auth::MANAGERS;
 use crate::http::input::read_form;
 use crate::http::state::AppState;
 use crate::registry::fair_desk::{self as registry, CheckIn, IntentionOutcome, NewIntention};
@@ -32,8 +32,7 @@ struct FairsPage {
 
 /// `GET /fairs`: the fairs the viewer may run (an organiser: their unit's).
 pub async fn list(state: web::Data<AppState>, viewer: Viewer) -> Result<HttpResponse, AppError> {
-    let caller = viewer.signed_in()?.clone();
-    require(&caller, MANAGERS, ("查看招聘会", "see fairs"))?;
+    let caller = viewer.allowed(MANAGERS, ("查看招聘会", "see fairs"))?;
     let unit = (caller.role == Role::Organiser).then(|| caller.unit.clone().unwrap_or_default());
     let fairs = state.db.run(move |c| Ok(model::list(c, unit.as_deref(), None, 0, 200)?)).await?;
     page(&viewer, &FairsPage { chrome: Chrome::new(&viewer, "招聘会"), fairs })
@@ -178,8 +177,7 @@ async fn desk(
 
 /// `GET /fairs/{id}/desk`.
 pub async fn show(state: web::Data<AppState>, viewer: Viewer, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let caller = viewer.signed_in()?.clone();
-    require(&caller, MANAGERS, ("使用招聘会服务台", "run a fair's desk"))?;
+    let caller = viewer.allowed(MANAGERS, ("使用招聘会服务台", "run a fair's desk"))?;
     let fair = path.into_inner();
     desk(
         &state,
@@ -202,8 +200,7 @@ pub async fn check_in(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let form = Posted::read(&req, &body)?;
-    let caller = viewer.signed_in()?.clone();
-    require(&caller, MANAGERS, ("为到场人员签到", "check people in"))?;
+    let caller = viewer.allowed(MANAGERS, ("为到场人员签到", "check people in"))?;
     let fair = path.into_inner();
     let mut json = serde_json::Map::new();
     for f in ["id_number", "name", "phone"] {
@@ -270,8 +267,7 @@ pub async fn add_intention(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let form = Posted::read(&req, &body)?;
-    let caller = viewer.signed_in()?.clone();
-    require(&caller, MANAGERS, ("登记求职意向", "record intentions"))?;
+    let caller = viewer.allowed(MANAGERS, ("登记求职意向", "record intentions"))?;
     let fair = path.into_inner();
     let labourer_id = form.get("labourer_id").and_then(|v| v.parse::<i64>().ok());
     let posting_id = form.get("posting_id").and_then(|v| v.parse::<i64>().ok());
@@ -307,8 +303,7 @@ pub async fn hire(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let form = Posted::read(&req, &body)?;
-    let caller = viewer.signed_in()?.clone();
-    require(&caller, MANAGERS, ("登记录用结果", "record hires"))?;
+    let caller = viewer.allowed(MANAGERS, ("登记录用结果", "record hires"))?;
     let (fair, intention) = path.into_inner();
     let version = state.db.run(move |c| Ok(model::intention(c, intention)?.map(|i| i.version))).await?;
     let json = serde_json::json!({ "status": "hired", "started_on": form.get("started_on"), "version": version });

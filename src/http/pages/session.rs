@@ -51,6 +51,15 @@ impl Viewer {
         self.caller.as_ref().ok_or_else(|| AppError::Unauthorized(crate::messages::access::sign_in()))
     }
 
+    /// The signed-in caller, if their role is one of `roles` (the API's role
+    /// check, `what` naming the action in its 403); a visitor is sent to
+    /// sign in.
+    pub fn allowed(&self, roles: &[crate::auth::Role], what: (&str, &str)) -> Result<Caller, AppError> {
+        let caller = self.signed_in()?.clone();
+        crate::http::auth::require(&caller, roles, what)?;
+        Ok(caller)
+    }
+
     /// A cookie with the pages' attributes.
     pub fn cookie(&self, name: &'static str, value: String, max_age: Option<Duration>) -> Cookie<'static> {
         let mut c = Cookie::build(name, value).path("/").http_only(true).same_site(SameSite::Lax).secure(self.secure);
