@@ -73,10 +73,13 @@ impl ConnectionManager {
             Backend::Sqlite => {
                 let mut conn = SqliteConnection::establish(&self.url)?;
                 // WAL lets readers run beside the single writer; the busy timeout
-                // makes a second writer wait instead of failing at once.
+                // makes a second writer wait instead of failing at once. It comes
+                // first: the pool opens its connections together, and switching
+                // a new file to WAL takes a lock the others must wait for rather
+                // than fail on ("database is locked" in the log of a CLI run).
                 conn.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
                 )
                 .map_err(ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConnection::Sqlite(conn))
