@@ -275,22 +275,8 @@ pub async fn add_intention(
     let (value, _, unread) = read_form::<NewIntention>(json)?;
     let read = crate::http::input::Read { value, keys: vec![], errors: unread };
     let actor = Actor::from(&caller);
-    match state.db.write(move |c| read.then(|v| registry::add_intention(c, &actor, JobFairId(fair), v))).await {
-        Ok(_) => Ok(see_other(&format!("/fairs/{fair}/desk#intentions"))),
-        Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
-            let msg = e.field_errors().first().map(|f| f.message.zh.clone()).unwrap_or_else(|| e.detail().zh);
-            desk(
-                &state,
-                &viewer,
-                &caller,
-                JobFairId(fair),
-                empty_box(fair, &viewer.csrf, String::new(), !caller.sees_full_id_numbers()),
-                Some(msg),
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    let done = state.db.write(move |c| read.then(|v| registry::add_intention(c, &actor, JobFairId(fair), v))).await;
+    back_to_desk(&state, &viewer, &caller, fair, done).await
 }
 
 /// `POST /fairs/{id}/intentions/{intention_id}/hire`: records the hire,
@@ -310,20 +296,26 @@ pub async fn hire(
     let (value, _, unread) = read_form::<IntentionOutcome>(json)?;
     let read = crate::http::input::Read { value, keys: vec![], errors: unread };
     let actor = Actor::from(&caller);
-    match state.db.write(move |c| read.then(|v| registry::set_outcome(c, &actor, JobFairId(fair), intention, v))).await
-    {
+    let done =
+        state.db.write(move |c| read.then(|v| registry::set_outcome(c, &actor, JobFairId(fair), intention, v))).await;
+    back_to_desk(&state, &viewer, &caller, fair, done).await
+}
+
+/// Where an intention or hire form leads: back to the fair's intentions,
+/// or the desk again with the registry's refusal in words above them.
+async fn back_to_desk<T>(
+    state: &AppState,
+    viewer: &Viewer,
+    caller: &Caller,
+    fair: i64,
+    done: Result<T, AppError>,
+) -> Result<HttpResponse, AppError> {
+    match done {
         Ok(_) => Ok(see_other(&format!("/fairs/{fair}/desk#intentions"))),
         Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
             let msg = e.field_errors().first().map(|f| f.message.zh.clone()).unwrap_or_else(|| e.detail().zh);
-            desk(
-                &state,
-                &viewer,
-                &caller,
-                JobFairId(fair),
-                empty_box(fair, &viewer.csrf, String::new(), !caller.sees_full_id_numbers()),
-                Some(msg),
-            )
-            .await
+            let check_in = empty_box(fair, &viewer.csrf, String::new(), !caller.sees_full_id_numbers());
+            desk(state, viewer, caller, JobFairId(fair), check_in, Some(msg)).await
         }
         Err(e) => Err(e),
     }
