@@ -12,24 +12,31 @@
 
 #[cfg(test)]
 mod corpus;
+mod generations;
+mod indexer;
 pub mod query;
 pub mod schema;
 pub mod summary;
 #[cfg(test)]
 pub(crate) mod testkit;
 pub mod text;
+
+pub use generations::reindex;
+use generations::{new_generation_name, read_current, remove_other_generations, write_current};
+pub use indexer::spawn_indexer;
+mod stores;
+use stores::Payload;
+pub use stores::Store;
 pub mod vocab;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, RwLock, Weak};
-use std::time::Duration;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, RwLock};
 
 use anyhow::Context;
-use serde::{Deserialize, Serialize};
+
 use tantivy::schema::Term;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 
 use self::schema::{labourer_doc, posting_doc, LabourerFields, PostingFields, Profile, SCHEMA_VERSION};
 use self::text::Analyzer;
@@ -44,72 +51,6 @@ const BATCH: i64 = 1_000;
 /// How long an outbox id may stay missing before the indexer stops waiting
 /// for its transaction (a rolled-back write leaves such a gap for good).
 const GAP_WAIT: chrono::TimeDelta = chrono::TimeDelta::seconds(10);
-
-/// What each commit records.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Payload {
-    schema: u32,
-    vocab: String,
-    cursor: i64,
-}
-
-/// One tantivy index with its writer.
-pub struct Store<F> {
-    /// The index.
-    pub index: Index,
-    /// Fresh searchers.
-    pub reader: IndexReader,
-    writer: Mutex<IndexWriter<TantivyDocument>>,
-    /// Its fields.
-    pub fields: F,
-}
-
-impl<F> Store<F> {
-    fn open(
-        dir: &Path,
-        schema: tantivy::schema::Schema,
-        fields: F,
-        analyzer: &Analyzer,
-        bulk: bool,
-    ) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let mmap = tantivy::directory::MmapDirectory::open(dir)?;
-        let index = Index::open_or_create(mmap, schema).with_context(|| {
-            format!("the index in {} does not fit this version; run `labour-bridge reindex`", dir.display())
-        })?;
-        analyzer.register(&index);
-        let writer = if bulk {
-            index.writer_with_num_threads(2, 400_000_000)?
-        } else {
-            index.writer_with_num_threads(1, 40_000_000)?
-        };
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(Store { index, reader, writer: Mutex::new(writer), fields })
-    }
-
-    fn payload(&self) -> Option<Payload> {
-        let metas = self.index.load_metas().ok()?;
-        serde_json::from_str(metas.payload.as_deref()?).ok()
-    }
-
-    fn commit(&self, payload: &Payload) -> anyhow::Result<()> {
-        let mut w = self.writer.lock().map_err(|_| anyhow::anyhow!("index writer poisoned"))?;
-        let mut prepared = w.prepare_commit()?;
-        prepared.set_payload(&serde_json::to_string(payload)?);
-        prepared.commit()?;
-        drop(w);
-        self.reader.reload()?;
-        Ok(())
-    }
-
-    fn with_writer<T>(
-        &self,
-        f: impl FnOnce(&mut IndexWriter<TantivyDocument>) -> anyhow::Result<T>,
-    ) -> anyhow::Result<T> {
-        let mut w = self.writer.lock().map_err(|_| anyhow::anyhow!("index writer poisoned"))?;
-        f(&mut w)
-    }
-}
 
 /// One generation: both indexes.
 pub struct Generation {
@@ -158,36 +99,6 @@ pub struct Search {
     pub results: query::ResultCache,
     /// Postings taking applications, per segment and day.
     pub open_sets: Arc<query::OpenSets>,
-}
-
-fn read_current(root: &Path) -> Option<String> {
-    let name = std::fs::read_to_string(root.join("CURRENT")).ok()?;
-    let name = name.trim().to_string();
-    (name.starts_with("gen-") && root.join(&name).is_dir()).then_some(name)
-}
-
-fn write_current(root: &Path, name: &str) -> anyhow::Result<()> {
-    let tmp = root.join("CURRENT.tmp");
-    std::fs::write(&tmp, format!("{name}\n"))?;
-    std::fs::rename(&tmp, root.join("CURRENT"))?;
-    Ok(())
-}
-
-/// Removes generations other than `keep`.
-fn remove_other_generations(root: &Path, keep: &[&str]) {
-    let Ok(entries) = std::fs::read_dir(root) else { return };
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with("gen-") && !keep.contains(&name.as_str()) {
-            if let Err(err) = std::fs::remove_dir_all(e.path()) {
-                tracing::warn!(generation = %name, error = %err, "could not remove an old index generation");
-            }
-        }
-    }
-}
-
-fn new_generation_name() -> String {
-    format!("gen-{}", chrono::Utc::now().format("%Y%m%d%H%M%S%3f"))
 }
 
 impl Core {
@@ -425,18 +336,6 @@ impl Search {
     }
 }
 
-/// Rebuilds into a fresh generation and swaps it in (`reindex`); a running
-/// service follows within one indexer pass. Returns the generation's name.
-pub fn reindex(root: &Path, db: &Db, progress: &dyn Progress) -> anyhow::Result<String> {
-    let core = Core::new(root)?;
-    let previous = read_current(root);
-    let name = core.build(db, progress)?;
-    write_current(root, &name)?;
-    let keep: Vec<&str> = [Some(name.as_str()), previous.as_deref()].into_iter().flatten().collect();
-    remove_other_generations(root, &keep);
-    Ok(name)
-}
-
 /// Postings and labourers in the registry (the size of a rebuild).
 pub fn registry_size(db: &Db) -> anyhow::Result<u64> {
     let mut conn = db.get()?;
@@ -457,52 +356,4 @@ fn profiles(
         }
     }
     Ok(rows.iter().map(|r| Profile::of(r, certs.get(&r.id.get()).map(Vec::as_slice).unwrap_or(&[]))).collect())
-}
-
-/// Runs [`Search::sync`] every `interval` on its own thread until
-/// [`Search::stop_indexer`] is called or the search service is dropped.
-pub fn spawn_indexer(search: &Arc<Search>, db: Db, interval: Duration) {
-    if interval.is_zero() {
-        return;
-    }
-    let weak: Weak<Search> = Arc::downgrade(search);
-    let spawned = std::thread::Builder::new().name("indexer".into()).spawn(move || loop {
-        // Parked rather than asleep, so `stop_indexer` need not wait.
-        std::thread::park_timeout(interval);
-        let Some(search) = weak.upgrade() else { return };
-        if search.stopping.load(Ordering::Acquire) {
-            return;
-        }
-        loop {
-            match search.sync(&db) {
-                Ok(n) if n >= BATCH as usize && !search.stopping.load(Ordering::Acquire) => continue,
-                Ok(_) => break,
-                Err(e) => {
-                    tracing::warn!(error = %e, "search indexer pass failed; retrying");
-                    break;
-                }
-            }
-        }
-    });
-    match spawned {
-        Ok(handle) => {
-            if let Ok(mut slot) = search.indexer.lock() {
-                *slot = Some(handle);
-            }
-        }
-        Err(e) => tracing::error!(error = %e, "cannot start the search indexer"),
-    }
-}
-
-impl Search {
-    /// Stops the indexer thread after its current pass and waits for it, so
-    /// the process never exits in the middle of a database call.
-    pub fn stop_indexer(&self) {
-        self.stopping.store(true, Ordering::Release);
-        let handle = self.indexer.lock().ok().and_then(|mut h| h.take());
-        if let Some(h) = handle {
-            h.thread().unpark();
-            let _ = h.join();
-        }
-    }
 }

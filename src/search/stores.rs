@@ -1,0 +1,78 @@
+//! One tantivy index with its single writer: opened for serving or for a
+//! bulk rebuild, committed with the payload that records how far the
+//! outbox has been applied.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
+
+use super::text::Analyzer;
+
+/// What each commit records.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct Payload {
+    pub(super) schema: u32,
+    pub(super) vocab: String,
+    pub(super) cursor: i64,
+}
+
+/// One tantivy index with its writer.
+pub struct Store<F> {
+    /// The index.
+    pub index: Index,
+    /// Fresh searchers.
+    pub reader: IndexReader,
+    pub(super) writer: Mutex<IndexWriter<TantivyDocument>>,
+    /// Its fields.
+    pub fields: F,
+}
+
+impl<F> Store<F> {
+    pub(super) fn open(
+        dir: &Path,
+        schema: tantivy::schema::Schema,
+        fields: F,
+        analyzer: &Analyzer,
+        bulk: bool,
+    ) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let mmap = tantivy::directory::MmapDirectory::open(dir)?;
+        let index = Index::open_or_create(mmap, schema).with_context(|| {
+            format!("the index in {} does not fit this version; run `labour-bridge reindex`", dir.display())
+        })?;
+        analyzer.register(&index);
+        let writer = if bulk {
+            index.writer_with_num_threads(2, 400_000_000)?
+        } else {
+            index.writer_with_num_threads(1, 40_000_000)?
+        };
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(Store { index, reader, writer: Mutex::new(writer), fields })
+    }
+
+    pub(super) fn payload(&self) -> Option<Payload> {
+        let metas = self.index.load_metas().ok()?;
+        serde_json::from_str(metas.payload.as_deref()?).ok()
+    }
+
+    pub(super) fn commit(&self, payload: &Payload) -> anyhow::Result<()> {
+        let mut w = self.writer.lock().map_err(|_| anyhow::anyhow!("index writer poisoned"))?;
+        let mut prepared = w.prepare_commit()?;
+        prepared.set_payload(&serde_json::to_string(payload)?);
+        prepared.commit()?;
+        drop(w);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    pub(super) fn with_writer<T>(
+        &self,
+        f: impl FnOnce(&mut IndexWriter<TantivyDocument>) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        let mut w = self.writer.lock().map_err(|_| anyhow::anyhow!("index writer poisoned"))?;
+        f(&mut w)
+    }
+}
