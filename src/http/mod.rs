@@ -22,7 +22,6 @@ use actix_web::{web, HttpResponse};
 use crate::error::{AppError, FieldError};
 use crate::messages::{general, Thing};
 use api::*;
-use state::AppState;
 
 /// Registers every route.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -138,13 +137,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .default_service(web::to(not_found));
 }
 
-/// Liveness and database reachability (anyone).
-#[utoipa::path(get, path = "/healthz", tag = "meta", responses((status = 200, description = "ok"), (status = 503, body = crate::error::Problem)),
-    description = "No authentication needed.")]
-pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    use diesel::connection::SimpleConnection;
-    state.db.run(|c| c.batch_execute("SELECT 1").map_err(|e| AppError::Unavailable(e.to_string()))).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "status": "ok" })))
+/// Liveness (anyone): the process is up and answering. It does not touch
+/// the database (DESIGN §10): an orchestrator restarts what fails its
+/// liveness probe, and restarting every instance does not bring a database
+/// back. Whether this instance should take traffic is `/readyz`'s answer.
+#[utoipa::path(get, path = "/healthz", tag = "meta", responses((status = 200, description = "ok")),
+    description = "No authentication needed. Never touches the database: see `/readyz` for that.")]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
 }
 
 async fn not_found() -> Result<HttpResponse, AppError> {

@@ -44,9 +44,15 @@ fn free_port() -> u16 {
 }
 
 fn spawn(url: &str, dir: &std::path::Path, port: u16, smtp: &str) -> Child {
+    spawn_with(url, dir, port, smtp, &[])
+}
+
+/// [`spawn`] with more arguments after `serve --bind …`.
+fn spawn_with(url: &str, dir: &std::path::Path, port: u16, smtp: &str, more: &[&str]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_labour-bridge"))
         .args(["--data-dir", &dir.to_string_lossy(), "--database-url", url, "serve"])
         .args(["--bind", &format!("127.0.0.1:{port}")])
+        .args(more)
         .env_remove("DATABASE_URL")
         .env_remove("LB_DATA_DIR")
         .env("LB_LOG", "warn")
@@ -242,4 +248,83 @@ async fn two_instances_on_one_postgres_share_writes_send_each_reminder_once_and_
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(sink.messages().len(), 1, "a restart sends no reminder again");
+}
+
+/// Runs `sql` as the server's superuser (on the maintenance database).
+fn admin_sql(sql: &str) {
+    let mut c = PgConnection::establish(&pg_admin_url()).unwrap();
+    diesel::sql_query(sql).execute(&mut c).unwrap();
+}
+
+async fn get(client: &reqwest::Client, url: &str) -> (u16, String) {
+    let r = client.get(url).send().await.unwrap_or_else(|e| panic!("{url}: {e}"));
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+/// What an operator watches on a running instance: `/metrics` on the
+/// `--metrics-bind` address for a scraper without a token (and refused
+/// without one on the API address); `/readyz` saying the database is
+/// unreachable while PostgreSQL refuses connections to it, `/healthz` still
+/// alive meanwhile, and ready again once the database takes connections.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readyz_follows_the_database_and_the_metrics_address_serves_scrapers_without_a_token() {
+    let Some((url, name)) = fresh_pg_database() else { return };
+    let _db = Database(name.clone());
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (port, metrics_port) = (free_port(), free_port());
+    let metrics_at = format!("127.0.0.1:{metrics_port}");
+    let child = spawn_with(&url, dir.path(), port, "smtp://127.0.0.1:9", &["--metrics-bind", &metrics_at]);
+    let instance = Instance {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+        dir_path: dir.path().to_path_buf(),
+        _dir: dir,
+        port,
+    };
+    wait_up(&client, &instance.base).await;
+
+    let (status, ready) = get(&client, &format!("{}/readyz", instance.base)).await;
+    assert_eq!(status, 200, "{ready}");
+    let (status, page) = get(&client, &format!("http://{metrics_at}/metrics")).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.lines().any(|l| l == "labour_bridge_database_up 1"), "{page}");
+    assert!(page.contains("# TYPE labour_bridge_http_request_duration_seconds histogram"), "{page}");
+    assert!(page.contains(r#"route="/readyz""#), "the API's requests are counted: {page}");
+    // The metrics address answers nothing else; the API address wants an admin.
+    let (status, _) = get(&client, &format!("http://{metrics_at}/readyz")).await;
+    assert_eq!(status, 404);
+    let (status, problem) = get(&client, &format!("{}/metrics", instance.base)).await;
+    assert_eq!(status, 401, "{problem}");
+
+    // The database stops taking connections and drops the open ones.
+    admin_sql(&format!("ALTER DATABASE {name} WITH ALLOW_CONNECTIONS false"));
+    admin_sql(&format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+    ));
+    let (status, problem) = get(&client, &format!("{}/readyz", instance.base)).await;
+    assert_eq!(status, 503, "{problem}");
+    let problem: Value = serde_json::from_str(&problem).unwrap();
+    assert_eq!(problem["errors"][0]["field"], "database", "{problem}");
+    assert_eq!(problem["errors"][0]["code"], "unreachable", "{problem}");
+    assert!(problem["errors"][0]["message"].as_str().unwrap().contains("数据库"), "{problem}");
+    let (status, _) = get(&client, &format!("{}/healthz", instance.base)).await;
+    assert_eq!(status, 200, "liveness does not depend on the database");
+    let (status, page) = get(&client, &format!("http://{metrics_at}/metrics")).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.lines().any(|l| l == "labour_bridge_database_up 0"), "{page}");
+
+    // Back: ready again without a restart.
+    admin_sql(&format!("ALTER DATABASE {name} WITH ALLOW_CONNECTIONS true"));
+    let back = Instant::now();
+    loop {
+        let (status, body) = get(&client, &format!("{}/readyz", instance.base)).await;
+        if status == 200 {
+            break;
+        }
+        assert!(back.elapsed() < Duration::from_secs(30), "not ready 30 s after the database came back: {body}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let (_, page) = get(&client, &format!("http://{metrics_at}/metrics")).await;
+    assert!(page.lines().any(|l| l == "labour_bridge_database_up 1"), "{page}");
 }
