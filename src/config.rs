@@ -78,6 +78,10 @@ pub struct Settings {
     /// `/readyz` answers 503 when the oldest outbox entry waiting for this
     /// instance's index is older than this (`LB_READY_MAX_LAG_SECS`; default 30).
     pub ready_max_lag_secs: u64,
+    /// Days an outbox entry is kept after it was written
+    /// (`LB_OUTBOX_KEEP_DAYS`; default 7; 0 keeps every entry). An instance
+    /// whose search index stopped before the entries pruned rebuilds it.
+    pub outbox_keep_days: u32,
     /// A second address serving only `GET /metrics`, without a token
     /// (`serve --metrics-bind` / `LB_METRICS_BIND`; default none: `/metrics`
     /// is then served on the API's address to admins only).
@@ -144,6 +148,8 @@ pub struct FileSettings {
     pub ready_max_lag_entries: Option<i64>,
     /// See [`Settings::ready_max_lag_secs`].
     pub ready_max_lag_secs: Option<u64>,
+    /// See [`Settings::outbox_keep_days`].
+    pub outbox_keep_days: Option<u32>,
     /// See [`Settings::metrics_bind`].
     pub metrics_bind: Option<String>,
 }
@@ -266,6 +272,10 @@ impl Settings {
                 .and_then(|v| v.parse().ok())
                 .or(file.ready_max_lag_secs)
                 .unwrap_or(30),
+            outbox_keep_days: env("LB_OUTBOX_KEEP_DAYS")
+                .and_then(|v| v.parse().ok())
+                .or(file.outbox_keep_days)
+                .unwrap_or(7),
             metrics_bind: over.metrics_bind.or(file.metrics_bind).filter(|a| !a.trim().is_empty()),
         }
     }

@@ -151,6 +151,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    outbox_pruned (id) {
+        id -> SmallInt,
+        through_id -> BigInt,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
     job_fairs (id) {
         id -> BigInt,
         name -> Text,
@@ -407,6 +415,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     audit_log,
     outbox,
+    outbox_pruned,
     job_fairs,
     job_fair_employers,
     job_fair_attendees,

@@ -30,6 +30,8 @@ pub struct Ran {
     pub reminder_failures: usize,
     /// Job-alert e-mails sent.
     pub alerts: usize,
+    /// Outbox entries pruned (older than `outbox_keep_days`).
+    pub outbox_pruned: usize,
 }
 
 /// Runs the jobs every `settings.scheduler_secs` seconds until the process
@@ -56,7 +58,20 @@ pub async fn run_once(db: &Db, settings: &Settings, instance: &str, today: Naive
     let mut ran = Ran::default();
     reminders(db, settings, instance, today, &mut ran).await?;
     alerts(db, settings, today, &mut ran).await?;
+    ran.outbox_pruned = prune_outbox(db, settings).await?;
     Ok(ran)
+}
+
+/// Deletes the outbox entries older than `settings.outbox_keep_days` (none
+/// when 0): every running instance's index took them in long ago, and one
+/// that did not rebuilds its index (see `Search::sync`). Idempotent, so
+/// every instance may run it.
+async fn prune_outbox(db: &Db, settings: &Settings) -> Result<usize, AppError> {
+    if settings.outbox_keep_days == 0 {
+        return Ok(0);
+    }
+    let before = crate::db::models::now() - chrono::TimeDelta::days(i64::from(settings.outbox_keep_days));
+    db.run(move |c| crate::db::write_tx(c, |c| Ok(crate::db::models::search::prune_outbox(c, before)?))).await
 }
 
 /// The reminders due today: `remind_on ≤ today ≤ due_on`, so one missed

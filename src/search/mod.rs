@@ -238,6 +238,17 @@ impl Search {
         let g = self.current();
         let cursor = *g.cursor.lock().map_err(|_| anyhow::anyhow!("cursor lock poisoned"))?;
         let mut conn = db.get()?;
+        if cursor < store::outbox_pruned_through(&mut conn)? {
+            // Entries this index never took in were pruned (it was stopped
+            // for longer than the outbox keeps them): only a rebuild from
+            // the registry itself brings it back in step.
+            tracing::warn!(cursor, "the outbox was pruned past this search index; rebuilding it");
+            drop(conn);
+            let name = self.core.build(db, &())?;
+            write_current(&self.core.root, &name)?;
+            self.follow_current()?;
+            return Ok(1);
+        }
         let entries = store::outbox_after(&mut conn, cursor, BATCH)?;
         if entries.is_empty() {
             return Ok(0);

@@ -36,7 +36,10 @@ macro_rules! strict_on_both {
     };
 }
 
-strict_on_both!(readyz_names_a_lagging_search_index_until_it_catches_up,);
+strict_on_both!(
+    readyz_names_a_lagging_search_index_until_it_catches_up,
+    an_index_stopped_before_pruned_outbox_entries_rebuilds_and_finds_them,
+);
 
 async fn readyz_names_a_lagging_search_index_until_it_catches_up(app: TestApp) {
     let (s, ready) = app.call("GET", "/readyz", None, None).await;
@@ -211,4 +214,66 @@ async fn metrics_are_prometheus_text_for_admins_and_count_requests_by_route(app:
     let (_, _, page) = metrics_page(&app, Some(&app.admin)).await;
     assert!(sample(&page, "labour_bridge_http_requests_total", &[("route", "unmatched")]).is_some(), "{page}");
     assert!(!page.contains("451424199001010111"), "{page}");
+}
+
+/// Total hits of a public search for `q` (closed postings included).
+async fn found(app: &TestApp, q: &str) -> u64 {
+    let path = format!("/api/v1/postings/search?q={}&open_only=false&limit=1", crate::helpers::urlencode(q));
+    let (s, b) = app.call("GET", &path, None, None).await;
+    assert_eq!(s, 200, "{b}");
+    b["total"].as_u64().unwrap()
+}
+
+/// The scheduler prunes outbox entries older than `outbox_keep_days`; an
+/// index that had not taken them in (its instance was down) must not skip
+/// the writes they stood for: it rebuilds from the registry.
+async fn an_index_stopped_before_pruned_outbox_entries_rebuilds_and_finds_them(app: TestApp) {
+    use diesel::prelude::*;
+    use labour_bridge::db::schema::outbox;
+    use labour_bridge::mail::scheduler::run_once;
+
+    let e = app.employer("江门市江海区明阳灯饰厂").await;
+    for title in ["灯饰装配工", "注塑机操作工"] {
+        app.post_created(
+            "/api/v1/postings",
+            &app.clerk,
+            json!({"employer_id": e, "title": title, "headcount": 2, "region_code": "440704"}),
+        )
+        .await;
+    }
+    // Written ten days ago, and this instance's index never saw them.
+    let ten_days_ago = labour_bridge::db::models::now() - chrono::TimeDelta::days(10);
+    {
+        let mut c = app.db.get().unwrap();
+        diesel::update(outbox::table).set(outbox::at.eq(ten_days_ago)).execute(&mut *c).unwrap();
+    }
+    app.post_created(
+        "/api/v1/postings",
+        &app.clerk,
+        json!({"employer_id": e, "title": "仓库叉车司机", "headcount": 1, "region_code": "440704"}),
+    )
+    .await;
+    assert_eq!(app.count("outbox"), 3);
+    let today = labour_bridge::clock::today();
+
+    // Keeping every entry (0) prunes nothing.
+    let mut keep_all = app.settings.clone();
+    keep_all.outbox_keep_days = 0;
+    assert_eq!(run_once(&app.db, &keep_all, "instance-a", today).await.unwrap().outbox_pruned, 0);
+    assert_eq!(app.count("outbox"), 3);
+
+    // A week: the two old entries go, today's stays.
+    let mut week = app.settings.clone();
+    week.outbox_keep_days = 7;
+    assert_eq!(run_once(&app.db, &week, "instance-a", today).await.unwrap().outbox_pruned, 2);
+    assert_eq!(run_once(&app.db, &week, "instance-b", today).await.unwrap().outbox_pruned, 0, "idempotent");
+    assert_eq!(app.count("outbox"), 1);
+
+    assert_eq!(found(&app, "灯饰装配").await, 0, "not yet indexed");
+    while app.search.sync(&app.db).unwrap() > 0 {}
+    assert_eq!(found(&app, "灯饰装配").await, 1, "a pruned write was skipped by the index");
+    assert_eq!(found(&app, "注塑机").await, 1);
+    assert_eq!(found(&app, "叉车").await, 1);
+    let (s, ready) = app.call("GET", "/readyz", None, None).await;
+    assert_eq!(s, 200, "{ready}");
 }

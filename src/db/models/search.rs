@@ -130,6 +130,47 @@ pub fn outbox_head(c: &mut DbConnection) -> QueryResult<i64> {
     Ok(outbox::table.select(diesel::dsl::max(outbox::id)).first::<Option<i64>>(c)?.unwrap_or(0))
 }
 
+/// The newest outbox entry ever pruned (0 when none was): an index whose
+/// cursor is below it has missed writes and must be rebuilt.
+pub fn outbox_pruned_through(c: &mut DbConnection) -> QueryResult<i64> {
+    use crate::db::schema::outbox_pruned;
+    Ok(outbox_pruned::table.select(outbox_pruned::through_id).first::<i64>(c).optional()?.unwrap_or(0))
+}
+
+/// Deletes the outbox entries written before `before`, always keeping the
+/// newest entry, and raises the pruning mark to the newest one deleted.
+/// Returns how many were deleted. Call inside a write transaction; two
+/// instances pruning at once delete the same entries.
+pub fn prune_outbox(c: &mut DbConnection, before: chrono::NaiveDateTime) -> QueryResult<usize> {
+    use crate::db::schema::outbox_pruned;
+    let head = outbox_head(c)?;
+    let through: Option<i64> = outbox::table
+        .filter(outbox::at.lt(before))
+        .filter(outbox::id.lt(head))
+        .select(diesel::dsl::max(outbox::id))
+        .first(c)?;
+    let Some(through) = through else { return Ok(0) };
+    let mark = outbox_pruned_through(c)?.max(through);
+    let at = super::now();
+    let row = (outbox_pruned::id.eq(1i16), outbox_pruned::through_id.eq(mark), outbox_pruned::at.eq(at));
+    let set = (outbox_pruned::through_id.eq(mark), outbox_pruned::at.eq(at));
+    match c {
+        DbConnection::Pg(c) => diesel::insert_into(outbox_pruned::table)
+            .values(row)
+            .on_conflict(outbox_pruned::id)
+            .do_update()
+            .set(set)
+            .execute(c)?,
+        DbConnection::Sqlite(c) => diesel::insert_into(outbox_pruned::table)
+            .values(row)
+            .on_conflict(outbox_pruned::id)
+            .do_update()
+            .set(set)
+            .execute(c)?,
+    };
+    diesel::delete(outbox::table.filter(outbox::id.le(through))).execute(c)
+}
+
 /// Entries after `after`: how many, and when the oldest of them was written.
 pub fn outbox_pending(c: &mut DbConnection, after: i64) -> QueryResult<(i64, Option<chrono::NaiveDateTime>)> {
     outbox::table
