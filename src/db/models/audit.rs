@@ -84,8 +84,9 @@ pub struct AuditRow {
     pub import_id: Option<i64>,
 }
 
+// NULL for None, so that every entry is the same statement (cached on SQLite).
 #[derive(Insertable)]
-#[diesel(table_name = audit_log)]
+#[diesel(table_name = audit_log, treat_none_as_null = true)]
 struct NewAudit<'a> {
     actor: &'a str,
     actor_id: Option<i64>,
@@ -151,11 +152,19 @@ pub fn record_many<A: Serialize>(
             import_id: actor.import_id,
         })
         .collect();
-    for chunk in rows.chunks(500) {
-        match conn {
-            DbConnection::Pg(c) => diesel::insert_into(audit_log::table).values(chunk).execute(c)?,
-            DbConnection::Sqlite(c) => diesel::insert_into(audit_log::table).values(chunk).execute(c)?,
-        };
+    match conn {
+        DbConnection::Pg(c) => {
+            for chunk in rows.chunks(500) {
+                diesel::insert_into(audit_log::table).values(chunk).execute(c)?;
+            }
+        }
+        // One cached single-row statement: cheaper per row on SQLite than a
+        // multi-row one, which is compiled anew each time.
+        DbConnection::Sqlite(c) => {
+            for row in &rows {
+                diesel::insert_into(audit_log::table).values(row).execute(c)?;
+            }
+        }
     }
     Ok(())
 }

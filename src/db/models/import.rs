@@ -67,7 +67,7 @@ pub struct NewImport {
 
 /// A staged row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = import_rows)]
+#[diesel(table_name = import_rows, treat_none_as_null = true)]
 pub struct StagedRow {
     /// The import.
     pub import_id: i64,
@@ -105,11 +105,18 @@ pub fn set_headers(c: &mut DbConnection, id: i64, row: i32, headers: &str) -> Qu
 
 /// Stages rows, in multi-row statements.
 pub fn stage(c: &mut DbConnection, rows: &[StagedRow]) -> QueryResult<()> {
-    for chunk in rows.chunks(500) {
-        match c {
-            DbConnection::Pg(c) => diesel::insert_into(import_rows::table).values(chunk).execute(c)?,
-            DbConnection::Sqlite(c) => diesel::insert_into(import_rows::table).values(chunk).execute(c)?,
-        };
+    match c {
+        DbConnection::Pg(c) => {
+            for chunk in rows.chunks(500) {
+                diesel::insert_into(import_rows::table).values(chunk).execute(c)?;
+            }
+        }
+        // One cached single-row statement (cheaper per row on SQLite).
+        DbConnection::Sqlite(c) => {
+            for row in rows {
+                diesel::insert_into(import_rows::table).values(row).execute(c)?;
+            }
+        }
     }
     Ok(())
 }

@@ -149,15 +149,23 @@ macro_rules! versioned_table {
             let stamped: Vec<Stamped> =
                 rows.into_iter().map(|data| Stamped { data, created_at: at, updated_at: at, version: 1 }).collect();
             let mut n = 0;
-            // 200 rows of ~20 columns stay well under both backends' limits
-            // on bound parameters.
-            for chunk in stamped.chunks(200) {
-                n += match c {
-                    $crate::db::DbConnection::Pg(c) => diesel::insert_into($table::table).values(chunk).execute(c)?,
-                    $crate::db::DbConnection::Sqlite(c) => {
-                        diesel::insert_into($table::table).values(chunk).execute(c)?
+            match c {
+                // 200 rows of ~20 columns stay well under PostgreSQL's limit
+                // on bound parameters.
+                $crate::db::DbConnection::Pg(c) => {
+                    for chunk in stamped.chunks(200) {
+                        n += diesel::insert_into($table::table).values(chunk).execute(c)?;
                     }
-                };
+                }
+                // SQLite runs in-process: one single-row statement, prepared
+                // once and cached, costs less per row than a multi-row one,
+                // which diesel never caches and SQLite compiles anew each time
+                // (BENCHMARKS.md, the import).
+                $crate::db::DbConnection::Sqlite(c) => {
+                    for s in &stamped {
+                        n += diesel::insert_into($table::table).values(s).execute(c)?;
+                    }
+                }
             }
             Ok(n)
         }
@@ -172,18 +180,32 @@ macro_rules! versioned_table {
             let stamped: Vec<Stamped> =
                 rows.into_iter().map(|data| Stamped { data, created_at: at, updated_at: at, version: 1 }).collect();
             let mut out = Vec::with_capacity(stamped.len());
-            for chunk in stamped.chunks(200) {
-                let stored: Vec<$row> = match c {
-                    $crate::db::DbConnection::Pg(c) => diesel::insert_into($table::table)
-                        .values(chunk)
-                        .returning(<$row>::as_returning())
-                        .get_results(c)?,
-                    $crate::db::DbConnection::Sqlite(c) => diesel::insert_into($table::table)
-                        .values(chunk)
-                        .returning(<$row>::as_returning())
-                        .get_results(c)?,
-                };
-                out.extend(stored);
+            match c {
+                $crate::db::DbConnection::Pg(c) => {
+                    for chunk in stamped.chunks(200) {
+                        let stored: Vec<$row> = diesel::insert_into($table::table)
+                            .values(chunk)
+                            .returning(<$row>::as_returning())
+                            .get_results(c)?;
+                        out.extend(stored);
+                    }
+                }
+                // One cached single-row statement (see `insert_many`), and
+                // only the id read back: the rest is what was written.
+                $crate::db::DbConnection::Sqlite(c) => {
+                    type Row = $row;
+                    for s in stamped {
+                        let id: i64 =
+                            diesel::insert_into($table::table).values(&s).returning($table::id).get_result(c)?;
+                        out.push(Row {
+                            id: <$id>::from(id),
+                            data: s.data,
+                            created_at: s.created_at,
+                            updated_at: s.updated_at,
+                            version: s.version,
+                        });
+                    }
+                }
             }
             Ok(out)
         }

@@ -32,11 +32,18 @@ pub fn append_many(conn: &mut DbConnection, resource: &str, ids: &[i64], op: Op)
         .iter()
         .map(|id| (outbox::resource.eq(resource), outbox::resource_id.eq(*id), outbox::op.eq(op), outbox::at.eq(at)))
         .collect();
-    for chunk in rows.chunks(1000) {
-        match conn {
-            DbConnection::Pg(c) => diesel::insert_into(outbox::table).values(chunk).execute(c)?,
-            DbConnection::Sqlite(c) => diesel::insert_into(outbox::table).values(chunk).execute(c)?,
-        };
+    match conn {
+        DbConnection::Pg(c) => {
+            for chunk in rows.chunks(1000) {
+                diesel::insert_into(outbox::table).values(chunk).execute(c)?;
+            }
+        }
+        // One cached single-row statement (cheaper per row on SQLite).
+        DbConnection::Sqlite(c) => {
+            for row in &rows {
+                diesel::insert_into(outbox::table).values(*row).execute(c)?;
+            }
+        }
     }
     Ok(())
 }
