@@ -10,6 +10,8 @@
 #
 #   scripts/bench_import.sh [N]          report: target/bench/import.md
 #   LB_BIN=path/to/labour-bridge LB_READER=path/to/read_roster scripts/bench_import.sh
+#   LB_BASELINE_BIN=path/to/older/labour-bridge …   adds that build's commits
+#     (SQLite and PostgreSQL) to the same run, to compare two builds.
 #
 # Needs GNU time, python3 with openpyxl, psql and the local PostgreSQL.
 set -euo pipefail
@@ -63,12 +65,17 @@ SQ="$OUT/import-sqlite"; rm -rf "$SQ"; mkdir -p "$SQ"
 "$BIN" --data-dir "$SQ" migrate >/dev/null
 measure "SQLite: labour-bridge import (commit)" "$N" "$BIN" --data-dir "$SQ" import "$XLSX" --kind labourers --json
 measure "SQLite: re-import of the same file (nothing changes)" "$N" "$BIN" --data-dir "$SQ" import "$XLSX" --kind labourers --json
+if [[ -n "${LB_BASELINE_BIN:-}" ]]; then
+  SQB="$OUT/import-sqlite-baseline"; rm -rf "$SQB"; mkdir -p "$SQB"
+  "$LB_BASELINE_BIN" --data-dir "$SQB" migrate >/dev/null
+  measure "SQLite: baseline build, import (commit)" "$N" "$LB_BASELINE_BIN" --data-dir "$SQB" import "$XLSX" --kind labourers --json
+fi
 SQREF="$OUT/import-sqlite-ref"; rm -rf "$SQREF"; mkdir -p "$SQREF"
 "$BIN" --data-dir "$SQREF" migrate >/dev/null
 reference "SQLite: executemany, one transaction (reference)" "$N" "$(python3 scripts/bench_import.py sqlite "$SQREF/labour-bridge.sqlite3" "$CSV")"
 
 # PostgreSQL: labour-bridge, then COPY into a fresh database.
-for db in lb_bench_import lb_bench_import_ref; do
+for db in lb_bench_import lb_bench_import_ref lb_bench_import_baseline; do
   psql -q postgres://postgres@127.0.0.1:5432/postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
 done
 PG="postgres://postgres@127.0.0.1:5432/lb_bench_import"
@@ -76,6 +83,12 @@ PGREF="postgres://postgres@127.0.0.1:5432/lb_bench_import_ref"
 PGDIR="$OUT/import-pg"; rm -rf "$PGDIR"; mkdir -p "$PGDIR"
 "$BIN" --data-dir "$PGDIR" --database-url "$PG" migrate >/dev/null
 measure "PostgreSQL: labour-bridge import (commit)" "$N" "$BIN" --data-dir "$PGDIR" --database-url "$PG" import "$XLSX" --kind labourers --json
+if [[ -n "${LB_BASELINE_BIN:-}" ]]; then
+  PGB="postgres://postgres@127.0.0.1:5432/lb_bench_import_baseline"
+  PGBDIR="$OUT/import-pg-baseline"; rm -rf "$PGBDIR"; mkdir -p "$PGBDIR"
+  "$LB_BASELINE_BIN" --data-dir "$PGBDIR" --database-url "$PGB" migrate >/dev/null
+  measure "PostgreSQL: baseline build, import (commit)" "$N" "$LB_BASELINE_BIN" --data-dir "$PGBDIR" --database-url "$PGB" import "$XLSX" --kind labourers --json
+fi
 "$BIN" --data-dir "$PGDIR" --database-url "$PGREF" migrate >/dev/null
 reference "PostgreSQL: COPY (reference)" "$N" "$(python3 scripts/bench_import.py pg "$PGREF" "$CSV")"
 
