@@ -24,12 +24,18 @@ pub struct FieldError {
     pub code: String,
     /// What is wrong, in words a clerk can act on.
     pub message: Text,
+    /// The field's Chinese name as the record being written calls it,
+    /// taken when the error is made (see `messages::Labels`), for summaries
+    /// made later ("有 1 项填写不正确：工作地点").
+    pub label: String,
 }
 
 impl FieldError {
     /// A field error from its parts.
     pub fn new(field: impl Into<String>, code: impl Into<String>, message: Text) -> Self {
-        FieldError { field: field.into(), code: code.into(), message }
+        let field = field.into();
+        let label = crate::messages::field_label(&field).to_string();
+        FieldError { field, code: code.into(), message, label }
     }
 
     /// A domain rule's failure, blamed on `field`.
@@ -188,7 +194,7 @@ impl AppError {
     pub fn detail(&self) -> Text {
         match self {
             AppError::Validation(errors) => {
-                let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+                let fields: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.label.as_str())).collect();
                 general::invalid_fields(&fields)
             }
             AppError::BadRequest { detail, .. }

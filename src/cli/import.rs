@@ -77,6 +77,7 @@ pub fn run(db: &Db, a: Args) -> anyhow::Result<()> {
 
 /// The summary as a clerk reads it.
 fn report(s: &Summary) -> String {
+    let _labels = crate::messages::Labels::of(s.kind.thing());
     let verb = match s.status.as_str() {
         "dry_run" => "试导入（未写入）",
         "applied" => "已导入",

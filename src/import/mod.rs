@@ -70,6 +70,18 @@ impl ImportKind {
         }
     }
 
+    /// The kind of record a row becomes (for its fields' labels).
+    pub fn thing(self) -> crate::messages::Thing {
+        use crate::messages::Thing;
+        match self {
+            ImportKind::Labourers => Thing::Labourer,
+            ImportKind::Employers => Thing::Employer,
+            ImportKind::Postings => Thing::Posting,
+            ImportKind::Placements => Thing::Placement,
+            ImportKind::VocationalEnrolments => Thing::VocationalEnrolment,
+        }
+    }
+
     /// What clerks call such a roster.
     pub fn label_zh(self) -> &'static str {
         match self {

@@ -43,6 +43,7 @@ pub fn run(
     opts: &Options,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Summary, AppError> {
+    let _labels = crate::messages::Labels::of(opts.kind.thing());
     let format = source::format_of(opts.file_name.as_deref(), bytes)?;
     let mut conn = db.get()?;
     let c: &mut DbConnection = &mut conn;

@@ -81,12 +81,13 @@ pub fn below(field: &str, other: &str) -> Text {
         format!("`{field}` is below `{other}`"),
     )
 }
-/// The 422 summary.
-pub fn invalid_fields(fields: &[&str]) -> Text {
-    let zh: Vec<String> = fields.iter().map(|f| super::field_label(f).to_string()).collect();
+/// The 422 summary, from each failing field's (name, Chinese label).
+pub fn invalid_fields(fields: &[(&str, &str)]) -> Text {
+    let zh: Vec<&str> = fields.iter().map(|(_, label)| *label).collect();
+    let en: Vec<&str> = fields.iter().map(|(name, _)| *name).collect();
     Text::new(
         format!("有 {} 项填写不正确：{}", fields.len(), zh.join("、")),
-        format!("{} field(s) failed validation: {}", fields.len(), fields.join(", ")),
+        format!("{} field(s) failed validation: {}", fields.len(), en.join(", ")),
     )
 }
 /// A record referred to by id that does not exist.

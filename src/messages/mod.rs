@@ -163,9 +163,55 @@ pub mod ops;
 pub mod registry;
 pub mod users;
 
-/// The Chinese label of a JSON field, for messages clerks read.
+thread_local! {
+    static WRITING: std::cell::Cell<Option<Thing>> = const { std::cell::Cell::new(None) };
+}
+
+/// While alive, messages made on this thread name fields as the form of
+/// `thing` calls them: an employer's `name` is 单位名称, not 姓名 (see
+/// [`field_label`]). The registry's entry points hold one for the record
+/// they write, so every message made inside — validator's, the parsers',
+/// the rules' — reads right on a page, in an import's rejected rows and in
+/// problem+json alike. Nested guards restore the outer one.
+#[must_use = "the labels apply only while the guard lives"]
+pub struct Labels(Option<Thing>);
+
+impl Labels {
+    /// Labels the fields of `thing` until the guard is dropped.
+    pub fn of(thing: Thing) -> Labels {
+        Labels(WRITING.replace(Some(thing)))
+    }
+}
+
+impl Drop for Labels {
+    fn drop(&mut self) {
+        WRITING.set(self.0);
+    }
+}
+
+/// Where a record's field means something else than the same name on a
+/// person: the label its own form uses.
+fn label_on(thing: Thing, field: &str) -> Option<&'static str> {
+    Some(match (thing, field) {
+        (Thing::Employer, "name") => "单位名称",
+        (Thing::Employer, "region_code") => "单位所在地",
+        (Thing::Posting, "region_code") => "工作地点",
+        (Thing::Placement, "region_code") => "就业地",
+        (Thing::JobFair, "name") => "招聘会名称",
+        (Thing::JobFair, "region_code") => "举办地",
+        (Thing::Programme, "name") => "培训项目名称",
+        (Thing::Deadline, "name") => "报送事项名称",
+        _ => return None,
+    })
+}
+
+/// The Chinese label of a JSON field, for messages clerks read; the
+/// record's own label inside a [`Labels`] guard.
 pub fn field_label(field: &str) -> &str {
     let base = field.split('[').next().unwrap_or(field);
+    if let Some(label) = WRITING.get().and_then(|thing| label_on(thing, base)) {
+        return label;
+    }
     match base {
         "id_number" => "身份证号",
         "name" => "姓名",
@@ -276,6 +322,23 @@ mod tests {
         assert_eq!(Lang::from_accept_language(Some("fr, en;q=0.4")), Lang::En);
         assert_eq!(Lang::from_accept_language(Some("en;q=0")), Lang::Zh);
         assert_eq!(Lang::from_accept_language(Some("garbage;;q=x")), Lang::Zh);
+    }
+
+    #[test]
+    fn a_records_own_labels_apply_while_it_is_written_and_nest() {
+        assert_eq!(field_label("name"), "姓名");
+        {
+            let _employer = Labels::of(Thing::Employer);
+            assert_eq!(field_label("name"), "单位名称");
+            assert!(general::required("name").zh.contains("“单位名称”"));
+            {
+                let _posting = Labels::of(Thing::Posting);
+                assert_eq!(field_label("region_code"), "工作地点");
+            }
+            assert_eq!(field_label("region_code"), "单位所在地");
+        }
+        assert_eq!(field_label("name"), "姓名");
+        assert_eq!(field_label("region_code"), "所在地");
     }
 
     #[test]

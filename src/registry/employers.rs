@@ -101,6 +101,7 @@ pub struct WithWarnings {
 
 /// Registers an employer; a USCC is unique (409 naming the holder).
 pub fn register(c: &mut DbConnection, actor: &Actor, form: NewEmployer) -> Result<WithWarnings, AppError> {
+    let _labels = crate::messages::Labels::of(crate::messages::Thing::Employer);
     let (data, warnings) = parse_new(form)?;
     check_new(c, &data)?;
     let row = match super::insert_unless_taken(c, |c| model::insert(c, &data))? {
@@ -117,6 +118,7 @@ pub fn register(c: &mut DbConnection, actor: &Actor, form: NewEmployer) -> Resul
 /// The typed employer a validated form describes, and the remarks about
 /// accepted input (a USCC whose check character does not add up).
 pub fn parse_new(form: NewEmployer) -> Result<(EmployerData, Vec<FieldError>), AppError> {
+    let _labels = crate::messages::Labels::of(crate::messages::Thing::Employer);
     let mut e = checks::collect(&form);
     let mut warnings = Vec::new();
     let uscc = uscc_of(&mut e, &mut warnings, form.uscc);
@@ -178,6 +180,7 @@ pub fn change(
     id: EmployerId,
     form: EmployerChanges,
 ) -> Result<WithWarnings, AppError> {
+    let _labels = crate::messages::Labels::of(crate::messages::Thing::Employer);
     let mut e = checks::collect(&form);
     let before: EmployerRow = load(c, kinds::EMPLOYER, id)?;
     let mut d = before.data.clone();

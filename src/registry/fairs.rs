@@ -92,6 +92,7 @@ pub fn may_manage(actor: &Actor, fair: &JobFairRow) -> bool {
 
 /// Announces a fair.
 pub fn create(c: &mut DbConnection, actor: &Actor, form: NewFair) -> Result<JobFairRow, AppError> {
+    let _labels = crate::messages::Labels::of(crate::messages::Thing::JobFair);
     let mut e = checks::collect(&form);
     let region = form.region_code.as_deref().and_then(|r| e.check("region_code", RegionCode::parse(r)));
     let organisers = organisers_of(&mut e, form.organisers);
@@ -129,6 +130,7 @@ fn own_unit_among_organisers(actor: &Actor, d: &JobFairData) -> Result<(), AppEr
 
 /// Changes a fair the actor may manage, version-checked.
 pub fn change(c: &mut DbConnection, actor: &Actor, id: JobFairId, form: FairChanges) -> Result<JobFairRow, AppError> {
+    let _labels = crate::messages::Labels::of(crate::messages::Thing::JobFair);
     let mut e = checks::collect(&form);
     let before = managed(c, actor, id)?;
     let mut d = before.data.clone();

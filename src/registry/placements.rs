@@ -173,6 +173,7 @@ pub struct PlacementChanges {
 /// The typed placement a validated form describes (before the checks that
 /// need the database).
 pub fn parse_new(form: NewPlacement) -> Result<PlacementData, AppError> {
+    let _labels = crate::messages::Labels::of(crate::messages::Thing::Placement);
     let mut e = checks::collect(&form);
     let region = form.region_code.as_deref().and_then(|r| e.check("region_code", RegionCode::parse(r)));
     let channel = form.channel.as_deref().and_then(|ch| e.check("channel", ch.parse::<Channel>()));
@@ -202,6 +203,7 @@ pub fn parse_new(form: NewPlacement) -> Result<PlacementData, AppError> {
 
 /// Registers a placement. Audited.
 pub fn create(c: &mut DbConnection, actor: &Actor, form: NewPlacement) -> Result<PlacementRow, AppError> {
+    let _labels = crate::messages::Labels::of(crate::messages::Thing::Placement);
     let mut d = parse_new(form)?;
     insert_checked(c, actor, &mut d)
 }
@@ -318,6 +320,7 @@ pub fn change(
     id: PlacementId,
     form: PlacementChanges,
 ) -> Result<PlacementRow, AppError> {
+    let _labels = crate::messages::Labels::of(crate::messages::Thing::Placement);
     if form.labourer_id.is_some() {
         return Err(AppError::invalid("labourer_id", "immutable", msg::placement_person_fixed()));
     }

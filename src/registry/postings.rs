@@ -187,6 +187,7 @@ pub struct PostingChanges {
 
 /// Creates a posting of a registered employer. Audited and indexed.
 pub fn create(c: &mut DbConnection, actor: &Actor, form: NewPosting) -> Result<PostingRow, AppError> {
+    let _labels = crate::messages::Labels::of(crate::messages::Thing::Posting);
     let d = parse_new(form)?;
     check_new(c, &d)?;
     let row = model::insert(c, &d)?;
@@ -196,6 +197,7 @@ pub fn create(c: &mut DbConnection, actor: &Actor, form: NewPosting) -> Result<P
 
 /// The typed posting a validated form describes.
 pub fn parse_new(form: NewPosting) -> Result<PostingData, AppError> {
+    let _labels = crate::messages::Labels::of(crate::messages::Thing::Posting);
     let mut e = checks::collect(&form);
     let region = form.region_code.as_deref().and_then(|r| e.check("region_code", RegionCode::parse(r)));
     let gender = match form.gender_requirement {
@@ -278,6 +280,7 @@ pub fn change(
     id: PostingId,
     form: PostingChanges,
 ) -> Result<PostingRow, AppError> {
+    let _labels = crate::messages::Labels::of(crate::messages::Thing::Posting);
     let mut e = checks::collect(&form);
     let before: PostingRow = load(c, kinds::POSTING, id)?;
     let mut d = before.data.clone();

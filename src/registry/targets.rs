@@ -192,6 +192,7 @@ pub fn create_deadline(
     form: NewDeadline,
     defaults: &[String],
 ) -> Result<DeadlineRow, AppError> {
+    let _labels = crate::messages::Labels::of(crate::messages::Thing::Deadline);
     let mut e = checks::collect(&form);
     let recipients = recipients_of(&mut e, form.recipients, defaults);
     let days = days_of(&mut e, form.remind_days_before);
@@ -216,6 +217,7 @@ pub fn change_deadline(
     form: DeadlineChanges,
     defaults: &[String],
 ) -> Result<DeadlineRow, AppError> {
+    let _labels = crate::messages::Labels::of(crate::messages::Thing::Deadline);
     let mut e = checks::collect(&form);
     let before: DeadlineRow = load(c, kinds::DEADLINE, id)?;
     let mut d = before.data.clone();

@@ -90,6 +90,7 @@ fn region_of(e: &mut Errors, field: &str, raw: Option<String>) -> Option<String>
 
 /// Sets up a programme.
 pub fn create_programme(c: &mut DbConnection, actor: &Actor, form: NewProgramme) -> Result<ProgrammeRow, AppError> {
+    let _labels = crate::messages::Labels::of(crate::messages::Thing::Programme);
     let mut e = checks::collect(&form);
     let region = region_of(&mut e, "provider_region_code", form.provider_region_code);
     e.finish()?;
@@ -113,6 +114,7 @@ pub fn change_programme(
     id: i64,
     form: ProgrammeChanges,
 ) -> Result<ProgrammeRow, AppError> {
+    let _labels = crate::messages::Labels::of(crate::messages::Thing::Programme);
     let mut e = checks::collect(&form);
     let before: ProgrammeRow = load(c, kinds::PROGRAMME, id)?;
     let mut d = before.data.clone();

@@ -9,6 +9,7 @@ crate::on_both_backends!(
     unknown_routes_and_bad_ids_are_problems_not_crashes,
     the_openapi_document_covers_every_route,
     errors_actix_answers_itself_are_problem_json,
+    messages_name_each_records_own_fields,
 );
 
 /// Writes `request` on a fresh connection and reads the answer: status,
@@ -276,4 +277,56 @@ fn no_null_default_where_null_is_not_allowed(v: &serde_json::Value) {
         serde_json::Value::Array(items) => items.iter().for_each(no_null_default_where_null_is_not_allowed),
         _ => {}
     }
+}
+
+/// The Chinese message of the error about `field` in a 422.
+fn message_about(problem: &serde_json::Value, field: &str) -> String {
+    problem["errors"]
+        .as_array()
+        .and_then(|errors| errors.iter().find(|e| e["field"] == field))
+        .and_then(|e| e["message"].as_str())
+        .unwrap_or_else(|| panic!("no error about {field}: {problem}"))
+        .to_string()
+}
+
+/// A field called `name` or `region_code` is not the same thing on every
+/// record: an employer's blank 单位名称 must not be asked for as a person's
+/// 姓名, a posting's 工作地点 is not "所在地". The same words reach the API,
+/// the pages and an import's rejected rows.
+async fn messages_name_each_records_own_fields(app: TestApp) {
+    let (s, p) = app.post("/api/v1/employers", &app.clerk, json!({"region_code": "440704"})).await;
+    assert_eq!(s, 422, "{p}");
+    let m = message_about(&p, "name");
+    assert!(m.contains("“单位名称”") && !m.contains("姓名"), "{m}");
+
+    let (s, p) = app.post("/api/v1/labourers", &app.clerk, json!({"id_number": "45142419900307123X"})).await;
+    assert_eq!(s, 422, "{p}");
+    assert!(message_about(&p, "name").contains("“姓名”"), "{p}");
+
+    let e = app.employer("江门市江海区明阳灯饰厂").await;
+    let (s, p) = app
+        .post(
+            "/api/v1/postings",
+            &app.clerk,
+            json!({"employer_id": e, "title": "灯饰装配工", "headcount": 2, "region_code": "4407"}),
+        )
+        .await;
+    assert_eq!(s, 422, "{p}");
+    assert!(p["detail"].as_str().unwrap().ends_with("：工作地点"), "{p}");
+
+    let (s, p) = app.post("/api/v1/fairs", &app.admin, json!({"held_on": "2019-11-15", "region_code": "451424"})).await;
+    assert_eq!(s, 422, "{p}");
+    assert!(message_about(&p, "name").contains("“招聘会名称”"), "{p}");
+
+    // An employer roster's row without a name: the rejected row says which column.
+    let csv = "单位名称,所在地,所属行业\n,440704,制造\n江门市江海区新厂,440704,制造\n";
+    let (s, summary) = app
+        .upload("/api/v1/imports?kind=employers&mode=dry_run", &app.clerk, "单位.csv", csv.as_bytes().to_vec())
+        .await;
+    assert_eq!(s, 200, "{summary}");
+    let rejected = summary["rejected"].as_array().unwrap();
+    assert_eq!(rejected.len(), 1, "{summary}");
+    assert_eq!(rejected[0]["field"], "name");
+    let m = rejected[0]["message"].as_str().unwrap();
+    assert!(m.contains("单位名称") && !m.contains("姓名"), "{summary}");
 }

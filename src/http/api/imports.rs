@@ -171,9 +171,11 @@ pub async fn rejected_workbook(state: &AppState, caller: &Caller, id: i64) -> Re
     let row = visible(state, caller, id).await?;
     let (id, actor) = (row.id, Actor::from(caller));
     let headers: Vec<String> = row.headers.as_deref().and_then(|h| serde_json::from_str(h).ok()).unwrap_or_default();
+    let kind = row.kind.parse::<crate::import::ImportKind>().ok();
     let bytes = state
         .db
         .write(move |c| {
+            let _labels = kind.map(|k| crate::messages::Labels::of(k.thing()));
             let mut rows = Vec::new();
             let mut after = 0;
             loop {
