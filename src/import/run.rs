@@ -110,7 +110,7 @@ fn stage_file(
     let mut layout: Option<Layout> = None;
     let mut chunk: Vec<SourceRow> = Vec::with_capacity(CHUNK);
     let progress = std::cell::RefCell::new(progress);
-    source::read_rows(
+    source::read_rows_ahead(
         bytes,
         format,
         opts.encoding,
@@ -178,7 +178,9 @@ fn is_total_or_signature(row: &SourceRow) -> bool {
         .any(|w| text.starts_with(w))
 }
 
-/// Decides a chunk and stages it in one short transaction.
+/// Decides a chunk, then stages it in one short transaction: deciding only
+/// reads, so the write lock (all of SQLite's writers share one) is held for
+/// the staging inserts alone and the desk's writes get in between chunks.
 fn stage_chunk(
     c: &mut DbConnection,
     opts: &Options,
@@ -191,17 +193,14 @@ fn stage_chunk(
         return Ok(());
     }
     let import_id = summary.import_id;
-    write_tx(c, |c| {
-        let prepared = kinds::prepare(opts.kind, c, ctx, layout, rows)?;
-        let mut staged = Vec::new();
-        for (p, row) in prepared.into_iter().zip(rows) {
-            if let Some(s) = tally(summary, import_id, p, row) {
-                staged.push(s);
-            }
+    let prepared = kinds::prepare(opts.kind, c, ctx, layout, rows)?;
+    let mut staged = Vec::new();
+    for (p, row) in prepared.into_iter().zip(rows) {
+        if let Some(s) = tally(summary, import_id, p, row) {
+            staged.push(s);
         }
-        model::stage(c, &staged)?;
-        Ok(())
-    })
+    }
+    write_tx(c, |c| Ok(model::stage(c, &staged)?))
 }
 
 /// Counts a decided row into the summary; what must be staged.

@@ -161,6 +161,64 @@ pub fn read_rows(
     }
 }
 
+/// As [`read_rows`], with the file read and decoded on a second thread
+/// while `each` runs on this one: an import checks and stages rows on one
+/// core while the next ones are unpacked on the other. Rows cross in
+/// batches over a bounded channel, so only a few batches wait in memory.
+/// `each` stopping with an error stops the reading; that error is returned.
+pub fn read_rows_ahead(
+    bytes: &[u8],
+    format: Format,
+    encoding: Encoding,
+    total: &mut dyn FnMut(u64),
+    each: &mut dyn FnMut(SourceRow) -> Result<(), AppError>,
+) -> Result<(), AppError> {
+    enum Read {
+        Total(u64),
+        Rows(Vec<SourceRow>),
+    }
+    const BATCH: usize = 256;
+    std::thread::scope(|s| {
+        let (sender, received) = std::sync::mpsc::sync_channel::<Read>(4);
+        let reader = s.spawn(move || {
+            let stopped = || AppError::Internal(anyhow::anyhow!("the rows' reader stopped"));
+            let mut batch = Vec::with_capacity(BATCH);
+            let result = read_rows(
+                bytes,
+                format,
+                encoding,
+                &mut |n| {
+                    let _ = sender.send(Read::Total(n));
+                },
+                &mut |row| {
+                    batch.push(row);
+                    if batch.len() == BATCH {
+                        sender.send(Read::Rows(std::mem::take(&mut batch))).map_err(|_| stopped())?;
+                    }
+                    Ok(())
+                },
+            );
+            if result.is_ok() && !batch.is_empty() {
+                let _ = sender.send(Read::Rows(batch));
+            }
+            result
+        });
+        // Taking the receiver in: when `each` stops, it is dropped here and
+        // the reader's next send fails, so the reader ends too.
+        let consumed = (move || {
+            for read in received {
+                match read {
+                    Read::Total(n) => total(n),
+                    Read::Rows(rows) => rows.into_iter().try_for_each(&mut *each)?,
+                }
+            }
+            Ok(())
+        })();
+        let read = reader.join().map_err(|_| AppError::Internal(anyhow::anyhow!("the rows' reader panicked")))?;
+        consumed.and(read)
+    })
+}
+
 fn unreadable(e: impl std::fmt::Display) -> AppError {
     AppError::invalid("file", "unreadable", msg::unreadable(&e.to_string()))
 }
@@ -289,6 +347,37 @@ fn read_csv(
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_read_ahead_arrive_in_order_and_a_stop_ends_the_reader() {
+        let csv: String = (1..=2000).map(|i| format!("{i},名{i}\n")).collect();
+        let mut numbers = Vec::new();
+        read_rows_ahead(csv.as_bytes(), Format::Csv, Encoding::Utf8, &mut |_| {}, &mut |r| {
+            numbers.push(r.number);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(numbers, (1..=2000).collect::<Vec<u32>>());
+        assert_eq!(rows(csv.as_bytes(), Format::Csv).len(), 2000, "the same rows as read in line");
+
+        // The consumer's error stops the reading and is what comes back.
+        let mut seen = 0;
+        let e = read_rows_ahead(csv.as_bytes(), Format::Csv, Encoding::Utf8, &mut |_| {}, &mut |r| {
+            seen += 1;
+            if r.number == 300 {
+                return Err(AppError::invalid("file", "no_header", crate::messages::Text::new("停", "stop")));
+            }
+            Ok(())
+        })
+        .unwrap_err();
+        assert_eq!(seen, 300);
+        assert_eq!(e.field_errors()[0].code, "no_header");
+
+        // The reader's own error (not a workbook) comes back too.
+        let e = read_rows_ahead(b"PK\x03\x04 not a zip", Format::Xlsx, Encoding::Detect, &mut |_| {}, &mut |_| Ok(()))
+            .unwrap_err();
+        assert_eq!(e.field_errors()[0].code, "unreadable", "{e:?}");
+    }
 
     fn rows(bytes: &[u8], format: Format) -> Vec<SourceRow> {
         let mut out = Vec::new();
