@@ -88,7 +88,7 @@ pub fn prepare(c: &mut DbConnection, ctx: &mut Context, drafts: Vec<Draft<'_>>) 
                 continue;
             }
         }
-        let outcome = decide(&d.form, &data, existing.as_ref().map(|r| (r.id.get(), r.version, &r.data)), &[]);
+        let outcome = decide(d.form, &data, existing.as_ref().map(|r| (r.id.get(), r.version, &r.data)), &[]);
         out.push(Prepared { number, outcome, warnings });
     }
     Ok(out)

@@ -108,7 +108,7 @@ pub fn prepare(c: &mut DbConnection, ctx: &mut Context, drafts: Vec<Draft<'_>>) 
             Err(prepared) => prepared,
             Ok((number, form, data, warnings)) => {
                 let existing = on_file.get(data.id_number.as_str()).map(|r| (r.id.get(), r.version, &r.data));
-                let outcome = decide(&form, &data, existing, &["id_number"]);
+                let outcome = decide(form, &data, existing, &["id_number"]);
                 Prepared { number, outcome, warnings }
             }
         })

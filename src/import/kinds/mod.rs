@@ -157,7 +157,7 @@ pub fn errors_of(e: AppError) -> Result<Vec<FieldError>, AppError> {
 /// Reads a draft's form into the registry form type `F`, as an API request
 /// body would be read.
 pub fn form_of<F: serde::de::DeserializeOwned>(form: &Map<String, Value>) -> Result<F, Vec<FieldError>> {
-    serde_json::from_value(Value::Object(form.clone()))
+    F::deserialize(form)
         .map_err(|e| vec![FieldError::new("", "format", crate::messages::Text::new(e.to_string(), e.to_string()))])
 }
 
@@ -165,12 +165,12 @@ pub fn form_of<F: serde::de::DeserializeOwned>(form: &Map<String, Value>) -> Res
 /// keys with a value, less `fixed` ones that identify the record) between
 /// the record as the row describes it (`new`) and as stored (`old`).
 pub fn decide<D: Serialize>(
-    form: &Map<String, Value>,
+    form: Map<String, Value>,
     new: &D,
     existing: Option<(i64, i32, &D)>,
     fixed: &[&str],
 ) -> Outcome {
-    let Some((id, version, old)) = existing else { return Outcome::Insert(Value::Object(form.clone())) };
+    let Some((id, version, old)) = existing else { return Outcome::Insert(Value::Object(form)) };
     let (Ok(Value::Object(new)), Ok(Value::Object(old))) = (serde_json::to_value(new), serde_json::to_value(old))
     else {
         return Outcome::Unchanged;

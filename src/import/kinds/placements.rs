@@ -161,7 +161,7 @@ pub fn prepare(c: &mut DbConnection, ctx: &mut Context, drafts: Vec<Draft<'_>>) 
         let mut form = d.form;
         form.insert("labourer_id".into(), Value::from(data.labourer_id.get()));
         let outcome = decide(
-            &form,
+            form,
             &data,
             existing.as_ref().map(|r| (r.id.get(), r.version, &r.data)),
             &["labourer_id", "started_on", "employer_id", "employer_name"],

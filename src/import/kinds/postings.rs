@@ -133,7 +133,7 @@ pub fn prepare(c: &mut DbConnection, ctx: &mut Context, drafts: Vec<Draft<'_>>) 
         form.remove("employer_id");
         form.insert("employer_id".into(), Value::from(data.employer_id.get()));
         let outcome = decide(
-            &form,
+            form,
             &data,
             existing.as_ref().map(|r| (r.id.get(), r.version, &r.data)),
             &["employer_id", "title", "closes_on"],

@@ -131,7 +131,7 @@ pub fn prepare(c: &mut DbConnection, ctx: &mut Context, drafts: Vec<Draft<'_>>) 
         let mut form = d.form;
         form.insert("labourer_id".into(), Value::from(data.labourer_id.get()));
         let outcome = decide(
-            &form,
+            form,
             &data,
             existing.as_ref().map(|r| (r.id, r.version, &r.data)),
             &["labourer_id", "school_name", "enrolled_on"],
