@@ -160,13 +160,19 @@ impl Details {
     }
 }
 
-/// 月收入, 就业渠道, 联系电话, 备注.
+/// 月收入, 就业渠道, 联系电话, 备注. 备注 is the notes of the placement the
+/// row shows (the person's own when it shows none): a ledger workbook
+/// imported back as placements then finds each job as it is, instead of
+/// copying the person's notes into the job's.
 pub(super) fn tail_cells(p: Option<&PlacementRow>, l: &LabourerRow) -> Vec<Cell> {
     vec![
         p.and_then(|p| p.monthly_income).map(|n| Cell::Int(i64::from(n))).unwrap_or(Cell::Empty),
         p.map(|p| Cell::Text(channel_label(&p.channel).to_string())).unwrap_or(Cell::Empty),
         text(l.phone.as_deref()),
-        text(l.notes.as_deref()),
+        match p {
+            Some(p) => text(p.notes.as_deref()),
+            None => text(l.notes.as_deref()),
+        },
     ]
 }
 

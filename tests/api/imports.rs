@@ -308,15 +308,23 @@ async fn changed_rows_update_and_blank_cells_erase_nothing(app: TestApp) {
 
 async fn a_ledger_workbook_reads_back_as_placements(app: TestApp) {
     let id = crate::helpers::id_number("451424", "19880312", 182);
-    let person = app.labourer(json!({"id_number": id, "name": "农秀英", "poverty_status": "registered_poor"})).await;
+    let person = app
+        .labourer(json!({"id_number": id, "name": "农秀英", "poverty_status": "registered_poor",
+                         "notes": "家有老人，需照顾"}))
+        .await;
     let employer = app.employer("江门市江海区宏达电子有限公司").await;
-    app.post_created(
-        "/api/v1/placements",
-        &app.clerk,
-        json!({"labourer_id": person["id"], "employer_id": employer, "region_code": "440704",
-               "started_on": "2019-03-01", "monthly_income": 4800, "channel": "job_fair", "occupation": "普工"}),
-    )
-    .await;
+    let job = app
+        .post_created(
+            "/api/v1/placements",
+            &app.clerk,
+            json!({"labourer_id": person["id"], "employer_id": employer, "region_code": "440704",
+                   "started_on": "2019-03-01", "monthly_income": 4800, "channel": "referral", "occupation": "普工",
+                   "notes": "劳务协作站推荐"}),
+        )
+        .await;
+    // The row shows the job (渠道 written 劳务协作推荐), and its 备注 is the job's.
+    let rows = app.get_ok("/api/v1/ledgers/new-transfers-east?year=2019", &app.clerk).await;
+    assert_eq!(rows["rows"][0]["notes"], "劳务协作站推荐", "{rows}");
     let (status, _, ledger) =
         app.bytes("/api/v1/ledgers/new-transfers-east?year=2019&format=xlsx&unmasked=true", &app.clerk).await;
     assert_eq!(status, 200);
@@ -325,8 +333,10 @@ async fn a_ledger_workbook_reads_back_as_placements(app: TestApp) {
     assert_eq!(
         (s["rows"].as_u64(), s["unchanged"].as_u64()),
         (Some(1), Some(1)),
-        "the ledger's own row is on file: {s}"
+        "the ledger's own row is on file, 备注 included: {s}"
     );
+    let (_, after) = app.get(&format!("/api/v1/placements/{}", job["id"]), &app.clerk).await;
+    assert_eq!(after["notes"], "劳务协作站推荐", "the person's notes were not copied into the job: {after}");
     assert!(s["unknown_columns"].as_array().unwrap().is_empty(), "{s}");
     let (_, _, masked) = app.bytes("/api/v1/ledgers/new-transfers-east?year=2019&format=xlsx", &app.clerk).await;
     let (status, s) = app.upload("/api/v1/imports?kind=placements", &app.clerk, "台账.xlsx", masked).await;

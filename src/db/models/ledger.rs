@@ -60,6 +60,8 @@ pub struct PlacementRow {
     pub monthly_income: Option<i32>,
     /// Channel code.
     pub channel: String,
+    /// The job's 备注 (the ledgers' 备注 column).
+    pub notes: Option<String>,
 }
 
 /// A vocational enrolment as the ledgers show it.
