@@ -2,7 +2,7 @@
 merge refused with its reason, a pair dismissed, a pair merged), a person's
 trainings and fair visits, and submitting the ledgers from the dashboard."""
 
-from datetime import date
+from datetime import datetime, timedelta, timezone
 
 from conftest import api_get, api_post, api_token, assert_accessible, shot, sign_in, unregistered_id_number
 
@@ -84,7 +84,8 @@ def test_a_person_page_lists_trainings_and_fair_visits(desk, server):
             enrolled = s
             break
     assert enrolled, "a demo class takes one more trainee"
-    today = date.today().isoformat()
+    # The service's today is the date in China (UTC+8), not this machine's.
+    today = datetime.now(timezone(timedelta(hours=8))).date().isoformat()
     fairs = [f for f in api_get(server, organiser, "/api/v1/fairs?limit=100")["items"] if f["held_on"] == today]
     assert fairs, "the demo holds a fair today"
     status, body = api_post(server, organiser, f"/api/v1/fairs/{fairs[0]['id']}/check-ins",
