@@ -313,6 +313,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 /// failing field.
 pub(crate) fn cli_error(e: AppError) -> anyhow::Error {
     let p = e.problem(crate::messages::Lang::Zh);
+    if let AppError::Internal(cause) = e {
+        // The operator at the terminal is the one to act on it (a full disk,
+        // a lost connection): the cause is shown, not only "logged".
+        return anyhow::anyhow!("{}：{cause:#}", p.detail);
+    }
     let fields: Vec<String> = p.errors.iter().map(|f| format!("\n  {}: {}", f.field, f.message)).collect();
     anyhow::anyhow!("{}{}", p.detail, fields.join(""))
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, Utc};
 
 pub use super::programmes::metric_label;
-use super::rules::{self, Job, Person, Rules, Study};
+use super::rules::{self, Job, Person, PlacementEntry, Rules, Study};
 use super::sink::{Collect, Head, Sink};
 use super::table::Cell;
 use super::{placement, programmes, Col, Kind, Ledger};
@@ -207,6 +207,18 @@ pub fn compute(c: &mut DbConnection, r: &Request) -> Result<Ledger, AppError> {
 /// Computes one ledger into `sink`: the head (with the count), then each
 /// row in order. The placement ledgers pass their rows through one at a time.
 pub fn compute_into(c: &mut DbConnection, r: &Request, sink: &mut dyn Sink) -> Result<(), AppError> {
+    compute_counted(c, r, &mut Counted::default(), sink)
+}
+
+/// As [`compute_into`], for one of several ledgers of the same request
+/// (the bundle): what `counted` already holds is not computed again, and
+/// this ledger's count is added to it.
+pub fn compute_counted(
+    c: &mut DbConnection,
+    r: &Request,
+    counted: &mut Counted,
+    sink: &mut dyn Sink,
+) -> Result<(), AppError> {
     let head = Head {
         kind: r.kind,
         year: r.year,
@@ -219,13 +231,21 @@ pub fn compute_into(c: &mut DbConnection, r: &Request, sink: &mut dyn Sink) -> R
         graduates: None,
     };
     let (columns, rows, count, graduates) = match r.kind {
-        Kind::NewTransfersEast | Kind::StableEast => return placement::stream(c, r, head, sink),
+        Kind::NewTransfersEast | Kind::StableEast => {
+            let chosen = match counted.chosen.remove(&r.kind) {
+                Some(chosen) => chosen,
+                None => placement::entries(c, r)?,
+            };
+            counted.counts.insert(r.kind, chosen.len() as i64);
+            return placement::stream(c, r, chosen, head, sink);
+        }
         Kind::VocationalStudentsEast => vocational(c, r)?,
         Kind::GraduatesEmployed => graduates_employed(c, r)?,
         Kind::JobFairs => programmes::job_fairs(c, r)?,
         Kind::Trainings => programmes::trainings(c, r)?,
-        Kind::Summary => programmes::summary(c, r)?,
+        Kind::Summary => programmes::summary(c, r, counted)?,
     };
+    counted.counts.insert(r.kind, count);
     sink.begin(&Head { columns, count, graduates, ..head })?;
     for row in rows {
         sink.row(row)?;
@@ -233,13 +253,40 @@ pub fn compute_into(c: &mut DbConnection, r: &Request, sink: &mut dyn Sink) -> R
     sink.end()
 }
 
-/// The count of one ledger, as the summary and target progress use it
-/// (the placement ledgers' count is the rules' choice; no row is laid out).
-pub fn count_of(c: &mut DbConnection, r: &Request, kind: Kind) -> Result<i64, AppError> {
-    let sub = Request { kind, unmasked: false, ..r.clone() };
-    match kind {
-        Kind::NewTransfersEast | Kind::StableEast => Ok(placement::entries(c, &sub)?.len() as i64),
-        _ => Ok(compute(c, &sub)?.count),
+/// The counts of the ledgers of one request (year, as-of day, county,
+/// rules) computed so far, and the rows the rules chose for a placement
+/// ledger counted but not yet laid out. The summary counts every ledger a
+/// target names, and the bundle then lays the same ledgers out: with one
+/// `Counted` for both, no ledger's rules run twice (at a province's scale
+/// stable-east's alone take seconds). Only for one request: the counts do
+/// not say which year or county they are of.
+#[derive(Debug, Default)]
+pub struct Counted {
+    counts: HashMap<Kind, i64>,
+    chosen: HashMap<Kind, Vec<PlacementEntry>>,
+}
+
+impl Counted {
+    /// The count of `kind` for `r`'s year, day, county and rules, as the
+    /// summary and target progress use it (a placement ledger's count is
+    /// the rules' choice; no row is laid out, and the choice is kept for
+    /// [`compute_counted`]).
+    pub fn count(&mut self, c: &mut DbConnection, r: &Request, kind: Kind) -> Result<i64, AppError> {
+        if let Some(n) = self.counts.get(&kind) {
+            return Ok(*n);
+        }
+        let sub = Request { kind, unmasked: false, ..r.clone() };
+        let n = match kind {
+            Kind::NewTransfersEast | Kind::StableEast => {
+                let chosen = placement::entries(c, &sub)?;
+                let n = chosen.len() as i64;
+                self.chosen.insert(kind, chosen);
+                n
+            }
+            _ => compute(c, &sub)?.count,
+        };
+        self.counts.insert(kind, n);
+        Ok(n)
     }
 }
 

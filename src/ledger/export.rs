@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use std::io::Write;
 
-use super::build::{compute_into, Request};
+use super::build::{compute_counted, compute_into, Counted, Request};
 use super::render::{CsvOut, HtmlOut, XlsxOut};
 use super::rules::{default_as_of, year_of, Rules};
 use super::sink::{Head, JsonOut, Printed, Sink};
@@ -225,9 +225,12 @@ pub fn bundle_to<W: Write + Send>(
     out: W,
 ) -> Result<(), AppError> {
     let mut book = XlsxOut::new(as_of, Some(&workbook_title(Kind::ALL[0], year))).map_err(internal)?;
+    // The summary sheet comes first and counts the ledgers its targets
+    // name; their sheets reuse what it computed.
+    let mut counted = Counted::default();
     for kind in Kind::ALL {
         let req = Request { kind, year, as_of, county: None, unmasked: false, rules: rules.clone() };
-        compute_into(c, &req, &mut Printed::new(&mut book, unit))?;
+        compute_counted(c, &req, &mut counted, &mut Printed::new(&mut book, unit))?;
     }
     book.finish_to(out).map_err(internal)
 }

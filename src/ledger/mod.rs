@@ -22,7 +22,7 @@ use sink::{printed_head, Head, JsonOut, Sink};
 use table::{Cell, Table, SIGNATURE};
 
 /// The kinds of ledger, by their path names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// 新增转移到东部地区就业贫困人口.
     NewTransfersEast,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use super::build::{col, count_of, hidden, text, Built, Request};
+use super::build::{col, hidden, text, Built, Counted, Request};
 use super::rules::{self, FairFacts, Person, SessionFacts, Trainee};
 use super::table::Cell;
 use crate::db::models::ledger::{self as q, LabourerRow};
@@ -157,12 +157,12 @@ pub fn metric_label(m: &str) -> &str {
     }
 }
 
-pub(super) fn summary(c: &mut DbConnection, r: &Request) -> Result<Built, AppError> {
+pub(super) fn summary(c: &mut DbConnection, r: &Request, counted: &mut Counted) -> Result<Built, AppError> {
     let targets = target::list(c, Some(r.year), 0, 500)?;
     let mut actuals: HashMap<String, i64> = HashMap::new();
     for t in &targets {
         let kind = super::progress::ledger_of(t.data.metric);
-        let n = count_of(c, r, kind)?;
+        let n = counted.count(c, r, kind)?;
         actuals.insert(t.data.metric.as_str().to_string(), n);
     }
     let pairs: Vec<(String, i64)> =

@@ -6,7 +6,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::build::{count_of, Request};
+use super::build::{Counted, Request};
 use super::rules::{year_end, Rules};
 use super::Kind;
 use crate::clock;
@@ -44,6 +44,17 @@ pub fn ledger_of(metric: TargetMetric) -> Kind {
 
 /// The as-of day and each target's progress for `year`.
 pub fn of_year(c: &mut DbConnection, year: i32, rules: &Rules) -> Result<(NaiveDate, Vec<Progress>), AppError> {
+    of_year_counted(c, year, rules, &mut Counted::default())
+}
+
+/// As [`of_year`], keeping the ledgers counted in `counted` for more
+/// ledgers of the same year and as-of day (the dashboard).
+pub fn of_year_counted(
+    c: &mut DbConnection,
+    year: i32,
+    rules: &Rules,
+    counted: &mut Counted,
+) -> Result<(NaiveDate, Vec<Progress>), AppError> {
     let today = clock::today();
     let as_of = if today.year() == year { today } else { year_end(year) };
     let targets = target::list(c, Some(year), 0, 500)?;
@@ -51,7 +62,7 @@ pub fn of_year(c: &mut DbConnection, year: i32, rules: &Rules) -> Result<(NaiveD
     let mut out = Vec::new();
     for t in targets {
         let kind = ledger_of(t.data.metric);
-        let actual = Some(count_of(c, &request, kind)?);
+        let actual = Some(counted.count(c, &request, kind)?);
         let basis = format!("the {} ledger from {year}-01-01 to {as_of}", kind.as_str());
         out.push(Progress {
             met: actual.map(|a| a >= i64::from(t.data.min_value)),

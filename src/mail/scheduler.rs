@@ -17,7 +17,7 @@ use crate::db::Db;
 use crate::domain::rules;
 use crate::domain::DeadlineKind;
 use crate::error::AppError;
-use crate::ledger::build::{count_of, metric_label, Request};
+use crate::ledger::build::{metric_label, Counted, Request};
 use crate::ledger::rules::default_as_of;
 use crate::ledger::Kind;
 
@@ -152,8 +152,9 @@ async fn progress_text(db: &Db, settings: &Settings, year: i32, today: NaiveDate
         }
         let request = Request { kind: Kind::Summary, year, as_of, county: None, unmasked: false, rules };
         let mut out = format!("{year}年目标完成情况（截至{as_of}）：\n");
+        let mut counted = Counted::default();
         for t in targets {
-            let actual = count_of(c, &request, crate::ledger::progress::ledger_of(t.data.metric))?;
+            let actual = counted.count(c, &request, crate::ledger::progress::ledger_of(t.data.metric))?;
             let state = if actual >= i64::from(t.data.min_value) { "已完成" } else { "未完成" };
             out.push_str(&format!(
                 "- {}：{actual} / {}（{state}）\n",

@@ -340,6 +340,27 @@ async fn the_bundle_has_a_sheet_per_ledger_summary_first(app: TestApp) {
     let progress = app.get_ok("/api/v1/targets/progress?year=2019", &app.clerk).await;
     // Progress counts up to the year's end, so the start on 2019-11-16 counts too.
     assert_eq!(progress["items"][0]["actual"], 4, "progress reports the ledger count: {progress}");
+    // The summary counts the placement ledgers its targets name and their
+    // sheets are laid out from that count: each sheet is the ledger alone.
+    let (s, _) =
+        app.post("/api/v1/targets", &app.admin, json!({"year": 2019, "metric": "stable-east", "min_value": 1})).await;
+    assert_eq!(s, 201);
+    let (_, _, bundle) = app.bytes("/api/v1/ledgers/bundle?year=2019&as_of=2019-11-15", &app.clerk).await;
+    for (sheet, kind, count) in [(1, "new-transfers-east", 3), (2, "stable-east", 3)] {
+        let (_, _, alone) =
+            app.bytes(&format!("/api/v1/ledgers/{kind}?year=2019&as_of=2019-11-15&format=xlsx"), &app.clerk).await;
+        let (_, in_bundle) = sheet_rows(&bundle, sheet);
+        assert_eq!(in_bundle, sheet_rows(&alone, 0).1, "{kind}");
+        // Title, subtitle, header, the rows, the total, a blank line, the signature.
+        assert_eq!(in_bundle.len(), count + 6, "{kind}: {in_bundle:?}");
+    }
+    let (_, summary) = sheet_rows(&bundle, 0);
+    let stable: Vec<String> = summary[4].iter().map(text).collect();
+    assert!(stable.iter().any(|c| c.contains("稳定就业")), "{stable:?}");
+    assert!(
+        summary[4].iter().any(|c| matches!(c, Data::Float(f) if *f == 3.0) || matches!(c, Data::Int(3))),
+        "{stable:?}"
+    );
 }
 
 async fn the_cli_writes_the_same_bytes_as_the_api(app: TestApp) {
