@@ -106,5 +106,30 @@ for backend in sqlite postgres; do
   sql_row "$backend: SQL count, east placements of counted people ongoing at $AS_OF" "$backend" \
     "SELECT count(*) $join AND p.started_on <= $d AND (p.ended_on IS NULL OR p.ended_on >= $d)"
 done
+
+# Over HTTP (SQLite): the server's peak memory while one clerk downloads
+# stable-east as JSON and then the bundle; a server that held a download
+# whole would grow by its size (159 MB for stable-east's JSON). The index
+# is built beforehand by its own process, so the server's peak is the
+# downloads' (VmHWM from /proc after each).
+[ -f "$SQLITE_DIR/index/CURRENT" ] || "$BIN" --data-dir "$SQLITE_DIR" reindex >/dev/null 2>&1
+PORT=${LB_BENCH_PORT:-18182}
+http_rows() { # label, binary
+  local label=$1 bin=$2 pid token t0 t1 idle
+  LB_LOG=warn LB_SCHEDULER_SECS=0 "$bin" --data-dir "$SQLITE_DIR" serve --bind "127.0.0.1:$PORT" &
+  pid=$!
+  for _ in $(seq 1 240); do curl -sf "127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.5; done
+  token=$("$bin" --data-dir "$SQLITE_DIR" user add "bench-$label-$RANDOM" --role clerk 2>/dev/null | tail -n 1)
+  idle=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$pid/status")
+  for what in "stable-east?year=$YEAR&as_of=$AS_OF&format=json" "bundle?year=$YEAR&as_of=$AS_OF"; do
+    t0=$(date +%s.%N)
+    curl -sf -H "Authorization: Bearer $token" "127.0.0.1:$PORT/api/v1/ledgers/$what" -o /dev/null
+    t1=$(date +%s.%N)
+    echo "| $label: HTTP GET /api/v1/ledgers/${what%%\?*} | $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f s", b - a}') | server peak $(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' "/proc/$pid/status") (idle $idle MiB) |" | tee -a "$REPORT"
+  done
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+http_rows ours "$BIN"
+if [ -n "$BASE" ]; then http_rows baseline "$BASE"; fi
 echo
 echo "report: $REPORT"

@@ -286,6 +286,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             match kind {
                 None => crate::ledger::export::bundle_to(
                     &mut conn,
+                    Some(&db),
                     p.year,
                     p.as_of,
                     &settings.ledger_rules,
@@ -294,7 +295,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 ),
                 Some(kind) => {
                     let actor = Actor::cli("ledger");
-                    crate::ledger::export::one_to(&mut conn, &actor, kind, &p, &settings.ledger_rules, &unit, &mut out)
+                    crate::ledger::export::one_to(
+                        &mut conn,
+                        Some(&db),
+                        &actor,
+                        kind,
+                        &p,
+                        &settings.ledger_rules,
+                        &unit,
+                        &mut out,
+                    )
                 }
             }
             .map_err(cli_error)?;

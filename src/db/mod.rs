@@ -123,6 +123,12 @@ pub struct Db {
     backend: Backend,
 }
 
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").field("backend", &self.backend).field("pool", &self.pool_state()).finish()
+    }
+}
+
 impl Db {
     /// Connects once directly (so a refused server is reported as such), then
     /// builds the pool.

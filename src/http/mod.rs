@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod download;
 pub mod input;
 pub mod limits;
 pub mod logging;

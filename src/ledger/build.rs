@@ -11,7 +11,7 @@ use super::sink::{Collect, Head, Sink};
 use super::table::Cell;
 use super::{placement, programmes, Col, Kind, Ledger};
 use crate::db::models::ledger::{self as q, LabourerRow, PlacementRow};
-use crate::db::DbConnection;
+use crate::db::{Db, DbConnection};
 use crate::domain::{mask_id_number, PovertyStatus, RegionCode};
 use crate::error::AppError;
 
@@ -30,6 +30,10 @@ pub struct Request {
     pub unmasked: bool,
     /// The rules.
     pub rules: Rules,
+    /// A pool to borrow a second connection from, so that a placement
+    /// ledger is read on two cores; `None` (or no connection free within a
+    /// moment) reads on the caller's connection alone, with the same result.
+    pub helper: Option<Db>,
 }
 
 pub(super) fn col(key: &'static str, header: &'static str, width: f64) -> Col {

@@ -14,7 +14,7 @@ use super::sink::{Head, JsonOut, Printed, Sink};
 use super::table::Cell;
 use super::{Format, Kind, Ledger};
 use crate::db::models::audit::{self, Actor};
-use crate::db::DbConnection;
+use crate::db::{Db, DbConnection};
 use crate::domain::RegionCode;
 use crate::error::AppError;
 use crate::messages::{general, Text};
@@ -173,6 +173,7 @@ fn audited(c: &mut DbConnection, actor: &Actor, req: &Request, sink: &mut dyn Si
 #[allow(clippy::too_many_arguments)]
 pub fn one_to<W: Write + Send>(
     c: &mut DbConnection,
+    helper: Option<&Db>,
     actor: &Actor,
     kind: Kind,
     p: &Params,
@@ -187,6 +188,7 @@ pub fn one_to<W: Write + Send>(
         county: p.county.clone(),
         unmasked: p.unmasked,
         rules: rules.clone(),
+        helper: helper.cloned(),
     };
     match p.format {
         Format::Json => audited(c, actor, &req, &mut JsonOut::new(out)),
@@ -210,7 +212,7 @@ pub fn one(
     unit: &str,
 ) -> Result<Vec<u8>, AppError> {
     let mut out = Vec::new();
-    one_to(c, actor, kind, p, rules, unit, &mut out)?;
+    one_to(c, None, actor, kind, p, rules, unit, &mut out)?;
     Ok(out)
 }
 
@@ -218,6 +220,7 @@ pub fn one(
 /// numbers masked) to `out`; each sheet is filled a row at a time.
 pub fn bundle_to<W: Write + Send>(
     c: &mut DbConnection,
+    helper: Option<&Db>,
     year: i32,
     as_of: NaiveDate,
     rules: &Rules,
@@ -229,7 +232,8 @@ pub fn bundle_to<W: Write + Send>(
     // name; their sheets reuse what it computed.
     let mut counted = Counted::default();
     for kind in Kind::ALL {
-        let req = Request { kind, year, as_of, county: None, unmasked: false, rules: rules.clone() };
+        let req =
+            Request { kind, year, as_of, county: None, unmasked: false, rules: rules.clone(), helper: helper.cloned() };
         compute_counted(c, &req, &mut counted, &mut Printed::new(&mut book, unit))?;
     }
     book.finish_to(out).map_err(internal)
@@ -245,7 +249,7 @@ pub fn bundle(
     unit: &str,
 ) -> Result<Vec<u8>, AppError> {
     let mut out = Vec::new();
-    bundle_to(c, year, as_of, rules, unit, &mut out)?;
+    bundle_to(c, None, year, as_of, rules, unit, &mut out)?;
     Ok(out)
 }
 

@@ -5,14 +5,22 @@
 //! read once more, joined with their people and employers, and each row goes
 //! to the sink as soon as it is laid out. What stays in memory is the rules'
 //! choice (three numbers per row), never the rows themselves.
+//!
+//! With a second connection (`Request::helper`), both reads run on two
+//! cores: the rules over the lower and upper halves of the people at once,
+//! and the rows laid out a batch each in turn while a third thread writes
+//! them in order.
 
 use super::build::{col, job_columns, person_cells, person_columns, tail_columns, Places, Request};
 use super::rules::{self, Job, Person, PlacementEntry};
 use super::sink::{Head, Sink};
 use super::table::Cell;
 use super::{Col, Kind};
-use crate::db::models::ledger_jobs::{each_job, each_shown, Scope, Selection};
-use crate::db::DbConnection;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::time::Duration;
+
+use crate::db::models::ledger_jobs::{each_job, last_labourer_id, shown, Scope, Selection};
+use crate::db::{ConnectionManager, DbConnection};
 use crate::error::AppError;
 
 fn selection(r: &Request) -> Selection {
@@ -26,8 +34,26 @@ fn selection(r: &Request) -> Selection {
     }
 }
 
-fn scope(r: &Request) -> Scope<'_> {
-    Scope { provinces: r.rules.east_provinces.codes(), counted: &r.rules.counted_statuses, county: r.county.as_deref() }
+fn scope(r: &Request, people: (i64, i64)) -> Scope<'_> {
+    Scope {
+        provinces: r.rules.east_provinces.codes(),
+        counted: &r.rules.counted_statuses,
+        county: r.county.as_deref(),
+        people,
+    }
+}
+
+type Pooled = diesel::r2d2::PooledConnection<ConnectionManager>;
+
+/// A second connection, if the request offers a pool and it has one free
+/// within a moment (a busy server reads on one connection instead of
+/// waiting).
+fn second(r: &Request) -> Option<Pooled> {
+    r.helper.as_ref()?.get_within(Duration::from_millis(100)).ok()
+}
+
+fn panicked(_: Box<dyn std::any::Any + Send>) -> AppError {
+    AppError::Internal(anyhow::anyhow!("a ledger reading thread panicked"))
 }
 
 /// One person's placements, gathered from the ordered stream.
@@ -52,9 +78,28 @@ impl Person1 {
 
 /// The rows the rules choose, in person order.
 pub(super) fn entries(c: &mut DbConnection, r: &Request) -> Result<Vec<PlacementEntry>, AppError> {
+    // Two halves of the people, each in person order, the lower first: on
+    // two connections and cores when there is a second connection.
+    let split = last_labourer_id(c)? / 2;
+    let (lower, upper) = ((i64::MIN, split), (split + 1, i64::MAX));
+    let (mut all, rest) = match second(r) {
+        None => (entries_of(c, r, lower)?, entries_of(c, r, upper)?),
+        Some(mut other) => std::thread::scope(|s| {
+            let upper = s.spawn(move || entries_of(&mut other, r, upper));
+            let lower = entries_of(c, r, lower);
+            let upper = upper.join().map_err(panicked)?;
+            Ok::<_, AppError>((lower?, upper?))
+        })?,
+    };
+    all.extend(rest);
+    Ok(all)
+}
+
+/// The rows the rules choose among the people with ids in `people`.
+fn entries_of(c: &mut DbConnection, r: &Request, people: (i64, i64)) -> Result<Vec<PlacementEntry>, AppError> {
     let mut out = Vec::new();
     let mut current = Person1 { person: None, jobs: Vec::new() };
-    each_job(c, scope(r), selection(r), |(id, labourer_id, region_code, started_on, ended_on, status)| {
+    each_job(c, scope(r, people), selection(r), |(id, labourer_id, region_code, started_on, ended_on, status)| {
         if current.person.as_ref().map(|p| p.id) != Some(labourer_id) {
             current.decide(r, &mut out);
             current.person = Some(Person { id: labourer_id, poverty_status: status });
@@ -77,21 +122,22 @@ pub(super) fn columns(kind: Kind) -> Vec<Col> {
     columns
 }
 
-/// Rows handed from the reading thread to the writing one at a time.
+/// Rows laid out together: one statement reads them, and they go from a
+/// reading thread to the writing one at once.
 const BATCH: usize = 512;
-/// Batches in flight between the two threads (bounds the memory held).
-const IN_FLIGHT: usize = 8;
+/// Batches in flight from each reading thread to the writing one (bounds
+/// the memory held).
+const IN_FLIGHT: usize = 4;
 
 /// Lays out the rows the rules chose (`entries`, from [`entries`]) into
-/// `sink`, a row at a time.
+/// `sink`, a row at a time, in order.
 ///
-/// Once the rules have chosen the rows (and so their count, which heads
-/// every format), the rows are read and laid out on a second thread while
-/// this one writes them: reading from the database and rendering (JSON,
-/// CSV, xlsx) each take about half the time, and a province's office has
-/// two cores or more. At most `IN_FLIGHT` batches of `BATCH` rows wait
-/// between the two, so memory still does not grow with the rows. If the
-/// sink fails, the reader stops at its next batch.
+/// The rows are read and laid out on one or two other threads (two with a
+/// second connection: batch k on reader k mod 2) while this one writes
+/// them; reading and laying out cost several times the writing. At most
+/// `IN_FLIGHT` batches of `BATCH` rows wait per reader, so memory does not
+/// grow with the rows. If the sink fails, the readers stop at their next
+/// batch. 序号 is numbered here, as the rows are written.
 pub(super) fn stream(
     c: &mut DbConnection,
     r: &Request,
@@ -99,78 +145,89 @@ pub(super) fn stream(
     head: Head,
     sink: &mut dyn Sink,
 ) -> Result<(), AppError> {
-    sink.begin(&Head { columns: columns(r.kind), count: entries.len() as i64, graduates: None, ..head })?;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Vec<Cell>>>(IN_FLIGHT);
-    let written = std::thread::scope(|s| {
-        let reader = s.spawn(move || lay_out(c, r, &entries, tx));
+    let columns = columns(r.kind);
+    let seq_at = columns.iter().position(|c| c.key == "seq");
+    sink.begin(&Head { columns, count: entries.len() as i64, graduates: None, ..head })?;
+    let chunks: Vec<&[PlacementEntry]> = entries.chunks(BATCH).collect();
+    let mut other = if chunks.len() > 1 { second(r) } else { None };
+    let readers = if other.is_some() { 2 } else { 1 };
+    let mut connections: Vec<&mut DbConnection> = vec![c];
+    if let Some(o) = other.as_mut() {
+        connections.push(&mut **o);
+    }
+    std::thread::scope(|s| {
+        let mut receivers: Vec<Receiver<Vec<Vec<Cell>>>> = Vec::new();
+        let mut handles = Vec::new();
+        for (k, conn) in connections.into_iter().enumerate() {
+            let (tx, rx) = sync_channel(IN_FLIGHT);
+            receivers.push(rx);
+            let mine: Vec<&[PlacementEntry]> = chunks.iter().skip(k).step_by(readers).copied().collect();
+            handles.push(s.spawn(move || lay_out(conn, r, &mine, tx)));
+        }
         let mut written = Ok(());
-        for batch in &rx {
-            if let Err(e) = batch.into_iter().try_for_each(|row| sink.row(row)) {
-                written = Err(e);
-                break;
+        let mut seq = 0;
+        'chunks: for k in 0..chunks.len() {
+            let Ok(batch) = receivers[k % readers].recv() else { break };
+            for mut row in batch {
+                seq += 1;
+                if let Some(cell) = seq_at.and_then(|i| row.get_mut(i)) {
+                    *cell = Cell::Int(seq);
+                }
+                if let Err(e) = sink.row(row) {
+                    written = Err(e);
+                    break 'chunks;
+                }
             }
         }
-        drop(rx);
-        let read = reader.join().unwrap_or_else(|_| Err(AppError::Internal(anyhow::anyhow!("ledger reader panicked"))));
-        // A write error stops the reader (its next send fails): the write's is reported.
+        drop(receivers);
+        // A write error stops the readers (their next send fails): the write's is reported.
+        let mut read = Ok(());
+        for h in handles {
+            let result = h.join().map_err(panicked).and_then(|r| r);
+            read = read.and(result);
+        }
         written.and(read)
-    });
-    written?;
+    })?;
     sink.end()
 }
 
-/// Why the reading thread stopped early.
-enum Stop {
-    /// The writer is gone (it failed and reports why).
-    Receiver,
-    /// Reading failed.
-    Failed(AppError),
-}
-
-impl From<diesel::result::Error> for Stop {
-    fn from(e: diesel::result::Error) -> Stop {
-        Stop::Failed(e.into())
-    }
-}
-
-/// Reads the rows the rules chose (`entries`, in person order), lays each
-/// out, and sends them to the writer in batches.
+/// Reads the rows of `chunks` (each in person order), lays each out, and
+/// sends each chunk's rows to the writer as one batch, in turn.
 fn lay_out(
     c: &mut DbConnection,
     r: &Request,
-    entries: &[PlacementEntry],
-    tx: std::sync::mpsc::SyncSender<Vec<Vec<Cell>>>,
+    chunks: &[&[PlacementEntry]],
+    tx: SyncSender<Vec<Vec<Cell>>>,
 ) -> Result<(), AppError> {
-    let mut chosen = entries.iter().peekable();
     let mut places = Places::default();
-    let mut seq = 0;
-    let mut batch = Vec::with_capacity(BATCH);
-    let read = each_shown(c, scope(r), selection(r), |(p, l, employer)| {
-        // Both streams are in (person, placement) order.
-        while chosen.next_if(|e| (e.labourer_id, e.placement_id) < (p.labourer_id, p.id)).is_some() {}
-        let Some(e) = chosen.next_if(|e| e.placement_id == p.id) else { return Ok(()) };
-        seq += 1;
-        let mut row = person_cells(seq, &l, r.unmasked, &mut places);
-        row.extend([
-            Cell::Int(p.id),
-            employer.or_else(|| p.employer_name.clone()).map(Cell::Text).unwrap_or(Cell::Empty),
-            places.cell(&p.region_code),
-            p.occupation.clone().filter(|s| !s.is_empty()).map(Cell::Text).unwrap_or(Cell::Empty),
-            Cell::Date(p.started_on),
-        ]);
-        if r.kind == Kind::StableEast {
-            row.push(e.spell_started_on.map(Cell::Date).unwrap_or(Cell::Empty));
+    for chunk in chunks {
+        let ids: Vec<i64> = chunk.iter().map(|e| e.placement_id).collect();
+        // Both in (person, placement) order; a placement deleted since the
+        // rules ran is skipped.
+        let mut chosen = chunk.iter().peekable();
+        let mut batch = Vec::with_capacity(chunk.len());
+        for (p, l, employer) in shown(c, &ids)? {
+            while chosen.next_if(|e| (e.labourer_id, e.placement_id) < (p.labourer_id, p.id)).is_some() {}
+            let Some(e) = chosen.next_if(|e| e.placement_id == p.id) else { continue };
+            // 序号 is numbered by the writer.
+            let mut row = person_cells(0, &l, r.unmasked, &mut places);
+            row.extend([
+                Cell::Int(p.id),
+                employer.or_else(|| p.employer_name.clone()).map(Cell::Text).unwrap_or(Cell::Empty),
+                places.cell(&p.region_code),
+                p.occupation.clone().filter(|s| !s.is_empty()).map(Cell::Text).unwrap_or(Cell::Empty),
+                Cell::Date(p.started_on),
+            ]);
+            if r.kind == Kind::StableEast {
+                row.push(e.spell_started_on.map(Cell::Date).unwrap_or(Cell::Empty));
+            }
+            row.extend(super::build::tail_cells(Some(&p), &l));
+            batch.push(row);
         }
-        row.extend(super::build::tail_cells(Some(&p), &l));
-        batch.push(row);
-        if batch.len() == BATCH {
-            tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).map_err(|_| Stop::Receiver)?;
+        if tx.send(batch).is_err() {
+            // The writer failed and reports why.
+            return Ok(());
         }
-        Ok(())
-    });
-    match read {
-        Ok(()) => tx.send(batch).or(Ok(())),
-        Err(Stop::Receiver) => Ok(()),
-        Err(Stop::Failed(e)) => Err(e),
     }
+    Ok(())
 }

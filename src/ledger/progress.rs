@@ -58,7 +58,8 @@ pub fn of_year_counted(
     let today = clock::today();
     let as_of = if today.year() == year { today } else { year_end(year) };
     let targets = target::list(c, Some(year), 0, 500)?;
-    let request = Request { kind: Kind::Summary, year, as_of, county: None, unmasked: false, rules: rules.clone() };
+    let request =
+        Request { kind: Kind::Summary, year, as_of, county: None, unmasked: false, rules: rules.clone(), helper: None };
     let mut out = Vec::new();
     for t in targets {
         let kind = ledger_of(t.data.metric);

@@ -41,6 +41,9 @@ pub struct XlsxOut {
     row: RowNum,
 }
 
+/// The workbook's deflate level (1–9; rust_xlsxwriter's default is 6).
+const ZIP_LEVEL: u8 = 3;
+
 impl XlsxOut {
     /// An empty workbook dated `dated`, titled `title` when given.
     pub fn new(dated: NaiveDate, title: Option<&str>) -> Result<XlsxOut, RenderError> {
@@ -55,6 +58,10 @@ impl XlsxOut {
             properties = properties.set_title(title);
         }
         workbook.set_properties(&properties);
+        // Deflate level 3 instead of 6: the bundle at a province's scale
+        // (290 MB of sheet XML) is packed in 1.3 s instead of 2.5 s, for a
+        // file 16 % larger (35 MB against 31 MB; BENCHMARKS.md).
+        workbook.set_zip_compression_level(ZIP_LEVEL);
         Ok(XlsxOut { workbook, formats: Formats::new(), taken: HashSet::new(), sheet: None, ncols: 0, row: 0 })
     }
 

@@ -150,7 +150,7 @@ async fn progress_text(db: &Db, settings: &Settings, year: i32, today: NaiveDate
         if targets.is_empty() {
             return Ok(format!("{year}年尚未设定目标。\n"));
         }
-        let request = Request { kind: Kind::Summary, year, as_of, county: None, unmasked: false, rules };
+        let request = Request { kind: Kind::Summary, year, as_of, county: None, unmasked: false, rules, helper: None };
         let mut out = format!("{year}年目标完成情况（截至{as_of}）：\n");
         let mut counted = Counted::default();
         for t in targets {

@@ -156,7 +156,8 @@ fn migrations_are_reversible_on_sqlite() {
 
 #[test]
 fn migrations_are_reversible_on_postgres() {
-    let Some((url, _)) = fresh_pg_database() else { return };
+    let Some((url, name)) = fresh_pg_database() else { return };
+    let _dropped = crate::helpers::DroppedAtEnd(name);
     let dir = tempfile::tempdir().unwrap();
     migrations_run_back_and_forth(&url, dir.path());
 }

@@ -82,6 +82,17 @@ pub fn fresh_pg_database() -> Option<(String, String)> {
     Some((format!("{base}/{name}{query}"), name))
 }
 
+/// A database from [`fresh_pg_database`], dropped when this goes out of scope.
+pub struct DroppedAtEnd(pub String);
+
+impl Drop for DroppedAtEnd {
+    fn drop(&mut self) {
+        if let Ok(mut c) = PgConnection::establish(&pg_admin_url()) {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.0)).execute(&mut c);
+        }
+    }
+}
+
 impl TestApp {
     /// Starts the service on `backend`; `None` when PostgreSQL is skipped.
     pub async fn spawn(backend: Backend) -> Option<TestApp> {

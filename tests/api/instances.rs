@@ -28,17 +28,6 @@ impl Drop for Instance {
     }
 }
 
-/// The test database, dropped at the end.
-struct Database(String);
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        if let Ok(mut c) = PgConnection::establish(&pg_admin_url()) {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.0)).execute(&mut c);
-        }
-    }
-}
-
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
@@ -118,7 +107,7 @@ fn count(url: &str, sql: &str) -> i64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_on_one_postgres_share_writes_send_each_reminder_once_and_lose_nothing_to_a_kill() {
     let Some((url, name)) = fresh_pg_database() else { return };
-    let _db = Database(name);
+    let _db = crate::helpers::DroppedAtEnd(name);
     let sink = SmtpSink::start();
     let client = reqwest::Client::new();
 
@@ -269,7 +258,7 @@ async fn get(client: &reqwest::Client, url: &str) -> (u16, String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readyz_follows_the_database_and_the_metrics_address_serves_scrapers_without_a_token() {
     let Some((url, name)) = fresh_pg_database() else { return };
-    let _db = Database(name.clone());
+    let _db = crate::helpers::DroppedAtEnd(name.clone());
     let client = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let (port, metrics_port) = (free_port(), free_port());

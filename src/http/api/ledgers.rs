@@ -12,6 +12,7 @@ use crate::clock;
 use crate::db::models::audit::Actor;
 use crate::error::AppError;
 use crate::http::auth::{require, REGISTRY};
+use crate::http::download::streamed;
 use crate::http::input::Query;
 use crate::http::state::AppState;
 use crate::ledger::export::{self, RawParams};
@@ -74,14 +75,15 @@ pub async fn ledger(
     let p = export::parse_params(&q.0.into(), clock::today())?;
     let (unit, rules, actor) = (unit_of(&caller, &state), state.settings.ledger_rules.clone(), Actor::from(&caller));
     let params = p.clone();
-    let bytes = state.db.run(move |c| export::one(c, &actor, kind, &params, &rules, &unit)).await?;
     let mut resp = HttpResponse::Ok();
     resp.content_type(p.format.content_type());
     if p.format != Format::Json && p.format != Format::Html {
         let (ascii, zh) = export::file_names(kind, p.year, p.format);
         resp.insert_header((header::CONTENT_DISPOSITION, disposition(&ascii, &zh)));
     }
-    Ok(resp.body(bytes))
+    let db = state.db.clone();
+    streamed(&state.db, resp, move |c, out| export::one_to(c, Some(&db), &actor, kind, &params, &rules, &unit, out))
+        .await
 }
 
 /// Every ledger of a year in one workbook, the summary first (admin, clerk).
@@ -97,10 +99,10 @@ pub async fn bundle_xlsx(
     let p = export::parse_params(&q.0.into(), clock::today())?;
     let (unit, rules) = (unit_of(&caller, &state), state.settings.ledger_rules.clone());
     let (year, as_of) = (p.year, p.as_of);
-    let bytes = state.db.run(move |c| export::bundle(c, year, as_of, &rules, &unit)).await?;
     let (ascii, zh) = export::bundle_names(year);
-    Ok(HttpResponse::Ok()
-        .content_type(Format::Xlsx.content_type())
-        .insert_header((header::CONTENT_DISPOSITION, disposition(&ascii, &zh)))
-        .body(bytes))
+    let mut resp = HttpResponse::Ok();
+    resp.content_type(Format::Xlsx.content_type())
+        .insert_header((header::CONTENT_DISPOSITION, disposition(&ascii, &zh)));
+    let db = state.db.clone();
+    streamed(&state.db, resp, move |c, out| export::bundle_to(c, Some(&db), year, as_of, &rules, &unit, out)).await
 }

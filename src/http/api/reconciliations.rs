@@ -83,7 +83,8 @@ pub async fn create(
     let result = state
         .db
         .write(move |c| {
-            let request = Request { kind, year: p.year, as_of: p.as_of, county: None, unmasked: true, rules };
+            let request =
+                Request { kind, year: p.year, as_of: p.as_of, county: None, unmasked: true, rules, helper: None };
             let ledger = compute(c, &request)?;
             let r = reconcile(&ledger, &file.bytes, file.file_name.as_deref(), unmasked, clock::today())?;
             if unmasked {

@@ -19,6 +19,7 @@ use crate::db::models::{deadline, target};
 use crate::error::AppError;
 use crate::http::api::ledgers::{disposition, unit_of};
 use crate::http::auth::REGISTRY;
+use crate::http::download::streamed;
 use crate::http::state::AppState;
 use crate::ledger::build::{compute_counted, Counted, Request};
 use crate::ledger::export::{self, RawParams};
@@ -196,7 +197,8 @@ pub async fn show(
             let mut ledgers = Vec::new();
             let mut charted = Vec::new();
             for kind in Kind::ALL {
-                let r = Request { kind, year, as_of, county: None, unmasked: false, rules: rules.clone() };
+                let r =
+                    Request { kind, year, as_of, county: None, unmasked: false, rules: rules.clone(), helper: None };
                 if CHARTED.contains(&kind) {
                     let mut rows = Collect::default();
                     compute_counted(c, &r, &mut counted, &mut rows)?;
@@ -360,14 +362,15 @@ pub async fn ledger(
     let p = export::parse_params(&raw, clock::today())?;
     let (unit, rules, actor) = (unit_of(&caller, &state), state.settings.ledger_rules.clone(), Actor::from(&caller));
     let params = p.clone();
-    let bytes = state.db.run(move |c| export::one(c, &actor, kind, &params, &rules, &unit)).await?;
     let mut resp = HttpResponse::Ok();
     resp.content_type(p.format.content_type());
     if p.format != Format::Json && p.format != Format::Html {
         let (ascii, zh) = export::file_names(kind, p.year, p.format);
         resp.insert_header((header::CONTENT_DISPOSITION, disposition(&ascii, &zh)));
     }
-    Ok(resp.body(bytes))
+    let db = state.db.clone();
+    streamed(&state.db, resp, move |c, out| export::one_to(c, Some(&db), &actor, kind, &params, &rules, &unit, out))
+        .await
 }
 
 /// `GET /dashboard/bundle?year=`: every ledger in one workbook.
@@ -382,10 +385,10 @@ pub async fn bundle(
     let p = export::parse_params(&raw, clock::today())?;
     let (unit, rules) = (unit_of(&caller, &state), state.settings.ledger_rules.clone());
     let (year, as_of) = (p.year, p.as_of);
-    let bytes = state.db.run(move |c| export::bundle(c, year, as_of, &rules, &unit)).await?;
     let (ascii, zh) = export::bundle_names(year);
-    Ok(HttpResponse::Ok()
-        .content_type(Format::Xlsx.content_type())
-        .insert_header((header::CONTENT_DISPOSITION, disposition(&ascii, &zh)))
-        .body(bytes))
+    let mut resp = HttpResponse::Ok();
+    resp.content_type(Format::Xlsx.content_type())
+        .insert_header((header::CONTENT_DISPOSITION, disposition(&ascii, &zh)));
+    let db = state.db.clone();
+    streamed(&state.db, resp, move |c, out| export::bundle_to(c, Some(&db), year, as_of, &rules, &unit, out)).await
 }
