@@ -5,8 +5,9 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
 
+pub use super::counted::Counted;
 pub use super::programmes::metric_label;
-use super::rules::{self, Job, Person, PlacementEntry, Rules, Study};
+use super::rules::{self, Job, Person, Rules, Study};
 use super::sink::{Collect, Head, Sink};
 use super::table::Cell;
 use super::{placement, programmes, Col, Kind, Ledger};
@@ -236,11 +237,11 @@ pub fn compute_counted(
     };
     let (columns, rows, count, graduates) = match r.kind {
         Kind::NewTransfersEast | Kind::StableEast => {
-            let chosen = match counted.chosen.remove(&r.kind) {
+            let chosen = match counted.take_chosen(r.kind) {
                 Some(chosen) => chosen,
                 None => placement::entries(c, r)?,
             };
-            counted.counts.insert(r.kind, chosen.len() as i64);
+            counted.record(r.kind, chosen.len() as i64);
             return placement::stream(c, r, chosen, head, sink);
         }
         Kind::VocationalStudentsEast => vocational(c, r)?,
@@ -249,49 +250,12 @@ pub fn compute_counted(
         Kind::Trainings => programmes::trainings(c, r)?,
         Kind::Summary => programmes::summary(c, r, counted)?,
     };
-    counted.counts.insert(r.kind, count);
+    counted.record(r.kind, count);
     sink.begin(&Head { columns, count, graduates, ..head })?;
     for row in rows {
         sink.row(row)?;
     }
     sink.end()
-}
-
-/// The counts of the ledgers of one request (year, as-of day, county,
-/// rules) computed so far, and the rows the rules chose for a placement
-/// ledger counted but not yet laid out. The summary counts every ledger a
-/// target names, and the bundle then lays the same ledgers out: with one
-/// `Counted` for both, no ledger's rules run twice (at a province's scale
-/// stable-east's alone take seconds). Only for one request: the counts do
-/// not say which year or county they are of.
-#[derive(Debug, Default)]
-pub struct Counted {
-    counts: HashMap<Kind, i64>,
-    chosen: HashMap<Kind, Vec<PlacementEntry>>,
-}
-
-impl Counted {
-    /// The count of `kind` for `r`'s year, day, county and rules, as the
-    /// summary and target progress use it (a placement ledger's count is
-    /// the rules' choice; no row is laid out, and the choice is kept for
-    /// [`compute_counted`]).
-    pub fn count(&mut self, c: &mut DbConnection, r: &Request, kind: Kind) -> Result<i64, AppError> {
-        if let Some(n) = self.counts.get(&kind) {
-            return Ok(*n);
-        }
-        let sub = Request { kind, unmasked: false, ..r.clone() };
-        let n = match kind {
-            Kind::NewTransfersEast | Kind::StableEast => {
-                let chosen = placement::entries(c, &sub)?;
-                let n = chosen.len() as i64;
-                self.chosen.insert(kind, chosen);
-                n
-            }
-            _ => compute(c, &sub)?.count,
-        };
-        self.counts.insert(kind, n);
-        Ok(n)
-    }
 }
 
 pub(super) type Built = (Vec<Col>, Vec<Vec<Cell>>, i64, Option<i64>);

@@ -3,6 +3,7 @@
 //! [`table::Table`] that [`render`] draws as xlsx, csv or html.
 
 pub mod build;
+mod counted;
 pub mod export;
 mod placement;
 mod programmes;

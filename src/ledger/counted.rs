@@ -1,0 +1,58 @@
+//! What one run of several ledgers of the same request has computed so
+//! far, so that none is computed twice (the bundle, the dashboard, target
+//! progress).
+
+use std::collections::HashMap;
+
+use super::build::{compute, Request};
+use super::rules::PlacementEntry;
+use super::{placement, Kind};
+use crate::db::DbConnection;
+use crate::error::AppError;
+
+/// The counts of the ledgers of one request (year, as-of day, county,
+/// rules) computed so far, and the rows the rules chose for a placement
+/// ledger counted but not yet laid out. The summary counts every ledger a
+/// target names, and the bundle then lays the same ledgers out: with one
+/// `Counted` for both, no ledger's rules run twice (at a province's scale
+/// stable-east's alone take seconds). Only for one request: the counts do
+/// not say which year or county they are of.
+#[derive(Debug, Default)]
+pub struct Counted {
+    counts: HashMap<Kind, i64>,
+    chosen: HashMap<Kind, Vec<PlacementEntry>>,
+}
+
+impl Counted {
+    /// The count of `kind` for `r`'s year, day, county and rules, as the
+    /// summary and target progress use it (a placement ledger's count is
+    /// the rules' choice; no row is laid out, and the choice is kept for
+    /// [`compute_counted`](super::build::compute_counted)).
+    pub fn count(&mut self, c: &mut DbConnection, r: &Request, kind: Kind) -> Result<i64, AppError> {
+        if let Some(n) = self.counts.get(&kind) {
+            return Ok(*n);
+        }
+        let sub = Request { kind, unmasked: false, ..r.clone() };
+        let n = match kind {
+            Kind::NewTransfersEast | Kind::StableEast => {
+                let chosen = placement::entries(c, &sub)?;
+                let n = chosen.len() as i64;
+                self.chosen.insert(kind, chosen);
+                n
+            }
+            _ => compute(c, &sub)?.count,
+        };
+        self.counts.insert(kind, n);
+        Ok(n)
+    }
+
+    /// The rows the rules chose for `kind` when it was counted, once.
+    pub(super) fn take_chosen(&mut self, kind: Kind) -> Option<Vec<PlacementEntry>> {
+        self.chosen.remove(&kind)
+    }
+
+    /// Notes the count of a ledger just computed.
+    pub(super) fn record(&mut self, kind: Kind, n: i64) {
+        self.counts.insert(kind, n);
+    }
+}
