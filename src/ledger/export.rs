@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 
-use std::io::Write;
+use std::io::{Seek, Write};
 
 use super::build::{compute_counted, compute_into, Counted, Request};
 use super::render::{CsvOut, HtmlOut, XlsxOut};
@@ -170,6 +170,13 @@ fn audited(c: &mut DbConnection, actor: &Actor, req: &Request, sink: &mut dyn Si
 /// Computes one ledger, audits it when unmasked, and writes it to `out` a
 /// row at a time (an xlsx workbook is assembled from its temporary sheet
 /// file at the end).
+///
+/// With full ID numbers (`unmasked`, a person ledger) as json, csv or
+/// html, the output goes to a temporary file first and reaches `out` only
+/// once the audit entry naming whose numbers it shows is written: `out` may
+/// be a download that the client cuts short, and no one may have seen a
+/// full number that no audit entry names. (An xlsx workbook is assembled
+/// after the audit anyway.)
 #[allow(clippy::too_many_arguments)]
 pub fn one_to<W: Write + Send>(
     c: &mut DbConnection,
@@ -179,7 +186,7 @@ pub fn one_to<W: Write + Send>(
     p: &Params,
     rules: &Rules,
     unit: &str,
-    out: W,
+    mut out: W,
 ) -> Result<(), AppError> {
     let req = Request {
         kind,
@@ -190,13 +197,37 @@ pub fn one_to<W: Write + Send>(
         rules: rules.clone(),
         helper: helper.cloned(),
     };
+    if !(req.unmasked && req.kind.is_person_ledger() && p.format != Format::Xlsx) {
+        return render(c, actor, &req, p, unit, out);
+    }
+    let mut spool = tempfile::tempfile().map_err(internal)?;
+    {
+        let mut w = std::io::BufWriter::new(&mut spool);
+        render(c, actor, &req, p, unit, &mut w)?;
+        w.flush().map_err(internal)?;
+    }
+    spool.rewind().map_err(internal)?;
+    std::io::copy(&mut spool, &mut out).map_err(internal)?;
+    out.flush().map_err(internal)
+}
+
+/// Computes one ledger in `p.format` into `out`, auditing it when unmasked
+/// (after its rows are written).
+fn render<W: Write + Send>(
+    c: &mut DbConnection,
+    actor: &Actor,
+    req: &Request,
+    p: &Params,
+    unit: &str,
+    out: W,
+) -> Result<(), AppError> {
     match p.format {
-        Format::Json => audited(c, actor, &req, &mut JsonOut::new(out)),
-        Format::Csv => audited(c, actor, &req, &mut Printed::new(&mut CsvOut(out), unit)),
-        Format::Html => audited(c, actor, &req, &mut Printed::new(&mut HtmlOut(out), unit)),
+        Format::Json => audited(c, actor, req, &mut JsonOut::new(out)),
+        Format::Csv => audited(c, actor, req, &mut Printed::new(&mut CsvOut(out), unit)),
+        Format::Html => audited(c, actor, req, &mut Printed::new(&mut HtmlOut(out), unit)),
         Format::Xlsx => {
-            let mut book = XlsxOut::new(p.as_of, Some(&workbook_title(kind, p.year))).map_err(internal)?;
-            audited(c, actor, &req, &mut Printed::new(&mut book, unit))?;
+            let mut book = XlsxOut::new(p.as_of, Some(&workbook_title(req.kind, p.year))).map_err(internal)?;
+            audited(c, actor, req, &mut Printed::new(&mut book, unit))?;
             book.finish_to(out).map_err(internal)
         }
     }
