@@ -15,6 +15,7 @@ pub mod accounts;
 pub mod checks;
 pub mod duplicates;
 pub mod employers;
+pub mod enrolments;
 pub mod fair_desk;
 pub mod fairs;
 pub mod forms;
