@@ -6,6 +6,8 @@
 //!
 //!   LB_BENCH_PG_URL        optional: a PostgreSQL server for the pg_trgm
 //!                          peer (e.g. postgres://postgres@127.0.0.1/postgres)
+//!   LB_BENCH_PEERS=0       optional: leave the peers out (profiling our own
+//!                          search and matching alone)
 //!
 //! Reports p50/p99 of posting search (each query's first answer on a
 //! commit, i.e. with the result cache off, and the cached answer), of
@@ -172,6 +174,10 @@ fn main() -> anyhow::Result<()> {
         times.push(t.elapsed());
     }
     let (cand_p50, _) = report("candidates (posting, employment and names from the database, top 20)", times);
+    if std::env::var("LB_BENCH_PEERS").is_ok_and(|v| v == "0") {
+        search.stop_indexer();
+        return Ok(());
+    }
 
     // The obvious SQL: every word typed, LIKE over three columns, open only.
     let sql_rounds = 3;

@@ -99,6 +99,8 @@ pub struct Search {
     pub results: query::ResultCache,
     /// Postings taking applications, per segment and day.
     pub open_sets: Arc<query::OpenSets>,
+    /// What matching's filters and bonuses read of each posting, per segment.
+    pub posting_facts: query::PostingFacts,
 }
 
 impl Core {
@@ -208,6 +210,7 @@ impl Search {
             indexer: Mutex::new(None),
             results: query::ResultCache::from_env(),
             open_sets: Arc::default(),
+            posting_facts: query::PostingFacts::default(),
         });
         while search.sync(db)? > 0 {}
         Ok(search)

@@ -136,6 +136,7 @@ pub fn search_in_segments(batches: &[&[PostingDoc]], people: &[Profile]) -> Sear
         indexer: Mutex::new(None),
         results: crate::search::query::ResultCache::new(true),
         open_sets: Arc::default(),
+        posting_facts: Default::default(),
     }
 }
 

@@ -109,32 +109,46 @@ impl Search {
         out
     }
 
-    /// A group as a query over weighted fields; `None` when none of its
-    /// words occurs in the index at all. A word of the vocabulary is one
-    /// term per field for its whole group (the group term the tokenizer
-    /// adds), plus the word itself so that it weighs more than its
-    /// synonyms; any other word is its own term.
+    /// A group's terms over weighted fields, with their boosts: a word of
+    /// the vocabulary is one term per field for its whole group (the group
+    /// term the tokenizer adds), plus the word itself so that it weighs
+    /// more than its synonyms; any other word is its own term. Terms that
+    /// occur nowhere in the index are left out.
+    pub(super) fn group_terms<'g>(
+        &'g self,
+        searcher: &Searcher,
+        g: &'g Group,
+        fields: &[(Field, f32)],
+    ) -> tantivy::Result<Vec<(Field, &'g str, f32)>> {
+        let typed = g.words.first().map(String::as_str).unwrap_or_default();
+        let mut terms: Vec<(&str, f32)> = vec![(typed, 1.0)];
+        if let Some(tag) = self.analyzer().tag_of(typed) {
+            terms = vec![(tag, SYNONYM_WEIGHT), (typed, WORD_WEIGHT)];
+        }
+        let mut out = Vec::new();
+        for (word, weight) in terms {
+            for &(field, fw) in fields {
+                if searcher.doc_freq(&Term::from_field_text(field, word))? > 0 {
+                    out.push((field, word, weight * g.boost * fw));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// A group as a query over weighted fields (its [`Search::group_terms`],
+    /// any of them); `None` when none of its words occurs in the index.
     pub(super) fn group_query(
         &self,
         searcher: &Searcher,
         g: &Group,
         fields: &[(Field, f32)],
     ) -> tantivy::Result<Option<Box<dyn Query>>> {
-        let mut clauses = Vec::new();
-        let typed = g.words.first().map(String::as_str).unwrap_or_default();
-        let mut terms: Vec<(&str, f32)> = vec![(typed, 1.0)];
-        if let Some(tag) = self.analyzer().tag_of(typed) {
-            terms = vec![(tag, SYNONYM_WEIGHT), (typed, WORD_WEIGHT)];
-        }
-        for (word, weight) in terms {
-            for &(field, fw) in fields {
-                let term = Term::from_field_text(field, word);
-                if searcher.doc_freq(&term)? > 0 {
-                    let q = term_query(field, word);
-                    clauses.push(Box::new(BoostQuery::new(q, weight * g.boost * fw)) as Box<dyn Query>);
-                }
-            }
-        }
+        let clauses: Vec<Box<dyn Query>> = self
+            .group_terms(searcher, g, fields)?
+            .into_iter()
+            .map(|(field, word, boost)| Box::new(BoostQuery::new(term_query(field, word), boost)) as Box<dyn Query>)
+            .collect();
         Ok((!clauses.is_empty()).then(|| any_of(clauses)))
     }
 

@@ -8,15 +8,17 @@ use chrono::{Months, NaiveDate};
 use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query};
-use tantivy::schema::Value;
+use tantivy::schema::{Facet, Value};
 use tantivy::{Score, TantivyDocument};
 use utoipa::ToSchema;
 
 use super::build::{any_of, bonus, exact, facet_query, filter, i64_range, posting_text_fields, u64_range, Clause};
 use super::fallback::rest;
 use super::groups::{Group, Kind, ProfileWeights};
+use super::open_set::OpenToday;
 use super::reasons::Reason;
 use super::summary;
+use super::tier::{posting_ids, rank, Bonuses, Fit};
 use crate::db::models::search::PostingDoc;
 use crate::search::schema::{day_number, education_rank, region_facet, region_prefixes, PostingSummary, Profile};
 use crate::search::Search;
@@ -116,46 +118,46 @@ impl Search {
         let groups = self.profile_groups(p, &MATCH_WEIGHTS);
         let related = self.related_groups(p, &groups);
         let fields = posting_text_fields(f, false);
-        let text = self.group_queries(&searcher, &groups, &fields)?;
-        let near = self.group_queries(&searcher, &related, &fields)?;
+        let (mut text, mut near) = (Vec::new(), Vec::new());
+        for g in &groups {
+            text.extend(self.group_terms(&searcher, g, &fields)?);
+        }
+        for g in &related {
+            near.extend(self.group_terms(&searcher, g, &fields)?);
+        }
         // Bonuses: a wished-for region, the paired district, housing.
-        let wished_regions: Vec<Box<dyn Query>> = p
-            .desired_region_codes
+        let wished: Vec<Facet> = p.desired_region_codes.iter().filter_map(|code| region_facet(code)).collect();
+        let mut extra = Bonuses { regions: Vec::new(), housing: 0.5 };
+        if !wished.is_empty() {
+            extra.regions.push((wished, 2.0));
+        }
+        extra.regions.extend(region_facet(&self.paired_district).map(|facet| (vec![facet], 1.0)));
+        let mut bonuses: Vec<(Box<dyn Query>, Score)> = extra
+            .regions
             .iter()
-            .filter_map(|code| region_facet(code))
-            .map(|facet| facet_query(f.region, &facet))
+            .map(|(any, score)| (any_of(any.iter().map(|facet| facet_query(f.region, facet)).collect()), *score))
             .collect();
-        let paired = region_facet(&self.paired_district).map(|facet| facet_query(f.region, &facet));
-        let mut bonuses: Vec<(Box<dyn Query>, Score)> = Vec::new();
-        if !wished_regions.is_empty() {
-            bonuses.push((any_of(wished_regions), 2.0));
-        }
-        if let Some(q) = paired {
-            bonuses.push((q, 1.0));
-        }
-        bonuses.push((exact(f.benefits, "housing"), 0.5));
+        bonuses.push((exact(f.benefits, "housing"), extra.housing));
         let soft: Vec<Clause> = bonuses.iter().map(|(q, score)| bonus(q.box_clone(), *score)).collect();
         let age = p.age_on(today);
+        let fit = Fit { gender: p.gender.clone(), education: education_rank(p.education.as_deref()), age };
+        let open = OpenToday::new(f, today, self.open_sets.clone());
+        // The same filters as queries, for the last tier.
         let mut hard = vec![self.open_today(f, today)];
         hard.push(filter(any_of(vec![exact(f.gender, "any"), exact(f.gender, &p.gender)])));
-        hard.push(filter(u64_range(
-            f.education_rank,
-            Bound::Unbounded,
-            Bound::Included(education_rank(p.education.as_deref())),
-        )));
+        hard.push(filter(u64_range(f.education_rank, Bound::Unbounded, Bound::Included(fit.education))));
         if let Some(age) = age {
             hard.push(filter(u64_range(f.min_age, Bound::Unbounded, Bound::Included(u64::from(age)))));
             hard.push(filter(u64_range(f.max_age, Bound::Included(u64::from(age)), Bound::Unbounded)));
         }
-        // Tiers, best first; a tier runs only while the list is short.
-        let mut tiers: Vec<Option<Box<dyn Query>>> = Vec::new();
-        if !text.is_empty() {
-            tiers.push(Some(any_of(text)));
-        }
-        if !near.is_empty() {
-            tiers.push(Some(any_of(near)));
-        }
-        tiers.push(None);
+        // Tiers, best first (wishes, related occupations, the rest); a
+        // tier runs only while the list is short.
+        let tiers: Vec<Option<&[_]>> = [&text, &near]
+            .into_iter()
+            .filter(|t| !t.is_empty())
+            .map(|t| Some(t.as_slice()))
+            .chain(std::iter::once(None))
+            .collect();
         let mut hits: Vec<MatchHit> = Vec::new();
         let mut seen: HashSet<i64> = HashSet::new();
         let all_groups: Vec<Group> = groups.iter().chain(related.iter()).cloned().collect();
@@ -165,26 +167,21 @@ impl Search {
             }
             let fetch = ((limit - hits.len()) * 2 + 5 + seen.len()).min(500 + seen.len());
             let top = match tier {
-                Some(words) => {
-                    let clauses: Vec<Clause> = std::iter::once((Occur::Must, words))
-                        .chain(soft.iter().map(|(o, q)| (*o, q.box_clone())))
-                        .chain(hard.iter().map(|(o, q)| (*o, q.box_clone())))
-                        .collect();
-                    searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(fetch).order_by_score())?
-                }
+                Some(terms) => rank(&searcher, f, &self.posting_facts, &open, terms, &fit, &extra, fetch)?,
                 None => rest(&searcher, &hard, &bonuses, fetch)?,
             };
-            let mut found = Vec::with_capacity(top.len());
-            for (score, addr) in top {
-                let s = summary(&searcher, f, addr, today)?;
-                if seen.insert(s.id) {
-                    found.push((score, s));
+            // Ids from the index's column; a stored posting is read only
+            // while the list is short.
+            let ids = posting_ids(&searcher, &top)?;
+            let found: Vec<_> = top.into_iter().zip(ids).filter(|(_, id)| seen.insert(*id)).collect();
+            let used = hires(&found.iter().map(|(_, id)| *id).collect::<Vec<_>>())?;
+            for ((score, addr), id) in found {
+                if hits.len() >= limit {
+                    break;
                 }
-            }
-            let used = hires(&found.iter().map(|(_, s)| s.id).collect::<Vec<_>>())?;
-            for (score, posting) in found {
-                let taken = used.get(&posting.id).copied().unwrap_or(posting.hired);
-                if hits.len() >= limit || !self.hard_reasons(&posting, p, today, taken).is_empty() {
+                let posting = summary(&searcher, f, addr, today)?;
+                let taken = used.get(&id).copied().unwrap_or(posting.hired);
+                if !self.hard_reasons(&posting, p, today, taken).is_empty() {
                     continue;
                 }
                 let mut why = self.why_posting(&posting, p, &all_groups);

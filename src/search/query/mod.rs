@@ -5,8 +5,8 @@
 //! One file per seam: [`build`] makes tantivy queries and filters,
 //! [`groups`] turns words into synonym groups, [`search`] answers posting
 //! search with its [`facets`] and [`highlight`]s, [`complete`] answers
-//! typeahead, [`matching`] ranks postings for people and people for
-//! postings, and [`reasons`] says why in words.
+//! typeahead, [`matching`] ranks postings for people (a tier at a time, see
+//! [`tier`]) and people for postings, and [`reasons`] says why in words.
 
 mod build;
 mod cache;
@@ -19,6 +19,7 @@ mod matching;
 mod open_set;
 mod reasons;
 mod search;
+mod tier;
 
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
@@ -31,6 +32,7 @@ pub use self::matching::{Candidate, EmployedOf, Filtered, HiresOf, MatchHit, Mat
 pub use self::open_set::OpenSets;
 pub use self::reasons::Reason;
 pub use self::search::{PostingSearch, SearchHit, SearchResults};
+pub use self::tier::PostingFacts;
 use super::schema::{PostingFields, PostingSummary};
 
 /// The stored public view of a posting hit, saying whether it takes

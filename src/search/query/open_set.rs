@@ -43,6 +43,14 @@ impl OpenToday {
     }
 }
 
+impl OpenToday {
+    /// The set of one segment (computed once per segment and day).
+    pub(super) fn set_of(&self, reader: &SegmentReader) -> tantivy::Result<Arc<BitSet>> {
+        let rule = self.rule.weight(EnableScoring::disabled_from_schema(reader.schema()))?;
+        OpenWeight { rule, today: self.today, sets: self.sets.clone() }.set(reader)
+    }
+}
+
 impl Query for OpenToday {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         let rule = self.rule.weight(EnableScoring::disabled_from_schema(enable_scoring.schema()))?;
