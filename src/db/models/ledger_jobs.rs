@@ -7,6 +7,7 @@
 //! is counted: they only leave out rows the rules would ignore.
 
 use chrono::NaiveDate;
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
 use super::ledger::{LabourerRow, PlacementRow};
@@ -129,11 +130,17 @@ pub fn each_job<E: From<diesel::result::Error>>(
         }};
     }
     match c {
-        DbConnection::Pg(pg) => {
+        DbConnection::Pg(pg) => pg.transaction::<_, E, _>(|pg| {
+            // The plan is costly enough for PostgreSQL's JIT, whose
+            // compiling (~0.12 s at 1M people) costs more than it saves
+            // (0.93 s with it, 0.83 s without, same plan): off for this
+            // read only.
+            pg.batch_execute("SET LOCAL jit = off")?;
             for row in query!().load_iter::<JobRow, diesel::pg::PgRowByRowLoadingMode>(pg)? {
                 f(row?)?;
             }
-        }
+            Ok(())
+        })?,
         DbConnection::Sqlite(lite) => {
             for row in query!().load_iter::<JobRow, diesel::connection::DefaultLoadingMode>(lite)? {
                 f(row?)?;
