@@ -12,6 +12,7 @@ mod build;
 mod cache;
 mod complete;
 mod facets;
+mod facts;
 mod fallback;
 mod groups;
 mod highlight;
@@ -27,12 +28,12 @@ use tantivy::{DocAddress, Searcher, TantivyDocument};
 pub use self::cache::ResultCache;
 pub use self::complete::Suggestion;
 pub use self::facets::{FacetCount, Facets};
+pub use self::facts::PostingFacts;
 pub use self::highlight::Highlights;
 pub use self::matching::{Candidate, EmployedOf, Filtered, HiresOf, MatchHit, MatchResults};
 pub use self::open_set::OpenSets;
 pub use self::reasons::Reason;
 pub use self::search::{PostingSearch, SearchHit, SearchResults};
-pub use self::tier::PostingFacts;
 use super::schema::{PostingFields, PostingSummary};
 
 /// The stored public view of a posting hit, saying whether it takes

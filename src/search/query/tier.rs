@@ -10,125 +10,20 @@
 //! term's postings are read once and their BM25 scores added into one
 //! array per segment; then each document touched is checked against the
 //! hard filters and given its bonuses from a table of per-document facts
-//! read once per segment ([`PostingFacts`]), and the best `k` are kept.
+//! read once per segment ([`super::facts`]), and the best `k` are kept.
 //! The scores are the boolean query's (the same term weights, the bonuses
 //! added on top), so the order is the same but for float rounding among
 //! exact ties.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 
 use tantivy::query::{EnableScoring, Query, TermQuery, Weight};
 use tantivy::schema::{Facet, Field, IndexRecordOption};
-use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, Term, TERMINATED};
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, Term, TERMINATED};
 
+use super::facts::{DocFacts, PostingFacts, SegmentFacts, FEMALE_ONLY, HOUSING, MALE_ONLY};
 use super::open_set::OpenToday;
 use crate::search::schema::PostingFields;
-
-/// Segments whose facts are kept at most; all dropped when full.
-const CAPACITY: usize = 64;
-/// No region facet.
-const NO_REGION: u32 = u32::MAX;
-const MALE_ONLY: u8 = 1;
-const FEMALE_ONLY: u8 = 2;
-const HOUSING: u8 = 4;
-
-/// What matching's hard filters and bonuses read of one posting.
-#[derive(Debug, Clone, Copy)]
-struct DocFacts {
-    /// Ordinal of its region facet in the segment (`NO_REGION`: none).
-    region: u32,
-    /// `education_rank` (0 = no requirement).
-    education: u8,
-    /// Ages it takes, in years, clamped to 0–255.
-    min_age: u8,
-    max_age: u8,
-    /// `MALE_ONLY`, `FEMALE_ONLY`, `HOUSING`.
-    flags: u8,
-}
-
-/// The facts of every document of one segment, and its region facets by
-/// ordinal. A segment never changes, so this is read once.
-pub struct SegmentFacts {
-    docs: Vec<DocFacts>,
-    regions: Vec<Facet>,
-}
-
-impl SegmentFacts {
-    fn read(reader: &SegmentReader, f: &PostingFields) -> tantivy::Result<SegmentFacts> {
-        let n = reader.max_doc() as usize;
-        let blank = DocFacts { region: NO_REGION, education: 0, min_age: 0, max_age: u8::MAX, flags: 0 };
-        let mut docs = vec![blank; n];
-        let fast = reader.fast_fields();
-        let byte = |v: u64| u8::try_from(v).unwrap_or(u8::MAX);
-        let education = fast.u64("education_rank")?.first_or_default_col(0);
-        let min_age = fast.u64("min_age")?.first_or_default_col(0);
-        let max_age = fast.u64("max_age")?.first_or_default_col(u64::from(u8::MAX));
-        for (doc, facts) in docs.iter_mut().enumerate() {
-            let doc = doc as DocId;
-            facts.education = byte(education.get_val(doc));
-            facts.min_age = byte(min_age.get_val(doc));
-            facts.max_age = byte(max_age.get_val(doc));
-        }
-        for (field, value, flag) in
-            [(f.gender, "male", MALE_ONLY), (f.gender, "female", FEMALE_ONLY), (f.benefits, "housing", HOUSING)]
-        {
-            let index = reader.inverted_index(field)?;
-            let Some(mut postings) =
-                index.read_postings(&Term::from_field_text(field, value), IndexRecordOption::Basic)?
-            else {
-                continue;
-            };
-            let mut doc = postings.doc();
-            while doc != TERMINATED {
-                docs[doc as usize].flags |= flag;
-                doc = postings.advance();
-            }
-        }
-        let facets = reader.facet_reader("region")?;
-        let mut regions = Vec::with_capacity(facets.num_facets());
-        for ord in 0..facets.num_facets() as u64 {
-            let mut facet = Facet::root();
-            facets.facet_from_ord(ord, &mut facet)?;
-            regions.push(facet);
-        }
-        for (doc, facts) in docs.iter_mut().enumerate() {
-            if let Some(ord) = facets.facet_ords(doc as DocId).next() {
-                facts.region = u32::try_from(ord).unwrap_or(NO_REGION);
-            }
-        }
-        Ok(SegmentFacts { docs, regions })
-    }
-}
-
-/// [`SegmentFacts`] read so far, by segment.
-#[derive(Default)]
-pub struct PostingFacts {
-    sets: Mutex<HashMap<tantivy::index::SegmentId, Arc<SegmentFacts>>>,
-}
-
-impl std::fmt::Debug for PostingFacts {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("PostingFacts")
-    }
-}
-
-impl PostingFacts {
-    fn of(&self, reader: &SegmentReader, f: &PostingFields) -> tantivy::Result<Arc<SegmentFacts>> {
-        let key = reader.segment_id();
-        if let Some(facts) = self.sets.lock().ok().and_then(|s| s.get(&key).cloned()) {
-            return Ok(facts);
-        }
-        let facts = Arc::new(SegmentFacts::read(reader, f)?);
-        if let Ok(mut sets) = self.sets.lock() {
-            if sets.len() >= CAPACITY {
-                sets.clear();
-            }
-            sets.insert(key, facts.clone());
-        }
-        Ok(facts)
-    }
-}
 
 /// The hard filters of matching other than taking applications (DESIGN
 /// §6: what the person can take): the posting's gender requirement, its
