@@ -41,13 +41,22 @@ impl OpenToday {
     pub(super) fn new(f: &PostingFields, today: NaiveDate, sets: Arc<OpenSets>) -> OpenToday {
         OpenToday { rule: BooleanQuery::new(open_filters(f, today)), today, sets }
     }
-}
 
-impl OpenToday {
-    /// The set of one segment (computed once per segment and day).
+    /// The set of one segment (computed once per segment and day; the
+    /// rule's weight is built only when it is not kept yet).
     pub(super) fn set_of(&self, reader: &SegmentReader) -> tantivy::Result<Arc<BitSet>> {
+        if let Some(set) = self.sets.kept(reader, self.today) {
+            return Ok(set);
+        }
         let rule = self.rule.weight(EnableScoring::disabled_from_schema(reader.schema()))?;
         OpenWeight { rule, today: self.today, sets: self.sets.clone() }.set(reader)
+    }
+}
+
+impl OpenSets {
+    /// The set of a segment and day, if computed already.
+    fn kept(&self, reader: &SegmentReader, today: NaiveDate) -> Option<Arc<BitSet>> {
+        self.sets.lock().ok().and_then(|s| s.get(&(reader.segment_id(), today)).cloned())
     }
 }
 
@@ -66,10 +75,10 @@ struct OpenWeight {
 
 impl OpenWeight {
     fn set(&self, reader: &SegmentReader) -> tantivy::Result<Arc<BitSet>> {
-        let key = (reader.segment_id(), self.today);
-        if let Some(set) = self.sets.sets.lock().ok().and_then(|s| s.get(&key).cloned()) {
+        if let Some(set) = self.sets.kept(reader, self.today) {
             return Ok(set);
         }
+        let key = (reader.segment_id(), self.today);
         let mut set = BitSet::with_max_value(reader.max_doc().max(1));
         let mut scorer = self.rule.scorer(reader, 1.0)?;
         let mut doc = scorer.doc();
