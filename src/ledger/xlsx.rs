@@ -5,8 +5,8 @@ use std::collections::HashSet;
 
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
-    ColNum, Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, RowNum, Workbook, Worksheet,
-    XlsxError,
+    ColNum, Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, ResolvedFormat, RowNum, Workbook,
+    Worksheet, XlsxError,
 };
 
 use super::render::{yes_no, RenderError};
@@ -37,6 +37,8 @@ pub struct XlsxOut {
     formats: Formats,
     taken: HashSet<String>,
     sheet: Option<usize>,
+    /// The body's formats, looked up once per sheet.
+    body: Option<RowFormats>,
     ncols: ColNum,
     row: RowNum,
 }
@@ -62,7 +64,15 @@ impl XlsxOut {
         // (290 MB of sheet XML) is packed in 1.3 s instead of 2.5 s, for a
         // file 16 % larger (35 MB against 31 MB; BENCHMARKS.md).
         workbook.set_zip_compression_level(ZIP_LEVEL);
-        Ok(XlsxOut { workbook, formats: Formats::new(), taken: HashSet::new(), sheet: None, ncols: 0, row: 0 })
+        Ok(XlsxOut {
+            workbook,
+            formats: Formats::new(),
+            taken: HashSet::new(),
+            sheet: None,
+            body: None,
+            ncols: 0,
+            row: 0,
+        })
     }
 
     /// The workbook's bytes.
@@ -100,6 +110,7 @@ impl TableOut for XlsxOut {
         for (col, column) in (0..ncols).zip(&table.columns) {
             sheet.write_string_with_format(2, col, &column.header, &f.header)?;
         }
+        self.body = Some(RowFormats::of(sheet, &f.text, &f.body, &f.date));
         self.row = HEADER_ROWS;
         Ok(())
     }
@@ -107,9 +118,9 @@ impl TableOut for XlsxOut {
     fn row(&mut self, cells: &[Cell]) -> Result<(), RenderError> {
         let row = self.row;
         let i = self.sheet.unwrap_or_default();
-        let f = &self.formats;
         let sheet = self.workbook.worksheet_from_index(i)?;
-        write_row(sheet, row, cells, &RowFormats { text: &f.text, other: &f.body, date: &f.date })?;
+        let body = self.body.as_ref().ok_or(XlsxError::ParameterError("a row before its sheet began".into()))?;
+        write_row(sheet, row, cells, body)?;
         self.row = next_row(row)?;
         Ok(())
     }
@@ -120,7 +131,8 @@ impl TableOut for XlsxOut {
         let f = &self.formats;
         let sheet = self.workbook.worksheet_from_index(i)?;
         if !total.is_empty() {
-            write_row(sheet, row, total, &RowFormats { text: &f.total_text, other: &f.total, date: &f.total_date })?;
+            let formats = RowFormats::of(sheet, &f.total_text, &f.total, &f.total_date);
+            write_row(sheet, row, total, &formats)?;
             row = next_row(row)?;
         }
         let signature_row = next_row(row)?;
@@ -173,11 +185,24 @@ impl Formats {
     }
 }
 
-/// The formats one row's cells take: body or total.
-struct RowFormats<'a> {
-    text: &'a Format,
-    other: &'a Format,
-    date: &'a Format,
+/// The formats one row's cells take (body or total), each looked up once
+/// in the sheet: rust_xlsxwriter's `write_*_with_format` would hash every
+/// field of a cell's format for each cell, ~1 s of the writing thread for
+/// stable-east's 290,000 rows (vendor/README.md).
+struct RowFormats {
+    text: ResolvedFormat,
+    other: ResolvedFormat,
+    date: ResolvedFormat,
+}
+
+impl RowFormats {
+    fn of(sheet: &mut Worksheet, text: &Format, other: &Format, date: &Format) -> RowFormats {
+        RowFormats {
+            text: sheet.resolve_format(text),
+            other: sheet.resolve_format(other),
+            date: sheet.resolve_format(date),
+        }
+    }
 }
 
 /// Text across the whole width of the table. Merging works in constant-memory
@@ -203,17 +228,17 @@ fn write_row(sheet: &mut Worksheet, row: RowNum, cells: &[Cell], f: &RowFormats)
         let col = ColNum::try_from(i).map_err(|_| XlsxError::RowColumnLimitError)?;
         match cell {
             // Always a string: an 18-digit ID number must never become a float.
-            Cell::Text(s) => sheet.write_string_with_format(row, col, s, f.text)?,
+            Cell::Text(s) => sheet.write_string_resolved(row, col, s, &f.text)?,
             // Counts and incomes: far below 2^53, so f64 holds them exactly.
-            Cell::Int(n) => sheet.write_number_with_format(row, col, *n as f64, f.other)?,
+            Cell::Int(n) => sheet.write_number_resolved(row, col, *n as f64, &f.other)?,
             Cell::Date(d) => match excel_date(*d) {
-                Some(date) => sheet.write_datetime_with_format(row, col, &date, f.date)?,
+                Some(date) => sheet.write_datetime_resolved(row, col, &date, &f.date)?,
                 // Excel has no dates before 1900 or after 9999; keep the day as text.
-                None => sheet.write_string_with_format(row, col, d.format("%Y-%m-%d").to_string(), f.text)?,
+                None => sheet.write_string_resolved(row, col, d.format("%Y-%m-%d").to_string(), &f.text)?,
             },
-            Cell::Bool(b) => sheet.write_string_with_format(row, col, yes_no(*b), f.other)?,
+            Cell::Bool(b) => sheet.write_string_resolved(row, col, yes_no(*b), &f.other)?,
             // A formatted blank, so the grid's borders stay unbroken.
-            Cell::Empty => sheet.write_blank(row, col, f.other)?,
+            Cell::Empty => sheet.write_blank_resolved(row, col, &f.other)?,
         };
     }
     Ok(())

@@ -116,6 +116,86 @@ fn clashing_or_invalid_sheet_names_are_made_unique_and_valid() {
     assert_eq!(names[4].chars().count(), 31);
 }
 
+/// One stored file of an xlsx package, as text.
+fn part(bytes: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut text = String::new();
+    zip.by_name(name).unwrap().read_to_string(&mut text).unwrap();
+    text
+}
+
+/// The value of attribute `name` in an XML start tag.
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    tag[at..].split('"').next()
+}
+
+#[test]
+fn body_cells_are_bordered_id_numbers_formatted_as_text_and_dates_as_dates() {
+    let day = NaiveDate::from_ymd_opt(2019, 11, 15).unwrap();
+    let bytes = xlsx(&[table("新增转移东部就业", "黄志强"), table("东部稳定就业", "乙")], day).unwrap();
+    // Each cell format of the workbook: (number format code, border id).
+    let styles = part(&bytes, "xl/styles.xml");
+    let custom: Vec<(u32, String)> = styles
+        .split("<numFmt ")
+        .skip(1)
+        .map(|tag| {
+            let tag = format!(" {tag}");
+            let id = attribute(&tag, "numFmtId").unwrap().parse::<u32>().unwrap();
+            (id, attribute(&tag, "formatCode").unwrap().to_string())
+        })
+        .collect();
+    let code = |id: u32| match id {
+        0 => "General".to_string(),
+        49 => "@".to_string(),
+        _ => custom.iter().find(|(i, _)| *i == id).map(|(_, c)| c.clone()).unwrap_or_else(|| format!("builtin {id}")),
+    };
+    let cell_xfs = styles.split("<cellXfs").nth(1).unwrap().split("</cellXfs>").next().unwrap();
+    let xfs: Vec<(String, u32)> = cell_xfs
+        .split("<xf")
+        .skip(1)
+        .map(|tag| {
+            let n = |a| attribute(tag, a).unwrap_or("0").parse::<u32>().unwrap();
+            (code(n("numFmtId")), n("borderId"))
+        })
+        .collect();
+    for sheet in ["xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"] {
+        let xml = part(&bytes, sheet);
+        let style = |cell: &str| {
+            let tag = xml.split("<c").find(|t| attribute(t, "r") == Some(cell)).unwrap_or_else(|| panic!("{cell}"));
+            xfs[attribute(tag, "s").unwrap_or("0").parse::<usize>().unwrap()].clone()
+        };
+        // Rows 4 and 5 are the body: every cell, the empty one too, has its border.
+        for row in [4, 5] {
+            for col in ["A", "B", "C", "D", "E", "F"] {
+                assert_ne!(style(&format!("{col}{row}")).1, 0, "{sheet} {col}{row} has no border");
+            }
+        }
+        // 身份证号 stays text when edited (number format "@").
+        assert_eq!(style("C4").0, "@", "{sheet}");
+        assert_eq!(style("C5").0, "@", "{sheet}");
+        // 就业时间 as a day; 月收入 as a number.
+        assert_eq!(style("D4").0, "yyyy-mm-dd", "{sheet}");
+        assert_eq!(style("E4").0, "General", "{sheet}");
+    }
+}
+
+#[test]
+fn a_format_resolved_for_another_workbook_is_refused() {
+    use rust_xlsxwriter::{Format, Workbook};
+    let bold = Format::new().set_bold();
+    let mut first = Workbook::new();
+    let resolved = first.add_worksheet_with_constant_memory().unwrap().resolve_format(&bold);
+    let mut second = Workbook::new();
+    let other = second.add_worksheet_with_constant_memory().unwrap();
+    assert!(other.write_string_resolved(0, 0, "x", &resolved).is_err());
+    assert!(other.write_blank_resolved(0, 1, &resolved).is_err());
+    // Another sheet of the same workbook shares its format table.
+    let same = first.add_worksheet_with_constant_memory().unwrap();
+    assert!(same.write_string_resolved(0, 0, "x", &resolved).is_ok());
+}
+
 #[test]
 fn a_date_excel_cannot_hold_is_written_as_text() {
     let mut t = table("旧", "甲");
