@@ -244,11 +244,11 @@ pub fn compute_counted(
             counted.record(r.kind, chosen.len() as i64);
             return placement::stream(c, r, chosen, head, sink);
         }
-        Kind::VocationalStudentsEast => vocational(c, r)?,
-        Kind::GraduatesEmployed => graduates_employed(c, r)?,
-        Kind::JobFairs => programmes::job_fairs(c, r)?,
-        Kind::Trainings => programmes::trainings(c, r)?,
         Kind::Summary => programmes::summary(c, r, counted)?,
+        _ => match counted.take_built(r.kind) {
+            Some(built) => built,
+            None => built(c, r)?,
+        },
     };
     counted.record(r.kind, count);
     sink.begin(&Head { columns, count, graduates, ..head })?;
@@ -258,7 +258,24 @@ pub fn compute_counted(
     sink.end()
 }
 
+/// A ledger held whole: columns, rows, count, and (graduates-employed) all
+/// graduates. Only the ledgers of programmes and schools, which stay small.
 pub(super) type Built = (Vec<Col>, Vec<Vec<Cell>>, i64, Option<i64>);
+
+/// Computes a ledger that is held whole: vocational-students-east,
+/// graduates-employed, job-fairs, trainings (the placement ledgers are
+/// streamed, and the summary needs the others' counts).
+pub(super) fn built(c: &mut DbConnection, r: &Request) -> Result<Built, AppError> {
+    match r.kind {
+        Kind::VocationalStudentsEast => vocational(c, r),
+        Kind::GraduatesEmployed => graduates_employed(c, r),
+        Kind::JobFairs => programmes::job_fairs(c, r),
+        Kind::Trainings => programmes::trainings(c, r),
+        Kind::NewTransfersEast | Kind::StableEast | Kind::Summary => {
+            Err(AppError::Internal(anyhow::anyhow!("the {} ledger is not built whole", r.kind.as_str())))
+        }
+    }
+}
 
 fn as_study(s: &q::VocationalRow) -> Study {
     Study {

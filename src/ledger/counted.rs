@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::build::{compute, Request};
+use super::build::{built, Built, Request};
 use super::rules::PlacementEntry;
 use super::{placement, Kind};
 use crate::db::DbConnection;
@@ -21,6 +21,7 @@ use crate::error::AppError;
 pub struct Counted {
     counts: HashMap<Kind, i64>,
     chosen: HashMap<Kind, Vec<PlacementEntry>>,
+    built: HashMap<Kind, Built>,
 }
 
 impl Counted {
@@ -40,10 +41,36 @@ impl Counted {
                 self.chosen.insert(kind, chosen);
                 n
             }
-            _ => compute(c, &sub)?.count,
+            _ => {
+                let b = built(c, &sub)?;
+                let n = b.2;
+                self.built.insert(kind, b);
+                n
+            }
         };
         self.counts.insert(kind, n);
         Ok(n)
+    }
+
+    /// Takes in what `other` counted for the same request (computed on
+    /// another connection at the same time); what this one already holds
+    /// stays.
+    pub fn merge(&mut self, other: Counted) {
+        for (kind, n) in other.counts {
+            self.counts.entry(kind).or_insert(n);
+        }
+        for (kind, chosen) in other.chosen {
+            self.chosen.entry(kind).or_insert(chosen);
+        }
+        for (kind, built) in other.built {
+            self.built.entry(kind).or_insert(built);
+        }
+    }
+
+    /// The whole ledger of `kind` (one held whole, see
+    /// [`built`](super::build::built)) when it was counted, once.
+    pub(super) fn take_built(&mut self, kind: Kind) -> Option<Built> {
+        self.built.remove(&kind)
     }
 
     /// The rows the rules chose for `kind` when it was counted, once.

@@ -249,6 +249,15 @@ pub fn one(
 
 /// Computes every ledger of a year and writes the one-workbook bundle (ID
 /// numbers masked) to `out`; each sheet is filled a row at a time.
+///
+/// stable-east's sheet, hundreds of thousands of rows at a province's
+/// scale, takes most of the time, on the thread that writes the workbook.
+/// So its rows are chosen first, and while they are written another
+/// connection from `helper` (when one is free) computes every other ledger
+/// at the same time; those sheets follow, and the summary sheet, first in
+/// the workbook, is filled last from the counts already made. Without a
+/// free connection the same happens one step after another, with the same
+/// workbook.
 pub fn bundle_to<W: Write + Send>(
     c: &mut DbConnection,
     helper: Option<&Db>,
@@ -259,14 +268,53 @@ pub fn bundle_to<W: Write + Send>(
     out: W,
 ) -> Result<(), AppError> {
     let mut book = XlsxOut::new(as_of, Some(&workbook_title(Kind::ALL[0], year))).map_err(internal)?;
-    // The summary sheet comes first and counts the ledgers its targets
-    // name; their sheets reuse what it computed.
+    book.reserve(Kind::ALL.len()).map_err(internal)?;
+    let base = Request {
+        kind: Kind::Summary,
+        year,
+        as_of,
+        county: None,
+        unmasked: false,
+        rules: rules.clone(),
+        helper: helper.cloned(),
+    };
+    let req = |kind: Kind| Request { kind, ..base.clone() };
     let mut counted = Counted::default();
-    for kind in Kind::ALL {
-        let req =
-            Request { kind, year, as_of, county: None, unmasked: false, rules: rules.clone(), helper: helper.cloned() };
-        compute_counted(c, &req, &mut counted, &mut Printed::new(&mut book, unit))?;
+    counted.count(c, &req(Kind::StableEast), Kind::StableEast)?;
+    // Every ledger but stable-east and the summary, counted (and the small
+    // ones built) on the spare connection, if there is one.
+    let others = |conn: &mut DbConnection| -> Result<Counted, AppError> {
+        let mut theirs = Counted::default();
+        for kind in Kind::ALL.into_iter().filter(|k| !matches!(k, Kind::Summary | Kind::StableEast)) {
+            theirs.count(conn, &req(kind), kind)?;
+        }
+        Ok(theirs)
+    };
+    let mut spare = helper.and_then(|db| db.get_within(std::time::Duration::from_millis(100)).ok());
+    let mut fill = |c: &mut DbConnection, counted: &mut Counted, kind: Kind| -> Result<(), AppError> {
+        let at = Kind::ALL.iter().position(|k| *k == kind).unwrap_or_default();
+        book.fill(at).map_err(internal)?;
+        compute_counted(c, &req(kind), counted, &mut Printed::new(&mut book, unit))
+    };
+    let theirs = std::thread::scope(|s| {
+        let theirs = spare.as_mut().map(|conn| {
+            let conn: &mut DbConnection = conn;
+            s.spawn(move || others(conn))
+        });
+        let written = fill(c, &mut counted, Kind::StableEast);
+        let theirs =
+            theirs.map(|h| h.join().unwrap_or_else(|_| Err(internal(anyhow::anyhow!("a ledger thread panicked")))));
+        written?;
+        theirs.transpose()
+    })?;
+    if let Some(theirs) = theirs {
+        counted.merge(theirs);
     }
+    drop(spare);
+    for kind in Kind::ALL.into_iter().filter(|k| !matches!(k, Kind::Summary | Kind::StableEast)) {
+        fill(c, &mut counted, kind)?;
+    }
+    fill(c, &mut counted, Kind::Summary)?;
     book.finish_to(out).map_err(internal)
 }
 

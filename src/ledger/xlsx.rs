@@ -32,11 +32,18 @@ pub fn xlsx(tables: &[Table], dated: NaiveDate) -> Result<Vec<u8>, RenderError> 
 /// A workbook written a row at a time: each sheet is in rust_xlsxwriter's
 /// constant-memory mode, which flushes every finished row to a temporary
 /// file, so a ledger of hundreds of thousands of people never sits in memory.
+///
+/// Sheets are added in the order their tables begin, unless they were
+/// [reserved](XlsxOut::reserve) beforehand: then each table fills the sheet
+/// [chosen](XlsxOut::fill) for it, in any order (the bundle writes its
+/// summary sheet, the first, last).
 pub struct XlsxOut {
     workbook: Workbook,
     formats: Formats,
     taken: HashSet<String>,
     sheet: Option<usize>,
+    /// The reserved sheet the next table fills, if one was chosen.
+    next: Option<usize>,
     /// The body's formats, looked up once per sheet.
     body: Option<RowFormats>,
     ncols: ColNum,
@@ -69,10 +76,29 @@ impl XlsxOut {
             formats: Formats::new(),
             taken: HashSet::new(),
             sheet: None,
+            next: None,
             body: None,
             ncols: 0,
             row: 0,
         })
+    }
+
+    /// Adds `n` empty sheets, in order, for [`fill`](XlsxOut::fill) to
+    /// choose from; each takes its name when its table begins.
+    pub fn reserve(&mut self, n: usize) -> Result<(), RenderError> {
+        for _ in 0..n {
+            self.workbook.add_worksheet_with_constant_memory()?;
+        }
+        Ok(())
+    }
+
+    /// The next table fills the reserved sheet `index` (0 the first).
+    pub fn fill(&mut self, index: usize) -> Result<(), RenderError> {
+        if index >= self.workbook.worksheets_mut().len() {
+            return Err(XlsxError::UnknownWorksheetNameOrIndex(index.to_string()).into());
+        }
+        self.next = Some(index);
+        Ok(())
     }
 
     /// The workbook's bytes.
@@ -90,9 +116,15 @@ impl TableOut for XlsxOut {
     fn begin(&mut self, table: &TableHead) -> Result<(), RenderError> {
         let name = sheet_name(&table.sheet, &mut self.taken);
         // Rows must go top to bottom in constant-memory mode.
-        let sheet = self.workbook.add_worksheet_with_constant_memory()?;
-        sheet.set_name(name)?;
-        self.sheet = Some(self.workbook.worksheets_mut().len() - 1);
+        let i = match self.next.take() {
+            Some(i) => i,
+            None => {
+                self.workbook.add_worksheet_with_constant_memory()?;
+                self.workbook.worksheets_mut().len() - 1
+            }
+        };
+        self.workbook.worksheet_from_index(i)?.set_name(name)?;
+        self.sheet = Some(i);
         self.ncols = ColNum::try_from(table.columns.len()).map_err(|_| XlsxError::RowColumnLimitError)?;
         let (ncols, f) = (self.ncols, &self.formats);
         let i = self.sheet.unwrap_or_default();

@@ -116,6 +116,25 @@ fn clashing_or_invalid_sheet_names_are_made_unique_and_valid() {
     assert_eq!(names[4].chars().count(), 31);
 }
 
+#[test]
+fn reserved_sheets_keep_their_order_whatever_order_they_are_filled_in() {
+    let day = NaiveDate::from_ymd_opt(2019, 11, 15).unwrap();
+    let mut out = XlsxOut::new(day, None).unwrap();
+    out.reserve(2).unwrap();
+    assert!(out.fill(2).is_err(), "only reserved sheets can be chosen");
+    out.fill(1).unwrap();
+    table("东部稳定就业", "乙").write_to(&mut out).unwrap();
+    out.fill(0).unwrap();
+    table("新增转移东部就业", "甲").write_to(&mut out).unwrap();
+    let mut book = read_back(out.finish_to_buffer().unwrap());
+    assert_eq!(book.sheet_names(), ["新增转移东部就业", "东部稳定就业"]);
+    for (sheet, name) in [("新增转移东部就业", "甲"), ("东部稳定就业", "乙")] {
+        let range = book.worksheet_range(sheet).unwrap();
+        assert_eq!(range.get_value((4, 1)), Some(&string(name)), "{sheet}");
+        assert_eq!(range.get_value((7, 0)), Some(&string(SIGNATURE)), "{sheet}");
+    }
+}
+
 /// One stored file of an xlsx package, as text.
 fn part(bytes: &[u8], name: &str) -> String {
     use std::io::Read;
