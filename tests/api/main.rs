@@ -18,6 +18,7 @@ mod import_safety;
 mod imports;
 mod instances;
 mod labourers;
+mod ledger_files;
 mod ledgers;
 mod mail;
 mod open_today;
