@@ -290,7 +290,7 @@ pub fn bundle_to<W: Write + Send>(
         }
         Ok(theirs)
     };
-    let mut spare = helper.and_then(|db| db.get_within(std::time::Duration::from_millis(100)).ok());
+    let mut spare = helper.and_then(Db::get_spare);
     let mut fill = |c: &mut DbConnection, counted: &mut Counted, kind: Kind| -> Result<(), AppError> {
         let at = Kind::ALL.iter().position(|k| *k == kind).unwrap_or_default();
         book.fill(at).map_err(internal)?;

@@ -17,7 +17,6 @@ use super::sink::{Head, Sink};
 use super::table::Cell;
 use super::{Col, Kind};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
-use std::time::Duration;
 
 use crate::db::models::ledger_jobs::{each_job, last_labourer_id, shown, Scope, Selection};
 use crate::db::{ConnectionManager, DbConnection};
@@ -45,11 +44,11 @@ fn scope(r: &Request, people: (i64, i64)) -> Scope<'_> {
 
 type Pooled = diesel::r2d2::PooledConnection<ConnectionManager>;
 
-/// A second connection, if the request offers a pool and it has one free
-/// within a moment (a busy server reads on one connection instead of
-/// waiting).
+/// A second connection, if the request offers a pool with one to spare
+/// ([`Db::get_spare`](crate::db::Db::get_spare): a busy server reads on one
+/// connection instead of waiting, or of taking its last free one).
 fn second(r: &Request) -> Option<Pooled> {
-    r.helper.as_ref()?.get_within(Duration::from_millis(100)).ok()
+    r.helper.as_ref()?.get_spare()
 }
 
 fn panicked(_: Box<dyn std::any::Any + Send>) -> AppError {
