@@ -1,0 +1,1 @@
+COMMENT ON INDEX placements_labourer IS NULL;
