@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::build::{built, Built, Request};
 use super::rules::PlacementEntry;
-use super::{placement, Kind};
+use super::{placement, programmes, Kind};
 use crate::db::DbConnection;
 use crate::error::AppError;
 
@@ -41,6 +41,9 @@ impl Counted {
                 self.chosen.insert(kind, chosen);
                 n
             }
+            // The summary's count is its number of rows (one a target);
+            // what it counts is kept here for the other ledgers.
+            Kind::Summary => programmes::summary(c, &sub, self)?.2,
             _ => {
                 let b = built(c, &sub)?;
                 let n = b.2;

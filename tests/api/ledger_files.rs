@@ -8,7 +8,11 @@ use std::io::Cursor;
 use crate::helpers::TestApp;
 use crate::ledgers::{sheet_rows, text, transfers_fixture};
 
-crate::on_both_backends!(the_bundle_has_a_sheet_per_ledger_summary_first, the_cli_writes_the_same_bytes_as_the_api,);
+crate::on_both_backends!(
+    the_bundle_has_a_sheet_per_ledger_summary_first,
+    the_cli_writes_the_same_bytes_as_the_api,
+    every_ledger_counts_as_many_as_it_lists,
+);
 
 async fn the_bundle_has_a_sheet_per_ledger_summary_first(app: TestApp) {
     transfers_fixture(&app).await;
@@ -98,4 +102,31 @@ async fn the_cli_writes_the_same_bytes_as_the_api(app: TestApp) {
         .unwrap();
     assert!(status.success());
     assert!(std::fs::read(&out).unwrap() == api, "the bundle on one connection differs");
+}
+
+/// Every ledger's count, as the dashboard and the summary take it without
+/// laying out a row, is the count of the ledger computed whole.
+async fn every_ledger_counts_as_many_as_it_lists(app: TestApp) {
+    use labour_bridge::ledger::build::{compute, Counted, Request};
+    transfers_fixture(&app).await;
+    let (s, _) =
+        app.post("/api/v1/targets", &app.admin, json!({"year": 2019, "metric": "stable-east", "min_value": 1})).await;
+    assert_eq!(s, 201);
+    let db = labour_bridge::db::Db::connect(&app.database_url, 2).unwrap();
+    let mut c = db.get().unwrap();
+    let as_of = chrono::NaiveDate::from_ymd_opt(2019, 11, 15).unwrap();
+    let mut counted = Counted::default();
+    for kind in labour_bridge::ledger::Kind::ALL {
+        let r = Request {
+            kind,
+            year: 2019,
+            as_of,
+            county: None,
+            unmasked: false,
+            rules: Default::default(),
+            helper: Some(db.clone()),
+        };
+        let whole = compute(&mut c, &r).unwrap().count;
+        assert_eq!(counted.count(&mut c, &r, kind).unwrap(), whole, "{}", kind.as_str());
+    }
 }
