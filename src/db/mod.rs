@@ -7,7 +7,10 @@
 
 pub mod models;
 pub mod schema;
+mod stamp;
 pub mod types;
+
+pub use stamp::WriteStamp;
 
 use std::time::Duration;
 
@@ -121,6 +124,9 @@ pub struct PoolState {
 pub struct Db {
     pool: r2d2::Pool<ConnectionManager>,
     backend: Backend,
+    /// Opens the SQLite watcher of [`Db::write_stamp`].
+    manager: ConnectionManager,
+    watch: stamp::Watcher,
 }
 
 impl std::fmt::Debug for Db {
@@ -136,9 +142,11 @@ impl Db {
         let manager = ConnectionManager::new(url);
         let backend = manager.backend;
         manager.establish().map_err(|e| anyhow::anyhow!("cannot open the database at {}: {e}", redact(url)))?;
-        let pool =
-            r2d2::Pool::builder().max_size(max_size).connection_timeout(Duration::from_secs(10)).build(manager)?;
-        Ok(Db { pool, backend })
+        let pool = r2d2::Pool::builder()
+            .max_size(max_size)
+            .connection_timeout(Duration::from_secs(10))
+            .build(manager.clone())?;
+        Ok(Db { pool, backend, manager, watch: Default::default() })
     }
 
     /// Which backend this pool talks to.
