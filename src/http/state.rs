@@ -15,4 +15,6 @@ pub struct AppState {
     pub search: Arc<crate::search::Search>,
     /// Rate limits kept in memory.
     pub limits: super::limits::Limits,
+    /// The dashboard's figures, kept until a write commits.
+    pub figures: super::pages::dashboard_figures::KeptFigures,
 }

@@ -27,6 +27,7 @@ struct Metrics {
     latency: HistogramVec,
     mails_sent: IntCounter,
     mails_failed: IntCounter,
+    dashboard_figures: IntCounterVec,
     database_up: IntGauge,
     outbox_depth: IntGauge,
     index_lag: Gauge,
@@ -53,6 +54,13 @@ fn build() -> prometheus::Result<Metrics> {
             "mails_failed_total",
             "E-mails that could not be sent (they are kept to retry).",
         )?,
+        dashboard_figures: IntCounterVec::new(
+            Opts::new(
+                "dashboard_figures_total",
+                "Dashboard visits by whether the figures were computed or reused (no write committed since).",
+            ),
+            &["outcome"],
+        )?,
         database_up: IntGauge::new("database_up", "1 when the database answered this scrape, else 0.")?,
         outbox_depth: IntGauge::new(
             "outbox_depth",
@@ -75,6 +83,7 @@ fn build() -> prometheus::Result<Metrics> {
     m.registry.register(Box::new(m.latency.clone()))?;
     m.registry.register(Box::new(m.mails_sent.clone()))?;
     m.registry.register(Box::new(m.mails_failed.clone()))?;
+    m.registry.register(Box::new(m.dashboard_figures.clone()))?;
     m.registry.register(Box::new(m.database_up.clone()))?;
     m.registry.register(Box::new(m.outbox_depth.clone()))?;
     m.registry.register(Box::new(m.index_lag.clone()))?;
@@ -123,6 +132,13 @@ pub fn mail(sent: bool) {
     } else {
         m.mails_failed.inc();
     }
+}
+
+/// Counts one dashboard visit whose figures were `reused` (`true`) or
+/// computed.
+pub fn dashboard_figures(reused: bool) {
+    let Some(m) = METRICS.as_ref() else { return };
+    m.dashboard_figures.with_label_values(&[if reused { "reused" } else { "computed" }]).inc();
 }
 
 /// State read for one scrape.

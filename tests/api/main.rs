@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod cli;
 mod control_characters;
+mod dashboard;
 mod desk_employers;
 mod duplicates;
 mod employers;

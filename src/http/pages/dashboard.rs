@@ -14,24 +14,17 @@ use super::session::{Posted, Viewer};
 use super::{assets, page, see_other, Chrome};
 use crate::clock;
 use crate::db::models::audit::Actor;
+use crate::db::models::deadline;
 use crate::db::models::mail::{self, SubmissionRow};
-use crate::db::models::{deadline, target};
 use crate::error::AppError;
 use crate::http::api::ledgers::{disposition, unit_of};
 use crate::http::auth::REGISTRY;
 use crate::http::download::streamed;
 use crate::http::state::AppState;
-use crate::ledger::build::{compute_counted, Counted, Request};
 use crate::ledger::export::{self, RawParams};
-use crate::ledger::sink::Collect;
 use crate::ledger::table::Cell;
-use crate::ledger::{progress, Format, Kind, Ledger};
+use crate::ledger::{Format, Kind, Ledger};
 use crate::messages::Thing;
-
-/// The ledgers whose rows the charts are drawn from; the others are only
-/// counted (stable-east at a province's scale is hundreds of thousands of
-/// rows, and its count is what the dashboard shows).
-const CHARTED: [Kind; 3] = [Kind::NewTransfersEast, Kind::JobFairs, Kind::Trainings];
 
 /// One target with its progress.
 struct Goal {
@@ -183,48 +176,29 @@ pub async fn show(
     viewer.allowed(REGISTRY, ("查看数据看板", "see the dashboard"))?;
     let asked = year_of(&q);
     let rules = state.settings.ledger_rules.clone();
-    let (year, years, as_of, items, ledgers, charted, deadlines, submissions) = state
+    let kept = state.clone();
+    let (figures, deadlines, submissions) = state
         .db
         .run(move |c| {
-            let mut years: Vec<i32> = target::list(c, None, 0, 10_000)?.iter().map(|t| t.data.year).collect();
-            years.sort_unstable();
-            years.dedup();
-            let year = asked.or(years.last().copied()).unwrap_or_else(|| chrono::Datelike::year(&clock::today()));
-            let mut counted = Counted::default();
-            let (as_of, items) = progress::of_year_counted(c, year, &rules, &mut counted)?;
-            // Rows only for the charts; the rest only counted (stable-east
-            // at a province's scale is hundreds of thousands of rows).
-            let mut ledgers = Vec::new();
-            let mut charted = Vec::new();
-            for kind in Kind::ALL {
-                let r =
-                    Request { kind, year, as_of, county: None, unmasked: false, rules: rules.clone(), helper: None };
-                if CHARTED.contains(&kind) {
-                    let mut rows = Collect::default();
-                    compute_counted(c, &r, &mut counted, &mut rows)?;
-                    let ledger = rows.into_ledger()?;
-                    ledgers.push((kind, ledger.count));
-                    charted.push(ledger);
-                } else {
-                    ledgers.push((kind, counted.count(c, &r, kind)?));
-                }
-            }
+            let figures = kept.figures.of(&kept.db, c, asked, &rules)?;
             let deadlines = deadline::list(c, 0, 500)?;
             let mut submissions = mail::submissions(c, None, 200)?;
-            submissions.retain(|s| s.year == year);
+            submissions.retain(|s| s.year == figures.year);
             submissions.truncate(20);
-            Ok((year, years, as_of, items, ledgers, charted, deadlines, submissions))
+            Ok((figures, deadlines, submissions))
         })
         .await?;
-    let goals = items
-        .into_iter()
+    let (year, as_of) = (figures.year, figures.as_of);
+    let goals = figures
+        .progress
+        .iter()
         .map(|p| {
             let actual = p.actual.unwrap_or(0);
             let percent = if p.target > 0 { (actual * 100 / i64::from(p.target)).min(100) } else { 100 };
             Goal { label: p.metric.label_zh(), target: p.target, actual, percent, met: p.met.unwrap_or(false) }
         })
         .collect();
-    let find = |k: Kind| charted.iter().find(|l| l.kind == k);
+    let find = |k: Kind| figures.charted.iter().find(|l| l.kind == k);
     let mut charts = Vec::new();
     if let Some(l) = find(Kind::NewTransfersEast) {
         let by_month = tally(l, "started_on", |c| match c {
@@ -269,10 +243,11 @@ pub async fn show(
         chrome: Chrome::new(&viewer, format!("{year}年 数据看板")),
         echarts: assets::url("echarts.js"),
         year,
-        years,
+        years: figures.years.clone(),
         as_of: as_of.to_string(),
         goals,
-        ledgers: ledgers
+        ledgers: figures
+            .counts
             .iter()
             .map(|&(kind, count)| LedgerLine { slug: kind.as_str(), title: kind.title(), count })
             .collect(),

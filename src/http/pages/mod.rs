@@ -6,6 +6,7 @@
 pub mod assets;
 pub mod board;
 pub mod dashboard;
+pub mod dashboard_figures;
 pub mod desk;
 pub mod desk_duplicates;
 pub mod desk_employers;

@@ -1,0 +1,118 @@
+//! The dashboard's figures: each target's progress, the seven ledgers'
+//! counts and the rows the charts are drawn from. They are computed from
+//! the whole registry — seconds at a province's scale, where stable-east
+//! alone weighs hundreds of thousands of placements — and kept until a
+//! write commits anywhere on the database ([`WriteStamp`]) or the day
+//! changes, so that clerks opening the dashboard one after another do not
+//! each wait for the same figures.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::NaiveDate;
+
+use crate::clock;
+use crate::db::models::target;
+use crate::db::{Db, DbConnection, WriteStamp};
+use crate::error::AppError;
+use crate::ledger::build::{compute_counted, Counted, Request};
+use crate::ledger::progress::{self, Progress};
+use crate::ledger::rules::Rules;
+use crate::ledger::sink::Collect;
+use crate::ledger::{Kind, Ledger};
+
+/// The ledgers whose rows the charts are drawn from; the others are only
+/// counted (stable-east at a province's scale is hundreds of thousands of
+/// rows, and its count is what the dashboard shows).
+const CHARTED: [Kind; 3] = [Kind::NewTransfersEast, Kind::JobFairs, Kind::Trainings];
+
+/// Dashboards kept at most (one per year asked and day); all dropped when full.
+const CAPACITY: usize = 16;
+
+/// What the dashboard shows of one year, as computed.
+#[derive(Debug)]
+pub struct Figures {
+    /// The year shown.
+    pub year: i32,
+    /// The years with targets, oldest first.
+    pub years: Vec<i32>,
+    /// The day the figures count up to.
+    pub as_of: NaiveDate,
+    /// Each target's progress.
+    pub progress: Vec<Progress>,
+    /// Each ledger's count, in [`Kind::ALL`] order.
+    pub counts: Vec<(Kind, i64)>,
+    /// The charted ledgers' rows ([`CHARTED`]).
+    pub charted: Vec<Ledger>,
+}
+
+impl Figures {
+    /// Computes the figures of `asked` (default: the latest year with
+    /// targets, else this year).
+    fn compute(c: &mut DbConnection, asked: Option<i32>, rules: &Rules) -> Result<Figures, AppError> {
+        let mut years: Vec<i32> = target::list(c, None, 0, 10_000)?.iter().map(|t| t.data.year).collect();
+        years.sort_unstable();
+        years.dedup();
+        let year = asked.or(years.last().copied()).unwrap_or_else(|| chrono::Datelike::year(&clock::today()));
+        let mut counted = Counted::default();
+        let (as_of, progress) = progress::of_year_counted(c, year, rules, &mut counted)?;
+        let mut counts = Vec::new();
+        let mut charted = Vec::new();
+        for kind in Kind::ALL {
+            let r = Request { kind, year, as_of, county: None, unmasked: false, rules: rules.clone(), helper: None };
+            if CHARTED.contains(&kind) {
+                let mut rows = Collect::default();
+                compute_counted(c, &r, &mut counted, &mut rows)?;
+                let ledger = rows.into_ledger()?;
+                counts.push((kind, ledger.count));
+                charted.push(ledger);
+            } else {
+                counts.push((kind, counted.count(c, &r, kind)?));
+            }
+        }
+        Ok(Figures { year, years, as_of, progress, counts, charted })
+    }
+}
+
+/// The year asked (none: the default year) and the day of a visit.
+type Asked = (Option<i32>, NaiveDate);
+
+/// Figures kept by (year asked, today), each with the [`WriteStamp`] taken
+/// before it was computed.
+#[derive(Debug, Default)]
+pub struct KeptFigures {
+    kept: Mutex<HashMap<Asked, (WriteStamp, Arc<Figures>)>>,
+}
+
+impl KeptFigures {
+    /// The figures of `asked` as of now: the kept ones if nothing has been
+    /// written since they were computed, else computed afresh (and kept).
+    ///
+    /// Errors: as computing a ledger.
+    pub fn of(
+        &self,
+        db: &Db,
+        c: &mut DbConnection,
+        asked: Option<i32>,
+        rules: &Rules,
+    ) -> Result<Arc<Figures>, AppError> {
+        let key = (asked, clock::today());
+        // Taken before reading: a write committed while the figures are
+        // computed makes the next visit compute them again.
+        let stamp = db.write_stamp(c)?;
+        let kept = self.kept.lock().ok().and_then(|k| k.get(&key).filter(|(s, _)| *s == stamp).map(|(_, f)| f.clone()));
+        if let Some(figures) = kept {
+            crate::ops::metrics::dashboard_figures(true);
+            return Ok(figures);
+        }
+        let figures = Arc::new(Figures::compute(c, asked, rules)?);
+        crate::ops::metrics::dashboard_figures(false);
+        if let Ok(mut k) = self.kept.lock() {
+            if k.len() >= CAPACITY {
+                k.clear();
+            }
+            k.insert(key, (stamp, figures.clone()));
+        }
+        Ok(figures)
+    }
+}

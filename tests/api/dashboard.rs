@@ -1,0 +1,88 @@
+//! The dashboard keeps its figures between visits only while nothing has
+//! been written: every write — through the API, or straight to the
+//! database by another instance or the command line — shows on the next
+//! visit.
+
+use serde_json::json;
+
+use crate::helpers::{id_number, TestApp};
+
+crate::on_both_backends!(the_dashboard_reuses_its_figures_until_anything_is_written,);
+
+/// The count the dashboard's ledger table shows for `title`.
+async fn shown_count(app: &TestApp, title: &str) -> i64 {
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let r = client
+        .get(app.url("/dashboard?year=2019"))
+        .header("accept", "text/html")
+        .header("cookie", format!("lb_session={}", app.clerk))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    let cell = html.split(&format!("<tr><td>{title}</td><td>")).nth(1).expect("the ledger's line");
+    cell.split('<').next().unwrap().trim().parse().unwrap()
+}
+
+/// How many dashboard visits were `outcome` (`computed` or `reused`), from `/metrics`.
+async fn visits(app: &TestApp, outcome: &str) -> u64 {
+    let r = app.client.get(app.url("/metrics")).bearer_auth(&app.admin).send().await.unwrap();
+    let page = r.text().await.unwrap();
+    let line = format!("labour_bridge_dashboard_figures_total{{outcome=\"{outcome}\"}} ");
+    page.lines().find_map(|l| l.strip_prefix(line.as_str())).map(|n| n.parse().unwrap()).unwrap_or(0)
+}
+
+/// A counted person with one placement in 江门 (the east) begun in 2019.
+async fn transferred(app: &TestApp, serial: u32) -> i64 {
+    let l = app
+        .labourer(json!({"id_number": id_number("451424", "19900101", serial), "name": format!("看板{serial}"),
+            "poverty_status": "registered_poor"}))
+        .await;
+    let p = app
+        .post_created(
+            "/api/v1/placements",
+            &app.clerk,
+            json!({"labourer_id": l["id"], "employer_name": "江门某厂", "region_code": "440703",
+                "started_on": "2019-03-01", "channel": "referral"}),
+        )
+        .await;
+    p["id"].as_i64().unwrap()
+}
+
+async fn the_dashboard_reuses_its_figures_until_anything_is_written(app: TestApp) {
+    const NEW: &str = "新增转移到东部地区就业贫困人口";
+    // PostgreSQL's stamp changes with any commit on the server, and the
+    // other tests' databases share this one: there only the counts are
+    // checked, not how often the figures were reused.
+    let quiet = !app.database_url.starts_with("postgres");
+    transferred(&app, 1).await;
+    assert_eq!(shown_count(&app, NEW).await, 1);
+    assert_eq!(shown_count(&app, NEW).await, 1);
+    if quiet {
+        let seen = (visits(&app, "computed").await, visits(&app, "reused").await);
+        assert_eq!(seen, (1, 1), "nothing written in between");
+    }
+
+    // A write through the API shows at once.
+    let second = transferred(&app, 2).await;
+    assert_eq!(shown_count(&app, NEW).await, 2);
+    if quiet {
+        assert_eq!(visits(&app, "computed").await, 2);
+    }
+
+    // A write on a connection of its own, as another instance or the
+    // command line makes it, shows too: the placement moves to 南宁.
+    let other = labour_bridge::db::Db::connect(&app.database_url, 1).unwrap();
+    let mut c = other.get().unwrap();
+    diesel::RunQueryDsl::execute(
+        diesel::sql_query(format!("UPDATE placements SET region_code = '450103' WHERE id = {second}")),
+        &mut *c,
+    )
+    .unwrap();
+    assert_eq!(shown_count(&app, NEW).await, 1, "the placement moved out of the east");
+    assert_eq!(shown_count(&app, NEW).await, 1);
+    if quiet {
+        assert_eq!((visits(&app, "computed").await, visits(&app, "reused").await), (3, 2));
+    }
+}
