@@ -101,6 +101,8 @@ pub struct Search {
     pub open_sets: Arc<query::OpenSets>,
     /// What matching's filters and bonuses read of each posting, per segment.
     pub posting_facts: query::PostingFacts,
+    /// Each posting's facet values, per segment (search's facet counts).
+    pub posting_tags: query::PostingTags,
 }
 
 impl Core {
@@ -211,6 +213,7 @@ impl Search {
             results: query::ResultCache::from_env(),
             open_sets: Arc::default(),
             posting_facts: query::PostingFacts::default(),
+            posting_tags: query::PostingTags::default(),
         });
         while search.sync(db)? > 0 {}
         Ok(search)

@@ -137,6 +137,7 @@ pub fn search_in_segments(batches: &[&[PostingDoc]], people: &[Profile]) -> Sear
         results: crate::search::query::ResultCache::new(true),
         open_sets: Arc::default(),
         posting_facts: Default::default(),
+        posting_tags: Default::default(),
     }
 }
 

@@ -2,13 +2,10 @@
 //! and benefits, over all hits (not only the page shown).
 
 use serde::Serialize;
-use tantivy::collector::{FacetCollector, FacetCounts};
 use utoipa::ToSchema;
 
+use super::tags::TagCounts;
 use crate::domain::region_name;
-
-/// The facet roots counted, under the `tags` field.
-const ROOTS: [&str; 4] = ["/province", "/occupation", "/salary_band", "/benefits"];
 
 /// One facet value with its count.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -34,23 +31,13 @@ pub struct Facets {
     pub benefits: Vec<FacetCount>,
 }
 
-/// Collects the counts of every root.
-pub(super) fn collector() -> FacetCollector {
-    let mut c = FacetCollector::for_field("tags");
-    for root in ROOTS {
-        c.add_facet(root);
-    }
-    c
-}
-
-/// The values under `root`, most frequent first (then by value).
-fn list(counts: &FacetCounts, root: &str, label: &dyn Fn(&str) -> String) -> Vec<FacetCount> {
+/// The values under root `root` (an index into [`super::tags::ROOTS`]),
+/// most frequent first (then by value).
+fn list(counts: &TagCounts, root: usize, label: &dyn Fn(&str) -> String) -> Vec<FacetCount> {
     let mut v: Vec<FacetCount> = counts
-        .get(root)
-        .map(|(facet, count)| {
-            let value = facet.to_path().last().map(|s| s.to_string()).unwrap_or_default();
-            FacetCount { label: label(&value), value, count }
-        })
+        .iter()
+        .filter(|((r, _), _)| *r == root)
+        .map(|((_, value), &count)| FacetCount { label: label(value), value: value.clone(), count })
         .collect();
     v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
     v
@@ -69,14 +56,14 @@ fn benefit_label(v: &str) -> String {
 
 impl Facets {
     /// The counts collected, with their labels.
-    pub(super) fn of(counts: &FacetCounts) -> Facets {
+    pub(super) fn of(counts: &TagCounts) -> Facets {
         Facets {
-            province: list(counts, "/province", &|code| {
+            province: list(counts, 0, &|code| {
                 region_name(&format!("{code}0000")).map(String::from).unwrap_or_else(|| code.to_string())
             }),
-            occupation: list(counts, "/occupation", &|v| v.to_string()),
-            salary_band: list(counts, "/salary_band", &|v| format!("{v}元/月")),
-            benefits: list(counts, "/benefits", &benefit_label),
+            occupation: list(counts, 1, &|v| v.to_string()),
+            salary_band: list(counts, 2, &|v| format!("{v}元/月")),
+            benefits: list(counts, 3, &benefit_label),
         }
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! One file per seam: [`build`] makes tantivy queries and filters,
 //! [`groups`] turns words into synonym groups, [`search`] answers posting
-//! search with its [`facets`] and [`highlight`]s, [`complete`] answers
+//! search with its [`facets`] (counted from [`tags`]) and [`highlight`]s, [`complete`] answers
 //! typeahead, [`matching`] ranks postings for people (a tier at a time, see
 //! [`tier`]) and people for postings, and [`reasons`] says why in words.
 
@@ -20,6 +20,7 @@ mod matching;
 mod open_set;
 mod reasons;
 mod search;
+mod tags;
 mod tier;
 
 use tantivy::schema::Value;
@@ -34,6 +35,7 @@ pub use self::matching::{Candidate, EmployedOf, Filtered, HiresOf, MatchHit, Mat
 pub use self::open_set::OpenSets;
 pub use self::reasons::Reason;
 pub use self::search::{PostingSearch, SearchHit, SearchResults};
+pub use self::tags::PostingTags;
 use super::schema::{PostingFields, PostingSummary};
 
 /// The stored public view of a posting hit, saying whether it takes

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use super::build::{posting_filters, Clause};
 use super::cache::{Answer, Key};
-use super::facets::{self, Facets};
+use super::facets::Facets;
 use super::highlight::{Highlighter, Highlights};
 use super::summary;
 use crate::search::schema::PostingSummary;
@@ -119,11 +119,11 @@ impl Search {
         };
         let top = || TopDocs::with_limit(s.limit.max(1)).and_offset(s.offset).order_by_score();
         let (mut query, mut text, required) = build(true)?;
-        let mut found = searcher.search(&*query, &(Count, top(), facets::collector()))?;
+        let mut found = searcher.search(&*query, &(Count, top(), self.posting_tags.counter()))?;
         if found.0 == 0 && required > 1 {
             // No posting has every word: rank those with some of them.
             (query, text, _) = build(false)?;
-            found = searcher.search(&*query, &(Count, top(), facets::collector()))?;
+            found = searcher.search(&*query, &(Count, top(), self.posting_tags.counter()))?;
         }
         let (total, top_docs, counts) = found;
         let highlighter = Highlighter::new(&searcher, text.as_deref(), f)?;
