@@ -4,12 +4,12 @@
 //! filter or bonus then costs an array read per posting instead of a query
 //! clause advanced and seeked beside the text.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::{DocId, DocSet, SegmentReader, Term, TERMINATED};
 
+use super::kept::Kept;
 use crate::search::schema::PostingFields;
 
 /// Segments whose facts are kept at most; all dropped when full.
@@ -91,31 +91,12 @@ impl SegmentFacts {
 }
 
 /// [`SegmentFacts`] read so far, by segment.
-#[derive(Default)]
-pub struct PostingFacts {
-    sets: Mutex<HashMap<tantivy::index::SegmentId, Arc<SegmentFacts>>>,
-}
-
-impl std::fmt::Debug for PostingFacts {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("PostingFacts")
-    }
-}
+#[derive(Debug, Default)]
+pub struct PostingFacts(Kept<tantivy::index::SegmentId, SegmentFacts, CAPACITY>);
 
 impl PostingFacts {
     /// The facts of one segment, read on its first use.
     pub(super) fn of(&self, reader: &SegmentReader, f: &PostingFields) -> tantivy::Result<Arc<SegmentFacts>> {
-        let key = reader.segment_id();
-        if let Some(facts) = self.sets.lock().ok().and_then(|s| s.get(&key).cloned()) {
-            return Ok(facts);
-        }
-        let facts = Arc::new(SegmentFacts::read(reader, f)?);
-        if let Ok(mut sets) = self.sets.lock() {
-            if sets.len() >= CAPACITY {
-                sets.clear();
-            }
-            sets.insert(key, facts.clone());
-        }
-        Ok(facts)
+        self.0.get_or_read(reader.segment_id(), || SegmentFacts::read(reader, f))
     }
 }

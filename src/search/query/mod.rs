@@ -16,6 +16,7 @@ mod facts;
 mod fallback;
 mod groups;
 mod highlight;
+mod kept;
 mod matching;
 mod open_set;
 mod reasons;

@@ -4,30 +4,22 @@
 //! search; a segment never changes, so the set is computed once per
 //! segment and day and every later search intersects with a bitset.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use tantivy::query::{BitSetDocSet, BooleanQuery, ConstScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{BitSet, DocId, DocSet, Score, SegmentReader, TERMINATED};
 
 use super::build::open_filters;
+use super::kept::Kept;
 use crate::search::schema::PostingFields;
 
 /// Sets kept at most (segments × days); all dropped when full.
 const CAPACITY: usize = 256;
 
 /// The sets computed so far, by segment and day.
-#[derive(Default)]
-pub struct OpenSets {
-    sets: Mutex<HashMap<(tantivy::index::SegmentId, NaiveDate), Arc<BitSet>>>,
-}
-
-impl std::fmt::Debug for OpenSets {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("OpenSets")
-    }
-}
+#[derive(Debug, Default)]
+pub struct OpenSets(Kept<(tantivy::index::SegmentId, NaiveDate), BitSet, CAPACITY>);
 
 /// Postings taking applications on `today`; scores nothing.
 #[derive(Debug, Clone)]
@@ -56,7 +48,7 @@ impl OpenToday {
 impl OpenSets {
     /// The set of a segment and day, if computed already.
     fn kept(&self, reader: &SegmentReader, today: NaiveDate) -> Option<Arc<BitSet>> {
-        self.sets.lock().ok().and_then(|s| s.get(&(reader.segment_id(), today)).cloned())
+        self.0.get(&(reader.segment_id(), today))
     }
 }
 
@@ -75,25 +67,16 @@ struct OpenWeight {
 
 impl OpenWeight {
     fn set(&self, reader: &SegmentReader) -> tantivy::Result<Arc<BitSet>> {
-        if let Some(set) = self.sets.kept(reader, self.today) {
-            return Ok(set);
-        }
-        let key = (reader.segment_id(), self.today);
-        let mut set = BitSet::with_max_value(reader.max_doc().max(1));
-        let mut scorer = self.rule.scorer(reader, 1.0)?;
-        let mut doc = scorer.doc();
-        while doc != TERMINATED {
-            set.insert(doc);
-            doc = scorer.advance();
-        }
-        let set = Arc::new(set);
-        if let Ok(mut sets) = self.sets.sets.lock() {
-            if sets.len() >= CAPACITY {
-                sets.clear();
+        self.sets.0.get_or_read((reader.segment_id(), self.today), || {
+            let mut set = BitSet::with_max_value(reader.max_doc().max(1));
+            let mut scorer = self.rule.scorer(reader, 1.0)?;
+            let mut doc = scorer.doc();
+            while doc != TERMINATED {
+                set.insert(doc);
+                doc = scorer.advance();
             }
-            sets.insert(key, set.clone());
-        }
-        Ok(set)
+            Ok(set)
+        })
     }
 }
 

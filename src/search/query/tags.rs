@@ -10,11 +10,13 @@
 //! same: each value directly under a root, once per document that has it.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::schema::Facet;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+use super::kept::Kept;
 
 /// The facet roots counted, under the `tags` field.
 pub(super) const ROOTS: [&str; 4] = ["province", "occupation", "salary_band", "benefits"];
@@ -90,39 +92,23 @@ impl SegmentTags {
 }
 
 /// [`SegmentTags`] read so far, by segment.
+#[derive(Debug)]
 pub struct PostingTags {
-    sets: Mutex<HashMap<tantivy::index::SegmentId, Arc<SegmentTags>>>,
+    tables: Kept<tantivy::index::SegmentId, SegmentTags, CAPACITY>,
     /// Most combinations a segment may have for two-byte ids.
     narrow: usize,
 }
 
 impl Default for PostingTags {
     fn default() -> Self {
-        PostingTags { sets: Mutex::default(), narrow: usize::from(u16::MAX) + 1 }
-    }
-}
-
-impl std::fmt::Debug for PostingTags {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("PostingTags")
+        PostingTags { tables: Kept::default(), narrow: usize::from(u16::MAX) + 1 }
     }
 }
 
 impl PostingTags {
     /// The table of one segment, read on its first use.
     fn of(&self, reader: &SegmentReader) -> tantivy::Result<Arc<SegmentTags>> {
-        let key = reader.segment_id();
-        if let Some(tags) = self.sets.lock().ok().and_then(|s| s.get(&key).cloned()) {
-            return Ok(tags);
-        }
-        let tags = Arc::new(SegmentTags::read(reader, self.narrow)?);
-        if let Ok(mut sets) = self.sets.lock() {
-            if sets.len() >= CAPACITY {
-                sets.clear();
-            }
-            sets.insert(key, tags.clone());
-        }
-        Ok(tags)
+        self.tables.get_or_read(reader.segment_id(), || SegmentTags::read(reader, self.narrow))
     }
 
     /// A collector of the facet counts of every hit.
