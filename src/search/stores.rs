@@ -36,13 +36,16 @@ impl<F> Store<F> {
         schema: tantivy::schema::Schema,
         fields: F,
         analyzer: &Analyzer,
+        executor: &tantivy::Executor,
         bulk: bool,
     ) -> anyhow::Result<Self> {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let mmap = tantivy::directory::MmapDirectory::open(dir)?;
-        let index = Index::open_or_create(mmap, schema).with_context(|| {
+        let mut index = Index::open_or_create(mmap, schema).with_context(|| {
             format!("the index in {} does not fit this version; run `labour-bridge reindex`", dir.display())
         })?;
+        // Before the reader: its searchers take the index's executor.
+        index.set_executor(executor.clone());
         analyzer.register(&index);
         let writer = if bulk {
             index.writer_with_num_threads(2, 400_000_000)?

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use chrono::NaiveDate;
 use serde::Deserialize;
-use tantivy::{Index, ReloadPolicy};
+use tantivy::{Executor, Index, ReloadPolicy};
 
 use super::query::PostingSearch;
 use super::schema::{labourer_doc, posting_doc, LabourerFields, PostingFields, Profile};
@@ -78,8 +78,9 @@ pub fn with_benefits(mut d: PostingDoc, benefits: &[&str]) -> PostingDoc {
     d
 }
 
-fn store<F>(schema: tantivy::schema::Schema, fields: F, analyzer: &Analyzer) -> Store<F> {
-    let index = Index::create_in_ram(schema);
+fn store<F>(schema: tantivy::schema::Schema, fields: F, analyzer: &Analyzer, executor: &Executor) -> Store<F> {
+    let mut index = Index::create_in_ram(schema);
+    index.set_executor(executor.clone());
     analyzer.register(&index);
     let writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
     let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().unwrap();
@@ -96,14 +97,26 @@ pub fn search_over(postings: &[PostingDoc], people: &[Profile]) -> Search {
 /// the index holds one segment per batch, as a live index does after
 /// several syncs.
 pub fn search_in_segments(batches: &[&[PostingDoc]], people: &[Profile]) -> Search {
+    search_in_segments_on(1, batches, people)
+}
+
+/// As [`search_in_segments`], each search's segments collected on
+/// `threads` threads (1: on the asking thread), as `LB_SEARCH_THREADS` sets.
+pub fn search_in_segments_on(threads: usize, batches: &[&[PostingDoc]], people: &[Profile]) -> Search {
     let (vocab, analyzer) = shared();
-    let core = Core { vocab: vocab.clone(), analyzer: analyzer.clone(), root: PathBuf::from("/nonexistent") };
+    let executor = super::search_executor(threads).unwrap();
+    let core = Core {
+        vocab: vocab.clone(),
+        analyzer: analyzer.clone(),
+        executor: executor.clone(),
+        root: PathBuf::from("/nonexistent"),
+    };
     let (ps, pf) = PostingFields::schema();
     let (ls, lf) = LabourerFields::schema();
     let g = Generation {
         name: "gen-ram".into(),
-        postings: store(ps, pf, analyzer),
-        labourers: store(ls, lf, analyzer),
+        postings: store(ps, pf, analyzer, &executor),
+        labourers: store(ls, lf, analyzer, &executor),
         cursor: Mutex::new(0),
     };
     let payload = core.payload(0);

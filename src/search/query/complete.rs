@@ -78,7 +78,7 @@ impl Search {
                 break;
             }
             let clauses = vec![self.open_today(f, today), (Occur::Must, exact(f.title_exact, title))];
-            if searcher.search(&BooleanQuery::new(clauses), &Count)? > 0 {
+            if super::on_this_thread(&searcher, &BooleanQuery::new(clauses), &Count)? > 0 {
                 push(&mut out, title, "title");
             }
         }

@@ -51,3 +51,19 @@ fn summary(
     let view = doc.get_first(f.view).and_then(|v| v.as_str()).unwrap_or("{}");
     Ok(serde_json::from_str::<PostingSummary>(view)?.on(today))
 }
+
+/// `searcher.search` on the asking thread: for the small searches of
+/// matching and typeahead, whose few hits per segment cost less than
+/// handing the segments to the search threads (`LB_SEARCH_THREADS`) and
+/// waking them; posting search, which walks many hits, uses them.
+fn on_this_thread<C: tantivy::collector::Collector>(
+    searcher: &Searcher,
+    query: &dyn tantivy::query::Query,
+    collector: &C,
+) -> tantivy::Result<C::Fruit> {
+    let scoring = match collector.requires_scoring() {
+        true => tantivy::query::EnableScoring::enabled_from_searcher(searcher),
+        false => tantivy::query::EnableScoring::disabled_from_searcher(searcher),
+    };
+    searcher.search_with_executor(query, collector, &tantivy::Executor::single_thread(), scoring)
+}

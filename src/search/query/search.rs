@@ -145,7 +145,7 @@ impl Search {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-    use crate::search::testkit::{ask, graded_docs, graded_queries, posting, search_over};
+    use crate::search::testkit::{ask, graded_docs, graded_queries, posting, search_in_segments_on, search_over};
     use crate::search::Search;
 
     fn ranked(search: &Search, q: &str) -> Vec<i64> {
@@ -191,6 +191,40 @@ mod tests {
         seen.sort();
         seen.dedup();
         assert_eq!(seen.len(), 7, "no posting on two pages");
+    }
+
+    /// Segments searched on two threads give the answer one thread gives:
+    /// the same hits with the same scores, the same total and the same
+    /// facet counts (`LB_SEARCH_THREADS`). Equal scores are compared as
+    /// sets: the two indexes' segments have random ids, so their order —
+    /// which breaks ties between segments — differs between the indexes.
+    #[test]
+    fn segments_searched_on_several_threads_answer_as_one_thread_does() {
+        let (docs, _) = graded_docs();
+        let batches: Vec<_> = docs.chunks(docs.len() / 3 + 1).collect();
+        assert!(batches.len() >= 3);
+        let one = search_in_segments_on(1, &batches, &[]);
+        let two = search_in_segments_on(2, &batches, &[]);
+        let segments = two.current().postings.reader.searcher().segment_readers().len();
+        assert_eq!(segments, batches.len(), "one segment per batch");
+        let mut compared = 0;
+        for j in graded_queries() {
+            let mut s = ask(&j.q);
+            s.limit = 1000;
+            let (a, b) = (one.search_postings(&s).unwrap(), two.search_postings(&s).unwrap());
+            let hits = |r: &super::SearchResults| -> Vec<(u32, i64)> {
+                let mut h: Vec<(u32, i64)> = r.hits.iter().map(|h| (h.score.to_bits(), h.posting.id)).collect();
+                h.sort();
+                h
+            };
+            assert_eq!(hits(&a), hits(&b), "{}", j.q);
+            let scores = |r: &super::SearchResults| -> Vec<u32> { r.hits.iter().map(|h| h.score.to_bits()).collect() };
+            assert_eq!(scores(&a), scores(&b), "{}: ranked alike", j.q);
+            assert_eq!(a.total, b.total, "{}", j.q);
+            assert_eq!(serde_json::to_value(&a.facets).unwrap(), serde_json::to_value(&b.facets).unwrap(), "{}", j.q);
+            compared += a.hits.len();
+        }
+        assert!(compared > 50, "the queries find postings ({compared} hits compared)");
     }
 
     fn dcg(gains: impl Iterator<Item = f64>) -> f64 {
