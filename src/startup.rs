@@ -29,6 +29,11 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<Db> {
     if !applied.is_empty() {
         tracing::info!(?applied, "migrations applied");
     }
+    // stable-east reads each placement's kept east spell: worked out again
+    // here when the configured rules differ from those it was kept under.
+    if crate::db::models::east_spells::keep_for(&mut *db.get()?, &settings.ledger_rules)? {
+        tracing::info!("east spells worked out under the configured ledger rules");
+    }
     Ok(db)
 }
 

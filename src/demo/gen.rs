@@ -205,6 +205,9 @@ pub fn generate(
             }
         }
     }
+    // The batches went in past the write path: their east spells are
+    // worked out here, once, in one statement.
+    crate::db::models::east_spells::restamp_all(c)?;
 
     let n_students = scale / 50;
     let schools = [

@@ -18,7 +18,10 @@ use super::table::Cell;
 use super::{Col, Kind};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
-use crate::db::models::ledger_jobs::{each_job, last_labourer_id, shown, Scope, Selection};
+use crate::db::models::east_spells;
+use crate::db::models::ledger_jobs::{
+    each_job, each_ongoing_spell, last_labourer_id, shown, Scope, Selection, SpellRow,
+};
 use crate::db::{ConnectionManager, DbConnection};
 use crate::error::AppError;
 
@@ -76,22 +79,31 @@ impl Person1 {
 }
 
 /// The rows the rules choose, in person order.
+///
+/// stable-east reads the east spells the registry keeps
+/// ([`east_spells`]) when they were worked out under the request's rules,
+/// and otherwise chains each person's east placements itself.
 pub(super) fn entries(c: &mut DbConnection, r: &Request) -> Result<Vec<PlacementEntry>, AppError> {
+    let kept = r.kind == Kind::StableEast && east_spells::kept_for(c, &r.rules)?;
+    let entries_of = |c: &mut DbConnection, people| match kept {
+        true => kept_entries_of(c, r, people),
+        false => entries_of(c, r, people),
+    };
     // PostgreSQL runs the one query on parallel workers itself: two halves
     // at once were slower there (3.2 s against 2.9 s for the summary's
     // counts at 1M people), so it gets the whole.
     if matches!(c, DbConnection::Pg(_)) {
-        return entries_of(c, r, (i64::MIN, i64::MAX));
+        return entries_of(c, (i64::MIN, i64::MAX));
     }
     // SQLite: two halves of the people, each in person order, the lower
     // first, on two connections and cores when there is a second one.
     let split = last_labourer_id(c)? / 2;
     let (lower, upper) = ((i64::MIN, split), (split + 1, i64::MAX));
     let (mut all, rest) = match second(r) {
-        None => (entries_of(c, r, lower)?, entries_of(c, r, upper)?),
+        None => (entries_of(c, lower)?, entries_of(c, upper)?),
         Some(mut other) => std::thread::scope(|s| {
-            let upper = s.spawn(move || entries_of(&mut other, r, upper));
-            let lower = entries_of(c, r, lower);
+            let upper = s.spawn(move || entries_of(&mut other, upper));
+            let lower = entries_of(c, lower);
             let upper = upper.join().map_err(panicked)?;
             Ok::<_, AppError>((lower?, upper?))
         })?,
@@ -113,6 +125,32 @@ fn entries_of(c: &mut DbConnection, r: &Request, people: (i64, i64)) -> Result<V
         Ok::<(), AppError>(())
     })?;
     current.decide(r, &mut out);
+    Ok(out)
+}
+
+/// stable-east's rows among the people with ids in `people`, from the
+/// kept spells: a person's latest-starting east placement ongoing at D is
+/// the one shown, and they are a row when its spell has lasted
+/// `stable_months` by D (as [`rules::stable_east`] decides from the whole
+/// history: every placement ongoing at D belongs to the one spell).
+fn kept_entries_of(c: &mut DbConnection, r: &Request, people: (i64, i64)) -> Result<Vec<PlacementEntry>, AppError> {
+    let mut out = Vec::new();
+    let mut push = |(placement_id, labourer_id, start): SpellRow| {
+        if rules::has_lasted(start, r.rules.stable_months, r.as_of) {
+            out.push(PlacementEntry { labourer_id, placement_id, spell_started_on: Some(start) });
+        }
+    };
+    let mut latest: Option<SpellRow> = None;
+    each_ongoing_spell(c, scope(r, people), r.as_of, |row: SpellRow| {
+        if let Some(before) = latest.filter(|before| before.1 != row.1) {
+            push(before);
+        }
+        latest = Some(row);
+        Ok::<(), AppError>(())
+    })?;
+    if let Some(last) = latest {
+        push(last);
+    }
     Ok(out)
 }
 

@@ -168,6 +168,8 @@ pub fn merge(
     let gone: LabourerRow = load(c, kinds::LABOURER, other)?;
     check_histories(c, keep, other)?;
     let moved = model::move_history(c, other, keep)?;
+    // The moved placements join the kept person's east spells.
+    crate::db::models::east_spells::restamp(c, &[keep.get()])?;
     labourer::delete(c, other)?;
     let what = serde_json::json!({ "merged_from": other.get(), "moved": moved });
     audit::record(c, actor, "merge", kinds::LABOURER.audit_name, Some(keep.get()), Some(&kept), Some(&what))?;

@@ -9,6 +9,7 @@ use validator::Validate;
 
 use super::{checks, forms, kinds, load, record_created, remove, replace};
 use crate::db::models::audit::Actor;
+use crate::db::models::east_spells;
 use crate::db::models::enrolment;
 use crate::db::models::labourer;
 use crate::db::models::outbox;
@@ -217,6 +218,7 @@ pub(crate) fn insert_checked(
 ) -> Result<PlacementRow, AppError> {
     check_new(c, d)?;
     let row = model::insert(c, d)?;
+    east_spells::restamp(c, &[row.data.labourer_id.get()])?;
     record_created(c, actor, kinds::PLACEMENT, row.id.get(), &row)?;
     places_changed(c, &[row.data.posting_id])?;
     Ok(row)
@@ -355,6 +357,7 @@ pub fn change(
     }
     check_whole(c, &mut d, Some(id))?;
     let after = replace(c, actor, kinds::PLACEMENT, &before, version, &d)?;
+    east_spells::restamp(c, &[after.data.labourer_id.get()])?;
     if before.data.posting_id != after.data.posting_id {
         places_changed(c, &[before.data.posting_id, after.data.posting_id])?;
     }
@@ -365,5 +368,6 @@ pub fn change(
 pub fn delete(c: &mut DbConnection, actor: &Actor, id: PlacementId) -> Result<(), AppError> {
     let before: PlacementRow = load(c, kinds::PLACEMENT, id)?;
     remove(c, actor, kinds::PLACEMENT, &before, &[])?;
+    east_spells::restamp(c, &[before.data.labourer_id.get()])?;
     places_changed(c, &[before.data.posting_id])
 }

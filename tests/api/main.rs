@@ -11,6 +11,7 @@ mod control_characters;
 mod dashboard;
 mod desk_employers;
 mod duplicates;
+mod east_spells;
 mod employers;
 mod errors;
 mod fairs;

@@ -150,6 +150,58 @@ pub fn each_job<E: From<diesel::result::Error>>(
     Ok(())
 }
 
+/// A placement ongoing at D with its kept east spell start:
+/// (id, labourer_id, east_spell_started_on).
+pub type SpellRow = (i64, i64, NaiveDate);
+
+/// stable-east from the kept spells ([`super::east_spells`]): calls `f`
+/// with every east placement of `scope`'s people ongoing at `as_of`, in
+/// person order (`labourer_id`, then `started_on`, then `id`), one row at a
+/// time. Reads only east placements, on their own index
+/// (`placements_east_spell`), instead of every east placement of every
+/// person with one ongoing.
+pub fn each_ongoing_spell<E: From<diesel::result::Error>>(
+    c: &mut DbConnection,
+    scope: Scope<'_>,
+    as_of: NaiveDate,
+    mut f: impl FnMut(SpellRow) -> Result<(), E>,
+) -> Result<(), E> {
+    macro_rules! query {
+        () => {{
+            let (first, last) = scope.people;
+            let mut q = placements::table
+                .inner_join(labourers::table)
+                .filter(placements::east_spell_started_on.is_not_null())
+                .filter(placements::started_on.le(as_of))
+                .filter(placements::ended_on.is_null().or(placements::ended_on.ge(as_of)))
+                .filter(labourers::poverty_status.eq_any(scope.counted.to_vec()))
+                .filter(placements::labourer_id.between(first, last))
+                .select((placements::id, placements::labourer_id, placements::east_spell_started_on.assume_not_null()))
+                .order((placements::labourer_id.asc(), placements::started_on.asc(), placements::id.asc()))
+                .into_boxed();
+            if let Some(county) = scope.county {
+                q = q.filter(labourers::hukou_region_code.eq(county.to_string()));
+            }
+            q
+        }};
+    }
+    match c {
+        DbConnection::Pg(pg) => pg.transaction::<_, E, _>(|pg| {
+            pg.batch_execute("SET LOCAL jit = off")?;
+            for row in query!().load_iter::<SpellRow, diesel::pg::PgRowByRowLoadingMode>(pg)? {
+                f(row?)?;
+            }
+            Ok(())
+        })?,
+        DbConnection::Sqlite(lite) => {
+            for row in query!().load_iter::<SpellRow, diesel::connection::DefaultLoadingMode>(lite)? {
+                f(row?)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A placement a ledger row shows, with its person and employer's name.
 pub type ShownRow = (PlacementRow, LabourerRow, Option<String>);
 

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod deadline;
 pub mod duplicates;
+pub mod east_spells;
 pub mod employer;
 pub mod enrolment;
 pub mod import;
