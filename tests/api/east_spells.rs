@@ -11,7 +11,10 @@ use serde_json::{json, Value};
 
 use crate::helpers::{id_number, TestApp};
 
-crate::on_both_backends!(stable_east_from_kept_spells_equals_the_rule,);
+crate::on_both_backends!(
+    stable_east_from_kept_spells_equals_the_rule,
+    instances_opening_one_database_together_work_the_spells_out_once,
+);
 
 const DAYS: [&str; 7] =
     ["2019-01-31", "2019-03-31", "2019-06-30", "2019-08-31", "2019-09-15", "2019-11-30", "2020-02-29"];
@@ -123,4 +126,29 @@ async fn stable_east_from_kept_spells_equals_the_rule(app: TestApp) {
     assert!(labour_bridge::db::models::east_spells::keep_for(&mut c, &rules).unwrap());
     assert!(!labour_bridge::db::models::east_spells::keep_for(&mut c, &rules).unwrap(), "once is enough");
     assert_eq!(kept(&mut c), before);
+}
+
+/// Several instances started together on one database each open it and
+/// find the spells not yet worked out under their rules: one works them
+/// out, the others wait for it and then find nothing to do (none fails).
+async fn instances_opening_one_database_together_work_the_spells_out_once(app: TestApp) {
+    let db = labour_bridge::db::Db::connect(&app.database_url, 1).unwrap();
+    diesel::sql_query("DELETE FROM east_spell_rules").execute(&mut *db.get().unwrap()).unwrap();
+    let together = std::sync::Arc::new(std::sync::Barrier::new(3));
+    let opening: Vec<_> = (0..3)
+        .map(|_| {
+            let (url, together) = (app.database_url.clone(), together.clone());
+            std::thread::spawn(move || {
+                let mut c = labour_bridge::db::Db::connect(&url, 1).unwrap().get().unwrap();
+                together.wait();
+                labour_bridge::db::models::east_spells::keep_for(
+                    &mut c,
+                    &labour_bridge::ledger::rules::Rules::default(),
+                )
+            })
+        })
+        .collect();
+    let worked: Vec<bool> = opening.into_iter().map(|t| t.join().unwrap().expect("opening succeeds")).collect();
+    assert_eq!(worked.iter().filter(|w| **w).count(), 1, "{worked:?}");
+    assert_eq!(app.count("east_spell_rules"), 1);
 }

@@ -83,26 +83,36 @@ pub fn keep_for(c: &mut DbConnection, rules: &Rules) -> QueryResult<bool> {
         return Ok(false);
     }
     c.transaction::<_, diesel::result::Error, _>(|c| {
-        match &wanted {
-            None => execute(c, "DELETE FROM east_spell_rules".into())?,
-            Some(w) => {
-                let now = crate::db::models::now().format("%Y-%m-%d %H:%M:%S%.6f");
-                execute(c, "DELETE FROM east_spell_rules".into())?;
-                execute(
-                    c,
-                    format!(
-                        "INSERT INTO east_spell_rules (id, east_provinces, max_gap_days, stamped_at) \
-                         VALUES (1, '{}', {}, '{now}')",
-                        w.east_provinces, w.max_gap_days
-                    ),
-                )?;
-                stamp(c, w, None)?;
-            }
+        // Instances opening one database together take turns (PostgreSQL:
+        // a lock held to the end of this transaction; SQLite: the write
+        // lock, taken by a first write that changes nothing); the later
+        // ones find the work done.
+        match c {
+            DbConnection::Pg(_) => execute(c, format!("SELECT pg_advisory_xact_lock({SPELLS_LOCK})"))?,
+            DbConnection::Sqlite(_) => execute(c, "DELETE FROM east_spell_rules WHERE id = 0".into())?,
         }
-        Ok(())
-    })?;
-    Ok(true)
+        if stamped(c)? == wanted {
+            return Ok(false);
+        }
+        execute(c, "DELETE FROM east_spell_rules".into())?;
+        if let Some(w) = &wanted {
+            let now = crate::db::models::now().format("%Y-%m-%d %H:%M:%S%.6f");
+            execute(
+                c,
+                format!(
+                    "INSERT INTO east_spell_rules (id, east_provinces, max_gap_days, stamped_at) \
+                     VALUES (1, '{}', {}, '{now}')",
+                    w.east_provinces, w.max_gap_days
+                ),
+            )?;
+            stamp(c, w, None)?;
+        }
+        Ok(true)
+    })
 }
+
+/// The PostgreSQL advisory lock under which [`keep_for`] works.
+const SPELLS_LOCK: i64 = 0x6c62_7370_656c;
 
 /// Works out again the spells of these people's placements, under the
 /// rules recorded (nothing before any are). Called inside the write's
