@@ -59,7 +59,14 @@ pub fn run_with_metrics(
 ) -> anyhow::Result<(Server, Option<Server>)> {
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).max(2);
     let limits = crate::http::limits::Limits::of(&settings);
-    let state = web::Data::new(AppState { db, settings, search, limits, figures: Default::default() });
+    let state = web::Data::new(AppState {
+        db,
+        settings,
+        search,
+        limits,
+        figures: Default::default(),
+        progress: Default::default(),
+    });
     let metrics = metrics.map(|l| crate::http::ops::metrics_server(l, state.clone())).transpose()?;
     let server = HttpServer::new(move || {
         App::new()

@@ -10,7 +10,7 @@ pub mod schema;
 mod stamp;
 pub mod types;
 
-pub use stamp::WriteStamp;
+pub use stamp::{KeptUntilWrite, WriteStamp};
 
 use std::time::Duration;
 

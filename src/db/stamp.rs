@@ -102,3 +102,48 @@ impl Db {
         }
     }
 }
+
+/// Values computed from the whole registry, kept by key until a write
+/// commits anywhere on the database ([`WriteStamp`]): the dashboard's
+/// figures, target progress. At most `capacity` keys; all are dropped when
+/// it is reached (keys carry the day, so old ones stop being asked).
+#[derive(Debug)]
+pub struct KeptUntilWrite<K, V> {
+    kept: Mutex<std::collections::HashMap<K, (WriteStamp, Arc<V>)>>,
+    capacity: usize,
+}
+
+impl<K: std::hash::Hash + Eq, V> KeptUntilWrite<K, V> {
+    /// An empty store of at most `capacity` values.
+    pub fn new(capacity: usize) -> Self {
+        KeptUntilWrite { kept: Mutex::default(), capacity }
+    }
+
+    /// The value of `key`: the kept one if nothing was written since it was
+    /// computed (`true`: reused), else `compute`d on `c` and kept.
+    ///
+    /// Errors: taking the stamp or computing the value.
+    pub fn get_or_compute(
+        &self,
+        db: &Db,
+        c: &mut DbConnection,
+        key: K,
+        compute: impl FnOnce(&mut DbConnection) -> Result<V, AppError>,
+    ) -> Result<(Arc<V>, bool), AppError> {
+        // Taken before reading: a write committed while the value is
+        // computed makes the next asking compute it again.
+        let stamp = db.write_stamp(c)?;
+        let kept = self.kept.lock().ok().and_then(|k| k.get(&key).filter(|(s, _)| *s == stamp).map(|(_, v)| v.clone()));
+        if let Some(value) = kept {
+            return Ok((value, true));
+        }
+        let value = Arc::new(compute(c)?);
+        if let Ok(mut k) = self.kept.lock() {
+            if k.len() >= self.capacity {
+                k.clear();
+            }
+            k.insert(key, (stamp, value.clone()));
+        }
+        Ok((value, false))
+    }
+}

@@ -17,4 +17,6 @@ pub struct AppState {
     pub limits: super::limits::Limits,
     /// The dashboard's figures, kept until a write commits.
     pub figures: super::pages::dashboard_figures::KeptFigures,
+    /// Target progress, kept until a write commits.
+    pub progress: super::pages::dashboard_figures::KeptProgress,
 }

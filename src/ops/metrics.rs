@@ -28,6 +28,7 @@ struct Metrics {
     mails_sent: IntCounter,
     mails_failed: IntCounter,
     dashboard_figures: IntCounterVec,
+    target_progress: IntCounterVec,
     database_up: IntGauge,
     outbox_depth: IntGauge,
     index_lag: Gauge,
@@ -61,6 +62,13 @@ fn build() -> prometheus::Result<Metrics> {
             ),
             &["outcome"],
         )?,
+        target_progress: IntCounterVec::new(
+            Opts::new(
+                "target_progress_total",
+                "Target progress asked through the API, by whether it was counted or reused (no write committed since).",
+            ),
+            &["outcome"],
+        )?,
         database_up: IntGauge::new("database_up", "1 when the database answered this scrape, else 0.")?,
         outbox_depth: IntGauge::new(
             "outbox_depth",
@@ -84,6 +92,7 @@ fn build() -> prometheus::Result<Metrics> {
     m.registry.register(Box::new(m.mails_sent.clone()))?;
     m.registry.register(Box::new(m.mails_failed.clone()))?;
     m.registry.register(Box::new(m.dashboard_figures.clone()))?;
+    m.registry.register(Box::new(m.target_progress.clone()))?;
     m.registry.register(Box::new(m.database_up.clone()))?;
     m.registry.register(Box::new(m.outbox_depth.clone()))?;
     m.registry.register(Box::new(m.index_lag.clone()))?;
@@ -139,6 +148,12 @@ pub fn mail(sent: bool) {
 pub fn dashboard_figures(reused: bool) {
     let Some(m) = METRICS.as_ref() else { return };
     m.dashboard_figures.with_label_values(&[if reused { "reused" } else { "computed" }]).inc();
+}
+
+/// Counts one asking of target progress through the API.
+pub fn target_progress(reused: bool) {
+    let Some(m) = METRICS.as_ref() else { return };
+    m.target_progress.with_label_values(&[if reused { "reused" } else { "computed" }]).inc();
 }
 
 /// State read for one scrape.

@@ -7,7 +7,10 @@ use serde_json::json;
 
 use crate::helpers::{id_number, TestApp};
 
-crate::on_both_backends!(the_dashboard_reuses_its_figures_until_anything_is_written,);
+crate::on_both_backends!(
+    the_dashboard_reuses_its_figures_until_anything_is_written,
+    target_progress_is_counted_again_only_after_a_write,
+);
 
 /// The count the dashboard's ledger table shows for `title`.
 async fn shown_count(app: &TestApp, title: &str) -> i64 {
@@ -27,9 +30,14 @@ async fn shown_count(app: &TestApp, title: &str) -> i64 {
 
 /// How many dashboard visits were `outcome` (`computed` or `reused`), from `/metrics`.
 async fn visits(app: &TestApp, outcome: &str) -> u64 {
+    counted(app, "dashboard_figures_total", outcome).await
+}
+
+/// A counter of `/metrics` with the label `outcome`.
+async fn counted(app: &TestApp, name: &str, outcome: &str) -> u64 {
     let r = app.client.get(app.url("/metrics")).bearer_auth(&app.admin).send().await.unwrap();
     let page = r.text().await.unwrap();
-    let line = format!("labour_bridge_dashboard_figures_total{{outcome=\"{outcome}\"}} ");
+    let line = format!("labour_bridge_{name}{{outcome=\"{outcome}\"}} ");
     page.lines().find_map(|l| l.strip_prefix(line.as_str())).map(|n| n.parse().unwrap()).unwrap_or(0)
 }
 
@@ -84,5 +92,44 @@ async fn the_dashboard_reuses_its_figures_until_anything_is_written(app: TestApp
     assert_eq!(shown_count(&app, NEW).await, 1);
     if quiet {
         assert_eq!((visits(&app, "computed").await, visits(&app, "reused").await), (3, 2));
+    }
+}
+
+/// new-transfers-east's actual in 2019's target progress, as the API gives it.
+async fn progress_actual(app: &TestApp) -> i64 {
+    let b = app.get_ok("/api/v1/targets/progress?year=2019", &app.clerk).await;
+    let items = b["items"].as_array().unwrap();
+    items.iter().find(|i| i["metric"] == "new-transfers-east").unwrap()["actual"].as_i64().unwrap()
+}
+
+async fn target_progress_is_counted_again_only_after_a_write(app: TestApp) {
+    let quiet = !app.database_url.starts_with("postgres");
+    app.post_created(
+        "/api/v1/targets",
+        &app.admin,
+        json!({"year": 2019, "metric": "new-transfers-east", "min_value": 2}),
+    )
+    .await;
+    transferred(&app, 1).await;
+    assert_eq!(progress_actual(&app).await, 1);
+    assert_eq!(progress_actual(&app).await, 1);
+    if quiet {
+        let seen = (
+            counted(&app, "target_progress_total", "computed").await,
+            counted(&app, "target_progress_total", "reused").await,
+        );
+        assert_eq!(seen, (1, 1), "nothing written in between");
+    }
+    let second = transferred(&app, 2).await;
+    assert_eq!(progress_actual(&app).await, 2, "a write through the API shows at once");
+    let other = labour_bridge::db::Db::connect(&app.database_url, 1).unwrap();
+    diesel::RunQueryDsl::execute(
+        diesel::sql_query(format!("UPDATE placements SET region_code = '450103' WHERE id = {second}")),
+        &mut *other.get().unwrap(),
+    )
+    .unwrap();
+    assert_eq!(progress_actual(&app).await, 1, "a write on another connection shows too");
+    if quiet {
+        assert_eq!(counted(&app, "target_progress_total", "computed").await, 3);
     }
 }

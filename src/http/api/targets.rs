@@ -16,7 +16,7 @@ use crate::http::auth::{require, ADMIN, REGISTRY};
 use crate::http::input::{param, Form, Page, Query};
 use crate::http::state::AppState;
 use crate::http::views::{record_of, ListOf, Record};
-use crate::ledger::progress::{self, Progress};
+use crate::ledger::progress::Progress;
 use crate::messages::general;
 use crate::registry::kinds;
 use crate::registry::targets::{self as registry, NewTarget, TargetChanges};
@@ -152,6 +152,8 @@ pub async fn progress(
         return Err(AppError::bad_param("year", general::out_of_range(Some(2000.0), Some(2100.0))));
     }
     let rules = state.settings.ledger_rules.clone();
-    let (as_of, items) = state.db.run(move |c| progress::of_year(c, year, &rules)).await?;
+    let kept = state.clone();
+    let progress = state.db.run(move |c| kept.progress.of(&kept.db, c, year, &rules)).await?;
+    let (as_of, items) = (progress.0, progress.1.clone());
     Ok(HttpResponse::Ok().json(ProgressReport { year, as_of, items }))
 }

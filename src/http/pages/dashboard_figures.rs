@@ -6,14 +6,13 @@
 //! changes, so that clerks opening the dashboard one after another do not
 //! each wait for the same figures.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
 use crate::clock;
 use crate::db::models::target;
-use crate::db::{Db, DbConnection, WriteStamp};
+use crate::db::{Db, DbConnection, KeptUntilWrite};
 use crate::error::AppError;
 use crate::ledger::build::{compute_counted, Counted, Request};
 use crate::ledger::progress::{self, Progress};
@@ -77,11 +76,14 @@ impl Figures {
 /// The year asked (none: the default year) and the day of a visit.
 type Asked = (Option<i32>, NaiveDate);
 
-/// Figures kept by (year asked, today), each with the [`WriteStamp`] taken
-/// before it was computed.
-#[derive(Debug, Default)]
-pub struct KeptFigures {
-    kept: Mutex<HashMap<Asked, (WriteStamp, Arc<Figures>)>>,
+/// Figures kept by (year asked, today) until a write commits.
+#[derive(Debug)]
+pub struct KeptFigures(KeptUntilWrite<Asked, Figures>);
+
+impl Default for KeptFigures {
+    fn default() -> Self {
+        KeptFigures(KeptUntilWrite::new(CAPACITY))
+    }
 }
 
 impl KeptFigures {
@@ -96,23 +98,37 @@ impl KeptFigures {
         asked: Option<i32>,
         rules: &Rules,
     ) -> Result<Arc<Figures>, AppError> {
-        let key = (asked, clock::today());
-        // Taken before reading: a write committed while the figures are
-        // computed makes the next visit compute them again.
-        let stamp = db.write_stamp(c)?;
-        let kept = self.kept.lock().ok().and_then(|k| k.get(&key).filter(|(s, _)| *s == stamp).map(|(_, f)| f.clone()));
-        if let Some(figures) = kept {
-            crate::ops::metrics::dashboard_figures(true);
-            return Ok(figures);
-        }
-        let figures = Arc::new(Figures::compute(c, asked, rules)?);
-        crate::ops::metrics::dashboard_figures(false);
-        if let Ok(mut k) = self.kept.lock() {
-            if k.len() >= CAPACITY {
-                k.clear();
-            }
-            k.insert(key, (stamp, figures.clone()));
-        }
+        let (figures, reused) =
+            self.0.get_or_compute(db, c, (asked, clock::today()), |c| Figures::compute(c, asked, rules))?;
+        crate::ops::metrics::dashboard_figures(reused);
         Ok(figures)
+    }
+}
+
+/// A year's target progress: the day counted to and each target's figures.
+pub type YearProgress = (NaiveDate, Vec<Progress>);
+
+/// Target progress (`GET /api/v1/targets/progress`) kept by (year, today)
+/// until a write commits, like the dashboard's figures: at a province's
+/// scale it counts stable-east and the other targeted ledgers, seconds of
+/// work the leadership office's repeated asking need not redo.
+#[derive(Debug)]
+pub struct KeptProgress(KeptUntilWrite<(i32, NaiveDate), YearProgress>);
+
+impl Default for KeptProgress {
+    fn default() -> Self {
+        KeptProgress(KeptUntilWrite::new(CAPACITY))
+    }
+}
+
+impl KeptProgress {
+    /// Progress of `year` as of now, kept or counted afresh.
+    ///
+    /// Errors: as computing a ledger.
+    pub fn of(&self, db: &Db, c: &mut DbConnection, year: i32, rules: &Rules) -> Result<Arc<YearProgress>, AppError> {
+        let (progress, reused) =
+            self.0.get_or_compute(db, c, (year, clock::today()), |c| progress::of_year(c, year, rules))?;
+        crate::ops::metrics::target_progress(reused);
+        Ok(progress)
     }
 }
