@@ -64,6 +64,11 @@ macro_rules! closed_list {
             /// The code, the label or an alias; white space and full-width
             /// forms are ignored. Error code `enum`.
             fn from_str(s: &str) -> Result<Self, DomainError> {
+                // Stored values are codes: found without normalising (a
+                // ledger parses one per row).
+                if let Some(v) = Self::ALL.iter().copied().find(|v| v.as_str() == s) {
+                    return Ok(v);
+                }
                 let wanted: String = super::normalise::code(s).split_whitespace().collect();
                 Self::ALL
                     .iter()
