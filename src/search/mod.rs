@@ -26,7 +26,7 @@ use generations::{new_generation_name, read_current, remove_other_generations, w
 pub use indexer::spawn_indexer;
 mod stores;
 use stores::Payload;
-pub use stores::Store;
+pub use stores::{search_threads, Store};
 pub mod vocab;
 
 use std::collections::BTreeSet;
@@ -74,28 +74,6 @@ impl Progress for () {
     fn advance(&self, _: u64) {}
 }
 
-/// How many threads one search's segments are collected on:
-/// `LB_SEARCH_THREADS` if set (1 collects on the asking thread), otherwise
-/// the machine's cores, at most 4.
-///
-/// An index has several segments (a rebuild writes one per indexing thread,
-/// commits add more until merged); each is searched on its own thread and
-/// the hits, counts and facet tables are merged, so one clerk's search is
-/// answered by every core instead of one. Many searches at once share the
-/// same threads, so the machine's throughput stays what it was.
-pub fn search_threads() -> usize {
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(4);
-    std::env::var("LB_SEARCH_THREADS").ok().and_then(|v| v.trim().parse().ok()).filter(|&n| n > 0).unwrap_or(cores)
-}
-
-fn search_executor(threads: usize) -> anyhow::Result<tantivy::Executor> {
-    Ok(if threads > 1 {
-        tantivy::Executor::multi_thread(threads, "lb-search-")?
-    } else {
-        tantivy::Executor::single_thread()
-    })
-}
-
 /// What building and opening generations needs.
 pub struct Core {
     /// Occupations and synonyms.
@@ -135,7 +113,7 @@ impl Core {
         std::fs::create_dir_all(root).with_context(|| format!("cannot create {}", root.display()))?;
         let vocab = Vocabulary::builtin();
         let analyzer = Analyzer::new(&vocab);
-        let executor = search_executor(search_threads())?;
+        let executor = stores::search_executor(search_threads())?;
         Ok(Core { vocab, analyzer, executor, root: root.to_path_buf() })
     }
 

@@ -79,3 +79,25 @@ impl<F> Store<F> {
         f(&mut w)
     }
 }
+
+/// How many threads one search's segments are collected on:
+/// `LB_SEARCH_THREADS` if set (1 collects on the asking thread), otherwise
+/// the machine's cores, at most 4.
+///
+/// An index has several segments (a rebuild writes one per indexing thread,
+/// commits add more until merged); each is searched on its own thread and
+/// the hits, counts and facet tables are merged, so one clerk's search is
+/// answered by every core instead of one. Many searches at once share the
+/// same threads, so the machine's throughput stays what it was.
+pub fn search_threads() -> usize {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(4);
+    std::env::var("LB_SEARCH_THREADS").ok().and_then(|v| v.trim().parse().ok()).filter(|&n| n > 0).unwrap_or(cores)
+}
+
+pub(super) fn search_executor(threads: usize) -> anyhow::Result<tantivy::Executor> {
+    Ok(if threads > 1 {
+        tantivy::Executor::multi_thread(threads, "lb-search-")?
+    } else {
+        tantivy::Executor::single_thread()
+    })
+}

@@ -104,7 +104,7 @@ pub fn search_in_segments(batches: &[&[PostingDoc]], people: &[Profile]) -> Sear
 /// `threads` threads (1: on the asking thread), as `LB_SEARCH_THREADS` sets.
 pub fn search_in_segments_on(threads: usize, batches: &[&[PostingDoc]], people: &[Profile]) -> Search {
     let (vocab, analyzer) = shared();
-    let executor = super::search_executor(threads).unwrap();
+    let executor = super::stores::search_executor(threads).unwrap();
     let core = Core {
         vocab: vocab.clone(),
         analyzer: analyzer.clone(),

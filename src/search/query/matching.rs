@@ -198,11 +198,8 @@ impl Search {
             };
             let clauses: Vec<Clause> = std::iter::once((Occur::Must, wished)).chain(soft).collect();
             let fetch = (limit * 3 + 10).min(500);
-            let top = super::on_this_thread(
-                &searcher,
-                &BooleanQuery::new(clauses),
-                &TopDocs::with_limit(fetch).order_by_score(),
-            )?;
+            let query = BooleanQuery::new(clauses);
+            let top = super::on_this_thread(&searcher, &query, &TopDocs::with_limit(fetch).order_by_score())?;
             let shown: HashSet<i64> = hits.iter().map(|h| h.posting.id).collect();
             let mut rest = Vec::new();
             for (_, addr) in top {
@@ -281,11 +278,8 @@ impl Search {
             )));
         }
         let fetch = (limit * 3 + 10).min(1_000);
-        let top = super::on_this_thread(
-            &searcher,
-            &BooleanQuery::new(clauses),
-            &TopDocs::with_limit(fetch).order_by_score(),
-        )?;
+        let query = BooleanQuery::new(clauses);
+        let top = super::on_this_thread(&searcher, &query, &TopDocs::with_limit(fetch).order_by_score())?;
         let mut found = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr)?;
