@@ -85,7 +85,9 @@ pub enum Command {
         force: bool,
     },
     /// Rebuild the search index from the database into a fresh directory
-    /// and swap it in (a running service follows within a second).
+    /// and swap it in (a running service follows within a second); then
+    /// check each east placement's kept spell (stable-east's) and correct
+    /// those that changes made outside labour-bridge left wrong.
     Reindex,
     /// Write a large synthetic registry for benchmarks.
     Gen {
@@ -221,6 +223,25 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 "indexed {total} postings and labourers in {secs:.1} s ({:.0} records/s); {} is now in use",
                 total as f64 / secs.max(1e-9),
                 settings.data_dir.join("index").join(name).display()
+            );
+            // The other record derived from the registry: each east
+            // placement's kept spell, stale only after changes made
+            // outside labour-bridge.
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("east spells [{bar:40}] {pos}/{len} people ({eta})")
+                    .map_err(|e| anyhow::anyhow!("{e}"))?
+                    .progress_chars("=> "),
+            );
+            let started = std::time::Instant::now();
+            let corrected = crate::db::models::east_spells::check_all(&mut *db.get()?, |done, total| {
+                bar.set_length(total);
+                bar.set_position(done);
+            })?;
+            bar.finish_and_clear();
+            eprintln!(
+                "checked every east placement's kept spell in {:.1} s: {corrected} corrected",
+                started.elapsed().as_secs_f64()
             );
             Ok(())
         }

@@ -14,6 +14,7 @@ use crate::helpers::{id_number, TestApp};
 crate::on_both_backends!(
     stable_east_from_kept_spells_equals_the_rule,
     instances_opening_one_database_together_work_the_spells_out_once,
+    a_placement_changed_outside_labour_bridge_is_corrected_by_the_check,
 );
 
 const DAYS: [&str; 7] =
@@ -151,4 +152,52 @@ async fn instances_opening_one_database_together_work_the_spells_out_once(app: T
     let worked: Vec<bool> = opening.into_iter().map(|t| t.join().unwrap().expect("opening succeeds")).collect();
     assert_eq!(worked.iter().filter(|w| **w).count(), 1, "{worked:?}");
     assert_eq!(app.count("east_spell_rules"), 1);
+}
+
+/// A change made in the database by hand is not seen by the write path,
+/// so the kept spell stays as it was and stable-east still lists the
+/// person; the check `labour-bridge reindex` runs corrects it, and then
+/// finds nothing more to correct.
+async fn a_placement_changed_outside_labour_bridge_is_corrected_by_the_check(app: TestApp) {
+    let l = app
+        .labourer(json!({"id_number": id_number("451424", "19900101", 7), "name": "改库", "poverty_status": "registered_poor"}))
+        .await;
+    let who = l["id"].as_i64().unwrap();
+    let mut ids = Vec::new();
+    for (from, to) in [("2019-01-01", Some("2019-05-31")), ("2019-06-15", None)] {
+        let (s, b) = app
+            .post(
+                "/api/v1/placements",
+                &app.clerk,
+                json!({"labourer_id": who, "employer_name": "江门某厂", "region_code": "440704",
+                    "started_on": from, "ended_on": to, "channel": "referral", "part_time": true}),
+            )
+            .await;
+        assert_eq!(s, 201, "{b}");
+        ids.push(b["id"].as_i64().unwrap());
+    }
+    let stable = || async {
+        let l = app.get_ok("/api/v1/ledgers/stable-east?year=2019&as_of=2019-06-30", &app.clerk).await;
+        l["rows"].as_array().unwrap().iter().map(|r| r["spell_started_on"].clone()).collect::<Vec<_>>()
+    };
+    // Fifteen days apart: one spell since 1 January, stable by 30 June.
+    assert_eq!(stable().await, [json!("2019-01-01")]);
+
+    // By hand, the first job now ends on 31 March: 76 days before the
+    // second, which therefore begins a spell of its own on 15 June.
+    let db = labour_bridge::db::Db::connect(&app.database_url, 1).unwrap();
+    let mut c = db.get().unwrap();
+    diesel::sql_query(format!("UPDATE placements SET ended_on = '2019-03-31' WHERE id = {}", ids[0]))
+        .execute(&mut *c)
+        .unwrap();
+    assert_eq!(stable().await, [json!("2019-01-01")], "the kept spell has not seen the change");
+
+    let mut seen = Vec::new();
+    let corrected =
+        labour_bridge::db::models::east_spells::check_all(&mut c, |done, total| seen.push((done, total))).unwrap();
+    assert_eq!(corrected, 1, "the second job's spell start");
+    assert_eq!(seen.last().map(|(d, t)| d == t), Some(true), "the progress reaches the end: {seen:?}");
+    assert_eq!(stable().await, Vec::<Value>::new(), "a spell begun on 15 June has not lasted three months");
+    assert_eq!(kept(&mut c).iter().find(|(id, _)| *id == ids[1]).unwrap().1, Some(day("2019-06-15")));
+    assert_eq!(labour_bridge::db::models::east_spells::check_all(&mut c, |_, _| {}).unwrap(), 0);
 }
