@@ -8,6 +8,7 @@
 //!                          peer (e.g. postgres://postgres@127.0.0.1/postgres)
 //!   LB_BENCH_PEERS=0       optional: leave the peers out (profiling our own
 //!                          search and matching alone)
+//!   LB_BENCH_PER_QUERY=1   optional: also each query's own p50/p99 (uncached)
 //!
 //! Reports p50/p99 of posting search (each query's first answer on a
 //! commit, i.e. with the result cache off, and the cached answer), of
@@ -122,6 +123,13 @@ fn main() -> anyhow::Result<()> {
             let r = search.search_postings(&ask(q))?;
             times.push(t.elapsed());
             totals.insert(*q, r.total);
+        }
+    }
+    if std::env::var("LB_BENCH_PER_QUERY").is_ok_and(|v| v == "1") {
+        // Each query's own p50 (runs are in query order, round after round).
+        for (k, q) in QUERIES.iter().enumerate() {
+            let mine: Vec<Duration> = times.iter().skip(k).step_by(QUERIES.len()).copied().collect();
+            report(&format!("  {q} ({} hits)", totals[q]), mine);
         }
     }
     let (search_p50, search_p99) =
