@@ -127,12 +127,25 @@ impl Search {
         }
         let (total, top_docs, counts) = found;
         let highlighter = Highlighter::new(&searcher, text.as_deref(), f)?;
-        let mut hits = Vec::with_capacity(top_docs.len());
-        for (score, addr) in top_docs {
+        // The page's hits are read and highlighted a share on each of the
+        // search threads (a hit's highlights cut its text into words
+        // again), in order.
+        let hit = |&(score, addr): &(f32, tantivy::DocAddress)| -> anyhow::Result<SearchHit> {
             let posting = summary(&searcher, f, addr, s.today)?;
             let highlights = highlighter.of(&posting);
-            hits.push(SearchHit { posting, score, highlights });
-        }
+            Ok(SearchHit { posting, score, highlights })
+        };
+        let threads = crate::search::stores::search_threads().max(1);
+        let shares = top_docs.chunks(top_docs.len().div_ceil(threads).max(1));
+        let hits: Vec<SearchHit> = searcher
+            .index()
+            .search_executor()
+            .map(|share| Ok(share.iter().map(hit).collect::<anyhow::Result<Vec<_>>>()), shares)?
+            .into_iter()
+            .collect::<anyhow::Result<Vec<Vec<_>>>>()?
+            .into_iter()
+            .flatten()
+            .collect();
         let facets = Facets::of(&counts);
         let results = SearchResults { total, took_ms: started.elapsed().as_secs_f64() * 1000.0, hits, facets };
         let answer = Arc::new(Answer::new(results));
