@@ -82,6 +82,9 @@ pub struct Core {
     pub analyzer: Analyzer,
     /// The threads a search's segments are collected on (both indexes).
     executor: tantivy::Executor,
+    /// How many threads `executor` has (asked of the system once: reading
+    /// the cgroup's CPU limit on every search cost a fifth of its serial part).
+    threads: usize,
     root: PathBuf,
 }
 
@@ -113,8 +116,14 @@ impl Core {
         std::fs::create_dir_all(root).with_context(|| format!("cannot create {}", root.display()))?;
         let vocab = Vocabulary::builtin();
         let analyzer = Analyzer::new(&vocab);
-        let executor = stores::search_executor(search_threads())?;
-        Ok(Core { vocab, analyzer, executor, root: root.to_path_buf() })
+        let threads = search_threads();
+        let executor = stores::search_executor(threads)?;
+        Ok(Core { vocab, analyzer, executor, threads, root: root.to_path_buf() })
+    }
+
+    /// The number of search threads (1: searches run on the caller's).
+    pub fn search_threads(&self) -> usize {
+        self.threads
     }
 
     fn open_generation(&self, name: &str, bulk: bool) -> anyhow::Result<Generation> {

@@ -109,6 +109,7 @@ pub fn search_in_segments_on(threads: usize, batches: &[&[PostingDoc]], people: 
         vocab: vocab.clone(),
         analyzer: analyzer.clone(),
         executor: executor.clone(),
+        threads,
         root: PathBuf::from("/nonexistent"),
     };
     let (ps, pf) = PostingFields::schema();

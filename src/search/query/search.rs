@@ -135,7 +135,7 @@ impl Search {
             let highlights = highlighter.of(&posting);
             Ok(SearchHit { posting, score, highlights })
         };
-        let threads = crate::search::stores::search_threads().max(1);
+        let threads = self.core.search_threads().max(1);
         let shares = top_docs.chunks(top_docs.len().div_ceil(threads).max(1));
         let hits: Vec<SearchHit> = searcher
             .index()
@@ -235,6 +235,14 @@ mod tests {
             assert_eq!(scores(&a), scores(&b), "{}: ranked alike", j.q);
             assert_eq!(a.total, b.total, "{}", j.q);
             assert_eq!(serde_json::to_value(&a.facets).unwrap(), serde_json::to_value(&b.facets).unwrap(), "{}", j.q);
+            // Read and highlighted a share on each thread, each hit keeps its own.
+            let marked = |r: &super::SearchResults| -> Vec<(i64, String)> {
+                let mut m: Vec<(i64, String)> =
+                    r.hits.iter().map(|h| (h.posting.id, serde_json::to_string(&h.highlights).unwrap())).collect();
+                m.sort();
+                m
+            };
+            assert_eq!(marked(&a), marked(&b), "{}", j.q);
             compared += a.hits.len();
         }
         assert!(compared > 50, "the queries find postings ({compared} hits compared)");
