@@ -10,7 +10,7 @@ use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{Score, Searcher, Term};
 
 use super::groups::Kind;
-use super::open_set::OpenToday;
+use super::open_set::{OpenToday, WhileOpen};
 use crate::search::schema::{day_number, education_rank, region_filter_facet, PostingFields};
 use crate::search::Search;
 
@@ -83,12 +83,10 @@ pub(super) fn open_filters(f: &PostingFields, today: NaiveDate) -> Vec<Clause> {
 }
 
 /// The hard filters of a posting search (region, pay, benefits,
-/// education, taking applications today).
-pub(super) fn posting_filters(search: &Search, f: &PostingFields, s: &PostingSearch) -> Vec<Clause> {
+/// education) but taking applications today, which wraps the whole query
+/// ([`Search::while_open`]).
+pub(super) fn posting_filters(f: &PostingFields, s: &PostingSearch) -> Vec<Clause> {
     let mut filters = Vec::new();
-    if s.open_only {
-        filters.push(search.open_today(f, s.today));
-    }
     if let Some(facet) = s.region.as_deref().and_then(region_filter_facet) {
         filters.push(filter(facet_query(f.region, &facet)));
     }
@@ -109,6 +107,12 @@ impl Search {
     /// (see [`OpenToday`]).
     pub(super) fn open_today(&self, f: &PostingFields, today: NaiveDate) -> Clause {
         (Occur::Must, Box::new(OpenToday::new(f, today, self.open_sets.clone())))
+    }
+
+    /// `query`'s postings that are taking applications on `today`, scored
+    /// as `query` scores them (see [`WhileOpen`]).
+    pub(super) fn while_open(&self, f: &PostingFields, today: NaiveDate, query: Box<dyn Query>) -> Box<dyn Query> {
+        Box::new(WhileOpen { open: OpenToday::new(f, today, self.open_sets.clone()), inner: query })
     }
 
     /// The full-text part of a posting search: typed words must match

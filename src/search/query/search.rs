@@ -103,7 +103,7 @@ impl Search {
         }
         let started = Instant::now();
         let f = &g.postings.fields;
-        let filters = posting_filters(self, f, s);
+        let filters = posting_filters(f, s);
         let build = |strict: bool| -> anyhow::Result<Built> {
             let mut clauses: Vec<Clause> = filters.iter().map(|(o, q)| (*o, q.box_clone())).collect();
             let typed = self.typed_query(&searcher, f, &s.q, strict)?;
@@ -115,7 +115,9 @@ impl Search {
                 Some(t) => clauses.push((Occur::Must, t.box_clone())),
                 None => clauses.push((Occur::Must, Box::new(AllQuery))),
             }
-            Ok((Box::new(BooleanQuery::new(clauses)), text, required))
+            let query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+            let query = if s.open_only { self.while_open(f, s.today, query) } else { query };
+            Ok((query, text, required))
         };
         let top = || TopDocs::with_limit(s.limit.max(1)).and_offset(s.offset).order_by_score();
         let (mut query, mut text, required) = build(true)?;
