@@ -39,12 +39,7 @@ pub fn run(db: &Db, a: Args) -> anyhow::Result<()> {
         file_name: a.file.file_name().map(|n| n.to_string_lossy().into_owned()),
         encoding,
     };
-    let bar = indicatif::ProgressBar::new(0);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg:>4} [{bar:40}] {pos}/{len} 行 ({per_sec}, {eta})")
-            .map_err(|e| anyhow::anyhow!("{e}"))?
-            .progress_chars("=> "),
-    );
+    let bar = super::progress_bar("{msg:>4} [{bar:40}] {pos}/{len} 行 ({per_sec}, {eta})")?;
     let started = std::time::Instant::now();
     let mut on_progress = |p: Progress| match p {
         Progress::Total(n) => {

@@ -209,12 +209,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Reindex => {
             let db = crate::startup::open_database(&settings)?;
             let total = crate::search::registry_size(&db)?;
-            let bar = indicatif::ProgressBar::new(total);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template("indexing [{bar:40}] {pos}/{len} records ({per_sec}, {eta})")
-                    .map_err(|e| anyhow::anyhow!("{e}"))?
-                    .progress_chars("=> "),
-            );
+            let bar = progress_bar("indexing [{bar:40}] {pos}/{len} records ({per_sec}, {eta})")?;
+            bar.set_length(total);
             let started = std::time::Instant::now();
             let name = crate::search::reindex(&settings.data_dir.join("index"), &db, &Bar(bar.clone()))?;
             bar.finish_and_clear();
@@ -227,12 +223,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             // The other record derived from the registry: each east
             // placement's kept spell, stale only after changes made
             // outside labour-bridge.
-            let bar = indicatif::ProgressBar::new(0);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template("east spells [{bar:40}] {pos}/{len} people ({eta})")
-                    .map_err(|e| anyhow::anyhow!("{e}"))?
-                    .progress_chars("=> "),
-            );
+            let bar = progress_bar("east spells [{bar:40}] {pos}/{len} people ({eta})")?;
             let started = std::time::Instant::now();
             let corrected = crate::db::models::east_spells::check_all(&mut *db.get()?, |done, total| {
                 bar.set_length(total);
@@ -252,12 +243,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let db = crate::startup::open_database(&settings)?;
             let mut conn = db.get()?;
             let started = std::time::Instant::now();
-            let bar = indicatif::ProgressBar::new(0);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template("{msg:>11} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")
-                    .map_err(|e| anyhow::anyhow!("{e}"))?
-                    .progress_chars("=> "),
-            );
+            let bar = progress_bar("{msg:>11} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")?;
             let step = |name: &str, done: usize, total: usize| {
                 bar.set_message(name.to_string());
                 bar.set_length(total as u64);
@@ -354,6 +340,17 @@ pub(crate) fn cli_error(e: AppError) -> anyhow::Error {
 }
 
 /// A progress bar fed by the index builder.
+/// A progress bar on standard error drawn by `template` (indicatif's
+/// syntax), of no length until told; not drawn when standard error is not
+/// a terminal.
+fn progress_bar(template: &str) -> anyhow::Result<indicatif::ProgressBar> {
+    let style =
+        indicatif::ProgressStyle::with_template(template).map_err(|e| anyhow::anyhow!("{e}"))?.progress_chars("=> ");
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(style);
+    Ok(bar)
+}
+
 struct Bar(indicatif::ProgressBar);
 
 impl crate::search::Progress for Bar {

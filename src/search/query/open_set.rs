@@ -52,10 +52,16 @@ impl OpenSets {
     }
 }
 
+impl OpenToday {
+    fn open_weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<OpenWeight> {
+        let rule = self.rule.weight(EnableScoring::disabled_from_schema(enable_scoring.schema()))?;
+        Ok(OpenWeight { rule, today: self.today, sets: self.sets.clone() })
+    }
+}
+
 impl Query for OpenToday {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        let rule = self.rule.weight(EnableScoring::disabled_from_schema(enable_scoring.schema()))?;
-        Ok(Box::new(OpenWeight { rule, today: self.today, sets: self.sets.clone() }))
+        Ok(Box::new(self.open_weight(enable_scoring)?))
     }
 }
 
@@ -117,8 +123,7 @@ impl Clone for WhileOpen {
 
 impl Query for WhileOpen {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        let rule = self.open.rule.weight(EnableScoring::disabled_from_schema(enable_scoring.schema()))?;
-        let open = OpenWeight { rule, today: self.open.today, sets: self.open.sets.clone() };
+        let open = self.open.open_weight(enable_scoring)?;
         Ok(Box::new(WhileOpenWeight { open, inner: self.inner.weight(enable_scoring)? }))
     }
 
