@@ -339,7 +339,6 @@ pub(crate) fn cli_error(e: AppError) -> anyhow::Error {
     anyhow::anyhow!("{}{}", p.detail, fields.join(""))
 }
 
-/// A progress bar fed by the index builder.
 /// A progress bar on standard error drawn by `template` (indicatif's
 /// syntax), of no length until told; not drawn when standard error is not
 /// a terminal.
@@ -351,6 +350,7 @@ fn progress_bar(template: &str) -> anyhow::Result<indicatif::ProgressBar> {
     Ok(bar)
 }
 
+/// A progress bar fed by the index builder.
 struct Bar(indicatif::ProgressBar);
 
 impl crate::search::Progress for Bar {

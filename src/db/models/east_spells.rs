@@ -105,7 +105,7 @@ pub fn keep_for(c: &mut DbConnection, rules: &Rules) -> QueryResult<bool> {
                     w.east_provinces, w.max_gap_days
                 ),
             )?;
-            stamp(c, w, None)?;
+            stamp(c, w, People::All)?;
         }
         Ok(true)
     })
@@ -123,7 +123,7 @@ pub fn restamp(c: &mut DbConnection, people: &[i64]) -> QueryResult<()> {
         return Ok(());
     }
     match stamped(c)? {
-        Some(rules) => stamp(c, &rules, Some(People::These(people))).map(drop),
+        Some(rules) => stamp(c, &rules, People::These(people)).map(drop),
         None => Ok(()),
     }
 }
@@ -132,7 +132,7 @@ pub fn restamp(c: &mut DbConnection, people: &[i64]) -> QueryResult<()> {
 /// a bulk load that bypassed the write path, e.g. `gen`).
 pub fn restamp_all(c: &mut DbConnection) -> QueryResult<()> {
     match stamped(c)? {
-        Some(rules) => stamp(c, &rules, None).map(drop),
+        Some(rules) => stamp(c, &rules, People::All).map(drop),
         None => Ok(()),
     }
 }
@@ -154,7 +154,7 @@ pub fn check_all(c: &mut DbConnection, mut progress: impl FnMut(u64, u64)) -> Qu
     let mut first = 0;
     while first <= last {
         let end = first.saturating_add(CHECK_BATCH - 1);
-        corrected += crate::db::write_tx(c, |c| stamp(c, &rules, Some(People::Range(first, end))))?;
+        corrected += crate::db::write_tx(c, |c| stamp(c, &rules, People::Range(first, end)))?;
         progress(end.min(last).max(0) as u64, last.max(0) as u64);
         first = end.saturating_add(1);
     }
@@ -164,20 +164,23 @@ pub fn check_all(c: &mut DbConnection, mut progress: impl FnMut(u64, u64)) -> Qu
 /// Whose placements [`stamp`] works on.
 #[derive(Clone, Copy)]
 enum People<'a> {
+    /// Everyone.
+    All,
+    /// These ids.
     These(&'a [i64]),
     /// Ids from the first to the second, both included.
     Range(i64, i64),
 }
 
-/// Works the spells out for `people` (everyone for `None`); returns how many
-/// placements' kept starts changed.
-fn stamp(c: &mut DbConnection, rules: &SpellRules, people: Option<People<'_>>) -> QueryResult<usize> {
+/// Works the spells out for `people`; returns how many placements' kept
+/// starts changed.
+fn stamp(c: &mut DbConnection, rules: &SpellRules, people: People<'_>) -> QueryResult<usize> {
     let scope = match people {
-        None => "1 = 1".to_string(),
-        Some(People::These(ids)) => {
+        People::All => "1 = 1".to_string(),
+        People::These(ids) => {
             format!("labourer_id IN ({})", ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","))
         }
-        Some(People::Range(first, last)) => format!("labourer_id BETWEEN {first} AND {last}"),
+        People::Range(first, last) => format!("labourer_id BETWEEN {first} AND {last}"),
     };
     let east = rules.in_list();
     let gap = rules.max_gap_days;
