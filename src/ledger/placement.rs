@@ -16,9 +16,11 @@ use super::rules::{self, Job, Person, PlacementEntry};
 use super::sink::{Head, Sink};
 use super::table::Cell;
 use super::{Col, Kind};
+use std::collections::HashMap;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use crate::db::models::east_spells;
+use crate::db::models::ledger::{employers_by_id, PlacementRow};
 use crate::db::models::ledger_jobs::{
     each_job, each_ongoing_spell, last_labourer_id, shown, Scope, Selection, SpellRow,
 };
@@ -243,20 +245,23 @@ fn lay_out(
     tx: SyncSender<Vec<Vec<Cell>>>,
 ) -> Result<(), AppError> {
     let mut places = Places::default();
+    let mut employers = EmployerNames::default();
     for chunk in chunks {
         let ids: Vec<i64> = chunk.iter().map(|e| e.placement_id).collect();
+        let rows = shown(c, &ids)?;
+        employers.look_up(c, rows.iter().filter_map(|(p, _)| p.employer_id))?;
         // Both in (person, placement) order; a placement deleted since the
         // rules ran is skipped.
         let mut chosen = chunk.iter().peekable();
         let mut batch = Vec::with_capacity(chunk.len());
-        for (p, l, employer) in shown(c, &ids)? {
+        for (p, l) in rows {
             while chosen.next_if(|e| (e.labourer_id, e.placement_id) < (p.labourer_id, p.id)).is_some() {}
             let Some(e) = chosen.next_if(|e| e.placement_id == p.id) else { continue };
             // 序号 is numbered by the writer.
             let mut row = person_cells(0, &l, r.unmasked, &mut places);
             row.extend([
                 Cell::Int(p.id),
-                employer.or_else(|| p.employer_name.clone()).map(Cell::Text).unwrap_or(Cell::Empty),
+                employers.name(&p).map(Cell::Text).unwrap_or(Cell::Empty),
                 places.cell(&p.region_code),
                 p.occupation.clone().filter(|s| !s.is_empty()).map(Cell::Text).unwrap_or(Cell::Empty),
                 Cell::Date(p.started_on),
@@ -273,4 +278,29 @@ fn lay_out(
         }
     }
     Ok(())
+}
+
+/// The registered employers' names a reader has looked up: a province's
+/// ledger names its few thousand employers hundreds of thousands of times,
+/// so each is read once (at most the employers table, never the rows).
+#[derive(Default)]
+struct EmployerNames(HashMap<i64, String>);
+
+impl EmployerNames {
+    /// Reads the names of the employers among `ids` not yet known.
+    fn look_up(&mut self, c: &mut DbConnection, ids: impl Iterator<Item = i64>) -> Result<(), AppError> {
+        let mut missing: Vec<i64> = ids.filter(|id| !self.0.contains_key(id)).collect();
+        missing.sort_unstable();
+        missing.dedup();
+        if !missing.is_empty() {
+            self.0.extend(employers_by_id(c, &missing)?);
+        }
+        Ok(())
+    }
+
+    /// The 就业单位 of `p`: its registered employer's name (as looked up),
+    /// else the name typed for an unregistered one.
+    fn name(&self, p: &PlacementRow) -> Option<String> {
+        p.employer_id.and_then(|id| self.0.get(&id)).or(p.employer_name.as_ref()).cloned()
+    }
 }

@@ -11,7 +11,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
 use super::ledger::{LabourerRow, PlacementRow};
-use crate::db::schema::{employers, labourers, placements};
+use crate::db::schema::{labourers, placements};
 use crate::db::DbConnection;
 
 diesel::alias!(placements as probe: Probe);
@@ -196,32 +196,36 @@ pub fn each_ongoing_spell<E: From<diesel::result::Error>>(
     stream!(c, query, SpellRow, f)
 }
 
-/// A placement a ledger row shows, with its person and employer's name.
-pub type ShownRow = (PlacementRow, LabourerRow, Option<String>);
+/// A placement a ledger row shows, with its person.
+pub type ShownRow = (PlacementRow, LabourerRow);
 
-/// The placements `ids` (at most a few hundred: one statement), joined with
-/// their person and registered employer, in person order (`labourer_id`,
-/// then `id`). A placement deleted since its id was read is left out.
+/// The placements `ids` (at most a few hundred: one statement), each with
+/// its person, in person order (`labourer_id`, then `id`). A placement
+/// deleted since its id was read is left out.
 ///
 /// Read by primary key rather than by the ledger's own conditions: once the
 /// rules have chosen the rows, looking up those alone costs a fraction of
 /// scanning every placement again (on SQLite, 290,000 lookups against a
-/// scan and sort of 3,000,000 rows).
+/// scan and sort of 3,000,000 rows). The registered employer's name is not
+/// joined here: a ledger names the same employers over and over, and its
+/// reader keeps the names it has looked up ([`crate::db::models::ledger::employers_by_id`]).
+/// The few hundred rows are put in order here rather than by the database
+/// (SQLite copied each whole row into its sorter).
 pub fn shown(c: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<ShownRow>> {
     macro_rules! query {
         () => {
             placements::table
                 .inner_join(labourers::table)
-                .left_join(employers::table.on(placements::employer_id.eq(employers::id.nullable())))
                 .filter(placements::id.eq_any(ids))
-                .select((PlacementRow::as_select(), LabourerRow::as_select(), employers::name.nullable()))
-                .order((placements::labourer_id.asc(), placements::id.asc()))
+                .select((PlacementRow::as_select(), LabourerRow::as_select()))
         };
     }
-    match c {
-        DbConnection::Pg(pg) => query!().load(pg),
-        DbConnection::Sqlite(lite) => query!().load(lite),
-    }
+    let mut rows: Vec<ShownRow> = match c {
+        DbConnection::Pg(pg) => query!().load(pg)?,
+        DbConnection::Sqlite(lite) => query!().load(lite)?,
+    };
+    rows.sort_unstable_by_key(|(p, _)| (p.labourer_id, p.id));
+    Ok(rows)
 }
 
 /// The highest labourer id (0 for none): where a ledger read on two
