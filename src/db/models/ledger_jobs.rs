@@ -162,38 +162,87 @@ pub fn each_job<E: From<diesel::result::Error>>(
 /// (id, labourer_id, east_spell_started_on).
 pub type SpellRow = (i64, i64, NaiveDate);
 
+/// An ongoing placement as read, with the day it began (the order within
+/// a person): (id, labourer_id, started_on, east_spell_started_on).
+type Ongoing = (i64, i64, NaiveDate, NaiveDate);
+
 /// stable-east from the kept spells ([`super::east_spells`]): calls `f`
 /// with every east placement of `scope`'s people ongoing at `as_of`, in
 /// person order (`labourer_id`, then `started_on`, then `id`), one row at a
-/// time. Reads only east placements, on their own index
-/// (`placements_east_spell`), instead of every east placement of every
-/// person with one ongoing.
+/// time.
+///
+/// Read in two parts, each from an index that holds all it needs: those
+/// ended on or after `as_of` (`placements_east_ended`, by end day: few for
+/// a recent D), gathered first and put in order, then the open ones in
+/// person order (`placements_east_open`), the two merged as they stream.
+/// What is held is the first part's rows (four numbers each), never the
+/// open ones.
 pub fn each_ongoing_spell<E: From<diesel::result::Error>>(
     c: &mut DbConnection,
     scope: Scope<'_>,
     as_of: NaiveDate,
     mut f: impl FnMut(SpellRow) -> Result<(), E>,
 ) -> Result<(), E> {
-    macro_rules! query {
-        () => {{
+    // `open`: the still-open part, else the part ended on or after D.
+    macro_rules! part {
+        ($open:expr) => {{
             let (first, last) = scope.people;
             let mut q = placements::table
                 .inner_join(labourers::table)
                 .filter(placements::east_spell_started_on.is_not_null())
                 .filter(placements::started_on.le(as_of))
-                .filter(placements::ended_on.is_null().or(placements::ended_on.ge(as_of)))
                 .filter(labourers::poverty_status.eq_any(scope.counted.to_vec()))
-                .filter(placements::labourer_id.between(first, last))
-                .select((placements::id, placements::labourer_id, placements::east_spell_started_on.assume_not_null()))
-                .order((placements::labourer_id.asc(), placements::started_on.asc(), placements::id.asc()))
+                .select((
+                    placements::id,
+                    placements::labourer_id,
+                    placements::started_on,
+                    placements::east_spell_started_on.assume_not_null(),
+                ))
                 .into_boxed();
+            q = if $open {
+                q.filter(placements::ended_on.is_null()).filter(placements::labourer_id.between(first, last)).order((
+                    placements::labourer_id.asc(),
+                    placements::started_on.asc(),
+                    placements::id.asc(),
+                ))
+            } else {
+                // `+ 0`: the people's range is a test on each row here, not
+                // a range of an index by person (which SQLite, without
+                // statistics, would otherwise prefer to the end day's).
+                q.filter(placements::ended_on.ge(as_of)).filter((placements::labourer_id + 0i64).between(first, last))
+            };
             if let Some(county) = scope.county {
                 q = q.filter(labourers::hukou_region_code.eq(county.to_string()));
             }
             q
         }};
     }
-    stream!(c, query, SpellRow, f)
+    macro_rules! open_part {
+        () => {
+            part!(true)
+        };
+    }
+    macro_rules! ended_part {
+        () => {
+            part!(false)
+        };
+    }
+    let mut ended: Vec<Ongoing> = Vec::new();
+    stream!(c, ended_part, Ongoing, |row| {
+        ended.push(row);
+        Ok::<(), E>(())
+    })?;
+    let key = |r: &Ongoing| (r.1, r.2, r.0);
+    ended.sort_unstable_by_key(key);
+    let mut ended = ended.into_iter().peekable();
+    let spell = |(id, labourer_id, _, start): Ongoing| (id, labourer_id, start);
+    stream!(c, open_part, Ongoing, |row: Ongoing| {
+        while let Some(before) = ended.next_if(|e| key(e) < key(&row)) {
+            f(spell(before))?;
+        }
+        f(spell(row))
+    })?;
+    ended.try_for_each(|row| f(spell(row)))
 }
 
 /// A placement a ledger row shows, with its person.
