@@ -183,6 +183,11 @@ pub fn each_ongoing_spell<E: From<diesel::result::Error>>(
     as_of: NaiveDate,
     mut f: impl FnMut(SpellRow) -> Result<(), E>,
 ) -> Result<(), E> {
+    // PostgreSQL merges the open part with the people in id order: told the
+    // people's range too, it reads only that range of them (0.17 s a half
+    // at 1M people instead of 0.41 s for the whole, each half on its own
+    // connection). SQLite then chose worse indexes for both parts.
+    let bound_people = matches!(c, DbConnection::Pg(_));
     // `open`: the still-open part, else the part ended on or after D.
     macro_rules! part {
         ($open:expr) => {{
@@ -213,6 +218,9 @@ pub fn each_ongoing_spell<E: From<diesel::result::Error>>(
             };
             if let Some(county) = scope.county {
                 q = q.filter(labourers::hukou_region_code.eq(county.to_string()));
+            }
+            if bound_people {
+                q = q.filter(labourers::id.between(first, last));
             }
             q
         }};
