@@ -282,8 +282,9 @@ fn lay_out(
 }
 
 /// The registered employers' names a reader has looked up: a province's
-/// ledger names its few thousand employers hundreds of thousands of times,
-/// so each is read once (at most the employers table, never the rows).
+/// ledger names its employers (20,000 in a registry of 1M people) hundreds
+/// of thousands of times, so each is read once (at most the employers
+/// table, never the rows).
 #[derive(Default)]
 struct EmployerNames(HashMap<i64, String>);
 
