@@ -143,7 +143,7 @@ struct Details {
 impl Details {
     fn load(c: &mut DbConnection, placements: &[&PlacementRow]) -> Result<Details, AppError> {
         let ids = distinct(placements.iter().filter_map(|p| p.employer_id));
-        let employers = q::employers_by_id(c, &ids)?.into_iter().collect();
+        let employers = crate::db::models::employer::names_by_id(c, &ids)?.into_iter().collect();
         Ok(Details { employers })
     }
 

@@ -20,7 +20,8 @@ use std::collections::HashMap;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use crate::db::models::east_spells;
-use crate::db::models::ledger::{employers_by_id, PlacementRow};
+use crate::db::models::employer::names_by_id;
+use crate::db::models::ledger::PlacementRow;
 use crate::db::models::ledger_jobs::{
     each_job, each_ongoing_spell, last_labourer_id, shown, Scope, Selection, SpellRow,
 };
@@ -295,7 +296,7 @@ impl EmployerNames {
         missing.sort_unstable();
         missing.dedup();
         if !missing.is_empty() {
-            self.0.extend(employers_by_id(c, &missing)?);
+            self.0.extend(names_by_id(c, &missing)?);
         }
         Ok(())
     }

@@ -8,7 +8,10 @@ use serde_json::Value;
 
 use crate::helpers::TestApp;
 
-crate::on_both_backends!(desk_forms_write_employers_and_postings_by_the_registry_rules);
+crate::on_both_backends!(
+    desk_forms_write_employers_and_postings_by_the_registry_rules,
+    a_registry_larger_than_the_forms_lists_still_names_and_offers_every_employer,
+);
 
 const CSRF: &str = "0123456789abcdef0123456789abcdef";
 
@@ -149,4 +152,65 @@ async fn desk_forms_write_employers_and_postings_by_the_registry_rules(app: Test
         "{}",
         a.body
     );
+}
+
+/// A province registers more employers than a form's choice list holds
+/// (the first 2,000). An employer registered after them is still offered
+/// where a record or a link names it — publishing from its page, changing
+/// its posting, a placement form sent back with a mistake — and a person's
+/// page names it on their jobs; the list says it is not all of them.
+async fn a_registry_larger_than_the_forms_lists_still_names_and_offers_every_employer(app: TestApp) {
+    use diesel::RunQueryDsl;
+    let db = labour_bridge::db::Db::connect(&app.database_url, 1).unwrap();
+    diesel::sql_query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2100) \
+         INSERT INTO employers (name, region_code, is_poverty_workshop, created_at, updated_at, version) \
+         SELECT '批量登记单位' || i, '440704', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1 FROM n",
+    )
+    .execute(&mut *db.get().unwrap())
+    .unwrap();
+    let late = app.employer("江门市江海区星辉照明有限公司").await;
+    let offered = format!("<option value=\"{late}\" selected>江门市江海区星辉照明有限公司</option>");
+
+    let a = send(&app, &app.clerk, &format!("/desk/postings/new?employer_id={late}"), None).await;
+    assert_eq!(a.status, 200);
+    assert!(a.body.contains(&offered), "the employer the link names is chosen: {}", a.body);
+    assert!(a.body.contains("只列出最先登记的 2000 家"), "the list says it is not all");
+    let late_id = late.to_string();
+    let posting = [
+        ("employer_id", late_id.as_str()),
+        ("title", "灯饰装配工"),
+        ("headcount", "3"),
+        ("region_code", "440704"),
+        ("gender_requirement", "any"),
+        ("status", "open"),
+    ];
+    let a = send(&app, &app.clerk, "/desk/postings/new", Some(&posting)).await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    let pid = app.get_ok(&format!("/api/v1/postings?employer_id={late}"), &app.clerk).await["items"][0]["id"].clone();
+    let a = send(&app, &app.clerk, &format!("/desk/postings/{pid}/edit"), None).await;
+    assert!(a.body.contains(&offered), "its posting's form keeps it: {}", a.body);
+
+    let person = app
+        .labourer(serde_json::json!({"id_number": crate::helpers::id_number("451424", "19900101", 1),
+            "name": "测试1", "poverty_status": "registered_poor"}))
+        .await["id"]
+        .clone();
+    let (s, b) = app
+        .post(
+            "/api/v1/placements",
+            &app.clerk,
+            serde_json::json!({"labourer_id": person, "employer_id": late, "region_code": "440704",
+                "started_on": "2019-03-01", "channel": "referral"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    let a = send(&app, &app.clerk, &format!("/desk/labourers/{person}"), None).await;
+    assert_eq!(a.status, 200);
+    assert!(!a.body.contains(&format!("value=\"{late}\"")), "not among the form's first 2,000");
+    assert!(a.body.contains("江门市江海区星辉照明有限公司"), "the job names its employer: {}", a.body);
+    let placement = [("employer_id", late_id.as_str()), ("region_code", "440704"), ("channel", "referral")];
+    let a = send(&app, &app.clerk, &format!("/desk/labourers/{person}/placements"), Some(&placement)).await;
+    assert_eq!(a.status, 422, "no start day");
+    assert!(a.body.contains(&offered), "the form sent back keeps the employer: {}", a.body);
 }

@@ -98,6 +98,18 @@ pub fn list(conn: &mut DbConnection, f: &EmployerFilter, after: i64, limit: i64)
     q.filter(employers::id.gt(after)).order(employers::id.asc()).limit(limit).load(conn)
 }
 
+/// `(id, name)` of the registered employers among `ids` (any number of
+/// them, read 2,000 a statement); an id not registered is left out.
+pub fn names_by_id(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(2000) {
+        out.extend(
+            employers::table.filter(employers::id.eq_any(chunk)).select((employers::id, employers::name)).load(conn)?,
+        );
+    }
+    Ok(out)
+}
+
 /// Escapes `%`, `_` and `\` for a LIKE pattern with `ESCAPE '\'`.
 pub fn escape_like(s: &str) -> String {
     s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")

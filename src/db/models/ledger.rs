@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use crate::db::schema::{
-    employers, enrolments, job_fair_attendees, job_fair_employers, job_fair_intentions, job_fairs, labourers,
-    placements, postings, training_programmes, training_sessions, vocational_enrolments,
+    enrolments, job_fair_attendees, job_fair_employers, job_fair_intentions, job_fairs, labourers, placements,
+    postings, training_programmes, training_sessions, vocational_enrolments,
 };
 use crate::db::DbConnection;
 
@@ -145,17 +145,6 @@ pub fn people(c: &mut DbConnection, ids: &[i64], county: Option<&str>) -> QueryR
             q = q.filter(labourers::hukou_region_code.eq(county.to_string()));
         }
         out.extend(q.load(c)?);
-    }
-    Ok(out)
-}
-
-/// Employers by id.
-pub fn employers_by_id(c: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
-    let mut out = Vec::new();
-    for chunk in ids.chunks(CHUNK) {
-        out.extend(
-            employers::table.filter(employers::id.eq_any(chunk)).select((employers::id, employers::name)).load(c)?,
-        );
     }
     Ok(out)
 }

@@ -265,7 +265,7 @@ pub type ShownRow = (PlacementRow, LabourerRow);
 /// scanning every placement again (on SQLite, 290,000 lookups against a
 /// scan and sort of 3,000,000 rows). The registered employer's name is not
 /// joined here: a ledger names the same employers over and over, and its
-/// reader keeps the names it has looked up ([`crate::db::models::ledger::employers_by_id`]).
+/// reader keeps the names it has looked up ([`crate::db::models::employer::names_by_id`]).
 /// The few hundred rows are put in order here rather than by the database
 /// (SQLite copied each whole row into its sorter).
 pub fn shown(c: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<ShownRow>> {

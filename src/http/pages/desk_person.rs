@@ -2,6 +2,8 @@
 //! placements, trainings and certificates, job-fair visits and matches — and adding a placement by the
 //! registry's rules.
 
+use std::collections::HashMap;
+
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
@@ -9,7 +11,7 @@ use super::forms::{self, json_of, messages_of, options, refill, Field};
 use super::session::{Posted, Viewer};
 use super::{page, see_other, Chrome, FieldMessages};
 use crate::db::models::audit::Actor;
-use crate::db::models::employer::{self, EmployerFilter};
+use crate::db::models::employer;
 use crate::db::models::enrolment::{self, Certificate, Training};
 use crate::db::models::job_fair::{self, Visit};
 use crate::db::models::labourer::LabourerRow;
@@ -49,11 +51,14 @@ struct PersonPage {
     others: Vec<String>,
 }
 
+/// Where a placement names an employer the list leaves out.
+const ELSEWHERE: &str = "其他单位请用“导入”按单位名称或统一社会信用代码登记就业";
+
+/// The placement form's fields, the employer chosen among `employers`
+/// (from [`forms::employer_choices`], the blank choice first).
 fn placement_fields(employers: Vec<(String, String)>) -> Vec<Field> {
-    let mut choices = vec![(String::new(), "（请选择）".to_string())];
-    choices.extend(employers);
     vec![
-        Field::text("employer_id", "就业单位").choice(choices),
+        Field::text("employer_id", "就业单位").choice(employers),
         Field::text("region_code", "就业地区县代码（如 440704）").required(),
         Field::text("occupation", "岗位/工种"),
         Field::text("started_on", "就业时间").typed("date").required(),
@@ -75,6 +80,7 @@ async fn show_person(
 ) -> Result<HttpResponse, AppError> {
     let caller = viewer.allowed(REGISTRY, ("查看劳动力信息", "read labourers"))?;
     let actor = Actor::from(&caller);
+    let posted_employer = posted.and_then(|p| p.get("employer_id"));
     let (row, certificates, rows, employers, trainings, visits) = state
         .db
         .write(move |c| {
@@ -85,18 +91,22 @@ async fn show_person(
                 0,
                 200,
             )?;
-            let employers = employer::list(c, &EmployerFilter::default(), 0, 500)?;
+            // The person's jobs name their employers wherever these fall
+            // in the registry; the form's list keeps the one just posted.
+            let ids: Vec<i64> = jobs.iter().filter_map(|p| p.data.employer_id.map(|e| e.get())).collect();
+            let names: HashMap<i64, String> = employer::names_by_id(c, &ids)?.into_iter().collect();
+            let chosen = posted_employer.and_then(|v| v.parse().ok());
+            let employers = forms::employer_choices(c, chosen, ELSEWHERE)?;
             let trainings = enrolment::trainings_of(c, LabourerId(id))?;
             let visits = job_fair::visits_of(c, LabourerId(id))?;
-            Ok((row, certs, jobs, employers, trainings, visits))
+            Ok((row, certs, jobs, (names, employers), trainings, visits))
         })
         .await?;
-    let names: Vec<(String, String)> =
-        employers.iter().map(|e| (e.id.get().to_string(), e.data.name.clone())).collect();
+    let (names, employers) = employers;
     let employer_name = |p: &PlacementRow| {
         p.data
             .employer_id
-            .and_then(|e| names.iter().find(|(id, _)| *id == e.get().to_string()).map(|(_, n)| n.clone()))
+            .and_then(|e| names.get(&e.get()).cloned())
             .or_else(|| p.data.employer_name.clone())
             .unwrap_or_default()
     };
@@ -112,7 +122,7 @@ async fn show_person(
         })
         .collect();
     let matches = matches_of(state, id, 5, false).await?.hits;
-    let mut fields = placement_fields(names.clone());
+    let mut fields = placement_fields(employers);
     let others = refill(&mut fields, posted, errors);
     let p = PersonPage {
         chrome: Chrome::new(viewer, row.data.name.clone()),

@@ -6,11 +6,11 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use super::forms::{json_of, list_of, messages_of, options, record_form, Field, Frame};
+use super::forms::{self, json_of, list_of, messages_of, options, record_form, Field, Frame};
 use super::session::{Posted, Viewer};
 use super::{see_other, FieldMessages};
 use crate::db::models::audit::Actor;
-use crate::db::models::employer::{self, EmployerFilter};
+use crate::db::models::employer;
 use crate::db::models::posting::PostingRow;
 use crate::db::DbConnection;
 use crate::domain::{Benefit, Education, EmployerId, GenderRequirement, PostingId, PostingStatus};
@@ -21,13 +21,12 @@ use crate::http::state::AppState;
 use crate::registry::postings::{self as registry, NewPosting, PostingChanges};
 use crate::registry::{kinds, load};
 
-/// The most employers the form's choice lists.
-const EMPLOYER_CHOICES: i64 = 2000;
+/// Where a posting names an employer the list leaves out.
+const ELSEWHERE: &str = "其他单位请在该单位的页面点“发布岗位”";
 
-/// `(id, name)` of the employers a posting may name.
-fn employer_choices(c: &mut DbConnection) -> Result<Vec<(String, String)>, AppError> {
-    let rows = employer::list(c, &EmployerFilter::default(), 0, EMPLOYER_CHOICES)?;
-    Ok(rows.into_iter().map(|e| (e.id.get().to_string(), e.data.name)).collect())
+/// The form's choice of employer, always with `chosen` among them.
+fn employer_choices(c: &mut DbConnection, chosen: Option<i64>) -> Result<Vec<(String, String)>, AppError> {
+    forms::employer_choices(c, chosen, ELSEWHERE)
 }
 
 /// The values of a closed list, without a blank (the list has a default).
@@ -35,16 +34,15 @@ fn all_of<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'sta
     all.iter().map(|v| (code(*v).to_string(), label(*v).to_string())).collect()
 }
 
-/// The form's fields, the employer chosen among `employers`.
+/// The form's fields, the employer chosen among `employers` (from
+/// [`employer_choices`], the blank choice first).
 fn posting_fields(employers: Vec<(String, String)>) -> Vec<Field> {
-    let mut choices = vec![(String::new(), "（请选择）".to_string())];
-    choices.extend(employers);
     let mut education = options(Education::ALL, Education::as_str, Education::label_zh);
     if let Some(blank) = education.first_mut() {
         blank.1 = "不限".to_string();
     }
     vec![
-        Field::text("employer_id", "用人单位").choice(choices).required(),
+        Field::text("employer_id", "用人单位").choice(employers).required(),
         Field::text("title", "岗位名称").required(),
         Field::text("occupation", "工种（如 中式烹调师）"),
         Field::text("description", "岗位描述").typed("textarea"),
@@ -126,7 +124,7 @@ pub async fn new_form(
                 Some(id) => employer::get(c, EmployerId(id))?.map(|e| e.data.region_code),
                 None => None,
             };
-            Ok((employer_choices(c)?, place))
+            Ok((employer_choices(c, chosen)?, place))
         })
         .await?;
     let chosen = chosen.filter(|_| place.is_some());
@@ -163,8 +161,9 @@ pub async fn create(
         Ok(row) => Ok(see_other(&format!("/desk/employers/{}?posted=1#postings", row.data.employer_id.get()))),
         Err(e) => {
             let errors = messages_of(e)?;
-            let employers = state.db.run(employer_choices).await?;
-            let back = back_to(posted.get("employer_id").and_then(|v| v.parse().ok()));
+            let chosen = posted.get("employer_id").and_then(|v| v.parse().ok());
+            let employers = state.db.run(move |c| employer_choices(c, chosen)).await?;
+            let back = back_to(chosen);
             let frame =
                 Frame { heading: "发布岗位".into(), action: "/desk/postings/new".into(), back, version: None };
             record_form(&viewer, frame, posting_fields(employers), Some(&posted), &errors)
@@ -207,7 +206,11 @@ pub async fn edit_form(
     let id = path.into_inner();
     let (row, employers) = state
         .db
-        .run(move |c| Ok((load::<PostingRow>(c, kinds::POSTING, PostingId(id))?, employer_choices(c)?)))
+        .run(move |c| {
+            let row = load::<PostingRow>(c, kinds::POSTING, PostingId(id))?;
+            let employers = employer_choices(c, Some(row.data.employer_id.get()))?;
+            Ok((row, employers))
+        })
         .await?;
     let fields = posting_fields(employers).into_iter().zip(values_of(&row)).map(|(f, v)| f.value(v)).collect();
     let frame = Frame {
@@ -263,11 +266,12 @@ pub async fn update(
         Ok(row) => Ok(see_other(&format!("/desk/employers/{}?posting_saved=1#postings", row.data.employer_id.get()))),
         Err(e) => {
             let errors = messages_of(e)?;
-            let employers = state.db.run(employer_choices).await?;
+            let chosen = posted.get("employer_id").and_then(|v| v.parse().ok());
+            let employers = state.db.run(move |c| employer_choices(c, chosen)).await?;
             let frame = Frame {
                 heading: "修改岗位".into(),
                 action: format!("/desk/postings/{id}/edit"),
-                back: back_to(posted.get("employer_id").and_then(|v| v.parse().ok())),
+                back: back_to(chosen),
                 version: posted.get("version").and_then(|v| v.parse().ok()),
             };
             record_form(&viewer, frame, posting_fields(employers), Some(&posted), &errors)
