@@ -209,8 +209,40 @@ async fn a_registry_larger_than_the_forms_lists_still_names_and_offers_every_emp
     assert_eq!(a.status, 200);
     assert!(!a.body.contains(&format!("value=\"{late}\"")), "not among the form's first 2,000");
     assert!(a.body.contains("江门市江海区星辉照明有限公司"), "the job names its employer: {}", a.body);
+    // The box above each list finds any employer by part of its name or
+    // by its 统一社会信用代码, the one chosen so far kept.
+    let find = |q: &str| format!("/desk/employers/options?find={}&employer_id=", urlencoding(q));
+    let a = send(&app, &app.clerk, &find("星辉照明"), None).await;
+    assert_eq!(a.status, 200);
+    assert!(a.body.contains("找到 1 家") && a.body.contains(&offered), "one found is chosen: {}", a.body);
+    let a = send(&app, &app.clerk, &find("批量登记单位210"), None).await;
+    assert!(a.body.contains("找到 2 家") && a.body.contains(">批量登记单位2100<"), "{}", a.body);
+    let a = send(&app, &app.clerk, &format!("{}{late}", find("批量登记单位210")), None).await;
+    assert!(a.body.contains(&offered), "the one chosen stays: {}", a.body);
+    let a = send(&app, &app.clerk, &find("批量"), None).await;
+    assert!(a.body.contains("超过 50 家") && a.body.matches("<option").count() == 51, "{}", a.body);
+    let a = send(&app, &app.clerk, &find("没有这家"), None).await;
+    assert!(a.body.contains("没有名称含“没有这家”的单位"), "{}", a.body);
+    let code = uscc("91440704MA4UJ5X3A");
+    let (s, b) = app
+        .post(
+            "/api/v1/employers",
+            &app.clerk,
+            serde_json::json!({"name": "江门市某科技有限公司", "uscc": code, "region_code": "440704"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    let a = send(&app, &app.clerk, &find(&code), None).await;
+    assert!(a.body.contains(&format!("<option value=\"{}\" selected>江门市某科技有限公司", b["id"])), "{}", a.body);
+    assert_eq!(send(&app, &app.organiser, &find("星辉"), None).await.status, 403);
+
     let placement = [("employer_id", late_id.as_str()), ("region_code", "440704"), ("channel", "referral")];
     let a = send(&app, &app.clerk, &format!("/desk/labourers/{person}/placements"), Some(&placement)).await;
     assert_eq!(a.status, 422, "no start day");
     assert!(a.body.contains(&offered), "the form sent back keeps the employer: {}", a.body);
+}
+
+/// `s` for a URL's query (what a browser's form sends).
+fn urlencoding(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)]).unwrap().trim_start_matches('=').to_string()
 }

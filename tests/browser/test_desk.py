@@ -1,7 +1,9 @@
 """The clerk's desk: find by ID number, register (a wrong check character
 shows the message beside the field), add a placement, import a roster."""
 
-from conftest import api_get, api_token, assert_accessible, id_number, shot, sign_in, unregistered_id_number
+from playwright.sync_api import expect
+
+from conftest import api_get, api_post, api_token, assert_accessible, id_number, shot, sign_in, unregistered_id_number
 
 
 def test_clerk_finds_registers_places_and_imports(desk, server, tmp_path):
@@ -39,8 +41,14 @@ def test_clerk_finds_registers_places_and_imports(desk, server, tmp_path):
     page.wait_for_url("**/desk/labourers/*?registered=1")
     assert "黄春梅" in page.locator("h1").inner_text()
 
-    # A placement.
-    page.select_option("select[name=employer_id]", index=1)
+    # A placement, its employer found by typing part of its name (a
+    # province registers more employers than the list holds).
+    status, employer = api_post(server, clerk, "/api/v1/employers",
+                                {"name": "江门市江海区星辉照明测试有限公司", "region_code": "440704", "industry": "制造业"})
+    assert status == 201, employer
+    page.fill("#f-employer_id-find", "星辉照明测试")
+    expect(page.locator("select[name=employer_id]")).to_have_value(str(employer["id"]))
+    assert "找到 1 家" in page.locator("select[name=employer_id] option").first.inner_text()
     page.fill("input[name=region_code]", "440704")
     page.fill("input[name=occupation]", "中式烹调师")
     page.fill("input[name=started_on]", "2019-10-08")
@@ -48,7 +56,8 @@ def test_clerk_finds_registers_places_and_imports(desk, server, tmp_path):
     page.select_option("select[name=channel]", index=1)
     page.get_by_role("button", name="添加就业登记").click()
     page.wait_for_url("**placed=1*")
-    assert "中式烹调师" in page.locator("#placements table").inner_text()
+    jobs = page.locator("#placements table").inner_text()
+    assert "中式烹调师" in jobs and "江门市江海区星辉照明测试有限公司" in jobs, jobs
     shot(page, "desk-person")
 
     # Import: upload → dry-run report → commit → rejected rows.

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
+use super::employer_choice;
 use super::forms::{self, json_of, messages_of, options, refill, Field};
 use super::session::{Posted, Viewer};
 use super::{page, see_other, Chrome, FieldMessages};
@@ -51,14 +52,11 @@ struct PersonPage {
     others: Vec<String>,
 }
 
-/// Where a placement names an employer the list leaves out.
-const ELSEWHERE: &str = "其他单位请用“导入”按单位名称或统一社会信用代码登记就业";
-
 /// The placement form's fields, the employer chosen among `employers`
-/// (from [`forms::employer_choices`], the blank choice first).
+/// (from [`employer_choice::employer_choices`], the blank choice first).
 fn placement_fields(employers: Vec<(String, String)>) -> Vec<Field> {
     vec![
-        Field::text("employer_id", "就业单位").choice(employers),
+        Field::text("employer_id", "就业单位").choice(employers).found_at(employer_choice::EMPLOYER_OPTIONS),
         Field::text("region_code", "就业地区县代码（如 440704）").required(),
         Field::text("occupation", "岗位/工种"),
         Field::text("started_on", "就业时间").typed("date").required(),
@@ -96,7 +94,7 @@ async fn show_person(
             let ids: Vec<i64> = jobs.iter().filter_map(|p| p.data.employer_id.map(|e| e.get())).collect();
             let names: HashMap<i64, String> = employer::names_by_id(c, &ids)?.into_iter().collect();
             let chosen = posted_employer.and_then(|v| v.parse().ok());
-            let employers = forms::employer_choices(c, chosen, ELSEWHERE)?;
+            let employers = employer_choice::employer_choices(c, chosen)?;
             let trainings = enrolment::trainings_of(c, LabourerId(id))?;
             let visits = job_fair::visits_of(c, LabourerId(id))?;
             Ok((row, certs, jobs, (names, employers), trainings, visits))

@@ -6,7 +6,8 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use super::forms::{self, json_of, list_of, messages_of, options, record_form, Field, Frame};
+use super::employer_choice::{self, EMPLOYER_OPTIONS};
+use super::forms::{json_of, list_of, messages_of, options, record_form, Field, Frame};
 use super::session::{Posted, Viewer};
 use super::{see_other, FieldMessages};
 use crate::db::models::audit::Actor;
@@ -21,12 +22,9 @@ use crate::http::state::AppState;
 use crate::registry::postings::{self as registry, NewPosting, PostingChanges};
 use crate::registry::{kinds, load};
 
-/// Where a posting names an employer the list leaves out.
-const ELSEWHERE: &str = "其他单位请在该单位的页面点“发布岗位”";
-
 /// The form's choice of employer, always with `chosen` among them.
 fn employer_choices(c: &mut DbConnection, chosen: Option<i64>) -> Result<Vec<(String, String)>, AppError> {
-    forms::employer_choices(c, chosen, ELSEWHERE)
+    employer_choice::employer_choices(c, chosen)
 }
 
 /// The values of a closed list, without a blank (the list has a default).
@@ -42,7 +40,7 @@ fn posting_fields(employers: Vec<(String, String)>) -> Vec<Field> {
         blank.1 = "不限".to_string();
     }
     vec![
-        Field::text("employer_id", "用人单位").choice(employers).required(),
+        Field::text("employer_id", "用人单位").choice(employers).found_at(EMPLOYER_OPTIONS).required(),
         Field::text("title", "岗位名称").required(),
         Field::text("occupation", "工种（如 中式烹调师）"),
         Field::text("description", "岗位描述").typed("textarea"),

@@ -8,9 +8,6 @@ use askama::Template;
 
 use super::session::{Posted, Viewer};
 use super::{page, Chrome, FieldMessages};
-use crate::db::models::employer::{self, EmployerFilter};
-use crate::db::DbConnection;
-use crate::domain::EmployerId;
 use crate::error::AppError;
 
 /// One field of a form.
@@ -32,6 +29,10 @@ pub struct Field {
     /// A choice of any number of `options` (checkboxes); `value` holds the
     /// chosen codes separated by commas.
     pub many: bool,
+    /// For a choice too long to list whole: where a search box above it
+    /// fetches the options matching what is typed (`?find=`, with the
+    /// choice's current value under its own name).
+    pub find: Option<&'static str>,
 }
 
 impl Field {
@@ -46,6 +47,7 @@ impl Field {
             options: vec![],
             required: false,
             many: false,
+            find: None,
         }
     }
 
@@ -64,6 +66,13 @@ impl Field {
     /// A choice among `options` (the first may be "" for none).
     pub fn choice(mut self, options: Vec<(String, String)>) -> Field {
         self.options = options;
+        self
+    }
+
+    /// With a search box that replaces the choice's options by those `url`
+    /// finds for what is typed (see [`Field::find`]).
+    pub fn found_at(mut self, url: &'static str) -> Field {
+        self.find = Some(url);
         self
     }
 
@@ -210,37 +219,4 @@ pub fn record_form(
         *res.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
     }
     Ok(res)
-}
-
-/// The most registered employers a form's list offers (the first by
-/// registration): a province registers tens of thousands, more than a
-/// choice list can usefully hold.
-pub const EMPLOYER_CHOICES: i64 = 2000;
-
-/// A form's choice of registered employer: a blank choice, then `(id,
-/// name)` of the first [`EMPLOYER_CHOICES`] employers registered — and of
-/// `chosen` (the employer a record already names, or a link asks for)
-/// wherever it falls in the registry, so that a form never drops it. When
-/// the registry holds more, the blank choice says so and `elsewhere` says
-/// where the others are chosen.
-pub fn employer_choices(
-    c: &mut DbConnection,
-    chosen: Option<i64>,
-    elsewhere: &str,
-) -> Result<Vec<(String, String)>, AppError> {
-    let mut rows = employer::list(c, &EmployerFilter::default(), 0, EMPLOYER_CHOICES + 1)?;
-    let more = rows.len() as i64 > EMPLOYER_CHOICES;
-    rows.truncate(EMPLOYER_CHOICES as usize);
-    let blank = match more {
-        true => format!("（请选择；此处只列出最先登记的 {EMPLOYER_CHOICES} 家，{elsewhere}）"),
-        false => "（请选择）".to_string(),
-    };
-    let mut choices = vec![(String::new(), blank)];
-    if let Some(id) = chosen.filter(|id| !rows.iter().any(|e| e.id.get() == *id)) {
-        if let Some(e) = employer::get(c, EmployerId(id))? {
-            choices.push((id.to_string(), e.data.name));
-        }
-    }
-    choices.extend(rows.into_iter().map(|e| (e.id.get().to_string(), e.data.name)));
-    Ok(choices)
 }

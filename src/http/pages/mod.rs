@@ -13,6 +13,7 @@ pub mod desk_employers;
 pub mod desk_import;
 pub mod desk_person;
 pub mod desk_postings;
+pub mod employer_choice;
 pub mod errors;
 pub mod fair_desk;
 pub mod forms;
@@ -60,6 +61,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/desk/labourers/{id}/edit", web::post().to(desk::update))
     .route("/desk/labourers/{id}/placements", web::post().to(desk_person::add_placement))
     .route("/desk/employers", web::get().to(desk_employers::list))
+    .route("/desk/employers/options", web::get().to(employer_choice::employer_options))
     .route("/desk/employers/new", web::get().to(desk_employers::new_form))
     .route("/desk/employers/new", web::post().to(desk_employers::create))
     .route("/desk/employers/{id}", web::get().to(desk_employers::show))
