@@ -20,8 +20,9 @@ use crate::http::state::AppState;
 
 /// The most registered employers a form's list offers (the first by
 /// registration): a province registers tens of thousands, more than a
-/// choice list can usefully hold.
-pub const EMPLOYER_CHOICES: i64 = 2000;
+/// choice list can usefully hold, and the search box above the list finds
+/// the others; 200 names keep a person's page light (~10 KB of options).
+pub const EMPLOYER_CHOICES: i64 = 200;
 
 /// A form's choice of registered employer: a blank choice, then `(id,
 /// name)` of the first [`EMPLOYER_CHOICES`] employers registered — and of
