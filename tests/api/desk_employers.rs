@@ -11,6 +11,7 @@ use crate::helpers::TestApp;
 crate::on_both_backends!(
     desk_forms_write_employers_and_postings_by_the_registry_rules,
     a_registry_larger_than_the_forms_lists_still_names_and_offers_every_employer,
+    the_desk_deletes_a_posting_and_its_employer_after_asking_and_refuses_in_words_while_referred_to,
 );
 
 const CSRF: &str = "0123456789abcdef0123456789abcdef";
@@ -245,4 +246,54 @@ async fn a_registry_larger_than_the_forms_lists_still_names_and_offers_every_emp
 /// `s` for a URL's query (what a browser's form sends).
 fn urlencoding(s: &str) -> String {
     serde_urlencoded::to_string([("", s)]).unwrap().trim_start_matches('=').to_string()
+}
+
+/// A clerk deletes a posting, then its employer, each after a page that
+/// asks to confirm; the employer is refused in words while its posting
+/// remains; both deletions are audited; an organiser may do neither.
+async fn the_desk_deletes_a_posting_and_its_employer_after_asking_and_refuses_in_words_while_referred_to(app: TestApp) {
+    let employer = app.employer("江门市江海区海悦酒楼有限公司").await;
+    let (s, b) = app
+        .post(
+            "/api/v1/postings",
+            &app.clerk,
+            serde_json::json!({"employer_id": employer, "title": "海鲜酒楼砧板", "headcount": 2, "region_code": "440704"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    let posting = b["id"].as_i64().unwrap();
+
+    let a = send(&app, &app.clerk, &format!("/desk/employers/{employer}"), None).await;
+    assert!(a.body.contains(&format!("href=\"/desk/postings/{posting}/delete\"")), "{}", a.body);
+    let a = send(&app, &app.clerk, &format!("/desk/postings/{posting}/delete"), None).await;
+    assert_eq!(a.status, 200);
+    assert!(a.body.contains("确定要删除岗位“海鲜酒楼砧板”吗？"), "{}", a.body);
+    for (method_form, path) in [
+        (None, format!("/desk/postings/{posting}/delete")),
+        (Some(&[][..]), format!("/desk/postings/{posting}/delete")),
+        (Some(&[][..]), format!("/desk/employers/{employer}/delete")),
+    ] {
+        assert_eq!(send(&app, &app.organiser, &path, method_form).await.status, 403, "{path}");
+    }
+
+    // The employer first: refused in words, nothing deleted.
+    let a = send(&app, &app.clerk, &format!("/desk/employers/{employer}/delete"), Some(&[])).await;
+    assert_eq!(a.status, 409);
+    assert!(a.body.contains("仍被 1 条岗位 引用，请先处理这些记录"), "{}", a.body);
+    assert_eq!((app.count("employers"), app.count("postings")), (1, 1));
+
+    let a = send(&app, &app.clerk, &format!("/desk/postings/{posting}/delete"), Some(&[])).await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    assert_eq!(a.location, format!("/desk/employers/{employer}?posting_deleted=1#postings"));
+    assert_eq!(app.count("postings"), 0);
+    let a = send(&app, &app.clerk, &a.location, None).await;
+    assert!(a.body.contains("岗位已删除。") && a.body.contains("暂无岗位"), "{}", a.body);
+
+    let a = send(&app, &app.clerk, &format!("/desk/employers/{employer}/delete"), None).await;
+    assert!(a.body.contains("确定要删除用人单位“江门市江海区海悦酒楼有限公司”吗？"), "{}", a.body);
+    let a = send(&app, &app.clerk, &format!("/desk/employers/{employer}/delete"), Some(&[])).await;
+    assert_eq!((a.status, a.location.as_str()), (303, "/desk/employers?deleted=1"), "{}", a.body);
+    assert_eq!(app.count("employers"), 0);
+    assert!(send(&app, &app.clerk, "/desk/employers?deleted=1", None).await.body.contains("已删除该用人单位。"));
+    assert_eq!(app.count_where("audit_log", "action = 'delete' AND resource IN ('employer', 'posting')"), 2);
 }

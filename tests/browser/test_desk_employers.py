@@ -143,6 +143,29 @@ def test_clerk_registers_an_employer_and_publishes_a_posting(desk, server):
     assert posting["headcount"] == 12 and posting["benefits"] == ["housing"], posting
     assert posting["min_age"] is None and posting["max_age"] == 45, "a blank field is cleared"
 
-    # The forms answered 422 with the messages (as they should); nothing else failed.
-    errors = [e for e in page.errors if "status of 422" not in e]
+    # Delete: the employer is refused while its posting remains; the
+    # posting goes after a page that asks, then the employer.
+    page.get_by_role("link", name="删除该单位").click()
+    page.wait_for_url(f"**/desk/employers/{employer_id}/delete")
+    assert_accessible(page)
+    page.get_by_role("button", name="确认删除").click()
+    assert "仍被 1 条岗位 引用" in page.locator("main").inner_text()
+    page.goto(f"{server}/desk/employers/{employer_id}")
+    page.locator("#postings tbody tr", has_text="SMT贴片操作工").get_by_role("link", name="删除").click()
+    page.wait_for_url("**/desk/postings/*/delete")
+    assert "确定要删除岗位“SMT贴片操作工”吗？" in page.locator("main form").inner_text()
+    shot(page, "desk-posting-delete")
+    assert_accessible(page)
+    page.get_by_role("button", name="确认删除").click()
+    page.wait_for_url(f"**/desk/employers/{employer_id}?posting_deleted=1*")
+    assert "岗位已删除。" in page.get_by_role("status").inner_text()
+    assert "暂无岗位" in page.locator("#postings").inner_text()
+    page.get_by_role("link", name="删除该单位").click()
+    page.get_by_role("button", name="确认删除").click()
+    page.wait_for_url("**/desk/employers?deleted=1")
+    assert "已删除该用人单位。" in page.get_by_role("status").inner_text()
+
+    # The forms answered 422 with the messages, and the refused deletion
+    # 409 (as they should); nothing else failed.
+    errors = [e for e in page.errors if "status of 422" not in e and "status of 409" not in e]
     assert errors == [], errors

@@ -36,16 +36,20 @@ struct Listed {
 #[template(path = "employers.html")]
 struct ListPage {
     chrome: Chrome,
+    /// Said after a deletion.
+    notice: Option<&'static str>,
     q: String,
     employers: Vec<Listed>,
     next: Option<String>,
 }
 
-/// The list's query: part of the name, and the page's cursor.
+/// The list's query: part of the name, the page's cursor, and whether
+/// an employer was just deleted.
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
     q: Option<String>,
     cursor: Option<String>,
+    deleted: Option<String>,
 }
 
 /// The place of a region code in words (the code itself when unknown).
@@ -57,6 +61,7 @@ pub fn place_of(code: &str) -> String {
 pub async fn list(state: web::Data<AppState>, viewer: Viewer, q: Query<ListQuery>) -> Result<HttpResponse, AppError> {
     viewer.allowed(REGISTRY, ("查看用人单位", "list employers"))?;
     let q = q.0;
+    let deleted = q.deleted.is_some();
     let page_of = Page::parse(&None, &q.cursor)?;
     let filter = EmployerFilter { name: text(q.q.clone()), ..Default::default() };
     let rows = state.db.run(move |c| Ok(model::list(c, &filter, page_of.after, page_of.limit + 1)?)).await?;
@@ -80,7 +85,8 @@ pub async fn list(state: web::Data<AppState>, viewer: Viewer, q: Query<ListQuery
         let query = serde_urlencoded::to_string([("q", q.as_str()), ("cursor", cursor.as_str())]).unwrap_or_default();
         format!("/desk/employers?{query}")
     });
-    let p = ListPage { chrome: Chrome::new(&viewer, "用人单位与岗位"), q, employers, next };
+    let notice = deleted.then_some("已删除该用人单位。");
+    let p = ListPage { chrome: Chrome::new(&viewer, "用人单位与岗位"), notice, q, employers, next };
     page(&viewer, &p)
 }
 
@@ -153,6 +159,7 @@ pub async fn show(
         "saved" => Some("已保存。"),
         "posted" => Some("已发布岗位。"),
         "posting_saved" => Some("岗位已保存。"),
+        "posting_deleted" => Some("岗位已删除。"),
         _ => None,
     });
     let uscc_warning =

@@ -8,6 +8,7 @@ pub mod board;
 pub mod dashboard;
 pub mod dashboard_figures;
 pub mod desk;
+pub mod desk_delete;
 pub mod desk_duplicates;
 pub mod desk_employers;
 pub mod desk_import;
@@ -67,6 +68,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/desk/employers/{id}", web::get().to(desk_employers::show))
     .route("/desk/employers/{id}/edit", web::get().to(desk_employers::edit_form))
     .route("/desk/employers/{id}/edit", web::post().to(desk_employers::update))
+    .route("/desk/employers/{id}/delete", web::get().to(desk_delete::employer_form))
+    .route("/desk/employers/{id}/delete", web::post().to(desk_delete::employer))
+    .route("/desk/postings/{id}/delete", web::get().to(desk_delete::posting_form))
+    .route("/desk/postings/{id}/delete", web::post().to(desk_delete::posting))
     .route("/desk/postings/new", web::get().to(desk_postings::new_form))
     .route("/desk/postings/new", web::post().to(desk_postings::create))
     .route("/desk/postings/{id}/edit", web::get().to(desk_postings::edit_form))

@@ -1,0 +1,113 @@
+//! Deleting an employer or a posting from the desk: a page that asks to
+//! confirm (no script needed), then the registry's delete, which is
+//! audited and refused in words while anything still refers to the record
+//! (the API's rule: an employer with postings, placements or fairs; a
+//! posting a placement fills — close it instead).
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::session::{Posted, Viewer};
+use super::{page, see_other, Chrome};
+use crate::db::models::audit::Actor;
+use crate::db::models::employer::EmployerRow;
+use crate::db::models::posting::PostingRow;
+use crate::domain::{EmployerId, PostingId};
+use crate::error::AppError;
+use crate::http::auth::REGISTRY;
+use crate::http::state::AppState;
+use crate::registry::{employers, kinds, load, postings};
+
+#[derive(Template)]
+#[template(path = "confirm_delete.html")]
+struct ConfirmPage {
+    chrome: Chrome,
+    /// What is deleted, e.g. 用人单位“某厂”.
+    what: String,
+    /// What deleting means and when it is refused.
+    consequence: &'static str,
+    /// Where 确认删除 posts.
+    action: String,
+    /// Where 取消 leads.
+    back: String,
+}
+
+const EMPLOYER_RULE: &str = "删除后不能恢复；仍有岗位、就业登记或招聘会引用该单位时不能删除，请先处理这些记录。";
+const POSTING_RULE: &str = "删除后不能恢复；已有人通过该岗位就业时不能删除，可把岗位状态改为“已关闭”。";
+
+/// `GET /desk/employers/{id}/delete`: asks to confirm.
+pub async fn employer_form(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    viewer.allowed(REGISTRY, ("删除用人单位", "delete employers"))?;
+    let id = path.into_inner();
+    let e = state.db.run(move |c| load::<EmployerRow>(c, kinds::EMPLOYER, EmployerId(id))).await?;
+    let what = format!("用人单位“{}”", e.data.name);
+    let p = ConfirmPage {
+        chrome: Chrome::new(&viewer, format!("删除{what}")),
+        what,
+        consequence: EMPLOYER_RULE,
+        action: format!("/desk/employers/{id}/delete"),
+        back: format!("/desk/employers/{id}"),
+    };
+    page(&viewer, &p)
+}
+
+/// `POST /desk/employers/{id}/delete`: deletes, then the list.
+pub async fn employer(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    req: HttpRequest,
+    path: web::Path<i64>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    Posted::read(&req, &body)?;
+    let caller = viewer.allowed(REGISTRY, ("删除用人单位", "delete employers"))?;
+    let (id, actor) = (EmployerId(path.into_inner()), Actor::from(&caller));
+    state.db.write(move |c| employers::delete(c, &actor, id)).await?;
+    Ok(see_other("/desk/employers?deleted=1"))
+}
+
+/// `GET /desk/postings/{id}/delete`: asks to confirm.
+pub async fn posting_form(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    viewer.allowed(REGISTRY, ("删除岗位", "delete postings"))?;
+    let id = path.into_inner();
+    let row = state.db.run(move |c| load::<PostingRow>(c, kinds::POSTING, PostingId(id))).await?;
+    let what = format!("岗位“{}”", row.data.title);
+    let p = ConfirmPage {
+        chrome: Chrome::new(&viewer, format!("删除{what}")),
+        what,
+        consequence: POSTING_RULE,
+        action: format!("/desk/postings/{id}/delete"),
+        back: format!("/desk/employers/{}#postings", row.data.employer_id.get()),
+    };
+    page(&viewer, &p)
+}
+
+/// `POST /desk/postings/{id}/delete`: deletes, then its employer's page.
+pub async fn posting(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    req: HttpRequest,
+    path: web::Path<i64>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    Posted::read(&req, &body)?;
+    let caller = viewer.allowed(REGISTRY, ("删除岗位", "delete postings"))?;
+    let (id, actor) = (PostingId(path.into_inner()), Actor::from(&caller));
+    let employer = state
+        .db
+        .write(move |c| {
+            let row = load::<PostingRow>(c, kinds::POSTING, id)?;
+            postings::delete(c, &actor, id)?;
+            Ok(row.data.employer_id.get())
+        })
+        .await?;
+    Ok(see_other(&format!("/desk/employers/{employer}?posting_deleted=1#postings")))
+}
