@@ -99,11 +99,34 @@ async fn stable_east_counts_spells(app: TestApp) {
     let _gap32 =
         person(&app, 7, "lifted", &[("440704", "2019-03-01", Some("2019-08-31")), ("330100", "2019-10-02", None)])
             .await;
+    // Ended since D: ongoing at D all the same.
+    let ends_after = person(&app, 9, "registered_poor", &[("440704", "2019-06-01", Some("2019-12-31"))]).await;
+    // Registered in another county (by hukou, not by ID number).
+    let elsewhere = app
+        .labourer(json!({"id_number": id_number("451424", "19900101", 11), "name": "测试11",
+            "poverty_status": "registered_poor", "hukou_region_code": "451421"}))
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    let (s, b) = app
+        .post(
+            "/api/v1/placements",
+            &app.clerk,
+            json!({"labourer_id": elsewhere, "employer_name": "江门某厂",
+            "region_code": "440704", "started_on": "2019-02-01", "channel": "referral"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
     let (s, l) = app.get("/api/v1/ledgers/stable-east?year=2019&as_of=2019-11-30", &app.clerk).await;
     assert_eq!(s, 200, "{l}");
-    assert_eq!(ids(&l), [on_cutoff, gap31]);
+    assert_eq!(ids(&l), [on_cutoff, gap31, ends_after, elsewhere]);
     assert_eq!(l["rows"][1]["spell_started_on"], "2019-03-01");
     assert_eq!(l["rows"][1]["started_on"], "2019-07-01", "the current placement is shown");
+    // A county keeps its own people, from open and ended placements alike.
+    let county = |c: &str| format!("/api/v1/ledgers/stable-east?year=2019&as_of=2019-11-30&county={c}");
+    assert_eq!(ids(&app.get_ok(&county("451424"), &app.clerk).await), [on_cutoff, gap31, ends_after]);
+    assert_eq!(ids(&app.get_ok(&county("451421"), &app.clerk).await), [elsewhere]);
+    assert_eq!(app.get_ok(&county("440704"), &app.clerk).await["count"], 0);
 }
 
 /// 就业单位 on both placement ledgers: a registered employer's name as it
