@@ -15,6 +15,7 @@ crate::on_both_backends!(
     check_ins_are_taken_only_while_the_fair_is_open,
     an_organiser_cannot_tell_a_registered_number_from_an_unknown_one,
     check_ins_are_rate_limited_per_user,
+    the_fair_list_shows_a_year_s_fairs_latest_first_however_many_came_before,
 );
 
 const OWN_UNIT: &str = "江海区就业服务中心";
@@ -399,4 +400,52 @@ async fn check_ins_are_rate_limited_per_user(app: TestApp) {
     // Another user's desk is not held up.
     let (s, _) = app.post(&url, &app.clerk, json!({"id_number": "1"})).await;
     assert_eq!(s, 422);
+}
+
+/// The fair list as a signed-in browser gets it.
+async fn fairs_page(app: &TestApp, token: &str, query: &str) -> String {
+    let r = reqwest::Client::new()
+        .get(app.url(&format!("/fairs{query}")))
+        .header("accept", "text/html")
+        .header("cookie", format!("lb_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    r.text().await.unwrap()
+}
+
+/// The organisers' list shows one year's fairs, the latest first, however
+/// many fairs earlier years registered (it used to list the first 200
+/// ever registered, and lost the year's own after a few seasons).
+async fn the_fair_list_shows_a_year_s_fairs_latest_first_however_many_came_before(app: TestApp) {
+    use diesel::RunQueryDsl;
+    let db = labour_bridge::db::Db::connect(&app.database_url, 1).unwrap();
+    diesel::sql_query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) \
+         INSERT INTO job_fairs (name, held_on, region_code, organisers, online, created_at, updated_at, version) \
+         SELECT '往年招聘会' || i, '2018-03-01', '451424', '[\"大新县人社局\"]', false, \
+                CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1 FROM n",
+    )
+    .execute(&mut *db.get().unwrap())
+    .unwrap();
+    for (name, day) in [("春风行动招聘会", "2019-02-15"), ("粤桂扶贫协作招聘会", "2019-06-20")] {
+        let (s, b) = app
+            .post(
+                "/api/v1/fairs",
+                &app.clerk,
+                json!({"name": name, "held_on": day, "region_code": "451424", "organisers": ["大新县人社局"]}),
+            )
+            .await;
+        assert_eq!(s, 201, "{b}");
+    }
+    let html = fairs_page(&app, &app.clerk, "?year=2019").await;
+    let (june, february) = (html.find("粤桂扶贫协作招聘会").unwrap(), html.find("春风行动招聘会").unwrap());
+    assert!(june < february, "the latest first: {html}");
+    assert!(!html.contains("往年招聘会") && html.contains("href=\"/fairs?year=2018\""), "{html}");
+    assert_eq!(fairs_page(&app, &app.clerk, "?year=2018").await.matches("往年招聘会").count(), 300);
+    let this_year = chrono::Datelike::year(&labour_bridge::clock::today());
+    for asked in ["", "?year=abc", "?year=1066"] {
+        assert!(fairs_page(&app, &app.clerk, asked).await.contains(&format!("<h1>招聘会（{this_year} 年）</h1>")));
+    }
 }

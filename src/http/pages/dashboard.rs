@@ -104,10 +104,6 @@ impl SubmissionLine {
     }
 }
 
-fn year_of(q: &[(String, String)]) -> Option<i32> {
-    q.iter().find(|(k, _)| k == "year").and_then(|(_, v)| v.trim().parse().ok()).filter(|y| (2000..=2100).contains(y))
-}
-
 fn col(l: &Ledger, key: &str) -> Option<usize> {
     l.columns.iter().position(|c| c.key == key)
 }
@@ -174,7 +170,7 @@ pub async fn show(
     q: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     viewer.allowed(REGISTRY, ("查看数据看板", "see the dashboard"))?;
-    let asked = year_of(&q);
+    let asked = super::year_asked(&q);
     let rules = state.settings.ledger_rules.clone();
     let kept = state.clone();
     let (figures, deadlines, submissions) = state

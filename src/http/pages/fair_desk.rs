@@ -27,15 +27,34 @@ use crate::registry::reads;
 #[template(path = "fairs.html")]
 struct FairsPage {
     chrome: Chrome,
+    year: i32,
     fairs: Vec<JobFairRow>,
+    /// More fairs were held that year than the page lists.
+    more: bool,
 }
 
-/// `GET /fairs`: the fairs the viewer may run (an organiser: their unit's).
-pub async fn list(state: web::Data<AppState>, viewer: Viewer) -> Result<HttpResponse, AppError> {
+/// The most fairs the list shows for one year.
+const FAIRS_A_YEAR: usize = 500;
+
+/// `GET /fairs?year=`: the fairs the viewer may run (an organiser: their
+/// unit's) held in one year — this year unless another is asked — the
+/// latest first, with links to the years before and after. (Listing the
+/// first fairs ever registered instead lost the year's own once the
+/// registry held a few hundred.)
+pub async fn list(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    q: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
     let caller = viewer.allowed(MANAGERS, ("查看招聘会", "see fairs"))?;
     let unit = (caller.role == Role::Organiser).then(|| caller.unit.clone().unwrap_or_default());
-    let fairs = state.db.run(move |c| Ok(model::list(c, unit.as_deref(), None, 0, 200)?)).await?;
-    page(&viewer, &FairsPage { chrome: Chrome::new(&viewer, "招聘会"), fairs })
+    let year = super::year_asked(&q).unwrap_or_else(|| chrono::Datelike::year(&crate::clock::today()));
+    let mut fairs =
+        state.db.run(move |c| Ok(model::list(c, unit.as_deref(), Some(year), 0, FAIRS_A_YEAR as i64 + 1)?)).await?;
+    let more = fairs.len() > FAIRS_A_YEAR;
+    fairs.sort_unstable_by_key(|f| std::cmp::Reverse((f.data.held_on, f.id.get())));
+    fairs.truncate(FAIRS_A_YEAR);
+    page(&viewer, &FairsPage { chrome: Chrome::new(&viewer, format!("招聘会（{year} 年）")), year, fairs, more })
 }
 
 /// The check-in box and what the last check-in did (also the htmx fragment).

@@ -30,6 +30,12 @@ use crate::auth::Role;
 use crate::error::AppError;
 use session::Viewer;
 
+/// The `year` a page's query asks for, when it is one a ledger takes
+/// (2000–2100); anything else is as if none was asked.
+pub fn year_asked(q: &[(String, String)]) -> Option<i32> {
+    q.iter().find(|(k, _)| k == "year").and_then(|(_, v)| v.trim().parse().ok()).filter(|y| (2000..=2100).contains(y))
+}
+
 /// Registers the pages' routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     // Only the public, immutable assets are compressed (htmx and ECharts
