@@ -16,6 +16,7 @@ crate::on_both_backends!(
     an_organiser_cannot_tell_a_registered_number_from_an_unknown_one,
     check_ins_are_rate_limited_per_user,
     the_fair_list_shows_a_year_s_fairs_latest_first_however_many_came_before,
+    a_fair_s_board_prints_its_employers_open_postings_however_many_closed_came_before,
 );
 
 const OWN_UNIT: &str = "江海区就业服务中心";
@@ -448,4 +449,46 @@ async fn the_fair_list_shows_a_year_s_fairs_latest_first_however_many_came_befor
     for asked in ["", "?year=abc", "?year=1066"] {
         assert!(fairs_page(&app, &app.clerk, asked).await.contains(&format!("<h1>招聘会（{this_year} 年）</h1>")));
     }
+}
+
+/// A fair without postings of its own prints its employers' open postings
+/// on its board, however many closed ones the employer registered before
+/// (the board used to take each employer's first 100 postings ever).
+async fn a_fair_s_board_prints_its_employers_open_postings_however_many_closed_came_before(app: TestApp) {
+    use diesel::RunQueryDsl;
+    let f = fair(&app, &[OWN_UNIT]).await;
+    let employer = app.employer("江门市江海区海悦酒楼有限公司").await;
+    let (s, _) = app.post(&format!("/api/v1/fairs/{f}/employers"), &app.clerk, json!({"employer_id": employer})).await;
+    assert_eq!(s, 201);
+    let db = labour_bridge::db::Db::connect(&app.database_url, 1).unwrap();
+    diesel::sql_query(format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 120) \
+         INSERT INTO postings (employer_id, title, headcount, region_code, gender_requirement, benefits, status, \
+                               created_at, updated_at, version) \
+         SELECT {employer}, '往年岗位' || i, 1, '440704', 'any', '[]', 'closed', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1 \
+         FROM n"
+    ))
+    .execute(&mut *db.get().unwrap())
+    .unwrap();
+    // This season's posting, published after the years of closed ones.
+    let (s, b) = app
+        .post(
+            "/api/v1/postings",
+            &app.clerk,
+            json!({"employer_id": employer, "title": "海鲜砧板工", "headcount": 2, "region_code": "440704"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    let open = b["id"].clone();
+    let r = reqwest::Client::new()
+        .get(app.url(&format!("/fairs/{f}/board")))
+        .header("accept", "text/html")
+        .header("cookie", format!("lb_session={}", app.clerk))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("海鲜砧板工") && html.contains(&format!("/postings/{open}")), "{html}");
+    assert!(!html.contains("往年岗位"), "closed postings are not printed");
 }

@@ -14,7 +14,7 @@ use crate::db::models::audit::Actor;
 use crate::db::models::job_fair::{self as model, JobFairRow};
 use crate::db::models::labourer;
 use crate::db::models::posting::{self as posting_model, PostingFilter, PostingRow};
-use crate::domain::{mask_id_number, JobFairId};
+use crate::domain::{mask_id_number, JobFairId, PostingStatus};
 use crate::error::AppError;
 use crate::http::auth::MANAGERS;
 use crate::http::input::read_form;
@@ -101,7 +101,10 @@ struct DeskPage {
     error: Option<String>,
 }
 
-/// The fair's postings: those announced with it, else its employers'.
+/// The fair's postings: those announced with it, else its employers' open
+/// ones (at most 100 each). Closed postings are left out: an employer's
+/// first 100 postings ever registered are mostly closed after a few years,
+/// and the board would print those instead of the jobs it came to fill.
 pub fn fair_postings(c: &mut crate::db::DbConnection, fair: JobFairId) -> Result<Vec<PostingRow>, AppError> {
     let own = posting_model::list(c, &PostingFilter { job_fair_id: Some(fair), ..Default::default() }, 0, 500)?;
     if !own.is_empty() {
@@ -109,7 +112,8 @@ pub fn fair_postings(c: &mut crate::db::DbConnection, fair: JobFairId) -> Result
     }
     let mut all = Vec::new();
     for e in model::employers_of(c, fair)? {
-        all.extend(posting_model::list(c, &PostingFilter { employer_id: Some(e.id), ..Default::default() }, 0, 100)?);
+        let open = PostingFilter { employer_id: Some(e.id), status: Some(PostingStatus::Open), ..Default::default() };
+        all.extend(posting_model::list(c, &open, 0, 100)?);
     }
     Ok(all)
 }
