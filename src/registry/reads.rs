@@ -66,12 +66,38 @@ pub fn attendees(
 ) -> Result<Vec<(AttendeeRow, LabourerRow)>, AppError> {
     super::fairs::managed(c, actor, fair)?;
     let rows = job_fair::attendees(c, fair, after, limit + 1)?;
-    if actor.sees_full_id_numbers() && !rows.is_empty() {
-        let ids: Vec<LabourerId> = rows.iter().take(limit as usize).map(|(_, l)| l.id).collect();
+    audit_attendees_seen(c, actor, fair, rows.iter().take(limit as usize))?;
+    Ok(rows)
+}
+
+/// Audits a view of `rows`' full ID numbers, when `actor` sees them.
+fn audit_attendees_seen<'a>(
+    c: &mut DbConnection,
+    actor: &Actor,
+    fair: JobFairId,
+    rows: impl Iterator<Item = &'a (AttendeeRow, LabourerRow)>,
+) -> Result<(), AppError> {
+    let ids: Vec<LabourerId> = rows.map(|(_, l)| l.id).collect();
+    if actor.sees_full_id_numbers() && !ids.is_empty() {
         let seen = serde_json::json!({ "labourer_ids": ids, "job_fair_id": fair });
         audit::record(c, actor, "view_unmasked", "labourer", None, None::<&()>, Some(&seen))?;
     }
-    Ok(rows)
+    Ok(())
+}
+
+/// The fair's `limit` latest check-ins with their people, the latest
+/// first, and how many it has in all (its desk); like [`attendees`], a
+/// view of full ID numbers is audited.
+pub fn latest_attendees(
+    c: &mut DbConnection,
+    actor: &Actor,
+    fair: JobFairId,
+    limit: i64,
+) -> Result<(Vec<(AttendeeRow, LabourerRow)>, i64), AppError> {
+    super::fairs::managed(c, actor, fair)?;
+    let (rows, total) = job_fair::latest_attendees(c, fair, limit)?;
+    audit_attendees_seen(c, actor, fair, rows.iter())?;
+    Ok((rows, total))
 }
 
 /// A page of the audit trail, newest first; the read is itself audited,

@@ -17,6 +17,7 @@ crate::on_both_backends!(
     check_ins_are_rate_limited_per_user,
     the_fair_list_shows_a_year_s_fairs_latest_first_however_many_came_before,
     a_fair_s_board_prints_its_employers_open_postings_however_many_closed_came_before,
+    a_busy_fair_s_desk_counts_everyone_and_lists_the_latest_check_ins_first,
 );
 
 const OWN_UNIT: &str = "江海区就业服务中心";
@@ -491,4 +492,45 @@ async fn a_fair_s_board_prints_its_employers_open_postings_however_many_closed_c
     let html = r.text().await.unwrap();
     assert!(html.contains("海鲜砧板工") && html.contains(&format!("/postings/{open}")), "{html}");
     assert!(!html.contains("往年岗位"), "closed postings are not printed");
+}
+
+/// A province's fair checks in thousands: the desk says how many have
+/// checked in and lists the latest first (it used to list the first 500
+/// and say 500, while the people at the desk now went unlisted).
+async fn a_busy_fair_s_desk_counts_everyone_and_lists_the_latest_check_ins_first(app: TestApp) {
+    use diesel::RunQueryDsl;
+    let f = fair(&app, &[OWN_UNIT]).await;
+    let db = labour_bridge::db::Db::connect(&app.database_url, 1).unwrap();
+    let mut c = db.get().unwrap();
+    diesel::sql_query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400) \
+         INSERT INTO labourers (id_number, name, gender, birth_date, poverty_status, skills, desired_occupations, \
+                                desired_region_codes, created_at, updated_at, version) \
+         SELECT '45142419900101' || (1000 + i), '早到来宾' || i, 'male', '1990-01-01', 'registered_poor', '[]', '[]', \
+                '[]', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1 FROM n",
+    )
+    .execute(&mut *c)
+    .unwrap();
+    diesel::sql_query(format!(
+        "INSERT INTO job_fair_attendees (job_fair_id, labourer_id, checked_in_at, checked_in_by) \
+         SELECT {f}, id, CURRENT_TIMESTAMP, 'clerk' FROM labourers"
+    ))
+    .execute(&mut *c)
+    .unwrap();
+    let latest = walk_in(&app, f, 7).await;
+    let r = reqwest::Client::new()
+        .get(app.url(&format!("/fairs/{f}/desk")))
+        .header("accept", "text/html")
+        .header("cookie", format!("lb_session={}", app.clerk))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("已签到（401 人）"), "everyone is counted: {html}");
+    assert!(html.contains("下面列出最近签到的 300 人"), "{html}");
+    let name = latest["name"].as_str().unwrap_or("来宾7");
+    let (newest, early) = (html.find(name).unwrap(), html.find("早到来宾400").unwrap());
+    assert!(newest < early, "the latest first");
+    assert!(!html.contains("早到来宾1<") && !html.contains("早到来宾100<"), "the earliest beyond the list");
 }

@@ -219,6 +219,24 @@ pub fn attendees(
         .load(c)
 }
 
+/// The fair's `limit` latest check-ins, the latest first, and how many
+/// it has in all: what its desk shows while people keep arriving.
+pub fn latest_attendees(
+    c: &mut DbConnection,
+    fair: JobFairId,
+    limit: i64,
+) -> QueryResult<(Vec<(AttendeeRow, LabourerRow)>, i64)> {
+    let total = job_fair_attendees::table.filter(job_fair_attendees::job_fair_id.eq(fair)).count().get_result(c)?;
+    let rows = job_fair_attendees::table
+        .inner_join(labourers::table)
+        .filter(job_fair_attendees::job_fair_id.eq(fair))
+        .order(job_fair_attendees::id.desc())
+        .limit(limit)
+        .select((AttendeeRow::as_select(), LabourerRow::as_select()))
+        .load(c)?;
+    Ok((rows, total))
+}
+
 /// Whether a person was checked in at any fair a unit organises: how an
 /// organiser comes to see a labourer at all.
 pub fn attended_fair_of(c: &mut DbConnection, labourer: LabourerId, unit: &str) -> QueryResult<bool> {
@@ -305,6 +323,16 @@ pub fn intentions(c: &mut DbConnection, fair: JobFairId, after: i64, limit: i64)
         .filter(job_fair_intentions::job_fair_id.eq(fair))
         .filter(job_fair_intentions::id.gt(after))
         .order(job_fair_intentions::id.asc())
+        .limit(limit)
+        .select(IntentionRow::as_select())
+        .load(c)
+}
+
+/// The fair's `limit` latest intentions, the latest first.
+pub fn latest_intentions(c: &mut DbConnection, fair: JobFairId, limit: i64) -> QueryResult<Vec<IntentionRow>> {
+    job_fair_intentions::table
+        .filter(job_fair_intentions::job_fair_id.eq(fair))
+        .order(job_fair_intentions::id.desc())
         .limit(limit)
         .select(IntentionRow::as_select())
         .load(c)

@@ -94,7 +94,12 @@ struct DeskPage {
     chrome: Chrome,
     fair: JobFairRow,
     checkin_html: String,
+    /// The latest check-ins, the latest first.
     attendees: Vec<Attendee>,
+    /// How many have checked in, in all.
+    checked_in: i64,
+    /// More intentions were recorded than the desk lists.
+    more_intentions: bool,
     postings: Vec<PostingRow>,
     intentions: Vec<Intention>,
     today: String,
@@ -134,6 +139,9 @@ fn empty_box(fair: i64, csrf: &str, message: String, masked: bool) -> CheckInBox
     }
 }
 
+/// The most check-ins and intentions the desk lists (the latest).
+const DESK_LISTS: i64 = 300;
+
 async fn desk(
     state: &AppState,
     viewer: &Viewer,
@@ -148,9 +156,9 @@ async fn desk(
         .db
         .write(move |c| {
             let row = managed(c, &actor, fair)?;
-            let people = reads::attendees(c, &actor, fair, 0, 500)?;
+            let people = reads::latest_attendees(c, &actor, fair, DESK_LISTS)?;
             let postings = fair_postings(c, fair)?;
-            let intentions = model::intentions(c, fair, 0, 500)?;
+            let intentions = model::latest_intentions(c, fair, DESK_LISTS)?;
             let mut named = Vec::new();
             for i in intentions {
                 let person = labourer::get(c, i.labourer_id)?.map(|l| l.data.name).unwrap_or_default();
@@ -159,9 +167,9 @@ async fn desk(
             Ok((row, people, postings, named))
         })
         .await?;
+    let (people, checked_in) = people;
     let attendees = people
         .into_iter()
-        .take(500)
         .map(|(_, l)| Attendee {
             id: l.id.get(),
             unverified: l.data.poverty_status.as_str() == "unverified",
@@ -175,6 +183,7 @@ async fn desk(
         .collect();
     let title_of =
         |id: i64| postings.iter().find(|p| p.id.get() == id).map(|p| p.data.title.clone()).unwrap_or_default();
+    let more_intentions = intentions.len() as i64 == DESK_LISTS;
     let intentions = intentions
         .into_iter()
         .map(|(i, person)| Intention {
@@ -190,6 +199,8 @@ async fn desk(
         fair: fair_row,
         checkin_html: html(&checkin)?,
         attendees,
+        checked_in,
+        more_intentions,
         postings,
         intentions,
         today: crate::clock::today().to_string(),
