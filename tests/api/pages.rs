@@ -11,6 +11,7 @@ crate::on_both_backends!(
     browsers_get_chinese_error_pages_and_the_api_keeps_problems,
     signing_in_sets_a_safe_cookie_and_posts_need_the_csrf_token,
     a_roster_left_waiting_after_its_dry_run_is_deleted_the_next_day,
+    a_common_name_at_the_desk_says_more_people_have_it_than_are_listed,
 );
 
 fn browser() -> reqwest::Client {
@@ -178,4 +179,33 @@ async fn a_roster_left_waiting_after_its_dry_run_is_deleted_the_next_day(app: Te
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("导入已失效"));
     assert_eq!(app.count("labourers"), 0);
+}
+
+/// A common name is shared by hundreds in a province's registry: the desk
+/// lists the first 50 and says there are more, and how to find the one
+/// meant, instead of a list that looks complete.
+async fn a_common_name_at_the_desk_says_more_people_have_it_than_are_listed(app: TestApp) {
+    use diesel::RunQueryDsl;
+    let db = labour_bridge::db::Db::connect(&app.database_url, 1).unwrap();
+    diesel::sql_query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60) \
+         INSERT INTO labourers (id_number, name, gender, birth_date, poverty_status, skills, desired_occupations, \
+                                desired_region_codes, created_at, updated_at, version) \
+         SELECT '45142419900101' || (1000 + i), CASE WHEN i <= 55 THEN '黄秀英' ELSE '黄秀兰' END, 'female', \
+                '1990-01-01', 'registered_poor', '[]', '[]', '[]', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1 FROM n",
+    )
+    .execute(&mut *db.get().unwrap())
+    .unwrap();
+    let desk = |q: &str| {
+        browser()
+            .get(app.url(&format!("/desk?q={q}")))
+            .header("accept", "text/html")
+            .header("cookie", format!("lb_session={}", app.clerk))
+            .send()
+    };
+    let html = desk("%E9%BB%84%E7%A7%80%E8%8B%B1").await.unwrap().text().await.unwrap();
+    assert!(html.contains("查找结果（超过 50 人）") && html.contains("同名的人较多"), "{html}");
+    assert_eq!(html.matches("<tr><td><a href=\"/desk/labourers/").count(), 50);
+    let html = desk("%E9%BB%84%E7%A7%80%E5%85%B0").await.unwrap().text().await.unwrap();
+    assert!(html.contains("查找结果（5 人）") && !html.contains("同名的人较多"), "{html}");
 }

@@ -27,7 +27,12 @@ struct DeskPage {
     searched: bool,
     error: Option<String>,
     people: Vec<LabourerRow>,
+    /// More people have the name than are listed.
+    more: bool,
 }
+
+/// The most people a search by name lists.
+const FOUND_BY_NAME: usize = 50;
 
 /// `GET /desk?q=`: find a person by ID number (full, typed or scanned) or
 /// name. Clerks see full ID numbers; the read is audited.
@@ -40,6 +45,7 @@ pub async fn find(
     let typed = q.iter().find(|(k, _)| k == "q").map(|(_, v)| v.trim().to_string()).unwrap_or_default();
     let mut error = None;
     let mut people = Vec::new();
+    let mut more = false;
     if !typed.is_empty() {
         let looks_like_number = typed.chars().filter(|c| c.is_ascii_digit()).count() >= 6;
         let filter = if looks_like_number {
@@ -55,12 +61,15 @@ pub async fn find(
         };
         if let Some(filter) = filter {
             let actor = Actor::from(&caller);
-            people = state.db.write(move |c| reads::labourers(c, &actor, &filter, 0, 50)).await?;
-            people.truncate(50);
+            people = state.db.write(move |c| reads::labourers(c, &actor, &filter, 0, FOUND_BY_NAME as i64)).await?;
+            more = people.len() > FOUND_BY_NAME;
+            people.truncate(FOUND_BY_NAME);
         }
     }
     let p =
-        DeskPage { chrome: Chrome::new(&viewer, "服务台"), searched: !typed.is_empty(), q: typed, error, people };
+        DeskPage {
+            chrome: Chrome::new(&viewer, "服务台"), searched: !typed.is_empty(), q: typed, error, people, more
+        };
     page(&viewer, &p)
 }
 
