@@ -12,6 +12,7 @@ crate::on_both_backends!(
     desk_forms_write_employers_and_postings_by_the_registry_rules,
     a_registry_larger_than_the_forms_lists_still_names_and_offers_every_employer,
     the_desk_deletes_a_posting_and_its_employer_after_asking_and_refuses_in_words_while_referred_to,
+    an_employer_s_page_counts_all_its_postings_and_lists_the_latest_first,
 );
 
 const CSRF: &str = "0123456789abcdef0123456789abcdef";
@@ -296,4 +297,36 @@ async fn the_desk_deletes_a_posting_and_its_employer_after_asking_and_refuses_in
     assert_eq!(app.count("employers"), 0);
     assert!(send(&app, &app.clerk, "/desk/employers?deleted=1", None).await.body.contains("已删除该用人单位。"));
     assert_eq!(app.count_where("audit_log", "action = 'delete' AND resource IN ('employer', 'posting')"), 2);
+}
+
+/// An employer that has published for years: its page counts every
+/// posting and lists the latest first (it listed the first 1,000 ever and
+/// counted those).
+async fn an_employer_s_page_counts_all_its_postings_and_lists_the_latest_first(app: TestApp) {
+    use diesel::RunQueryDsl;
+    let employer = app.employer("江门市江海区海悦酒楼有限公司").await;
+    let db = labour_bridge::db::Db::connect(&app.database_url, 1).unwrap();
+    diesel::sql_query(format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 320) \
+         INSERT INTO postings (employer_id, title, headcount, region_code, gender_requirement, benefits, status, \
+                               created_at, updated_at, version) \
+         SELECT {employer}, '往年岗位' || i, 1, '440704', 'any', '[]', 'closed', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1 \
+         FROM n"
+    ))
+    .execute(&mut *db.get().unwrap())
+    .unwrap();
+    let (s, b) = app
+        .post(
+            "/api/v1/postings",
+            &app.clerk,
+            serde_json::json!({"employer_id": employer, "title": "海鲜砧板工", "headcount": 2, "region_code": "440704"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{b}");
+    let a = send(&app, &app.clerk, &format!("/desk/employers/{employer}"), None).await;
+    assert_eq!(a.status, 200);
+    assert!(a.body.contains("岗位（321 个）") && a.body.contains("下面列出最近发布的 300 个"), "{}", a.body);
+    let (latest, older) = (a.body.find("海鲜砧板工").unwrap(), a.body.find(">往年岗位320<").unwrap());
+    assert!(latest < older, "the latest first");
+    assert!(!a.body.contains(">往年岗位1<"), "the earliest beyond the list");
 }

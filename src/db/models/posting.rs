@@ -105,6 +105,23 @@ pub fn list(conn: &mut DbConnection, f: &PostingFilter, after: i64, limit: i64) 
     q.filter(postings::id.gt(after)).order(postings::id.asc()).limit(limit).load(conn)
 }
 
+/// An employer's `limit` latest postings, the latest first, and how many
+/// it has in all (its page).
+pub fn latest_of_employer(
+    conn: &mut DbConnection,
+    employer: EmployerId,
+    limit: i64,
+) -> QueryResult<(Vec<PostingRow>, i64)> {
+    let total = postings::table.filter(postings::employer_id.eq(employer)).count().get_result(conn)?;
+    let rows = postings::table
+        .filter(postings::employer_id.eq(employer))
+        .order(postings::id.desc())
+        .limit(limit)
+        .select(PostingRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
 /// Placements that fill this posting (its used headcount).
 pub fn hires(conn: &mut DbConnection, id: PostingId) -> QueryResult<i64> {
     placements::table.filter(placements::posting_id.eq(id)).count().get_result(conn)

@@ -12,7 +12,7 @@ use super::session::{Posted, Viewer};
 use super::{page, see_other, Chrome, FieldMessages};
 use crate::db::models::audit::Actor;
 use crate::db::models::employer::{self as model, EmployerFilter, EmployerRow};
-use crate::db::models::posting::{self as postings, PostingFilter};
+use crate::db::models::posting as postings;
 use crate::domain::region::region_full_name;
 use crate::domain::{EmployerId, Uscc};
 use crate::error::AppError;
@@ -120,8 +120,14 @@ struct EmployerPage {
     place: String,
     uscc_warning: Option<String>,
     notice: Option<&'static str>,
+    /// The latest postings, the latest first.
     jobs: Vec<Job>,
+    /// How many postings the employer has, in all.
+    total: i64,
 }
+
+/// The most postings an employer's page lists (the latest).
+const POSTINGS_LISTED: i64 = 300;
 
 /// `GET /desk/employers/{id}`: the employer's record and its postings,
 /// each saying whether it takes applications today (the one rule).
@@ -133,12 +139,12 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     viewer.allowed(REGISTRY, ("查看用人单位", "read employers"))?;
     let id = EmployerId(path.into_inner());
-    let (e, rows) = state
+    let (e, rows, total) = state
         .db
         .run(move |c| {
             let e = model::get(c, id)?.ok_or(AppError::NotFound(Thing::Employer))?;
-            let rows = postings::list(c, &PostingFilter { employer_id: Some(id), ..Default::default() }, 0, 1000)?;
-            Ok((e, with_hires(c, rows)?))
+            let (rows, total) = postings::latest_of_employer(c, id, POSTINGS_LISTED)?;
+            Ok((e, with_hires(c, rows)?, total))
         })
         .await?;
     let jobs = rows
@@ -171,6 +177,7 @@ pub async fn show(
         uscc_warning,
         notice,
         jobs,
+        total,
     };
     page(&viewer, &p)
 }
