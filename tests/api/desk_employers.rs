@@ -162,15 +162,12 @@ async fn desk_forms_write_employers_and_postings_by_the_registry_rules(app: Test
 /// its posting, a placement form sent back with a mistake — and a person's
 /// page names it on their jobs; the list says it is not all of them.
 async fn a_registry_larger_than_the_forms_lists_still_names_and_offers_every_employer(app: TestApp) {
-    use diesel::RunQueryDsl;
-    let db = labour_bridge::db::Db::connect(&app.database_url, 1).unwrap();
-    diesel::sql_query(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) \
-         INSERT INTO employers (name, region_code, is_poverty_workshop, created_at, updated_at, version) \
-         SELECT '批量登记单位' || i, '440704', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1 FROM n",
-    )
-    .execute(&mut *db.get().unwrap())
-    .unwrap();
+    app.insert_n(
+        300,
+        "employers",
+        "name, region_code, is_poverty_workshop, created_at, updated_at, version",
+        "'批量登记单位' || i, '440704', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1",
+    );
     let late = app.employer("江门市江海区星辉照明有限公司").await;
     let offered = format!("<option value=\"{late}\" selected>江门市江海区星辉照明有限公司</option>");
 
@@ -213,7 +210,7 @@ async fn a_registry_larger_than_the_forms_lists_still_names_and_offers_every_emp
     assert!(a.body.contains("江门市江海区星辉照明有限公司"), "the job names its employer: {}", a.body);
     // The box above each list finds any employer by part of its name or
     // by its 统一社会信用代码, the one chosen so far kept.
-    let find = |q: &str| format!("/desk/employers/options?find={}&employer_id=", urlencoding(q));
+    let find = |q: &str| format!("/desk/employers/options?find={}&employer_id=", crate::helpers::urlencode(q));
     let a = send(&app, &app.clerk, &find("星辉照明"), None).await;
     assert_eq!(a.status, 200);
     assert!(a.body.contains("找到 1 家") && a.body.contains(&offered), "one found is chosen: {}", a.body);
@@ -242,11 +239,6 @@ async fn a_registry_larger_than_the_forms_lists_still_names_and_offers_every_emp
     let a = send(&app, &app.clerk, &format!("/desk/labourers/{person}/placements"), Some(&placement)).await;
     assert_eq!(a.status, 422, "no start day");
     assert!(a.body.contains(&offered), "the form sent back keeps the employer: {}", a.body);
-}
-
-/// `s` for a URL's query (what a browser's form sends).
-fn urlencoding(s: &str) -> String {
-    serde_urlencoded::to_string([("", s)]).unwrap().trim_start_matches('=').to_string()
 }
 
 /// A clerk deletes a posting, then its employer, each after a page that
@@ -303,18 +295,8 @@ async fn the_desk_deletes_a_posting_and_its_employer_after_asking_and_refuses_in
 /// posting and lists the latest first (it listed the first 1,000 ever and
 /// counted those).
 async fn an_employer_s_page_counts_all_its_postings_and_lists_the_latest_first(app: TestApp) {
-    use diesel::RunQueryDsl;
     let employer = app.employer("江门市江海区海悦酒楼有限公司").await;
-    let db = labour_bridge::db::Db::connect(&app.database_url, 1).unwrap();
-    diesel::sql_query(format!(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 320) \
-         INSERT INTO postings (employer_id, title, headcount, region_code, gender_requirement, benefits, status, \
-                               created_at, updated_at, version) \
-         SELECT {employer}, '往年岗位' || i, 1, '440704', 'any', '[]', 'closed', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1 \
-         FROM n"
-    ))
-    .execute(&mut *db.get().unwrap())
-    .unwrap();
+    app.closed_postings(employer, 320);
     let (s, b) = app
         .post(
             "/api/v1/postings",

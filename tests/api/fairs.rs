@@ -406,31 +406,21 @@ async fn check_ins_are_rate_limited_per_user(app: TestApp) {
 
 /// The fair list as a signed-in browser gets it.
 async fn fairs_page(app: &TestApp, token: &str, query: &str) -> String {
-    let r = reqwest::Client::new()
-        .get(app.url(&format!("/fairs{query}")))
-        .header("accept", "text/html")
-        .header("cookie", format!("lb_session={token}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    r.text().await.unwrap()
+    let (status, html) = app.page_as(token, &format!("/fairs{query}")).await;
+    assert_eq!(status, 200);
+    html
 }
 
 /// The organisers' list shows one year's fairs, the latest first, however
 /// many fairs earlier years registered (it used to list the first 200
 /// ever registered, and lost the year's own after a few seasons).
 async fn the_fair_list_shows_a_year_s_fairs_latest_first_however_many_came_before(app: TestApp) {
-    use diesel::RunQueryDsl;
-    let db = labour_bridge::db::Db::connect(&app.database_url, 1).unwrap();
-    diesel::sql_query(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) \
-         INSERT INTO job_fairs (name, held_on, region_code, organisers, online, created_at, updated_at, version) \
-         SELECT '往年招聘会' || i, '2018-03-01', '451424', '[\"大新县人社局\"]', false, \
-                CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1 FROM n",
-    )
-    .execute(&mut *db.get().unwrap())
-    .unwrap();
+    app.insert_n(
+        300,
+        "job_fairs",
+        "name, held_on, region_code, organisers, online, created_at, updated_at, version",
+        "'往年招聘会' || i, '2018-03-01', '451424', '[\"大新县人社局\"]', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1",
+    );
     for (name, day) in [("春风行动招聘会", "2019-02-15"), ("粤桂扶贫协作招聘会", "2019-06-20")] {
         let (s, b) = app
             .post(
@@ -456,21 +446,11 @@ async fn the_fair_list_shows_a_year_s_fairs_latest_first_however_many_came_befor
 /// on its board, however many closed ones the employer registered before
 /// (the board used to take each employer's first 100 postings ever).
 async fn a_fair_s_board_prints_its_employers_open_postings_however_many_closed_came_before(app: TestApp) {
-    use diesel::RunQueryDsl;
     let f = fair(&app, &[OWN_UNIT]).await;
     let employer = app.employer("江门市江海区海悦酒楼有限公司").await;
     let (s, _) = app.post(&format!("/api/v1/fairs/{f}/employers"), &app.clerk, json!({"employer_id": employer})).await;
     assert_eq!(s, 201);
-    let db = labour_bridge::db::Db::connect(&app.database_url, 1).unwrap();
-    diesel::sql_query(format!(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 120) \
-         INSERT INTO postings (employer_id, title, headcount, region_code, gender_requirement, benefits, status, \
-                               created_at, updated_at, version) \
-         SELECT {employer}, '往年岗位' || i, 1, '440704', 'any', '[]', 'closed', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1 \
-         FROM n"
-    ))
-    .execute(&mut *db.get().unwrap())
-    .unwrap();
+    app.closed_postings(employer, 120);
     // This season's posting, published after the years of closed ones.
     let (s, b) = app
         .post(
@@ -481,15 +461,8 @@ async fn a_fair_s_board_prints_its_employers_open_postings_however_many_closed_c
         .await;
     assert_eq!(s, 201, "{b}");
     let open = b["id"].clone();
-    let r = reqwest::Client::new()
-        .get(app.url(&format!("/fairs/{f}/board")))
-        .header("accept", "text/html")
-        .header("cookie", format!("lb_session={}", app.clerk))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let html = r.text().await.unwrap();
+    let (status, html) = app.page_as(&app.clerk, &format!("/fairs/{f}/board")).await;
+    assert_eq!(status, 200);
     assert!(html.contains("海鲜砧板工") && html.contains(&format!("/postings/{open}")), "{html}");
     assert!(!html.contains("往年岗位"), "closed postings are not printed");
 }
@@ -498,35 +471,15 @@ async fn a_fair_s_board_prints_its_employers_open_postings_however_many_closed_c
 /// checked in and lists the latest first (it used to list the first 500
 /// and say 500, while the people at the desk now went unlisted).
 async fn a_busy_fair_s_desk_counts_everyone_and_lists_the_latest_check_ins_first(app: TestApp) {
-    use diesel::RunQueryDsl;
     let f = fair(&app, &[OWN_UNIT]).await;
-    let db = labour_bridge::db::Db::connect(&app.database_url, 1).unwrap();
-    let mut c = db.get().unwrap();
-    diesel::sql_query(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400) \
-         INSERT INTO labourers (id_number, name, gender, birth_date, poverty_status, skills, desired_occupations, \
-                                desired_region_codes, created_at, updated_at, version) \
-         SELECT '45142419900101' || (1000 + i), '早到来宾' || i, 'male', '1990-01-01', 'registered_poor', '[]', '[]', \
-                '[]', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1 FROM n",
-    )
-    .execute(&mut *c)
-    .unwrap();
-    diesel::sql_query(format!(
+    app.people(400, "'早到来宾' || i");
+    app.execute(&format!(
         "INSERT INTO job_fair_attendees (job_fair_id, labourer_id, checked_in_at, checked_in_by) \
          SELECT {f}, id, CURRENT_TIMESTAMP, 'clerk' FROM labourers"
-    ))
-    .execute(&mut *c)
-    .unwrap();
+    ));
     let latest = walk_in(&app, f, 7).await;
-    let r = reqwest::Client::new()
-        .get(app.url(&format!("/fairs/{f}/desk")))
-        .header("accept", "text/html")
-        .header("cookie", format!("lb_session={}", app.clerk))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let html = r.text().await.unwrap();
+    let (status, html) = app.page_as(&app.clerk, &format!("/fairs/{f}/desk")).await;
+    assert_eq!(status, 200);
     assert!(html.contains("已签到（401 人）"), "everyone is counted: {html}");
     assert!(html.contains("下面列出最近签到的 300 人"), "{html}");
     let name = latest["name"].as_str().unwrap_or("来宾7");

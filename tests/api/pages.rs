@@ -185,27 +185,10 @@ async fn a_roster_left_waiting_after_its_dry_run_is_deleted_the_next_day(app: Te
 /// lists the first 50 and says there are more, and how to find the one
 /// meant, instead of a list that looks complete.
 async fn a_common_name_at_the_desk_says_more_people_have_it_than_are_listed(app: TestApp) {
-    use diesel::RunQueryDsl;
-    let db = labour_bridge::db::Db::connect(&app.database_url, 1).unwrap();
-    diesel::sql_query(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60) \
-         INSERT INTO labourers (id_number, name, gender, birth_date, poverty_status, skills, desired_occupations, \
-                                desired_region_codes, created_at, updated_at, version) \
-         SELECT '45142419900101' || (1000 + i), CASE WHEN i <= 55 THEN '黄秀英' ELSE '黄秀兰' END, 'female', \
-                '1990-01-01', 'registered_poor', '[]', '[]', '[]', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1 FROM n",
-    )
-    .execute(&mut *db.get().unwrap())
-    .unwrap();
-    let desk = |q: &str| {
-        browser()
-            .get(app.url(&format!("/desk?q={q}")))
-            .header("accept", "text/html")
-            .header("cookie", format!("lb_session={}", app.clerk))
-            .send()
-    };
-    let html = desk("%E9%BB%84%E7%A7%80%E8%8B%B1").await.unwrap().text().await.unwrap();
+    app.people(60, "CASE WHEN i <= 55 THEN '黄秀英' ELSE '黄秀兰' END");
+    let (_, html) = app.page_as(&app.clerk, "/desk?q=%E9%BB%84%E7%A7%80%E8%8B%B1").await;
     assert!(html.contains("查找结果（超过 50 人）") && html.contains("同名的人较多"), "{html}");
     assert_eq!(html.matches("<tr><td><a href=\"/desk/labourers/").count(), 50);
-    let html = desk("%E9%BB%84%E7%A7%80%E5%85%B0").await.unwrap().text().await.unwrap();
+    let (_, html) = app.page_as(&app.clerk, "/desk?q=%E9%BB%84%E7%A7%80%E5%85%B0").await;
     assert!(html.contains("查找结果（5 人）") && !html.contains("同名的人较多"), "{html}");
 }

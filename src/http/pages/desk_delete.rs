@@ -32,6 +32,18 @@ struct ConfirmPage {
     back: String,
 }
 
+/// The page asking to confirm deleting `what`.
+fn confirm(
+    viewer: &Viewer,
+    what: String,
+    consequence: &'static str,
+    action: String,
+    back: String,
+) -> Result<HttpResponse, AppError> {
+    let chrome = Chrome::new(viewer, format!("删除{what}"));
+    page(viewer, &ConfirmPage { chrome, what, consequence, action, back })
+}
+
 const EMPLOYER_RULE: &str = "删除后不能恢复；仍有岗位、就业登记或招聘会引用该单位时不能删除，请先处理这些记录。";
 const POSTING_RULE: &str = "删除后不能恢复；已有人通过该岗位就业时不能删除，可把岗位状态改为“已关闭”。";
 
@@ -45,14 +57,7 @@ pub async fn employer_form(
     let id = path.into_inner();
     let e = state.db.run(move |c| load::<EmployerRow>(c, kinds::EMPLOYER, EmployerId(id))).await?;
     let what = format!("用人单位“{}”", e.data.name);
-    let p = ConfirmPage {
-        chrome: Chrome::new(&viewer, format!("删除{what}")),
-        what,
-        consequence: EMPLOYER_RULE,
-        action: format!("/desk/employers/{id}/delete"),
-        back: format!("/desk/employers/{id}"),
-    };
-    page(&viewer, &p)
+    confirm(&viewer, what, EMPLOYER_RULE, format!("/desk/employers/{id}/delete"), format!("/desk/employers/{id}"))
 }
 
 /// `POST /desk/employers/{id}/delete`: deletes, then the list.
@@ -80,14 +85,8 @@ pub async fn posting_form(
     let id = path.into_inner();
     let row = state.db.run(move |c| load::<PostingRow>(c, kinds::POSTING, PostingId(id))).await?;
     let what = format!("岗位“{}”", row.data.title);
-    let p = ConfirmPage {
-        chrome: Chrome::new(&viewer, format!("删除{what}")),
-        what,
-        consequence: POSTING_RULE,
-        action: format!("/desk/postings/{id}/delete"),
-        back: format!("/desk/employers/{}#postings", row.data.employer_id.get()),
-    };
-    page(&viewer, &p)
+    let back = format!("/desk/employers/{}#postings", row.data.employer_id.get());
+    confirm(&viewer, what, POSTING_RULE, format!("/desk/postings/{id}/delete"), back)
 }
 
 /// `POST /desk/postings/{id}/delete`: deletes, then its employer's page.
