@@ -15,15 +15,12 @@ crate::on_both_backends!(
     check_ins_are_taken_only_while_the_fair_is_open,
     an_organiser_cannot_tell_a_registered_number_from_an_unknown_one,
     check_ins_are_rate_limited_per_user,
-    the_fair_list_shows_a_year_s_fairs_latest_first_however_many_came_before,
-    a_fair_s_board_prints_its_employers_open_postings_however_many_closed_came_before,
-    a_busy_fair_s_desk_counts_everyone_and_lists_the_latest_check_ins_first,
 );
 
-const OWN_UNIT: &str = "江海区就业服务中心";
+pub(crate) const OWN_UNIT: &str = "江海区就业服务中心";
 
 /// A fair held today (check-ins are taken only around its day).
-async fn fair(app: &TestApp, organisers: &[&str]) -> i64 {
+pub(crate) async fn fair(app: &TestApp, organisers: &[&str]) -> i64 {
     fair_on(app, organisers, &labour_bridge::clock::today().to_string()).await
 }
 
@@ -58,7 +55,7 @@ async fn fair_with_posting(app: &TestApp, headcount: i32) -> (i64, i64) {
     (f, p["id"].as_i64().unwrap())
 }
 
-async fn walk_in(app: &TestApp, f: i64, serial: u32) -> Value {
+pub(crate) async fn walk_in(app: &TestApp, f: i64, serial: u32) -> Value {
     let (s, b) = app
         .post(&format!("/api/v1/fairs/{f}/check-ins"), &app.clerk,
               json!({"id_number": id_number("451424", "19900101", serial), "name": format!("来宾{serial}"), "phone": "13800138000"}))
@@ -402,88 +399,4 @@ async fn check_ins_are_rate_limited_per_user(app: TestApp) {
     // Another user's desk is not held up.
     let (s, _) = app.post(&url, &app.clerk, json!({"id_number": "1"})).await;
     assert_eq!(s, 422);
-}
-
-/// The fair list as a signed-in browser gets it.
-async fn fairs_page(app: &TestApp, token: &str, query: &str) -> String {
-    let (status, html) = app.page_as(token, &format!("/fairs{query}")).await;
-    assert_eq!(status, 200);
-    html
-}
-
-/// The organisers' list shows one year's fairs, the latest first, however
-/// many fairs earlier years registered (it used to list the first 200
-/// ever registered, and lost the year's own after a few seasons).
-async fn the_fair_list_shows_a_year_s_fairs_latest_first_however_many_came_before(app: TestApp) {
-    app.insert_n(
-        300,
-        "job_fairs",
-        "name, held_on, region_code, organisers, online, created_at, updated_at, version",
-        "'往年招聘会' || i, '2018-03-01', '451424', '[\"大新县人社局\"]', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1",
-    );
-    for (name, day) in [("春风行动招聘会", "2019-02-15"), ("粤桂扶贫协作招聘会", "2019-06-20")] {
-        let (s, b) = app
-            .post(
-                "/api/v1/fairs",
-                &app.clerk,
-                json!({"name": name, "held_on": day, "region_code": "451424", "organisers": ["大新县人社局"]}),
-            )
-            .await;
-        assert_eq!(s, 201, "{b}");
-    }
-    let html = fairs_page(&app, &app.clerk, "?year=2019").await;
-    let (june, february) = (html.find("粤桂扶贫协作招聘会").unwrap(), html.find("春风行动招聘会").unwrap());
-    assert!(june < february, "the latest first: {html}");
-    assert!(!html.contains("往年招聘会") && html.contains("href=\"/fairs?year=2018\""), "{html}");
-    assert_eq!(fairs_page(&app, &app.clerk, "?year=2018").await.matches("往年招聘会").count(), 300);
-    let this_year = chrono::Datelike::year(&labour_bridge::clock::today());
-    for asked in ["", "?year=abc", "?year=1066"] {
-        assert!(fairs_page(&app, &app.clerk, asked).await.contains(&format!("<h1>招聘会（{this_year} 年）</h1>")));
-    }
-}
-
-/// A fair without postings of its own prints its employers' open postings
-/// on its board, however many closed ones the employer registered before
-/// (the board used to take each employer's first 100 postings ever).
-async fn a_fair_s_board_prints_its_employers_open_postings_however_many_closed_came_before(app: TestApp) {
-    let f = fair(&app, &[OWN_UNIT]).await;
-    let employer = app.employer("江门市江海区海悦酒楼有限公司").await;
-    let (s, _) = app.post(&format!("/api/v1/fairs/{f}/employers"), &app.clerk, json!({"employer_id": employer})).await;
-    assert_eq!(s, 201);
-    app.closed_postings(employer, 120);
-    // This season's posting, published after the years of closed ones.
-    let (s, b) = app
-        .post(
-            "/api/v1/postings",
-            &app.clerk,
-            json!({"employer_id": employer, "title": "海鲜砧板工", "headcount": 2, "region_code": "440704"}),
-        )
-        .await;
-    assert_eq!(s, 201, "{b}");
-    let open = b["id"].clone();
-    let (status, html) = app.page_as(&app.clerk, &format!("/fairs/{f}/board")).await;
-    assert_eq!(status, 200);
-    assert!(html.contains("海鲜砧板工") && html.contains(&format!("/postings/{open}")), "{html}");
-    assert!(!html.contains("往年岗位"), "closed postings are not printed");
-}
-
-/// A province's fair checks in thousands: the desk says how many have
-/// checked in and lists the latest first (it used to list the first 500
-/// and say 500, while the people at the desk now went unlisted).
-async fn a_busy_fair_s_desk_counts_everyone_and_lists_the_latest_check_ins_first(app: TestApp) {
-    let f = fair(&app, &[OWN_UNIT]).await;
-    app.people(400, "'早到来宾' || i");
-    app.execute(&format!(
-        "INSERT INTO job_fair_attendees (job_fair_id, labourer_id, checked_in_at, checked_in_by) \
-         SELECT {f}, id, CURRENT_TIMESTAMP, 'clerk' FROM labourers"
-    ));
-    let latest = walk_in(&app, f, 7).await;
-    let (status, html) = app.page_as(&app.clerk, &format!("/fairs/{f}/desk")).await;
-    assert_eq!(status, 200);
-    assert!(html.contains("已签到（401 人）"), "everyone is counted: {html}");
-    assert!(html.contains("下面列出最近签到的 300 人"), "{html}");
-    let name = latest["name"].as_str().unwrap_or("来宾7");
-    let (newest, early) = (html.find(name).unwrap(), html.find("早到来宾400").unwrap());
-    assert!(newest < early, "the latest first");
-    assert!(!html.contains("早到来宾1<") && !html.contains("早到来宾100<"), "the earliest beyond the list");
 }

@@ -11,7 +11,6 @@ use crate::helpers::{id_number, Backend, TestApp};
 crate::on_both_backends!(
     new_transfers_follow_the_rules,
     stable_east_counts_spells,
-    the_placement_ledgers_name_each_row_s_employer,
     students_and_graduates_are_counted,
     the_xlsx_ledger_has_title_headers_text_ids_total_and_signature,
     the_csv_ledger_has_a_bom_and_a_row_per_person,
@@ -21,7 +20,7 @@ crate::on_both_backends!(
 );
 
 /// Registers a person and their placements; `status` is the poverty status.
-async fn person(app: &TestApp, serial: u32, status: &str, jobs: &[(&str, &str, Option<&str>)]) -> i64 {
+pub(crate) async fn person(app: &TestApp, serial: u32, status: &str, jobs: &[(&str, &str, Option<&str>)]) -> i64 {
     let l = app
         .labourer(json!({"id_number": id_number("451424", "19900101", serial), "name": format!("测试{serial}"),
             "poverty_status": status, "hukou_township": "硕龙镇", "hukou_village": "义宁村", "phone": "13800138000"}))
@@ -37,7 +36,7 @@ async fn person(app: &TestApp, serial: u32, status: &str, jobs: &[(&str, &str, O
     id
 }
 
-fn ids(ledger: &Value) -> Vec<i64> {
+pub(crate) fn ids(ledger: &Value) -> Vec<i64> {
     ledger["rows"].as_array().unwrap().iter().map(|r| r["labourer_id"].as_i64().unwrap()).collect()
 }
 
@@ -127,48 +126,6 @@ async fn stable_east_counts_spells(app: TestApp) {
     assert_eq!(ids(&app.get_ok(&county("451424"), &app.clerk).await), [on_cutoff, gap31, ends_after]);
     assert_eq!(ids(&app.get_ok(&county("451421"), &app.clerk).await), [elsewhere]);
     assert_eq!(app.get_ok(&county("440704"), &app.clerk).await["count"], 0);
-}
-
-/// 就业单位 on both placement ledgers: a registered employer's name as it
-/// is now (each reading thread looks a name up once, however many rows
-/// name it), else the name typed for an unregistered one.
-async fn the_placement_ledgers_name_each_row_s_employer(app: TestApp) {
-    let registered = app.employer("江门市蓬江区某电子厂").await;
-    let renamed = app.employer("江门市江海区明阳灯饰厂").await;
-    let employers = [
-        json!({"employer_id": registered}),
-        json!({"employer_name": "台山某制衣厂"}),
-        json!({"employer_id": registered}),
-        json!({"employer_id": renamed}),
-    ];
-    let mut people = Vec::new();
-    for (serial, employer) in (1..).step_by(2).zip(employers) {
-        let who = person(&app, serial, "registered_poor", &[]).await;
-        let mut body =
-            json!({"labourer_id": who, "region_code": "440704", "started_on": "2019-03-01", "channel": "referral"});
-        body.as_object_mut().unwrap().extend(employer.as_object().unwrap().clone());
-        let (s, b) = app.post("/api/v1/placements", &app.clerk, body).await;
-        assert_eq!(s, 201, "{b}");
-        people.push(who);
-    }
-    let (s, b) = app
-        .patch(
-            &format!("/api/v1/employers/{renamed}"),
-            &app.clerk,
-            json!({"version": 1, "name": "江门市江海区星辉照明有限公司"}),
-        )
-        .await;
-    assert_eq!(s, 200, "{b}");
-    for kind in ["new-transfers-east", "stable-east"] {
-        let l = app.get_ok(&format!("/api/v1/ledgers/{kind}?year=2019&as_of=2019-11-30"), &app.clerk).await;
-        assert_eq!(ids(&l), people, "{kind}");
-        let names: Vec<&str> = l["rows"].as_array().unwrap().iter().map(|r| r["employer"].as_str().unwrap()).collect();
-        assert_eq!(
-            names,
-            ["江门市蓬江区某电子厂", "台山某制衣厂", "江门市蓬江区某电子厂", "江门市江海区星辉照明有限公司"],
-            "{kind}"
-        );
-    }
 }
 
 async fn students_and_graduates_are_counted(app: TestApp) {

@@ -1,6 +1,7 @@
 //! Black-box tests: the real service over HTTP, on SQLite and PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod bulk;
 mod helpers;
 mod smtp;
 
@@ -14,6 +15,7 @@ mod duplicates;
 mod east_spells;
 mod employers;
 mod errors;
+mod fair_pages;
 mod fairs;
 mod import_collisions;
 mod import_safety;
@@ -21,6 +23,7 @@ mod imports;
 mod instances;
 mod labourers;
 mod ledger_files;
+mod ledger_names;
 mod ledgers;
 mod mail;
 mod open_today;
