@@ -40,10 +40,22 @@ async fn the_fair_list_shows_a_year_s_fairs_latest_first_however_many_came_befor
             .await;
         assert_eq!(s, 201, "{b}");
     }
+    app.insert_n(
+        1,
+        "job_fairs",
+        "name, held_on, region_code, organisers, online, created_at, updated_at, version",
+        "'早年招聘会', '2015-05-01', '451424', '[\"江海区就业服务中心\"]', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1",
+    );
     let html = fairs_page(&app, &app.clerk, "?year=2019").await;
     let (june, february) = (html.find("粤桂扶贫协作招聘会").unwrap(), html.find("春风行动招聘会").unwrap());
     assert!(june < february, "the latest first: {html}");
     assert!(!html.contains("往年招聘会") && html.contains("href=\"/fairs?year=2018\""), "{html}");
+    // The years with fairs are linked, not the empty ones between them.
+    assert!(html.contains("<strong aria-current=\"page\">2019 年</strong>"), "{html}");
+    assert!(html.contains("href=\"/fairs?year=2015\"") && !html.contains("year=2017"), "{html}");
+    // An organiser is shown the years of the fairs they run.
+    let theirs = fairs_page(&app, &app.organiser, "?year=2019").await;
+    assert!(theirs.contains("href=\"/fairs?year=2015\"") && !theirs.contains("year=2018"), "{theirs}");
     assert_eq!(fairs_page(&app, &app.clerk, "?year=2018").await.matches("往年招聘会").count(), 300);
     let this_year = chrono::Datelike::year(&labour_bridge::clock::today());
     for asked in ["", "?year=abc", "?year=1066"] {

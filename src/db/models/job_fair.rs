@@ -80,6 +80,32 @@ pub fn list(
     q.filter(job_fairs::id.gt(after)).order(job_fairs::id.asc()).limit(limit).load(c)
 }
 
+/// The years in which fairs were held (only those `unit` organises, if
+/// given), the latest first, at most `most` of them: one look-up of the
+/// latest `held_on` before each year found (indexed), so a registry of
+/// many fairs costs a statement per year, not a scan.
+pub fn years_held(c: &mut DbConnection, unit: Option<&str>, most: usize) -> QueryResult<Vec<i32>> {
+    let mut years = Vec::new();
+    let mut before: Option<NaiveDate> = None;
+    while years.len() < most {
+        let mut q = job_fairs::table.select(diesel::dsl::max(job_fairs::held_on)).into_boxed();
+        if let Some(u) = unit {
+            q = q.filter(job_fairs::organisers.like(organiser_pattern(u)).escape('\\'));
+        }
+        if let Some(b) = before {
+            q = q.filter(job_fairs::held_on.lt(b));
+        }
+        let Some(latest) = q.get_result::<Option<NaiveDate>>(c)? else { break };
+        let year = chrono::Datelike::year(&latest);
+        years.push(year);
+        before = NaiveDate::from_ymd_opt(year, 1, 1);
+        if before.is_none() {
+            break;
+        }
+    }
+    Ok(years)
+}
+
 /// `organisers` is a JSON list of names: a LIKE pattern for one quoted name.
 fn organiser_pattern(unit: &str) -> String {
     let quoted = serde_json::Value::String(unit.to_string()).to_string();

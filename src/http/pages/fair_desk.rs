@@ -31,14 +31,19 @@ struct FairsPage {
     fairs: Vec<JobFairRow>,
     /// More fairs were held that year than the page lists.
     more: bool,
+    /// The years with fairs the viewer may run, the latest first.
+    years: Vec<i32>,
 }
 
 /// The most fairs the list shows for one year.
 const FAIRS_A_YEAR: usize = 500;
+/// The most years the list links to.
+const YEARS_LISTED: usize = 30;
 
 /// `GET /fairs?year=`: the fairs the viewer may run (an organiser: their
 /// unit's) held in one year — this year unless another is asked — the
-/// latest first, with links to the years before and after. (Listing the
+/// latest first, with links to the years that had fairs (stepping one year
+/// at a time left a bureau clicking through empty years). (Listing the
 /// first fairs ever registered instead lost the year's own once the
 /// registry held a few hundred.)
 pub async fn list(
@@ -49,12 +54,17 @@ pub async fn list(
     let caller = viewer.allowed(MANAGERS, ("查看招聘会", "see fairs"))?;
     let unit = (caller.role == Role::Organiser).then(|| caller.unit.clone().unwrap_or_default());
     let year = super::year_asked(&q).unwrap_or_else(|| chrono::Datelike::year(&crate::clock::today()));
-    let mut fairs =
-        state.db.run(move |c| Ok(model::list(c, unit.as_deref(), Some(year), 0, FAIRS_A_YEAR as i64 + 1)?)).await?;
+    let (mut fairs, years) = state
+        .db
+        .run(move |c| {
+            let fairs = model::list(c, unit.as_deref(), Some(year), 0, FAIRS_A_YEAR as i64 + 1)?;
+            Ok((fairs, model::years_held(c, unit.as_deref(), YEARS_LISTED)?))
+        })
+        .await?;
     let more = fairs.len() > FAIRS_A_YEAR;
     fairs.sort_unstable_by_key(|f| std::cmp::Reverse((f.data.held_on, f.id.get())));
     fairs.truncate(FAIRS_A_YEAR);
-    page(&viewer, &FairsPage { chrome: Chrome::new(&viewer, format!("招聘会（{year} 年）")), year, fairs, more })
+    page(&viewer, &FairsPage { chrome: Chrome::new(&viewer, format!("招聘会（{year} 年）")), year, fairs, more, years })
 }
 
 /// The check-in box and what the last check-in did (also the htmx fragment).
