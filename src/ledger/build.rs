@@ -122,7 +122,10 @@ pub(crate) fn channel_label(c: &str) -> &str {
 }
 
 pub(super) fn person_cells(seq: usize, p: &LabourerRow, unmasked: bool, places: &mut Places) -> Vec<Cell> {
-    vec![
+    // Room for the whole row (the job's and the tail's cells follow), so
+    // that a province's ledger does not grow each row's vector twice.
+    let mut cells = Vec::with_capacity(ROW_CELLS);
+    cells.extend([
         Cell::Int(p.id),
         Cell::Int(seq as i64),
         Cell::Text(p.name.clone()),
@@ -132,8 +135,13 @@ pub(super) fn person_cells(seq: usize, p: &LabourerRow, unmasked: bool, places: 
         text(p.hukou_township.as_deref()),
         text(p.hukou_village.as_deref()),
         Cell::Text(p.poverty_status.parse::<PovertyStatus>().map(|s| s.label_zh().to_string()).unwrap_or_default()),
-    ]
+    ]);
+    cells
 }
+
+/// Cells in the widest person ledger's row (stable-east: 9 of the person,
+/// 5 of the job, the spell's start, 4 more).
+const ROW_CELLS: usize = 19;
 
 /// Looks up employer names and the placements shown on rows.
 struct Details {

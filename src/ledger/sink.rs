@@ -91,24 +91,66 @@ impl Sink for Collect {
     }
 }
 
-/// One row as a JSON object, serialised straight from the cells.
-struct RowJson<'a>(&'a [Col], &'a [Cell]);
-
-impl serde::Serialize for RowJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(Some(self.0.len()))?;
-        for (col, cell) in self.0.iter().zip(self.1) {
-            match cell {
-                Cell::Text(t) => m.serialize_entry(col.key, t)?,
-                Cell::Int(n) => m.serialize_entry(col.key, n)?,
-                Cell::Date(d) => m.serialize_entry(col.key, &d.to_string())?,
-                Cell::Bool(b) => m.serialize_entry(col.key, b)?,
-                Cell::Empty => m.serialize_entry(col.key, &())?,
-            }
+/// Writes one row as a JSON object, `{"key":value,…}` in the columns'
+/// order, straight from the cells: the keys are escaped once per ledger
+/// (`keys`, each with the `,` or `{` before it), texts through serde_json,
+/// and dates as `"YYYY-MM-DD"` without a `String` each — a province's
+/// ledger writes millions of cells, and going through serde's map
+/// serialiser cost a sixth of stable-east's time. The bytes are those
+/// serde_json writes for the same map.
+fn write_row<W: Write>(out: &mut W, keys: &[Vec<u8>], cells: &[Cell]) -> std::io::Result<()> {
+    for (key, cell) in keys.iter().zip(cells) {
+        out.write_all(key)?;
+        match cell {
+            Cell::Text(t) => serde_json::to_writer(&mut *out, t)?,
+            Cell::Int(n) => serde_json::to_writer(&mut *out, n)?,
+            Cell::Date(d) => write_date(out, *d)?,
+            Cell::Bool(b) => out.write_all(if *b { b"true" } else { b"false" })?,
+            Cell::Empty => out.write_all(b"null")?,
         }
-        m.end()
     }
+    out.write_all(if keys.is_empty() { b"{}" } else { b"}" })
+}
+
+/// `"YYYY-MM-DD"`, as `NaiveDate`'s `Display` writes a date of years
+/// 0–9999 (any other through `Display` itself).
+fn write_date<W: Write>(out: &mut W, d: NaiveDate) -> std::io::Result<()> {
+    use chrono::Datelike;
+    let year = d.year();
+    if !(0..=9999).contains(&year) {
+        return serde_json::to_writer(out, &d.to_string()).map_err(std::io::Error::from);
+    }
+    let digit = |n: u32| b'0' + (n % 10) as u8;
+    let (y, m, day) = (year as u32, d.month(), d.day());
+    out.write_all(&[
+        b'"',
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        b'-',
+        digit(m / 10),
+        digit(m),
+        b'-',
+        digit(day / 10),
+        digit(day),
+        b'"',
+    ])
+}
+
+/// Each column's key as it opens its member: `{"key":` for the first,
+/// `,"key":` for the others.
+fn member_keys(columns: &[Col]) -> Vec<Vec<u8>> {
+    columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let mut key = vec![if i == 0 { b'{' } else { b',' }];
+            key.extend(serde_json::to_vec(c.key).unwrap_or_default());
+            key.push(b':');
+            key
+        })
+        .collect()
 }
 
 /// The JSON document of DESIGN §5 without its rows.
@@ -130,14 +172,15 @@ struct HeadJson<'a> {
 /// a row at a time.
 pub struct JsonOut<W> {
     out: W,
-    columns: Vec<Col>,
+    /// The columns' keys as written ([`member_keys`]).
+    keys: Vec<Vec<u8>>,
     first: bool,
 }
 
 impl<W: Write> JsonOut<W> {
     /// JSON to `out`.
     pub fn new(out: W) -> JsonOut<W> {
-        JsonOut { out, columns: Vec::new(), first: true }
+        JsonOut { out, keys: Vec::new(), first: true }
     }
 
     /// The output, once ended.
@@ -163,7 +206,7 @@ impl<W: Write> Sink for JsonOut<W> {
         head.pop();
         head.extend_from_slice(b",\"rows\":[");
         self.out.write_all(&head).map_err(internal)?;
-        self.columns = h.columns.clone();
+        self.keys = member_keys(&h.columns);
         Ok(())
     }
 
@@ -171,7 +214,7 @@ impl<W: Write> Sink for JsonOut<W> {
         if !std::mem::take(&mut self.first) {
             self.out.write_all(b",").map_err(internal)?;
         }
-        serde_json::to_writer(&mut self.out, &RowJson(&self.columns, &cells)).map_err(internal)
+        write_row(&mut self.out, &self.keys, &cells).map_err(internal)
     }
 
     fn end(&mut self) -> Result<(), AppError> {
@@ -248,5 +291,65 @@ impl<T: TableOut> Sink for Printed<'_, T> {
 
     fn end(&mut self) -> Result<(), AppError> {
         self.out.end(&self.total, SIGNATURE).map_err(render_error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The row as serde's map serialiser writes it (what `write_row`
+    /// replaced): the bytes must not change.
+    struct AsMap<'a>(&'a [Col], &'a [Cell]);
+
+    impl serde::Serialize for AsMap<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut m = s.serialize_map(Some(self.0.len()))?;
+            for (col, cell) in self.0.iter().zip(self.1) {
+                match cell {
+                    Cell::Text(t) => m.serialize_entry(col.key, t)?,
+                    Cell::Int(n) => m.serialize_entry(col.key, n)?,
+                    Cell::Date(d) => m.serialize_entry(col.key, &d.to_string())?,
+                    Cell::Bool(b) => m.serialize_entry(col.key, b)?,
+                    Cell::Empty => m.serialize_entry(col.key, &())?,
+                }
+            }
+            m.end()
+        }
+    }
+
+    fn col(key: &'static str) -> Col {
+        Col { key, header: None, width: 1.0 }
+    }
+
+    #[test]
+    fn rows_are_written_as_serde_json_writes_the_same_map() {
+        let day = |y, m, d| Cell::Date(NaiveDate::from_ymd_opt(y, m, d).unwrap());
+        let columns: Vec<Col> =
+            ["seq", "name", "quote", "started_on", "early", "late", "ok", "notes", "n"].into_iter().map(col).collect();
+        let rows = [
+            vec![
+                Cell::Int(1),
+                Cell::Text("韦小燕".into()),
+                Cell::Text("\"引号\"\\ 与\n换行\u{1}".into()),
+                day(2019, 3, 1),
+                day(7, 12, 31),
+                day(12019, 1, 9),
+                Cell::Bool(true),
+                Cell::Empty,
+                Cell::Int(-42),
+            ],
+            vec![Cell::Int(i64::MAX), Cell::Text(String::new()), Cell::Empty, day(2020, 2, 29)],
+        ];
+        for cells in &rows {
+            let mut ours = Vec::new();
+            write_row(&mut ours, &member_keys(&columns), cells).unwrap();
+            let theirs = serde_json::to_vec(&AsMap(&columns, cells)).unwrap();
+            assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(theirs).unwrap());
+        }
+        let mut empty = Vec::new();
+        write_row(&mut empty, &member_keys(&[]), &[]).unwrap();
+        assert_eq!(empty, b"{}");
     }
 }
