@@ -23,7 +23,7 @@ use crate::db::models::east_spells;
 use crate::db::models::employer::names_by_id;
 use crate::db::models::ledger::PlacementRow;
 use crate::db::models::ledger_jobs::{
-    each_job, each_ongoing_spell, last_labourer_id, shown, Scope, Selection, SpellRow,
+    each_job, each_ongoing_spell, last_labourer_id, shown, Scope, Selection, ShownRow, SpellRow,
 };
 use crate::db::{ConnectionManager, DbConnection};
 use crate::error::AppError;
@@ -252,13 +252,15 @@ fn lay_out(
         let ids: Vec<i64> = chunk.iter().map(|e| e.placement_id).collect();
         let rows = shown(c, &ids)?;
         employers.look_up(c, rows.iter().filter_map(|(p, _)| p.employer_id))?;
-        // Both in (person, placement) order; a placement deleted since the
-        // rules ran is skipped.
-        let mut chosen = chunk.iter().peekable();
+        // The rows in the rules' order, whatever order the database gave
+        // them in; a placement deleted (or moved to another person) since
+        // the rules ran is skipped.
+        let mut found: HashMap<i64, ShownRow> = rows.into_iter().map(|row| (row.0.id, row)).collect();
         let mut batch = Vec::with_capacity(chunk.len());
-        for (p, l) in rows {
-            while chosen.next_if(|e| (e.labourer_id, e.placement_id) < (p.labourer_id, p.id)).is_some() {}
-            let Some(e) = chosen.next_if(|e| e.placement_id == p.id) else { continue };
+        for e in chunk.iter() {
+            let Some((p, l)) = found.remove(&e.placement_id).filter(|(p, _)| p.labourer_id == e.labourer_id) else {
+                continue;
+            };
             // 序号 is numbered by the writer.
             let mut row = person_cells(0, &l, r.unmasked, &mut places);
             row.extend([

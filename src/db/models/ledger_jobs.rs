@@ -257,8 +257,8 @@ pub fn each_ongoing_spell<E: From<diesel::result::Error>>(
 pub type ShownRow = (PlacementRow, LabourerRow);
 
 /// The placements `ids` (at most a few hundred: one statement), each with
-/// its person, in person order (`labourer_id`, then `id`). A placement
-/// deleted since its id was read is left out.
+/// its person, in no particular order (the caller puts them in its own).
+/// A placement deleted since its id was read is left out.
 ///
 /// Read by primary key rather than by the ledger's own conditions: once the
 /// rules have chosen the rows, looking up those alone costs a fraction of
@@ -266,8 +266,7 @@ pub type ShownRow = (PlacementRow, LabourerRow);
 /// scan and sort of 3,000,000 rows). The registered employer's name is not
 /// joined here: a ledger names the same employers over and over, and its
 /// reader keeps the names it has looked up ([`crate::db::models::employer::names_by_id`]).
-/// The few hundred rows are put in order here rather than by the database
-/// (SQLite copied each whole row into its sorter).
+/// No `ORDER BY`: SQLite copied each whole row into its sorter.
 pub fn shown(c: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<ShownRow>> {
     macro_rules! query {
         () => {
@@ -277,12 +276,10 @@ pub fn shown(c: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<ShownRow>> {
                 .select((PlacementRow::as_select(), LabourerRow::as_select()))
         };
     }
-    let mut rows: Vec<ShownRow> = match c {
-        DbConnection::Pg(pg) => query!().load(pg)?,
-        DbConnection::Sqlite(lite) => query!().load(lite)?,
-    };
-    rows.sort_unstable_by_key(|(p, _)| (p.labourer_id, p.id));
-    Ok(rows)
+    match c {
+        DbConnection::Pg(pg) => query!().load(pg),
+        DbConnection::Sqlite(lite) => query!().load(lite),
+    }
 }
 
 /// The highest labourer id (0 for none): where a ledger read on two
