@@ -13,6 +13,7 @@ crate::on_both_backends!(
     a_registry_larger_than_the_forms_lists_still_names_and_offers_every_employer,
     the_desk_deletes_a_posting_and_its_employer_after_asking_and_refuses_in_words_while_referred_to,
     an_employer_s_page_counts_all_its_postings_and_lists_the_latest_first,
+    a_form_sent_without_javascript_takes_the_one_employer_its_search_box_finds,
 );
 
 const CSRF: &str = "0123456789abcdef0123456789abcdef";
@@ -311,4 +312,62 @@ async fn an_employer_s_page_counts_all_its_postings_and_lists_the_latest_first(a
     let (latest, older) = (a.body.find("海鲜砧板工").unwrap(), a.body.find(">往年岗位320<").unwrap());
     assert!(latest < older, "the latest first");
     assert!(!a.body.contains(">往年岗位1<"), "the earliest beyond the list");
+}
+
+/// Without JavaScript the search box's text comes with the form instead of
+/// a choice: the one employer it finds is the record's; none or several
+/// bring the form back with those found to choose from (the text kept in
+/// the box) and nothing is saved; a choice made wins over the text.
+async fn a_form_sent_without_javascript_takes_the_one_employer_its_search_box_finds(app: TestApp) {
+    let hotel = app.employer("江门市江海区海悦酒楼有限公司").await;
+    let factory = app.employer("江门市蓬江区海悦食品厂").await;
+    let person = app
+        .labourer(serde_json::json!({"id_number": crate::helpers::id_number("451424", "19900101", 3),
+            "name": "测试3", "poverty_status": "registered_poor"}))
+        .await["id"]
+        .clone();
+    let path = format!("/desk/labourers/{person}/placements");
+    let jobs = format!("/api/v1/placements?labourer_id={person}");
+    let placement = |chosen: &'static str, find: &'static str| {
+        [
+            ("employer_id", chosen),
+            ("find", find),
+            ("region_code", "440704"),
+            ("started_on", "2019-03-01"),
+            ("channel", "referral"),
+        ]
+    };
+    let a = send(&app, &app.clerk, &path, Some(&placement("", "海悦"))).await;
+    assert_eq!(a.status, 422, "{}", a.body);
+    assert!(beside(&a.body, "employer_id").contains("名称含“海悦”的单位有 2 家"), "{}", a.body);
+    for id in [hotel, factory] {
+        assert!(a.body.contains(&format!("<option value=\"{id}\"")), "those found are offered: {}", a.body);
+    }
+    assert!(a.body.contains("value=\"海悦\""), "the text stays in the box");
+    let a = send(&app, &app.clerk, &path, Some(&placement("", "没有这家"))).await;
+    assert_eq!(a.status, 422);
+    assert!(beside(&a.body, "employer_id").contains("没有名称含“没有这家”的单位"), "{}", a.body);
+    assert_eq!(app.get_ok(&jobs, &app.clerk).await["items"].as_array().unwrap().len(), 0, "nothing saved");
+
+    let a = send(&app, &app.clerk, &path, Some(&placement("", "海悦酒楼"))).await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    assert_eq!(app.get_ok(&jobs, &app.clerk).await["items"][0]["employer_id"], hotel);
+
+    fn posting<'a>(chosen: &'a str, find: &'a str) -> [(&'a str, &'a str); 7] {
+        [
+            ("employer_id", chosen),
+            ("find", find),
+            ("title", "点心师傅"),
+            ("headcount", "2"),
+            ("region_code", "440704"),
+            ("gender_requirement", "any"),
+            ("status", "open"),
+        ]
+    }
+    let a = send(&app, &app.clerk, "/desk/postings/new", Some(&posting("", "海悦酒楼"))).await;
+    assert_eq!((a.status, a.location.as_str()), (303, format!("/desk/employers/{hotel}?posted=1#postings").as_str()));
+    // A choice made (the box only narrowed the list) is the one used.
+    let factory_id = factory.to_string();
+    let a = send(&app, &app.clerk, "/desk/postings/new", Some(&posting(&factory_id, "海悦酒楼"))).await;
+    assert_eq!(a.location, format!("/desk/employers/{factory}?posted=1#postings"));
 }

@@ -3,7 +3,7 @@ shows the message beside the field), add a placement, import a roster."""
 
 from playwright.sync_api import expect
 
-from conftest import api_get, api_post, api_token, assert_accessible, id_number, shot, sign_in, unregistered_id_number
+from conftest import DESK, api_get, api_post, api_token, assert_accessible, id_number, shot, sign_in, unregistered_id_number
 
 
 def test_clerk_finds_registers_places_and_imports(desk, server, tmp_path):
@@ -87,3 +87,41 @@ def test_clerk_finds_registers_places_and_imports(desk, server, tmp_path):
     # The form answered 422 with the messages (as it should); nothing else failed.
     errors = [e for e in page.errors if "status of 422" not in e]
     assert errors == [], errors
+
+
+def test_a_placement_without_javascript_takes_the_employer_typed_in_the_search_box(browser, server):
+    """With scripts off, the employer search box cannot swap the list: the
+    text typed goes with the form, several found come back to choose from,
+    and the job is saved for the one chosen."""
+    clerk = api_token(server, "demo-clerk")
+    for name in ("台山市无脚本测试酒楼", "台山市无脚本测试饭店"):
+        status, body = api_post(server, clerk, "/api/v1/employers", {"name": name, "region_code": "440781"})
+        assert status == 201, body
+    status, person = api_post(server, clerk, "/api/v1/labourers", {
+        "id_number": unregistered_id_number(server, clerk, birth="19920304"), "name": "覃丽娟",
+        "poverty_status": "registered_poor"})
+    assert status == 201, person
+
+    context = browser.new_context(java_script_enabled=False, **DESK)
+    page = context.new_page()
+    try:
+        sign_in(page, server, "demo-clerk")
+        page.goto(f"{server}/desk/labourers/{person['id']}")
+        page.fill("#f-employer_id-find", "无脚本测试")
+        page.fill("input[name=region_code]", "440781")
+        page.fill("input[name=started_on]", "2019-09-02")
+        page.select_option("select[name=channel]", index=1)
+        page.get_by_role("button", name="添加就业登记").click()
+        field = page.locator("select[name=employer_id]")
+        assert field.get_attribute("aria-invalid") == "true"
+        message = page.locator(f"#{field.get_attribute('aria-describedby')}").inner_text()
+        assert "有 2 家" in message, message
+        assert page.locator("#f-employer_id-find").input_value() == "无脚本测试", "what was typed stays"
+        shot(page, "desk-person-no-script-choose")
+        page.select_option("select[name=employer_id]", label="台山市无脚本测试饭店")
+        page.get_by_role("button", name="添加就业登记").click()
+        page.wait_for_url("**placed=1*")
+        assert "台山市无脚本测试饭店" in page.locator("#placements table").inner_text()
+        shot(page, "desk-person-no-script")
+    finally:
+        context.close()

@@ -79,6 +79,7 @@ async fn show_person(
     let caller = viewer.allowed(REGISTRY, ("查看劳动力信息", "read labourers"))?;
     let actor = Actor::from(&caller);
     let posted_employer = posted.and_then(|p| p.get("employer_id"));
+    let posted_find = posted.and_then(|p| p.get("find"));
     let (row, certificates, rows, employers, trainings, visits) = state
         .db
         .write(move |c| {
@@ -94,7 +95,7 @@ async fn show_person(
             let ids: Vec<i64> = jobs.iter().filter_map(|p| p.data.employer_id.map(|e| e.get())).collect();
             let names: HashMap<i64, String> = employer::names_by_id(c, &ids)?.into_iter().collect();
             let chosen = posted_employer.and_then(|v| v.parse().ok());
-            let employers = employer_choice::employer_choices(c, chosen)?;
+            let employers = employer_choice::choices_after_post(c, chosen, posted_find.as_deref())?;
             let trainings = enrolment::trainings_of(c, LabourerId(id))?;
             let visits = job_fair::visits_of(c, LabourerId(id))?;
             Ok((row, certs, jobs, (names, employers), trainings, visits))
@@ -166,9 +167,14 @@ pub async fn add_placement(
     path: web::Path<i64>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let posted = Posted::read(&req, &body)?;
+    let mut posted = Posted::read(&req, &body)?;
     let caller = viewer.allowed(REGISTRY, ("登记就业", "record placements"))?;
     let id = path.into_inner();
+    // Without JavaScript the search box's text comes with the form instead
+    // of a choice: the one employer it finds, else the form again.
+    if let Some(errors) = employer_choice::resolve_typed(&state, &mut posted).await? {
+        return show_person(&state, &viewer, id, None, Some(&posted), &errors).await;
+    }
     let mut json = json_of(&posted, &PLACEMENT_FIELDS, &["employer_id", "monthly_income"]);
     if let Some(m) = json.as_object_mut() {
         m.insert("labourer_id".into(), id.into());

@@ -150,22 +150,23 @@ pub async fn create(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let posted = Posted::read(&req, &body)?;
+    let mut posted = Posted::read(&req, &body)?;
     let caller = viewer.allowed(REGISTRY, ("发布岗位", "create postings"))?;
+    let frame = |chosen| Frame {
+        heading: "发布岗位".into(),
+        action: "/desk/postings/new".into(),
+        back: back_to(chosen),
+        version: None,
+    };
+    if let Some(errors) = employer_choice::resolve_typed(&state, &mut posted).await? {
+        return again(&state, &viewer, &posted, &errors, frame).await;
+    }
     let (value, keys, errors) = read_form::<NewPosting>(posting_json(&posted))?;
     let read = Read { value, keys, errors };
     let actor = Actor::from(&caller);
     match state.db.write(move |c| read.then(|v| registry::create(c, &actor, v))).await {
         Ok(row) => Ok(see_other(&format!("/desk/employers/{}?posted=1#postings", row.data.employer_id.get()))),
-        Err(e) => {
-            let errors = messages_of(e)?;
-            let chosen = posted.get("employer_id").and_then(|v| v.parse().ok());
-            let employers = state.db.run(move |c| employer_choices(c, chosen)).await?;
-            let back = back_to(chosen);
-            let frame =
-                Frame { heading: "发布岗位".into(), action: "/desk/postings/new".into(), back, version: None };
-            record_form(&viewer, frame, posting_fields(employers), Some(&posted), &errors)
-        }
+        Err(e) => again(&state, &viewer, &posted, &messages_of(e)?, frame).await,
     }
 }
 
@@ -230,9 +231,19 @@ pub async fn update(
     path: web::Path<i64>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let posted = Posted::read(&req, &body)?;
+    let mut posted = Posted::read(&req, &body)?;
     let caller = viewer.allowed(REGISTRY, ("修改岗位", "change postings"))?;
     let id = path.into_inner();
+    let version = posted.get("version").and_then(|v| v.parse().ok());
+    let frame = |chosen| Frame {
+        heading: "修改岗位".into(),
+        action: format!("/desk/postings/{id}/edit"),
+        back: back_to(chosen),
+        version,
+    };
+    if let Some(errors) = employer_choice::resolve_typed(&state, &mut posted).await? {
+        return again(&state, &viewer, &posted, &errors, frame).await;
+    }
     let mut json = posting_json(&posted);
     if let Some(m) = json.as_object_mut() {
         for f in [
@@ -262,17 +273,22 @@ pub async fn update(
     let actor = Actor::from(&caller);
     match state.db.write(move |c| read.then(|v| registry::change(c, &actor, PostingId(id), v))).await {
         Ok(row) => Ok(see_other(&format!("/desk/employers/{}?posting_saved=1#postings", row.data.employer_id.get()))),
-        Err(e) => {
-            let errors = messages_of(e)?;
-            let chosen = posted.get("employer_id").and_then(|v| v.parse().ok());
-            let employers = state.db.run(move |c| employer_choices(c, chosen)).await?;
-            let frame = Frame {
-                heading: "修改岗位".into(),
-                action: format!("/desk/postings/{id}/edit"),
-                back: back_to(chosen),
-                version: posted.get("version").and_then(|v| v.parse().ok()),
-            };
-            record_form(&viewer, frame, posting_fields(employers), Some(&posted), &errors)
-        }
+        Err(e) => again(&state, &viewer, &posted, &messages_of(e)?, frame).await,
     }
+}
+
+/// The posting form drawn again after a refused post, `errors` beside the
+/// fields and the employer list as [`employer_choice::choices_after_post`]
+/// gives it; `frame` from the employer chosen.
+async fn again(
+    state: &AppState,
+    viewer: &Viewer,
+    posted: &Posted,
+    errors: &FieldMessages,
+    frame: impl FnOnce(Option<i64>) -> Frame,
+) -> Result<HttpResponse, AppError> {
+    let chosen = posted.get("employer_id").and_then(|v| v.parse().ok());
+    let find = posted.get("find");
+    let employers = state.db.run(move |c| employer_choice::choices_after_post(c, chosen, find.as_deref())).await?;
+    record_form(viewer, frame(chosen), posting_fields(employers), Some(posted), errors)
 }

@@ -3,13 +3,16 @@
 //! never without the one a record already names, and a search box above it
 //! that finds any employer by part of its name or its 统一社会信用代码
 //! (htmx swaps the list's options for the answer of [`employer_options`]).
+//! Without JavaScript the box's text is posted with the form, and
+//! [`resolve_typed`] takes the one employer it finds or sends the form back
+//! with those found to choose from.
 
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::page;
-use super::session::Viewer;
+use super::session::{Posted, Viewer};
+use super::{page, FieldMessages};
 use crate::db::models::employer::{self as model, EmployerFilter};
 use crate::db::DbConnection;
 use crate::domain::{EmployerId, Uscc};
@@ -84,38 +87,117 @@ pub async fn employer_options(
     q: Query<FindEmployer>,
 ) -> Result<HttpResponse, AppError> {
     viewer.allowed(REGISTRY, ("查找用人单位", "find employers"))?;
-    let typed: String = q.0.find.unwrap_or_default().split_whitespace().collect();
+    let typed = typed_text(q.0.find.as_deref());
     let chosen = q.0.employer_id.and_then(|v| v.parse::<i64>().ok());
     let (options, chosen) = state
         .db
-        .run(move |c| {
-            if typed.is_empty() {
-                return Ok((employer_choices(c, chosen)?, chosen));
+        .run(move |c| match typed {
+            None => Ok((employer_choices(c, chosen)?, chosen)),
+            Some(typed) => {
+                let found = found_choices(c, &typed, chosen)?;
+                Ok((found.options, found.only.or(chosen)))
             }
-            let filter = match Uscc::parse(&typed) {
-                Ok((code, _)) => EmployerFilter { uscc: Some(code.as_str().to_string()), ..Default::default() },
-                Err(_) => EmployerFilter { name: Some(typed.clone()), ..Default::default() },
-            };
-            let found = model::list(c, &filter, 0, FOUND_AT_MOST + 1)?;
-            let blank = match found.len() as i64 {
-                0 => format!("（没有名称含“{typed}”的单位）"),
-                n if n > FOUND_AT_MOST => {
-                    format!("（请选择：名称含“{typed}”的单位超过 {FOUND_AT_MOST} 家，请再输入几个字）")
-                }
-                n => format!("（请选择：找到 {n} 家）"),
-            };
-            let only = (found.len() == 1).then(|| found[0].id.get());
-            let mut options = vec![(String::new(), blank)];
-            if let Some(id) = chosen.filter(|id| !found.iter().any(|e| e.id.get() == *id)) {
-                if let Some(e) = model::get(c, EmployerId(id))? {
-                    options.push((id.to_string(), e.data.name));
-                }
-            }
-            options
-                .extend(found.into_iter().take(FOUND_AT_MOST as usize).map(|e| (e.id.get().to_string(), e.data.name)));
-            Ok((options, only.or(chosen)))
         })
         .await?;
     let chosen = chosen.map(|id| id.to_string()).unwrap_or_default();
     page(&viewer, &Options { options, chosen })
+}
+
+/// What was typed in a search box, without its spaces; `None` when blank.
+fn typed_text(find: Option<&str>) -> Option<String> {
+    Some(find?.split_whitespace().collect::<String>()).filter(|t| !t.is_empty())
+}
+
+/// What a search for some typed text found.
+struct Found {
+    /// The blank choice (saying what was found), `chosen` wherever it
+    /// falls, then those found (at most [`FOUND_AT_MOST`]).
+    options: Vec<(String, String)>,
+    /// How many were found (more than [`FOUND_AT_MOST`] when so many).
+    count: usize,
+    /// The employer found, when exactly one was.
+    only: Option<i64>,
+}
+
+/// Employers whose name contains `typed`, or whose 统一社会信用代码 it is
+/// (the first registered first).
+fn found_choices(c: &mut DbConnection, typed: &str, chosen: Option<i64>) -> Result<Found, AppError> {
+    let filter = match Uscc::parse(typed) {
+        Ok((code, _)) => EmployerFilter { uscc: Some(code.as_str().to_string()), ..Default::default() },
+        Err(_) => EmployerFilter { name: Some(typed.to_string()), ..Default::default() },
+    };
+    let found = model::list(c, &filter, 0, FOUND_AT_MOST + 1)?;
+    let blank = match found.len() as i64 {
+        0 => format!("（没有名称含“{typed}”的单位）"),
+        n if n > FOUND_AT_MOST => {
+            format!("（请选择：名称含“{typed}”的单位超过 {FOUND_AT_MOST} 家，请再输入几个字）")
+        }
+        n => format!("（请选择：找到 {n} 家）"),
+    };
+    let only = (found.len() == 1).then(|| found[0].id.get());
+    let count = found.len();
+    let mut options = vec![(String::new(), blank)];
+    if let Some(id) = chosen.filter(|id| !found.iter().any(|e| e.id.get() == *id)) {
+        if let Some(e) = model::get(c, EmployerId(id))? {
+            options.push((id.to_string(), e.data.name));
+        }
+    }
+    options.extend(found.into_iter().take(FOUND_AT_MOST as usize).map(|e| (e.id.get().to_string(), e.data.name)));
+    Ok(Found { options, count, only })
+}
+
+/// A form's employer list as it is drawn again after a post: what the
+/// search box's text `find` finds when something was typed (so that a
+/// browser without JavaScript offers those to choose from), else the
+/// first registered ([`employer_choices`]); `chosen` kept either way.
+pub fn choices_after_post(
+    c: &mut DbConnection,
+    chosen: Option<i64>,
+    find: Option<&str>,
+) -> Result<Vec<(String, String)>, AppError> {
+    match typed_text(find) {
+        Some(typed) => Ok(found_choices(c, &typed, chosen)?.options),
+        None => employer_choices(c, chosen),
+    }
+}
+
+/// The employer a form names when it was sent without JavaScript having
+/// turned the search box's text into a choice: `Ok(None)` when a choice
+/// was made or nothing typed; `Ok(Some(id))` when the text `find` finds
+/// exactly one employer (by part of its name or its 统一社会信用代码);
+/// `Err(message)` when it finds none or several — the form is then drawn
+/// again with those found to choose from ([`choices_after_post`]), instead
+/// of saving the record without the employer the clerk typed.
+fn typed_employer(
+    c: &mut DbConnection,
+    employer_id: Option<&str>,
+    find: Option<&str>,
+) -> Result<Result<Option<i64>, String>, AppError> {
+    let Some(typed) = typed_text(find).filter(|_| employer_id.is_none()) else { return Ok(Ok(None)) };
+    let found = found_choices(c, &typed, None)?;
+    Ok(match (found.only, found.count) {
+        (Some(id), _) => Ok(Some(id)),
+        (None, 0) => {
+            Err(format!("没有名称含“{typed}”的单位：请改输入名称中的几个字或统一社会信用代码，或先登记该单位"))
+        }
+        (None, n) if n as i64 > FOUND_AT_MOST => {
+            Err(format!("名称含“{typed}”的单位超过 {FOUND_AT_MOST} 家：请再输入几个字，或在列表中选择"))
+        }
+        (None, n) => Err(format!("名称含“{typed}”的单位有 {n} 家：请在列表中选择一家")),
+    })
+}
+
+/// Applies [`typed_employer`] to a posted form: `employer_id` becomes the
+/// one employer the search box's text finds; `Some(messages)` (beside the
+/// choice) when it finds none or several, and the form must be drawn again.
+pub async fn resolve_typed(state: &AppState, posted: &mut Posted) -> Result<Option<FieldMessages>, AppError> {
+    let (chosen, find) = (posted.get("employer_id"), posted.get("find"));
+    match state.db.run(move |c| typed_employer(c, chosen.as_deref(), find.as_deref())).await? {
+        Ok(None) => Ok(None),
+        Ok(Some(id)) => {
+            posted.set("employer_id", id.to_string());
+            Ok(None)
+        }
+        Err(message) => Ok(Some(FieldMessages::one("employer_id", message))),
+    }
 }

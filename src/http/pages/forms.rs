@@ -33,6 +33,8 @@ pub struct Field {
     /// fetches the options matching what is typed (`?find=`, with the
     /// choice's current value under its own name).
     pub find: Option<&'static str>,
+    /// What the search box held when the form was posted.
+    pub found: String,
 }
 
 impl Field {
@@ -48,6 +50,7 @@ impl Field {
             required: false,
             many: false,
             find: None,
+            found: String::new(),
         }
     }
 
@@ -101,6 +104,9 @@ pub fn refill(fields: &mut [Field], posted: Option<&Posted>, errors: &FieldMessa
     for f in fields.iter_mut() {
         if let Some(p) = posted {
             f.value = if f.many { p.all(f.name).join(",") } else { p.get(f.name).unwrap_or_default() };
+            if f.find.is_some() {
+                f.found = p.get("find").unwrap_or_default();
+            }
         }
         f.error = errors.get(f.name).map(str::to_string);
     }

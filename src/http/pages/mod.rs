@@ -200,6 +200,11 @@ impl FieldMessages {
         FieldMessages(list.iter().map(|e| (e.field.clone(), e.message.zh.clone())).collect())
     }
 
+    /// One field's message.
+    pub fn one(field: &str, message: String) -> FieldMessages {
+        FieldMessages(vec![(field.to_string(), message)])
+    }
+
     /// The message for `field`, if it failed.
     pub fn get(&self, field: &str) -> Option<&str> {
         self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())

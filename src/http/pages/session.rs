@@ -146,6 +146,13 @@ impl Posted {
         self.pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_string()).filter(|v| !v.is_empty())
     }
 
+    /// Sets `name` to `value` in place of what was sent (e.g. the employer
+    /// a search box's text found).
+    pub fn set(&mut self, name: &str, value: String) {
+        self.pairs.retain(|(k, _)| k != name);
+        self.pairs.push((name.to_string(), value));
+    }
+
     /// The first value of `name` exactly as sent (passwords are not trimmed).
     pub fn pairs_value(&self, name: &str) -> String {
         self.pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
