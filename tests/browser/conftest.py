@@ -145,6 +145,13 @@ def sign_in(page, base, username, next_path=None):
     page.wait_for_load_state()
 
 
+def message_beside(page, selector):
+    """The message a field's aria-describedby points at (the field must be marked invalid)."""
+    field = page.locator(selector)
+    assert field.get_attribute("aria-invalid") == "true", selector
+    return page.locator(f"#{field.get_attribute('aria-describedby')}").inner_text()
+
+
 def shot(page, name):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)

@@ -3,7 +3,8 @@ shows the message beside the field), add a placement, import a roster."""
 
 from playwright.sync_api import expect
 
-from conftest import DESK, api_get, api_post, api_token, assert_accessible, id_number, shot, sign_in, unregistered_id_number
+from conftest import (DESK, api_get, api_post, api_token, assert_accessible, id_number, message_beside, shot, sign_in,
+                      unregistered_id_number)
 
 
 def test_clerk_finds_registers_places_and_imports(desk, server, tmp_path):
@@ -28,9 +29,7 @@ def test_clerk_finds_registers_places_and_imports(desk, server, tmp_path):
     page.fill("input[name=phone]", "13977106677")
     page.get_by_role("button", name="保存").click()
     field = page.locator("input[name=id_number]")
-    assert field.get_attribute("aria-invalid") == "true"
-    described = field.get_attribute("aria-describedby")
-    message = page.locator(f"#{described}").inner_text()
+    message = message_beside(page, "input[name=id_number]")
     assert "校验" in message or "身份证" in message, message
     assert page.locator("input[name=name]").input_value() == "黄春梅", "what was typed stays"
     shot(page, "desk-register-error")
@@ -112,9 +111,7 @@ def test_a_placement_without_javascript_takes_the_employer_typed_in_the_search_b
         page.fill("input[name=started_on]", "2019-09-02")
         page.select_option("select[name=channel]", index=1)
         page.get_by_role("button", name="添加就业登记").click()
-        field = page.locator("select[name=employer_id]")
-        assert field.get_attribute("aria-invalid") == "true"
-        message = page.locator(f"#{field.get_attribute('aria-describedby')}").inner_text()
+        message = message_beside(page, "select[name=employer_id]")
         assert "有 2 家" in message, message
         assert page.locator("#f-employer_id-find").input_value() == "无脚本测试", "what was typed stays"
         shot(page, "desk-person-no-script-choose")

@@ -5,7 +5,7 @@ the change on the employer's page."""
 
 import random
 
-from conftest import api_get, api_token, assert_accessible, shot, sign_in
+from conftest import api_get, api_token, assert_accessible, message_beside, shot, sign_in
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
@@ -28,13 +28,6 @@ def unregistered_uscc(base, token):
         if not api_get(base, token, f"/api/v1/employers?uscc={code}")["items"]:
             return code
     raise AssertionError("no free USCC found")
-
-
-def message_beside(page, selector):
-    """The message a field's aria-describedby points at (the field must be marked invalid)."""
-    field = page.locator(selector)
-    assert field.get_attribute("aria-invalid") == "true", selector
-    return page.locator(f"#{field.get_attribute('aria-describedby')}").inner_text()
 
 
 def test_clerk_registers_an_employer_and_publishes_a_posting(desk, server):
