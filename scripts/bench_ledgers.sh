@@ -11,7 +11,7 @@
 #   ongoing at D), with `substr(region_code, 1, 2)` as before the stored
 #   province — what one plain SQL statement costs, without rules or output.
 #
-#   LB_BIN=path/to/labour-bridge scripts/bench_ledgers.sh [SCALE]
+#   LB_BIN=path/to/labour-bridge [LB_BENCH_RUNS=5] scripts/bench_ledgers.sh [SCALE]
 #   results: target/bench/ledgers.md
 #
 # Without LB_BIN the script builds the release binary itself. Needs the local
@@ -36,18 +36,38 @@ AS_OF=2019-11-30
 EAST="'11','12','13','31','32','33','35','37','44','46'"
 COUNTED="'registered_poor','lifted'"
 
-timed() { # the command; prints "wall peak" (seconds, MiB)
-  local log="$OUT/time.log"
-  /usr/bin/time -f '%e %M' -o "$log" "$@" >/dev/null
-  awk '{printf "%.2f s | %.0f MiB", $1, $2/1024}' "$log"
+# Each step runs LB_BENCH_RUNS times (default 1), ours and the baseline
+# alternating, and is reported as the range of its runs: on a shared
+# two-core machine single runs of one binary have varied by ±30 %.
+RUNS=${LB_BENCH_RUNS:-1}
+
+timed() { # log file, then the command; appends "wall peak" (seconds, KiB) to the log
+  local log=$1; shift
+  /usr/bin/time -f '%e %M' -a -o "$log" "$@" >/dev/null
+}
+
+range() { # log file; prints "wall | peak" as min–max over its runs
+  awk 'NR == 1 || $1 < lo {lo = $1} NR == 1 || $1 > hi {hi = $1} $2 > peak {peak = $2}
+    END {if (lo == hi) printf "%.2f s | %.0f MiB", lo, peak/1024;
+         else printf "%.2f–%.2f s | %.0f MiB", lo, hi, peak/1024}' "$1"
+}
+
+once() { # the command, run once; prints "wall | peak"
+  local log="$OUT/time-once.log"
+  rm -f "$log"
+  timed "$log" "$@"
+  range "$log"
 }
 
 row() { # label, then the command; runs ours and, if given, the baseline
   local label=$1; shift
-  local ours base="–"
-  ours=$(timed "$BIN" "$@")
-  if [ -n "$BASE" ]; then base=$(timed "$BASE" "$@"); fi
-  echo "| $label | $ours | $base |" | tee -a "$REPORT"
+  local ours="$OUT/time-ours.log" base="$OUT/time-base.log"
+  rm -f "$ours" "$base"
+  for _ in $(seq 1 "$RUNS"); do
+    timed "$ours" "$BIN" "$@"
+    if [ -n "$BASE" ]; then timed "$base" "$BASE" "$@"; fi
+  done
+  echo "| $label | $(range "$ours") | $(if [ -n "$BASE" ]; then range "$base"; else echo "–"; fi) |" | tee -a "$REPORT"
 }
 
 sql_row() { # label, backend, sql
@@ -62,7 +82,7 @@ sql_row() { # label, backend, sql
 {
   echo "## Ledgers at scale $SCALE ($(date -u +%F), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB)"
   echo
-  echo "ours: $BIN; baseline: ${BASE:-none (plain SQL counts only)}"
+  echo "ours: $BIN; baseline: ${BASE:-none (plain SQL counts only)}; $RUNS run(s) of each, alternating, as min–max"
   echo
   echo "| step | ours: wall \| peak | baseline: wall \| peak |"
   echo "|---|---|---|"
@@ -74,11 +94,11 @@ PG_URL="postgres://postgres@127.0.0.1:5432/$PG_DB"
 
 if [ ! -f "$SQLITE_DIR/labour-bridge.sqlite3" ]; then
   rm -rf "$SQLITE_DIR"
-  echo "| SQLite: gen --scale $SCALE | $(timed "$BIN" --data-dir "$SQLITE_DIR" gen --scale "$SCALE") | – |" | tee -a "$REPORT"
+  echo "| SQLite: gen --scale $SCALE | $(once "$BIN" --data-dir "$SQLITE_DIR" gen --scale "$SCALE") | – |" | tee -a "$REPORT"
 fi
 if ! psql -q -U postgres -h 127.0.0.1 -d "$PG_DB" -c 'select 1' >/dev/null 2>&1; then
   psql -q -U postgres -h 127.0.0.1 -c "CREATE DATABASE $PG_DB" postgres
-  echo "| PostgreSQL: gen --scale $SCALE | $(timed "$BIN" --database-url "$PG_URL" gen --scale "$SCALE") | – |" | tee -a "$REPORT"
+  echo "| PostgreSQL: gen --scale $SCALE | $(once "$BIN" --database-url "$PG_URL" gen --scale "$SCALE") | – |" | tee -a "$REPORT"
   psql -q -U postgres -h 127.0.0.1 -d "$PG_DB" -c 'VACUUM ANALYZE' >/dev/null
 fi
 
