@@ -192,6 +192,9 @@ fn typed_employer(
 /// choice) when it finds none or several, and the form must be drawn again.
 pub async fn resolve_typed(state: &AppState, posted: &mut Posted) -> Result<Option<FieldMessages>, AppError> {
     let (chosen, find) = (posted.get("employer_id"), posted.get("find"));
+    if chosen.is_some() || typed_text(find.as_deref()).is_none() {
+        return Ok(None);
+    }
     match state.db.run(move |c| typed_employer(c, chosen.as_deref(), find.as_deref())).await? {
         Ok(None) => Ok(None),
         Ok(Some(id)) => {
