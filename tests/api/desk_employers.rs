@@ -319,6 +319,13 @@ async fn an_employer_s_page_counts_all_its_postings_and_lists_the_latest_first(a
 /// bring the form back with those found to choose from (the text kept in
 /// the box) and nothing is saved; a choice made wins over the text.
 async fn a_form_sent_without_javascript_takes_the_one_employer_its_search_box_finds(app: TestApp) {
+    // The two found are registered after the form's first 200.
+    app.insert_n(
+        250,
+        "employers",
+        "name, region_code, is_poverty_workshop, created_at, updated_at, version",
+        "'批量登记单位' || i, '440704', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1",
+    );
     let hotel = app.employer("江门市江海区海悦酒楼有限公司").await;
     let factory = app.employer("江门市蓬江区海悦食品厂").await;
     let person = app
@@ -327,6 +334,8 @@ async fn a_form_sent_without_javascript_takes_the_one_employer_its_search_box_fi
         .await["id"]
         .clone();
     let path = format!("/desk/labourers/{person}/placements");
+    let page = send(&app, &app.clerk, &format!("/desk/labourers/{person}"), None).await;
+    assert!(!page.body.contains(&format!("value=\"{hotel}\"")), "not among the form's first 200");
     let jobs = format!("/api/v1/placements?labourer_id={person}");
     let placement = |chosen: &'static str, find: &'static str| {
         [
@@ -344,14 +353,32 @@ async fn a_form_sent_without_javascript_takes_the_one_employer_its_search_box_fi
         assert!(a.body.contains(&format!("<option value=\"{id}\"")), "those found are offered: {}", a.body);
     }
     assert!(a.body.contains("value=\"海悦\""), "the text stays in the box");
-    let a = send(&app, &app.clerk, &path, Some(&placement("", "没有这家"))).await;
-    assert_eq!(a.status, 422);
-    assert!(beside(&a.body, "employer_id").contains("没有名称含“没有这家”的单位"), "{}", a.body);
+    let code = uscc("91440704MA4UJ5X3B");
+    let long = "海".repeat(300);
+    for (typed, says) in [
+        ("没有这家".to_string(), "没有名称含“没有这家”的单位".to_string()),
+        ("海%".to_string(), "没有名称含“海%”的单位".to_string()),
+        (code.clone(), format!("没有统一社会信用代码为 {code} 的单位")),
+        (long, "过长".to_string()),
+    ] {
+        let form = [
+            ("find", typed.as_str()),
+            ("region_code", "440704"),
+            ("started_on", "2019-03-01"),
+            ("channel", "referral"),
+        ];
+        let a = send(&app, &app.clerk, &path, Some(&form)).await;
+        assert_eq!(a.status, 422, "{typed}");
+        assert!(beside(&a.body, "employer_id").contains(&says), "{typed}: {}", a.body);
+    }
+    let a = send(&app, &app.clerk, &format!("/desk/employers/options?find={}", "%E6%B5%B7".repeat(300)), None).await;
+    assert!(a.status == 200 && a.body.contains("过长"), "the live search too: {}", a.body);
     assert_eq!(app.get_ok(&jobs, &app.clerk).await["items"].as_array().unwrap().len(), 0, "nothing saved");
 
     let a = send(&app, &app.clerk, &path, Some(&placement("", "海悦酒楼"))).await;
     assert_eq!(a.status, 303, "{}", a.body);
     assert_eq!(app.get_ok(&jobs, &app.clerk).await["items"][0]["employer_id"], hotel);
+    assert_eq!(send(&app, &app.organiser, &path, Some(&placement("", "海悦酒楼"))).await.status, 403);
 
     fn posting<'a>(chosen: &'a str, find: &'a str) -> [(&'a str, &'a str); 7] {
         [

@@ -53,6 +53,7 @@ async fn the_fair_list_shows_a_year_s_fairs_latest_first_however_many_came_befor
     // The years with fairs are linked, not the empty ones between them.
     assert!(html.contains("<strong aria-current=\"page\">2019 年</strong>"), "{html}");
     assert!(html.contains("href=\"/fairs?year=2015\"") && !html.contains("year=2017"), "{html}");
+    assert!(!html.contains("year=2020"), "no link to a year without fairs: {html}");
     // An organiser is shown the years of the fairs they run.
     let theirs = fairs_page(&app, &app.organiser, "?year=2019").await;
     assert!(theirs.contains("href=\"/fairs?year=2015\"") && !theirs.contains("year=2018"), "{theirs}");

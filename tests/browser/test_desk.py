@@ -3,7 +3,7 @@ shows the message beside the field), add a placement, import a roster."""
 
 from playwright.sync_api import expect
 
-from conftest import (DESK, api_get, api_post, api_token, assert_accessible, id_number, message_beside, shot, sign_in,
+from conftest import (DESK, _guarded, api_get, api_post, api_token, assert_accessible, id_number, message_beside, shot, sign_in,
                       unregistered_id_number)
 
 
@@ -101,8 +101,7 @@ def test_a_placement_without_javascript_takes_the_employer_typed_in_the_search_b
         "poverty_status": "registered_poor"})
     assert status == 201, person
 
-    context = browser.new_context(java_script_enabled=False, **DESK)
-    page = context.new_page()
+    context, page = _guarded(browser, dict(DESK, java_script_enabled=False))
     try:
         sign_in(page, server, "demo-clerk")
         page.goto(f"{server}/desk/labourers/{person['id']}")
@@ -122,3 +121,4 @@ def test_a_placement_without_javascript_takes_the_employer_typed_in_the_search_b
         shot(page, "desk-person-no-script")
     finally:
         context.close()
+    assert not page.offsite, f"requests left the machine: {page.offsite}"

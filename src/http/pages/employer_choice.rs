@@ -103,6 +103,10 @@ pub async fn employer_options(
     page(&viewer, &Options { options, chosen })
 }
 
+/// The longest text a search box is searched for, in characters (a name
+/// or a USCC is far shorter; SQLite refuses LIKE patterns of 50,000 bytes).
+const TYPED_AT_MOST: usize = 100;
+
 /// What was typed in a search box, without its spaces; `None` when blank.
 fn typed_text(find: Option<&str>) -> Option<String> {
     Some(find?.split_whitespace().collect::<String>()).filter(|t| !t.is_empty())
@@ -122,12 +126,15 @@ struct Found {
 /// Employers whose name contains `typed`, or whose 统一社会信用代码 it is
 /// (the first registered first).
 fn found_choices(c: &mut DbConnection, typed: &str, chosen: Option<i64>) -> Result<Found, AppError> {
-    let filter = match Uscc::parse(typed) {
-        Ok((code, _)) => EmployerFilter { uscc: Some(code.as_str().to_string()), ..Default::default() },
-        Err(_) => EmployerFilter { name: Some(typed.to_string()), ..Default::default() },
+    let (filter, by_code) = match Uscc::parse(typed) {
+        Ok((code, _)) => (EmployerFilter { uscc: Some(code.as_str().to_string()), ..Default::default() }, true),
+        Err(_) => (EmployerFilter { name: Some(typed.to_string()), ..Default::default() }, false),
     };
-    let found = model::list(c, &filter, 0, FOUND_AT_MOST + 1)?;
+    let too_long = typed.chars().count() > TYPED_AT_MOST;
+    let found = if too_long { vec![] } else { model::list(c, &filter, 0, FOUND_AT_MOST + 1)? };
     let blank = match found.len() as i64 {
+        0 if too_long => format!("（查找的文字过长：最多 {TYPED_AT_MOST} 个字）"),
+        0 if by_code => format!("（没有统一社会信用代码为 {typed} 的单位）"),
         0 => format!("（没有名称含“{typed}”的单位）"),
         n if n > FOUND_AT_MOST => {
             format!("（请选择：名称含“{typed}”的单位超过 {FOUND_AT_MOST} 家，请再输入几个字）")
@@ -174,9 +181,15 @@ fn typed_employer(
     find: Option<&str>,
 ) -> Result<Result<Option<i64>, String>, AppError> {
     let Some(typed) = typed_text(find).filter(|_| employer_id.is_none()) else { return Ok(Ok(None)) };
+    if typed.chars().count() > TYPED_AT_MOST {
+        return Ok(Err(format!("查找的文字过长：最多 {TYPED_AT_MOST} 个字")));
+    }
     let found = found_choices(c, &typed, None)?;
     Ok(match (found.only, found.count) {
         (Some(id), _) => Ok(Some(id)),
+        (None, 0) if Uscc::parse(&typed).is_ok() => {
+            Err(format!("没有统一社会信用代码为 {typed} 的单位：请核对代码，或先登记该单位"))
+        }
         (None, 0) => {
             Err(format!("没有名称含“{typed}”的单位：请改输入名称中的几个字或统一社会信用代码，或先登记该单位"))
         }
