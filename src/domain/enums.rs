@@ -300,7 +300,7 @@ mod tests {
     #[test]
     fn every_channel_a_ledger_prints_reads_back_as_itself() {
         for channel in Channel::ALL {
-            let printed = crate::ledger::build::channel_label(channel.as_str());
+            let printed = crate::ledger::cells::channel_label(channel.as_str());
             assert_eq!(printed.parse::<Channel>().ok(), Some(*channel), "{printed}");
         }
     }

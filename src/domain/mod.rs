@@ -9,6 +9,7 @@
 pub mod enums;
 pub mod id_number;
 pub mod ids;
+pub mod masking;
 pub mod normalise;
 pub mod phone;
 pub mod region;
@@ -21,8 +22,9 @@ pub use enums::{
     Benefit, CertificateKind, Channel, DeadlineKind, Education, EnrolmentStatus, GenderRequirement, IntentionStatus,
     PostingStatus, PovertyStatus, StudyStatus, TargetMetric,
 };
-pub use id_number::{mask_id_number, Gender, IdNumber};
+pub use id_number::{Gender, IdNumber};
 pub use ids::{EmployerId, EnrolmentId, JobFairId, LabourerId, PlacementId, PostingId, SessionId, UserId};
+pub use masking::mask_id_number;
 pub use phone::Phone;
 pub use region::{region_name, EastProvinces, RegionCode, RegionNames};
 pub use region_names::region_by_code_or_name;

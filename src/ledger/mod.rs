@@ -3,6 +3,7 @@
 //! [`table::Table`] that [`render`] draws as xlsx, csv or html.
 
 pub mod build;
+pub(crate) mod cells;
 mod counted;
 pub mod export;
 mod placement;

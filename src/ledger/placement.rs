@@ -11,7 +11,8 @@
 //! and the rows laid out a batch each in turn while a third thread writes
 //! them in order.
 
-use super::build::{col, job_columns, person_cells, person_columns, tail_columns, Places, Request};
+use super::build::Request;
+use super::cells::{col, job_columns, person_cells, person_columns, tail_cells, tail_columns, Places};
 use super::rules::{self, Job, Person, PlacementEntry};
 use super::sink::{Head, Sink};
 use super::table::Cell;
@@ -273,7 +274,7 @@ fn lay_out(
             if r.kind == Kind::StableEast {
                 row.push(e.spell_started_on.map(Cell::Date).unwrap_or(Cell::Empty));
             }
-            row.extend(super::build::tail_cells(Some(&p), &l));
+            row.extend(tail_cells(Some(&p), &l));
             batch.push(row);
         }
         if tx.send(batch).is_err() {

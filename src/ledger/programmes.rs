@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use super::build::{col, hidden, text, Built, Counted, Request};
+use super::build::{Built, Counted, Request};
+use super::cells::{col, hidden, text};
 use super::rules::{self, FairFacts, Person, SessionFacts, Trainee};
 use super::table::Cell;
 use crate::db::models::ledger::{self as q, LabourerRow};

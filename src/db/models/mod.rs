@@ -8,6 +8,7 @@ pub mod employer;
 pub mod enrolment;
 pub mod import;
 pub mod job_fair;
+pub mod job_fair_intention;
 pub mod labourer;
 pub mod ledger;
 pub mod ledger_jobs;
