@@ -7,9 +7,11 @@
 
 pub mod models;
 pub mod schema;
+mod snapshot;
 mod stamp;
 pub mod types;
 
+pub use snapshot::{read_as_one, Joined, Snapshot};
 pub use stamp::{KeptUntilWrite, WriteStamp};
 
 use std::time::Duration;

@@ -15,7 +15,7 @@ use super::sink::{Collect, Head, Sink};
 use super::table::Cell;
 use super::{placement, programmes, Col, Kind, Ledger};
 use crate::db::models::ledger::{self as q, LabourerRow, PlacementRow};
-use crate::db::{Db, DbConnection};
+use crate::db::{read_as_one, Db, DbConnection, Snapshot};
 use crate::error::AppError;
 
 /// What to compute.
@@ -33,10 +33,11 @@ pub struct Request {
     pub unmasked: bool,
     /// The rules.
     pub rules: Rules,
-    /// A pool to borrow a second connection from, so that a placement
-    /// ledger is read on two cores; `None` (or no connection free within a
-    /// moment) reads on the caller's connection alone, with the same result.
-    pub helper: Option<Db>,
+    /// Connections in the caller's snapshot to read a placement ledger on
+    /// two cores; `None` (or none spare) reads on the caller's connection
+    /// alone, with the same result. Set by [`compute_into`] and the bundle
+    /// from the pool they are given; callers leave it `None`.
+    pub helper: Option<Snapshot>,
 }
 
 /// Looks up employer names and the placements shown on rows.
@@ -93,19 +94,33 @@ fn distinct(ids: impl Iterator<Item = i64>) -> Vec<i64> {
 /// Computes one ledger, held in memory (reconciliation, tests, small ledgers).
 pub fn compute(c: &mut DbConnection, r: &Request) -> Result<Ledger, AppError> {
     let mut rows = Collect::default();
-    compute_into(c, r, &mut rows)?;
+    compute_into(c, r, None, &mut rows)?;
     rows.into_ledger()
 }
 
 /// Computes one ledger into `sink`: the head (with the count), then each
-/// row in order. The placement ledgers pass their rows through one at a time.
-pub fn compute_into(c: &mut DbConnection, r: &Request, sink: &mut dyn Sink) -> Result<(), AppError> {
-    compute_counted(c, r, &mut Counted::default(), sink)
+/// row in order. The placement ledgers pass their rows through one at a
+/// time, read on a second connection from `helper` too when one is spare.
+/// Every read sees one committed state of the registry ([`read_as_one`]):
+/// a write committed meanwhile is in neither the count nor the rows.
+pub fn compute_into(
+    c: &mut DbConnection,
+    r: &Request,
+    helper: Option<&Db>,
+    sink: &mut dyn Sink,
+) -> Result<(), AppError> {
+    read_as_one(c, helper, |c, shared| {
+        // Nested in a caller's snapshot, `r`'s own helper (if any) is of it.
+        let helper = shared.cloned().or_else(|| r.helper.clone());
+        compute_counted(c, &Request { helper, ..r.clone() }, &mut Counted::default(), sink)
+    })
 }
 
 /// As [`compute_into`], for one of several ledgers of the same request
 /// (the bundle): what `counted` already holds is not computed again, and
-/// this ledger's count is added to it.
+/// this ledger's count is added to it. Its reads see the state of the
+/// caller's transaction: the caller reads them all in one
+/// ([`read_as_one`]), or the counts may disagree with the rows.
 pub fn compute_counted(
     c: &mut DbConnection,
     r: &Request,

@@ -14,7 +14,7 @@ use super::sink::{Head, JsonOut, Printed, Sink};
 use super::table::Cell;
 use super::{Format, Kind, Ledger};
 use crate::db::models::audit::{self, Actor};
-use crate::db::{Db, DbConnection};
+use crate::db::{read_as_one, Db, DbConnection, Snapshot};
 use crate::domain::RegionCode;
 use crate::error::AppError;
 use crate::messages::{general, Text};
@@ -157,13 +157,20 @@ fn workbook_title(kind: Kind, year: i32) -> String {
     format!("{year}年{}台账", kind.title())
 }
 
-/// Computes one ledger into `sink`, auditing it when unmasked.
-fn audited(c: &mut DbConnection, actor: &Actor, req: &Request, sink: &mut dyn Sink) -> Result<(), AppError> {
+/// Computes one ledger into `sink` (a second connection from `helper`
+/// when one is spare), auditing it when unmasked.
+fn audited(
+    c: &mut DbConnection,
+    helper: Option<&Db>,
+    actor: &Actor,
+    req: &Request,
+    sink: &mut dyn Sink,
+) -> Result<(), AppError> {
     if !(req.unmasked && req.kind.is_person_ledger()) {
-        return compute_into(c, req, sink);
+        return compute_into(c, req, helper, sink);
     }
     let mut noting = Noting { inner: sink, ids: Vec::new() };
-    compute_into(c, req, &mut noting)?;
+    compute_into(c, req, helper, &mut noting)?;
     audit_ids(c, actor, req.kind, req.year, req.as_of, noting.ids)
 }
 
@@ -195,15 +202,15 @@ pub fn one_to<W: Write + Send>(
         county: p.county.clone(),
         unmasked: p.unmasked,
         rules: rules.clone(),
-        helper: helper.cloned(),
+        helper: None,
     };
     if !(req.unmasked && req.kind.is_person_ledger() && p.format != Format::Xlsx) {
-        return render(c, actor, &req, p, unit, out);
+        return render(c, helper, actor, &req, p, unit, out);
     }
     let mut spool = tempfile::tempfile().map_err(internal)?;
     {
         let mut w = std::io::BufWriter::new(&mut spool);
-        render(c, actor, &req, p, unit, &mut w)?;
+        render(c, helper, actor, &req, p, unit, &mut w)?;
         w.flush().map_err(internal)?;
     }
     spool.rewind().map_err(internal)?;
@@ -215,6 +222,7 @@ pub fn one_to<W: Write + Send>(
 /// (after its rows are written).
 fn render<W: Write + Send>(
     c: &mut DbConnection,
+    helper: Option<&Db>,
     actor: &Actor,
     req: &Request,
     p: &Params,
@@ -222,12 +230,12 @@ fn render<W: Write + Send>(
     out: W,
 ) -> Result<(), AppError> {
     match p.format {
-        Format::Json => audited(c, actor, req, &mut JsonOut::new(out)),
-        Format::Csv => audited(c, actor, req, &mut Printed::new(&mut CsvOut(out), unit)),
-        Format::Html => audited(c, actor, req, &mut Printed::new(&mut HtmlOut(out), unit)),
+        Format::Json => audited(c, helper, actor, req, &mut JsonOut::new(out)),
+        Format::Csv => audited(c, helper, actor, req, &mut Printed::new(&mut CsvOut(out), unit)),
+        Format::Html => audited(c, helper, actor, req, &mut Printed::new(&mut HtmlOut(out), unit)),
         Format::Xlsx => {
             let mut book = XlsxOut::new(p.as_of, Some(&workbook_title(req.kind, p.year))).map_err(internal)?;
-            audited(c, actor, req, &mut Printed::new(&mut book, unit))?;
+            audited(c, helper, actor, req, &mut Printed::new(&mut book, unit))?;
             book.finish_to(out).map_err(internal)
         }
     }
@@ -269,15 +277,26 @@ pub fn bundle_to<W: Write + Send>(
 ) -> Result<(), AppError> {
     let mut book = XlsxOut::new(as_of, Some(&workbook_title(Kind::ALL[0], year))).map_err(internal)?;
     book.reserve(Kind::ALL.len()).map_err(internal)?;
-    let base = Request {
-        kind: Kind::Summary,
-        year,
-        as_of,
-        county: None,
-        unmasked: false,
-        rules: rules.clone(),
-        helper: helper.cloned(),
-    };
+    // Every sheet, and the summary's figures, from one committed state.
+    read_as_one(c, helper, |c, shared| {
+        let base = Request {
+            kind: Kind::Summary,
+            year,
+            as_of,
+            county: None,
+            unmasked: false,
+            rules: rules.clone(),
+            helper: shared.cloned(),
+        };
+        fill_bundle(c, &base, unit, &mut book)
+    })?;
+    book.finish_to(out).map_err(internal)
+}
+
+/// Fills every sheet of the bundle (see [`bundle_to`]) for `base`'s year
+/// and day, on `c` and a spare connection of `base.helper`, all in the
+/// caller's one snapshot.
+fn fill_bundle(c: &mut DbConnection, base: &Request, unit: &str, book: &mut XlsxOut) -> Result<(), AppError> {
     let req = |kind: Kind| Request { kind, ..base.clone() };
     let mut counted = Counted::default();
     counted.count(c, &req(Kind::StableEast), Kind::StableEast)?;
@@ -290,11 +309,11 @@ pub fn bundle_to<W: Write + Send>(
         }
         Ok(theirs)
     };
-    let mut spare = helper.and_then(Db::get_spare);
+    let mut spare = base.helper.as_ref().and_then(Snapshot::get_spare);
     let mut fill = |c: &mut DbConnection, counted: &mut Counted, kind: Kind| -> Result<(), AppError> {
         let at = Kind::ALL.iter().position(|k| *k == kind).unwrap_or_default();
         book.fill(at).map_err(internal)?;
-        compute_counted(c, &req(kind), counted, &mut Printed::new(&mut book, unit))
+        compute_counted(c, &req(kind), counted, &mut Printed::new(&mut *book, unit))
     };
     let theirs = std::thread::scope(|s| {
         let theirs = spare.as_mut().map(|conn| {
@@ -314,8 +333,7 @@ pub fn bundle_to<W: Write + Send>(
     for kind in Kind::ALL.into_iter().filter(|k| !matches!(k, Kind::Summary | Kind::StableEast)) {
         fill(c, &mut counted, kind)?;
     }
-    fill(c, &mut counted, Kind::Summary)?;
-    book.finish_to(out).map_err(internal)
+    fill(c, &mut counted, Kind::Summary)
 }
 
 /// Computes every ledger of a year and renders the one-workbook bundle

@@ -26,7 +26,7 @@ use crate::db::models::ledger::PlacementRow;
 use crate::db::models::ledger_jobs::{
     each_job, each_ongoing_spell, last_labourer_id, shown, Scope, Selection, ShownRow, SpellRow,
 };
-use crate::db::{ConnectionManager, DbConnection};
+use crate::db::{DbConnection, Joined};
 use crate::error::AppError;
 
 fn selection(r: &Request) -> Selection {
@@ -49,12 +49,10 @@ fn scope(r: &Request, people: (i64, i64)) -> Scope<'_> {
     }
 }
 
-type Pooled = diesel::r2d2::PooledConnection<ConnectionManager>;
-
-/// A second connection, if the request offers a pool with one to spare
-/// ([`Db::get_spare`](crate::db::Db::get_spare): a busy server reads on one
-/// connection instead of waiting, or of taking its last free one).
-fn second(r: &Request) -> Option<Pooled> {
+/// A second connection in the caller's snapshot, if the request offers a
+/// pool with one to spare ([`Snapshot::get_spare`](crate::db::Snapshot::get_spare): a busy server reads on
+/// one connection instead of waiting, or of taking its last free one).
+fn second(r: &Request) -> Option<Joined> {
     r.helper.as_ref()?.get_spare()
 }
 

@@ -11,7 +11,7 @@ use super::rules::{year_end, Rules};
 use super::Kind;
 use crate::clock;
 use crate::db::models::target;
-use crate::db::DbConnection;
+use crate::db::{read_as_one, DbConnection};
 use crate::domain::TargetMetric;
 use crate::error::AppError;
 
@@ -48,8 +48,19 @@ pub fn of_year(c: &mut DbConnection, year: i32, rules: &Rules) -> Result<(NaiveD
 }
 
 /// As [`of_year`], keeping the ledgers counted in `counted` for more
-/// ledgers of the same year and as-of day (the dashboard).
+/// ledgers of the same year and as-of day (the dashboard). The targets and
+/// every count are read in one committed state ([`read_as_one`]; within
+/// the caller's, when it has one).
 pub fn of_year_counted(
+    c: &mut DbConnection,
+    year: i32,
+    rules: &Rules,
+    counted: &mut Counted,
+) -> Result<(NaiveDate, Vec<Progress>), AppError> {
+    read_as_one(c, None, |c, _| counted_progress(c, year, rules, counted))
+}
+
+fn counted_progress(
     c: &mut DbConnection,
     year: i32,
     rules: &Rules,

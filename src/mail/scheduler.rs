@@ -13,7 +13,7 @@ use crate::db::models::deadline::{self, DeadlineRow};
 use crate::db::models::mail::{self as store, SavedSearchRow};
 use crate::db::models::posting::PostingRow;
 use crate::db::models::target;
-use crate::db::Db;
+use crate::db::{read_as_one, Db};
 use crate::domain::rules;
 use crate::domain::DeadlineKind;
 use crate::error::AppError;
@@ -144,25 +144,29 @@ async fn reminders(
 /// 目标完成情况 of a year, as a few lines of text.
 async fn progress_text(db: &Db, settings: &Settings, year: i32, today: NaiveDate) -> Result<String, AppError> {
     let rules = settings.ledger_rules.clone();
+    // The targets and every figure from one committed state.
     db.run(move |c| {
-        let as_of = default_as_of(year, today);
-        let targets = target::list(c, Some(year), 0, 500)?;
-        if targets.is_empty() {
-            return Ok(format!("{year}年尚未设定目标。\n"));
-        }
-        let request = Request { kind: Kind::Summary, year, as_of, county: None, unmasked: false, rules, helper: None };
-        let mut out = format!("{year}年目标完成情况（截至{as_of}）：\n");
-        let mut counted = Counted::default();
-        for t in targets {
-            let actual = counted.count(c, &request, crate::ledger::progress::ledger_of(t.data.metric))?;
-            let state = if actual >= i64::from(t.data.min_value) { "已完成" } else { "未完成" };
-            out.push_str(&format!(
-                "- {}：{actual} / {}（{state}）\n",
-                metric_label(t.data.metric.as_str()),
-                t.data.min_value
-            ));
-        }
-        Ok(out)
+        read_as_one(c, None, |c, _| {
+            let as_of = default_as_of(year, today);
+            let targets = target::list(c, Some(year), 0, 500)?;
+            if targets.is_empty() {
+                return Ok(format!("{year}年尚未设定目标。\n"));
+            }
+            let request =
+                Request { kind: Kind::Summary, year, as_of, county: None, unmasked: false, rules, helper: None };
+            let mut out = format!("{year}年目标完成情况（截至{as_of}）：\n");
+            let mut counted = Counted::default();
+            for t in targets {
+                let actual = counted.count(c, &request, crate::ledger::progress::ledger_of(t.data.metric))?;
+                let state = if actual >= i64::from(t.data.min_value) { "已完成" } else { "未完成" };
+                out.push_str(&format!(
+                    "- {}：{actual} / {}（{state}）\n",
+                    metric_label(t.data.metric.as_str()),
+                    t.data.min_value
+                ));
+            }
+            Ok(out)
+        })
     })
     .await
 }

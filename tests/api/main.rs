@@ -24,6 +24,7 @@ mod instances;
 mod labourers;
 mod ledger_files;
 mod ledger_names;
+mod ledger_snapshot;
 mod ledgers;
 mod mail;
 mod open_today;

@@ -13,6 +13,7 @@ use super::ledgers::disposition;
 use crate::auth::Caller;
 use crate::clock;
 use crate::db::models::audit::Actor;
+use crate::db::write_tx;
 use crate::error::AppError;
 use crate::http::auth::{require, REGISTRY};
 use crate::http::input::Query;
@@ -82,15 +83,18 @@ pub async fn create(
     let unmasked = p.unmasked;
     let result = state
         .db
-        .write(move |c| {
+        .run(move |c| {
             let request =
                 Request { kind, year: p.year, as_of: p.as_of, county: None, unmasked: true, rules, helper: None };
+            // The ledger is read in one committed state of its own (not
+            // inside the audit's write transaction, where PostgreSQL would
+            // see each statement's own).
             let ledger = compute(c, &request)?;
             let r = reconcile(&ledger, &file.bytes, file.file_name.as_deref(), unmasked, clock::today())?;
             if unmasked {
                 let what = serde_json::json!({"kind": kind.as_str(), "year": p.year, "as_of": p.as_of,
                     "matched": r.matched.len(), "only_ours": r.only_ours.len(), "only_theirs": r.only_theirs.len()});
-                crate::registry::reads::unmasked_view(c, &actor, "reconciliation", None, Some(&what))?;
+                write_tx(c, |c| crate::registry::reads::unmasked_view(c, &actor, "reconciliation", None, Some(&what)))?;
             }
             Ok(r)
         })

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 
 use crate::clock;
 use crate::db::models::target;
-use crate::db::{Db, DbConnection, KeptUntilWrite};
+use crate::db::{read_as_one, Db, DbConnection, KeptUntilWrite};
 use crate::error::AppError;
 use crate::ledger::build::{compute_counted, Counted, Request};
 use crate::ledger::progress::{self, Progress};
@@ -48,7 +48,13 @@ pub struct Figures {
 impl Figures {
     /// Computes the figures of `asked` (default: the latest year with
     /// targets, else this year).
+    /// Every figure is read in one committed state ([`read_as_one`]): the
+    /// targets' progress is the ledgers' counts shown beside it.
     fn compute(c: &mut DbConnection, asked: Option<i32>, rules: &Rules) -> Result<Figures, AppError> {
+        read_as_one(c, None, |c, _| Self::read(c, asked, rules))
+    }
+
+    fn read(c: &mut DbConnection, asked: Option<i32>, rules: &Rules) -> Result<Figures, AppError> {
         let mut years: Vec<i32> = target::list(c, None, 0, 10_000)?.iter().map(|t| t.data.year).collect();
         years.sort_unstable();
         years.dedup();
