@@ -10,10 +10,11 @@ use crate::helpers::{id_number, TestApp};
 crate::on_both_backends!(
     the_dashboard_reuses_its_figures_until_anything_is_written,
     target_progress_is_counted_again_only_after_a_write,
+    the_transfer_charts_count_the_ledgers_rows_by_month_city_and_channel,
 );
 
-/// The count the dashboard's ledger table shows for `title`.
-async fn shown_count(app: &TestApp, title: &str) -> i64 {
+/// The dashboard of 2019 as the clerk's browser gets it.
+async fn dashboard(app: &TestApp) -> String {
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let r = client
         .get(app.url("/dashboard?year=2019"))
@@ -23,7 +24,12 @@ async fn shown_count(app: &TestApp, title: &str) -> i64 {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let html = r.text().await.unwrap();
+    r.text().await.unwrap()
+}
+
+/// The count the dashboard's ledger table shows for `title`.
+async fn shown_count(app: &TestApp, title: &str) -> i64 {
+    let html = dashboard(app).await;
     let cell = html.split(&format!("<tr><td>{title}</td><td>")).nth(1).expect("the ledger's line");
     cell.split('<').next().unwrap().trim().parse().unwrap()
 }
@@ -132,4 +138,59 @@ async fn target_progress_is_counted_again_only_after_a_write(app: TestApp) {
     if quiet {
         assert_eq!(counted(&app, "target_progress_total", "computed").await, 3);
     }
+}
+
+/// A bar chart's bars as the page hands them to ECharts: (label, value).
+fn bars(html: &str, chart: &str) -> Vec<(String, i64)> {
+    let attribute = html.split(&format!("data-chart=\"{chart}\" data-option=\"")).nth(1).expect(chart);
+    let escaped = attribute.split('"').next().unwrap();
+    let option: serde_json::Value = serde_json::from_str(
+        &escaped.replace("&#34;", "\"").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&"),
+    )
+    .expect("the chart's option is JSON");
+    let labels = option["xAxis"]["data"].as_array().unwrap().iter().map(|l| l.as_str().unwrap().to_string());
+    labels.zip(option["series"][0]["data"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap())).collect()
+}
+
+async fn the_transfer_charts_count_the_ledgers_rows_by_month_city_and_channel(app: TestApp) {
+    // (started_on, work place, channel) of each counted person's one job;
+    // then a job in the west and an uncounted person's, in no chart.
+    let jobs = [
+        ("2019-03-01", "440703", "referral"),
+        ("2019-03-20", "440106", "job_fair"),
+        ("2019-05-02", "440703", "job_fair"),
+        ("2019-05-09", "330102", "referral"),
+        ("2019-05-30", "440703", "referral"),
+    ];
+    for (serial, (started_on, region_code, channel)) in (31..).step_by(2).zip(jobs) {
+        let l = app
+            .labourer(json!({"id_number": id_number("451424", "19900101", serial), "name": format!("图表{serial}"),
+                "poverty_status": "registered_poor"}))
+            .await;
+        app.post_created(
+            "/api/v1/placements",
+            &app.clerk,
+            json!({"labourer_id": l["id"], "employer_name": "某厂", "region_code": region_code,
+                "started_on": started_on, "channel": channel}),
+        )
+        .await;
+    }
+    for (serial, status, region_code) in [(51, "registered_poor", "450103"), (53, "none", "440703")] {
+        let l = app
+            .labourer(json!({"id_number": id_number("451424", "19900101", serial), "name": format!("图表{serial}"),
+                "poverty_status": status}))
+            .await;
+        app.post_created(
+            "/api/v1/placements",
+            &app.clerk,
+            json!({"labourer_id": l["id"], "employer_name": "某厂", "region_code": region_code,
+                "started_on": "2019-04-01", "channel": "referral"}),
+        )
+        .await;
+    }
+    let html = dashboard(&app).await;
+    let owned = |v: &[(&str, i64)]| v.iter().map(|(l, n)| (l.to_string(), *n)).collect::<Vec<_>>();
+    assert_eq!(bars(&html, "transfers-by-month"), owned(&[("2019-03", 2), ("2019-05", 3)]));
+    assert_eq!(bars(&html, "transfers-by-city"), owned(&[("广州市", 1), ("杭州市", 1), ("江门市", 3)]));
+    assert_eq!(bars(&html, "transfers-by-channel"), owned(&[("劳务协作推荐", 3), ("招聘会", 2)]));
 }

@@ -4,12 +4,11 @@
 //! of each submission, and charts drawn by ECharts from the ledgers' own rows.
 //! Downloads and submissions go through the code the API uses.
 
-use std::collections::BTreeMap;
-
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
+use super::dashboard_figures::By;
 use super::session::{Posted, Viewer};
 use super::{assets, page, see_other, Chrome};
 use crate::clock;
@@ -22,8 +21,7 @@ use crate::http::auth::REGISTRY;
 use crate::http::download::streamed;
 use crate::http::state::AppState;
 use crate::ledger::export::{self, RawParams};
-use crate::ledger::table::Cell;
-use crate::ledger::{Format, Kind, Ledger};
+use crate::ledger::{Format, Kind};
 use crate::messages::Thing;
 
 /// One target with its progress.
@@ -104,43 +102,6 @@ impl SubmissionLine {
     }
 }
 
-fn col(l: &Ledger, key: &str) -> Option<usize> {
-    l.columns.iter().position(|c| c.key == key)
-}
-
-/// Counts of a ledger's rows by a text derived from one column.
-fn tally(l: &Ledger, key: &str, by: impl Fn(&Cell) -> Option<String>) -> BTreeMap<String, i64> {
-    let mut m = BTreeMap::new();
-    if let Some(i) = col(l, key) {
-        for r in &l.rows {
-            if let Some(k) = r.get(i).and_then(&by) {
-                *m.entry(k).or_insert(0) += 1;
-            }
-        }
-    }
-    m
-}
-
-fn sum(l: &Ledger, key: &str) -> i64 {
-    col(l, key)
-        .map(|i| l.rows.iter().map(|r| if let Some(Cell::Int(n)) = r.get(i) { *n } else { 0 }).sum())
-        .unwrap_or(0)
-}
-
-fn text(c: &Cell) -> Option<String> {
-    match c {
-        Cell::Text(s) => Some(s.clone()),
-        _ => None,
-    }
-}
-
-/// The city of a full place name (广东省江门市江海区 → 江门市).
-fn city(c: &Cell) -> Option<String> {
-    let s = text(c)?;
-    let after_province = s.split_once('省').map(|(_, r)| r.to_string()).unwrap_or(s.clone());
-    Some(after_province.split_inclusive('市').next().unwrap_or(&after_province).to_string())
-}
-
 fn bar(labels: Vec<String>, values: Vec<i64>) -> String {
     serde_json::json!({
         "animation": false,
@@ -194,19 +155,13 @@ pub async fn show(
             Goal { label: p.metric.label_zh(), target: p.target, actual, percent, met: p.met.unwrap_or(false) }
         })
         .collect();
-    let find = |k: Kind| figures.charted.iter().find(|l| l.kind == k);
+    let find = |k: Kind| figures.charted.iter().find(|t| t.kind == k);
     let mut charts = Vec::new();
-    if let Some(l) = find(Kind::NewTransfersEast) {
-        let by_month = tally(l, "started_on", |c| match c {
-            Cell::Date(d) => Some(d.format("%Y-%m").to_string()),
-            _ => None,
-        });
-        let by_city = tally(l, "work_place", city);
-        let by_channel = tally(l, "channel", text);
+    if let Some(t) = find(Kind::NewTransfersEast) {
         for (name, heading, m) in [
-            ("transfers-by-month", "向东转移就业：按月", by_month),
-            ("transfers-by-city", "向东转移就业：按就业城市", by_city),
-            ("transfers-by-channel", "向东转移就业：按就业渠道", by_channel),
+            ("transfers-by-month", "向东转移就业：按月", t.by("started_on", By::Month)),
+            ("transfers-by-city", "向东转移就业：按就业城市", t.by("work_place", By::City)),
+            ("transfers-by-channel", "向东转移就业：按就业渠道", t.by("channel", By::Text)),
         ] {
             charts.push(Chart {
                 name,
@@ -215,18 +170,18 @@ pub async fn show(
             });
         }
     }
-    if let Some(l) = find(Kind::JobFairs) {
-        let steps = [("入场求职", sum(l, "attendees")), ("达成意向", sum(l, "intentions")), ("录用", sum(l, "hires"))];
+    if let Some(t) = find(Kind::JobFairs) {
+        let steps = [("入场求职", t.sum("attendees")), ("达成意向", t.sum("intentions")), ("录用", t.sum("hires"))];
         charts.push(Chart {
             name: "fair-funnel", heading: "招聘会：签到 → 意向 → 录用", option: funnel(&steps)
         });
     }
-    if let Some(l) = find(Kind::Trainings) {
+    if let Some(t) = find(Kind::Trainings) {
         let steps = [
-            ("报名", sum(l, "enrolled")),
-            ("结业", sum(l, "completed")),
-            ("取得证书", sum(l, "certified")),
-            ("就业", sum(l, "employed")),
+            ("报名", t.sum("enrolled")),
+            ("结业", t.sum("completed")),
+            ("取得证书", t.sum("certified")),
+            ("就业", t.sum("employed")),
         ];
         charts.push(Chart {
             name: "training-funnel",
