@@ -151,5 +151,24 @@ http_rows() { # label, binary
 }
 http_rows ours "$BIN"
 if [ -n "$BASE" ]; then http_rows baseline "$BASE"; fi
+
+# The dashboard's first visit (a server of its own, so the peak is the
+# visit's): every ledger counted and the transfer charts drawn, as after
+# any write. Pages take the session token as their cookie.
+dashboard_row() { # label, binary
+  local label=$1 bin=$2 pid token t0 t1 idle
+  LB_LOG=warn LB_SCHEDULER_SECS=0 "$bin" --data-dir "$SQLITE_DIR" serve --bind "127.0.0.1:$PORT" &
+  pid=$!
+  for _ in $(seq 1 240); do curl -sf "127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.5; done
+  token=$("$bin" --data-dir "$SQLITE_DIR" user add "bench-$label-$RANDOM" --role clerk 2>/dev/null | tail -n 1)
+  idle=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$pid/status")
+  t0=$(date +%s.%N)
+  curl -sf -H "cookie: lb_session=$token" -H "accept: text/html" "127.0.0.1:$PORT/dashboard?year=$YEAR" -o /dev/null
+  t1=$(date +%s.%N)
+  echo "| $label: HTTP GET /dashboard (first visit) | $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f s", b - a}') | server peak $(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' "/proc/$pid/status") (idle $idle MiB) |" | tee -a "$REPORT"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+dashboard_row ours "$BIN"
+if [ -n "$BASE" ]; then dashboard_row baseline "$BASE"; fi
 echo
 echo "report: $REPORT"
