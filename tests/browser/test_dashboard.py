@@ -9,6 +9,9 @@ def test_dashboard_shows_targets_draws_charts_and_downloads_the_bundle(desk, ser
     sign_in(page, server, "demo-admin")
     page.goto(server + "/dashboard")
     assert "2019" in page.locator("h1").inner_text(), "opens on the latest year with targets"
+    for control in [page.locator("label[for=year]"), page.get_by_role("button", name="查看")]:
+        box = control.bounding_box()
+        assert box["width"] > box["height"], f"{control.inner_text()} on one line, not a character a line: {box}"
     goals = page.locator("#goals-h + .grid")
     assert "155" in goals.inner_text()
     assert page.locator("[role=progressbar]").count() >= 1

@@ -118,7 +118,7 @@ fn funnel(steps: &[(&str, i64)]) -> String {
     let data: Vec<_> = steps.iter().map(|(n, v)| serde_json::json!({ "name": n, "value": v })).collect();
     serde_json::json!({
         "animation": false, "tooltip": {},
-        "series": [{ "type": "funnel", "sort": "none", "left": "10%", "width": "80%", "data": data,
+        "series": [{ "type": "funnel", "sort": "none", "left": "4%", "width": "58%", "data": data,
                       "label": { "show": true, "formatter": "{b}：{c}" } }]
     })
     .to_string()
