@@ -35,8 +35,9 @@ pub struct Request {
     pub rules: Rules,
     /// Connections in the caller's snapshot to read a placement ledger on
     /// two cores; `None` (or none spare) reads on the caller's connection
-    /// alone, with the same result. Set by [`compute_into`] and the bundle
-    /// from the pool they are given; callers leave it `None`.
+    /// alone, with the same result. Set by whoever opened the snapshot
+    /// ([`read_as_one`]: [`compute_into`], the bundle, the dashboard) from
+    /// the pool it was given; other callers leave it `None`.
     pub helper: Option<Snapshot>,
 }
 
