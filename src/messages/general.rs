@@ -10,12 +10,36 @@ pub fn required(field: &str) -> Text {
 pub fn not_null(field: &str) -> Text {
     Text::new(format!("“{}”不能清空", super::field_label(field)), format!("`{field}` cannot be null"))
 }
-/// A value of the wrong JSON type.
+/// A value of the wrong type or form, from serde's (or chrono's) message
+/// `serde`: the Chinese says what the field takes instead of repeating the
+/// parser's English, which stays in the English text.
 pub fn wrong_type(field: &str, serde: &str) -> Text {
     Text::new(
-        format!("“{}”的格式不对（{}）", super::field_label(field), serde),
+        format!("“{}”的格式不对：{}", super::field_label(field), expected_zh(serde)),
         format!("`{field}` has the wrong type: {serde}"),
     )
+}
+
+/// What a field takes, in Chinese, read off the parser's message about it.
+fn expected_zh(serde: &str) -> &'static str {
+    let says = |words: &[&str]| words.iter().any(|w| serde.contains(w));
+    if says(&["input is out of range", "input is not enough", "no possible date"]) {
+        "不是有效的日期（如 2 月没有 30 日）"
+    } else if says(&["input contains invalid characters", "premature end of input", "trailing input", "date"]) {
+        "应为日期，写作 年-月-日（如 2019-06-01）"
+    } else if says(&["expected i", "expected u", "integer", "invalid digit", "number too large", "number too small"]) {
+        "应为整数（不带小数点、单位或逗号）"
+    } else if says(&["expected f", "floating point", "a number"]) {
+        "应为数字"
+    } else if says(&["boolean", "expected bool"]) {
+        "应为“是”或“否”"
+    } else if says(&["sequence"]) {
+        "应为一组值"
+    } else if says(&["a string", "expected str"]) {
+        "应为文字"
+    } else {
+        "无法识别"
+    }
 }
 /// A key the resource does not have.
 pub fn unknown_field(field: &str) -> Text {
@@ -223,4 +247,32 @@ pub fn http_status(status: u16) -> (Text, Text) {
         _ => ("请求无法处理", "Bad request", "请求无法处理", "the request could not be handled"),
     };
     (Text::new(zh_title, en_title), Text::new(zh, en))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrong_type;
+
+    /// The parsers' messages a clerk's form can provoke, each told in
+    /// Chinese without the parser's English (read off serde_json,
+    /// serde_urlencoded and chrono for these inputs).
+    #[test]
+    fn a_value_of_the_wrong_form_is_told_in_chinese() {
+        let int = serde_json::from_value::<i32>(serde_json::json!("3000.5")).unwrap_err().to_string();
+        let big = serde_json::from_value::<i32>(serde_json::json!(99999999999999999999.0)).unwrap_err().to_string();
+        let date = "2019/06/01".parse::<chrono::NaiveDate>().unwrap_err().to_string();
+        let no_day = "2019-02-30".parse::<chrono::NaiveDate>().unwrap_err().to_string();
+        let flag = serde_json::from_value::<bool>(serde_json::json!("yes")).unwrap_err().to_string();
+        for (serde, zh) in [
+            (int, "应为整数"),
+            (big, "应为整数"),
+            (date, "应为日期，写作 年-月-日"),
+            (no_day, "不是有效的日期"),
+            (flag, "应为“是”或“否”"),
+        ] {
+            let told = wrong_type("monthly_income", &serde);
+            assert!(told.zh.contains(zh), "{serde} → {}", told.zh);
+            assert!(!told.zh.chars().any(|c| c.is_ascii_alphabetic()), "no English in {}", told.zh);
+        }
+    }
 }

@@ -10,6 +10,7 @@ crate::on_both_backends!(
     the_openapi_document_covers_every_route,
     errors_actix_answers_itself_are_problem_json,
     messages_name_each_records_own_fields,
+    a_value_of_the_wrong_form_is_told_by_what_the_field_takes,
 );
 
 /// Writes `request` on a fresh connection and reads the answer: status,
@@ -329,4 +330,26 @@ async fn messages_name_each_records_own_fields(app: TestApp) {
     assert_eq!(rejected[0]["field"], "name");
     let m = rejected[0]["message"].as_str().unwrap();
     assert!(m.contains("单位名称") && !m.contains("姓名"), "{summary}");
+}
+
+/// A clerk's 3000.5 for a monthly income, or 2019/06/01 and 2019-02-30 for
+/// a day: the message says in Chinese what the field takes, without the
+/// parser's English.
+async fn a_value_of_the_wrong_form_is_told_by_what_the_field_takes(app: TestApp) {
+    let l =
+        app.labourer(json!({"id_number": crate::helpers::id_number("451424", "19900101", 61), "name": "格式"})).await;
+    for (field, value, zh) in [
+        ("monthly_income", "3000.5", "“月收入”的格式不对：应为整数"),
+        ("started_on", "2019/06/01", "应为日期，写作 年-月-日（如 2019-06-01）"),
+        ("started_on", "2019-02-30", "不是有效的日期"),
+    ] {
+        let mut body = json!({"labourer_id": l["id"], "employer_name": "某厂", "region_code": "440703",
+            "started_on": "2019-06-01", "channel": "referral"});
+        body[field] = json!(value);
+        let (s, p) = app.post("/api/v1/placements", &app.clerk, body).await;
+        assert_eq!(s, 422, "{p}");
+        let m = message_about(&p, field);
+        assert!(m.contains(zh), "{field}={value}: {m}");
+        assert!(!m.chars().any(|c| c.is_ascii_alphabetic()), "no parser English: {m}");
+    }
 }
