@@ -58,6 +58,8 @@ pub mod codes {
     pub const SPLIT_REGION: &str = "split_region";
     /// A region name that fits several regions.
     pub const AMBIGUOUS_REGION: &str = "ambiguous_region";
+    /// A province or prefecture code where a county's is asked for.
+    pub const NOT_COUNTY: &str = "not_county";
     /// A long number a spreadsheet rounded (e.g. `4.51424199001012E+17`).
     pub const SPREADSHEET_NUMBER: &str = "spreadsheet_number";
 }

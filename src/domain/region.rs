@@ -107,6 +107,35 @@ impl RegionCode {
         }
     }
 
+    /// As [`RegionCode::parse`], for a hukou county (户籍地县级代码, DESIGN
+    /// §3 and §5's `county=`): a county, district or county-level city, or
+    /// a prefecture-level city without counties (东莞市 441900, 中山市
+    /// 442000), whose people are registered in the city itself. A province
+    /// or another prefecture is refused with `not_county`: a ledger asked
+    /// for 崇左市 451400 would otherwise count only people stored with that
+    /// very code, and none of 大新县's.
+    pub fn parse_county(s: &str) -> Result<RegionCode, DomainError> {
+        let code = RegionCode::parse(s)?;
+        if code.is_county_level() {
+            return Ok(code);
+        }
+        Err(DomainError::new(codes::NOT_COUNTY, msg::region_not_county(code.as_str(), &code.names().full_name())))
+    }
+
+    /// Whether this is a county-level code, or a prefecture-level city
+    /// without counties (see [`RegionCode::parse_county`]).
+    pub fn is_county_level(&self) -> bool {
+        let code = self.as_str();
+        if code.ends_with("0000") {
+            return false;
+        }
+        if !code.ends_with("00") {
+            return true;
+        }
+        let prefecture = &code[..4];
+        !all_regions().iter().any(|(c, _)| c.starts_with(prefecture) && !c.ends_with("00"))
+    }
+
     /// The six digits.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -302,6 +331,28 @@ mod tests {
         for (old, current) in [("452130", "451424"), ("452131", "451425"), ("452122", "450181"), ("110103", "110101")] {
             assert_eq!(RegionCode::parse(old).unwrap().as_str(), current, "{old}");
         }
+    }
+
+    #[test]
+    fn a_hukou_county_is_a_county_or_a_city_without_counties() {
+        for (given, stored) in [
+            ("451424", "451424"),
+            ("452130", "451424"),
+            ("440704", "440704"),
+            ("429004", "429004"),
+            ("441900", "441900"),
+            ("442000", "442000"),
+        ] {
+            assert_eq!(RegionCode::parse_county(given).unwrap().as_str(), stored, "{given}");
+        }
+        for (given, named) in
+            [("451400", "崇左市"), ("450000", "广西壮族自治区"), ("440700", "江门市"), ("110000", "北京市")]
+        {
+            let err = RegionCode::parse_county(given).unwrap_err();
+            assert_eq!(err.code, "not_county", "{given}");
+            assert!(err.message.zh.contains(named) && err.message.zh.contains("不是县级"), "{}", err.message.zh);
+        }
+        assert_eq!(RegionCode::parse_county("440711").unwrap_err().code, "split_region");
     }
 
     #[test]

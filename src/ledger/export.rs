@@ -93,9 +93,9 @@ pub fn parse_params(q: &RawParams, today: NaiveDate) -> Result<Params, AppError>
         Some(u) => u.parse::<bool>().map_err(|_| AppError::bad_param("unmasked", general::bad_param("unmasked", u)))?,
     };
     let county = match given(&q.county) {
-        Some(c) => {
-            Some(RegionCode::parse(c).map_err(|e| AppError::bad_param("county", e.message))?.as_str().to_string())
-        }
+        Some(c) => Some(
+            RegionCode::parse_county(c).map_err(|e| AppError::bad_param("county", e.message))?.as_str().to_string(),
+        ),
         None => None,
     };
     Ok(Params { year, as_of, format, unmasked, county })

@@ -164,6 +164,15 @@ pub fn region_split(code: &str, name: &str, successors: &[String]) -> Text {
         ),
     )
 }
+/// A province or prefecture where a hukou county is asked for.
+pub fn region_not_county(code: &str, name: &str) -> Text {
+    Text::new(
+        format!("{code}（{name}）是省级或地市级代码，不是县级：请填写县（区、县级市）的代码，如 451424 大新县"),
+        format!(
+            "{code} ({name}) is a province or prefecture; give the county (district, county-level city), e.g. 451424"
+        ),
+    )
+}
 /// A province code that is not one.
 pub fn province_unknown(value: &str) -> Text {
     Text::new(format!("“{value}”不是两位的省级代码"), format!("'{value}' is not a two-digit GB/T 2260 province code"))

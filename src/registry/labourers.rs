@@ -221,7 +221,9 @@ pub fn parse_new(form: NewLabourer) -> Result<LabourerData, AppError> {
     let mut e = checks::collect(&form);
     let id = form.id_number.as_deref().and_then(|s| e.check("id_number", IdNumber::parse(s, clock::today())));
     let hukou = match (&id, form.hukou_region_code.as_deref().map(str::trim).filter(|s| !s.is_empty())) {
-        (_, Some(given)) => e.check("hukou_region_code", RegionCode::parse(given)).map(|r| r.as_str().to_string()),
+        (_, Some(given)) => {
+            e.check("hukou_region_code", RegionCode::parse_county(given)).map(|r| r.as_str().to_string())
+        }
         (Some(id), None) => hukou_of_id(&mut e, id),
         (None, None) => None,
     };
@@ -320,7 +322,7 @@ pub fn change(
     }
     if let Some(code) = form.hukou_region_code {
         d.hukou_region_code = match forms::text(code) {
-            Some(r) => e.check("hukou_region_code", RegionCode::parse(&r)).map(|r| r.as_str().to_string()),
+            Some(r) => e.check("hukou_region_code", RegionCode::parse_county(&r)).map(|r| r.as_str().to_string()),
             None => None,
         };
     }

@@ -8,6 +8,7 @@ use crate::helpers::{id_number, TestApp};
 crate::on_both_backends!(
     an_old_county_code_counts_as_its_successor_in_the_registry_and_the_ledgers,
     a_split_county_code_asks_for_the_county,
+    a_prefecture_or_province_is_not_a_hukou_county,
     pasted_id_numbers_and_phones_are_what_the_clerk_sees,
     a_name_with_any_middle_dot_finds_the_card_s_name,
     control_characters_are_refused_naming_the_field,
@@ -74,6 +75,46 @@ async fn a_split_county_code_asks_for_the_county(app: TestApp) {
     assert_eq!(s, 400);
     assert_eq!(b["errors"][0]["field"], "county");
     assert_eq!(app.count("labourers"), 2);
+}
+
+/// 崇左市 (451400) or 广西 (450000) as a hukou or as `county=`: refused
+/// naming the field (a ledger for 崇左市 once answered 0, counting only
+/// people stored with that very code and none of 大新县's), on create, on
+/// change and on the ledgers; 东莞市 has no counties and is one.
+async fn a_prefecture_or_province_is_not_a_hukou_county(app: TestApp) {
+    let idn = id_number("451424", "19900101", 41);
+    for code in ["451400", "450000"] {
+        let (s, b) = app
+            .post("/api/v1/labourers", &app.clerk, json!({"id_number": idn, "name": "地市", "hukou_region_code": code}))
+            .await;
+        assert_eq!(s, 422, "{b}");
+        assert_eq!(
+            (&b["errors"][0]["field"], &b["errors"][0]["code"]),
+            (&json!("hukou_region_code"), &json!("not_county"))
+        );
+        assert!(b["errors"][0]["message"].as_str().unwrap().contains("不是县级"), "{b}");
+        let (s, b) = app.get(&format!("/api/v1/ledgers/new-transfers-east?year=2019&county={code}"), &app.clerk).await;
+        assert_eq!((s, &b["errors"][0]["field"]), (400, &json!("county")), "{b}");
+    }
+    assert_eq!(app.count("labourers"), 0, "nothing saved");
+    let l = app.labourer(json!({"id_number": idn, "name": "地市"})).await;
+    assert_eq!(l["hukou_region_code"], "451424");
+    let (s, b) = app
+        .patch(
+            &format!("/api/v1/labourers/{}", l["id"]),
+            &app.clerk,
+            json!({"hukou_region_code": "451400", "version": l["version"]}),
+        )
+        .await;
+    assert_eq!((s, &b["errors"][0]["field"]), (422, &json!("hukou_region_code")), "{b}");
+    let l = app
+        .patch_ok(
+            &format!("/api/v1/labourers/{}", l["id"]),
+            &app.clerk,
+            json!({"hukou_region_code": "441900", "version": l["version"]}),
+        )
+        .await;
+    assert_eq!(l["hukou_region_code"], "441900", "东莞市 has no counties");
 }
 
 async fn pasted_id_numbers_and_phones_are_what_the_clerk_sees(app: TestApp) {
