@@ -211,8 +211,13 @@ pub fn date_for_status(field: &str) -> Text {
 }
 /// A graduation or leaving date that the status does not allow.
 pub fn date_not_for_status(field: &str) -> Text {
+    let (status, en) = match field {
+        "graduated_on" => ("已毕业", "graduated"),
+        _ => ("已离校", "left"),
+    };
+    let label = super::field_label(field);
     Text::new(
-        format!("该状态不应填写“{}”", super::field_label(field)),
-        format!("`{field}` does not go with this status"),
+        format!("只有就读状态为“{status}”时才填写“{label}”：请把状态改为“{status}”，或清空“{label}”"),
+        format!("`{field}` goes only with status `{en}`: change the status, or clear `{field}`"),
     )
 }

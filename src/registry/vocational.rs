@@ -117,12 +117,20 @@ pub fn check_new(c: &mut DbConnection, d: &VocationalData) -> Result<(), AppErro
     one_at_a_time(c, d, None)
 }
 
-/// The dates must follow the enrolment and fit the status.
+/// The dates must follow the enrolment and fit the status: 毕业时间 only
+/// with `graduated` (and then required), 离校时间 only with `left` (and
+/// then required). A study 在读 with a graduation day was shown as 在读 in
+/// vocational-students-east and as graduated in graduates-employed.
 fn check_whole(d: &VocationalData) -> Result<(), AppError> {
     let mut e = Errors::default();
-    for (field, date) in [("graduated_on", d.graduated_on), ("left_on", d.left_on)] {
+    for (field, date, status) in
+        [("graduated_on", d.graduated_on, StudyStatus::Graduated), ("left_on", d.left_on, StudyStatus::Left)]
+    {
         if date.is_some_and(|x| x < d.enrolled_on) {
             e.push(field, "date_order", general::date_order(field, "enrolled_on"));
+        }
+        if date.is_some() && d.status != status {
+            e.push(field, "status", msg::date_not_for_status(field));
         }
     }
     match d.status {

@@ -57,6 +57,15 @@ fn read(d: &mut Draft<'_>) {
             Err(e) => d.errors.push("finished_on", e.code, e.message),
         }
     }
+    // No status given: a graduation (or leaving) day says which it is; a
+    // status given that contradicts its day is refused by the registry.
+    if d.form.get("status").is_none_or(Value::is_null) {
+        if d.form.get("graduated_on").is_some_and(|v| !v.is_null()) {
+            d.set("status", "graduated".to_string());
+        } else if d.form.get("left_on").is_some_and(|v| !v.is_null()) {
+            d.set("status", "left".to_string());
+        }
+    }
 }
 
 /// Reads, checks and decides a chunk: one query finds the people.
