@@ -12,6 +12,7 @@ crate::on_both_backends!(
     signing_in_sets_a_safe_cookie_and_posts_need_the_csrf_token,
     a_roster_left_waiting_after_its_dry_run_is_deleted_the_next_day,
     a_common_name_at_the_desk_says_more_people_have_it_than_are_listed,
+    the_roster_check_lists_its_warnings_and_says_in_words_what_was_written,
 );
 
 fn browser() -> reqwest::Client {
@@ -191,4 +192,42 @@ async fn a_common_name_at_the_desk_says_more_people_have_it_than_are_listed(app:
     assert_eq!(html.matches("<tr><td><a href=\"/desk/labourers/").count(), 50);
     let (_, html) = app.page_as(&app.clerk, "/desk?q=%E9%BB%84%E7%A7%80%E5%85%B0").await;
     assert!(html.contains("查找结果（5 人）") && !html.contains("同名的人较多"), "{html}");
+}
+
+/// A roster's check page: a row whose 姓名 differs from the person its ID
+/// number belongs to is listed to look at (it once showed as a plain new
+/// row, and the API alone said so), each column by its Chinese name, and
+/// what became of the file in words instead of `dry_run` or `refused`.
+async fn the_roster_check_lists_its_warnings_and_says_in_words_what_was_written(app: TestApp) {
+    let idn = crate::helpers::id_number("451424", "19940404", 45);
+    app.labourer(serde_json::json!({"id_number": idn, "name": "韦导入十"})).await;
+    app.add_password_user("desk-clerk", Role::Clerk, "a-long-password");
+    let (cookies, csrf) = signed_in(&app, "desk-clerk", "a-long-password").await;
+    let roster = format!(
+        "姓名,身份证号,就业单位,就业地,就业时间,就业渠道,联系电话\n错名字,{idn},江门某厂,440704,2019-03-01,劳务协作推荐,\n\
+         韦导入十,{idn},江门某厂,火星,2019-05-01,劳务协作推荐,\n"
+    );
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .text("kind", "placements")
+        .part("file", reqwest::multipart::Part::bytes(roster.into_bytes()).file_name("就业台账.csv"));
+    let r = browser()
+        .post(app.url("/desk/imports"))
+        .header("accept", "text/html")
+        .header("cookie", &cookies)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    let warnings = html.split("请核对（这些行会导入，但可能有误）").nth(1).expect("the warnings' table");
+    assert!(warnings.contains("<td>2</td><td>姓名</td>") && warnings.contains("韦导入十"), "{html}");
+    let rejected = html.split("被拒绝的行</h3>").nth(1).expect("the rejected rows' table");
+    assert!(rejected.contains("<td>3</td><td>"), "{html}");
+    assert!(html.contains("只做了检查，尚未写入任何记录"), "{html}");
+    for raw in ["dry_run", "状态：", "<td>region_code</td>", "<td>name</td>"] {
+        assert!(!html.contains(raw), "{raw} on the page: {html}");
+    }
+    assert_eq!(app.count("placements"), 0);
 }

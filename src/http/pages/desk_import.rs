@@ -22,7 +22,7 @@ use crate::http::auth::REGISTRY;
 use crate::http::state::AppState;
 use crate::http::upload;
 use crate::import::{self, source, ImportKind, Mode, Options, Summary};
-use crate::messages::Text;
+use crate::messages::{field_label, Text};
 
 #[derive(Template)]
 #[template(path = "import.html")]
@@ -36,6 +36,50 @@ struct ImportPage {
     file_name: String,
     token: String,
     committed: bool,
+    /// What became of the file, in words ([`outcome_zh`]).
+    outcome: String,
+    rejected: Vec<IssueLine>,
+    warnings: Vec<IssueLine>,
+}
+
+/// A rejected row's or a warning's line: the row, the column as the
+/// clerk knows it, the message.
+struct IssueLine {
+    row: u32,
+    column: String,
+    message: String,
+}
+
+impl IssueLine {
+    fn all(issues: &[import::RowIssue]) -> Vec<IssueLine> {
+        issues
+            .iter()
+            .map(|i| IssueLine { row: i.row, column: field_label(&i.field).to_string(), message: i.message.clone() })
+            .collect()
+    }
+}
+
+/// An import's status (`dry_run`, `applied`, `refused`, `failed`) as the
+/// page says it.
+fn outcome_zh(s: &Summary) -> String {
+    match s.status.as_str() {
+        "dry_run" => "只做了检查，尚未写入任何记录：核对无误后点“确认导入”。".into(),
+        "applied" if s.rejected.is_empty() => "已写入。".into(),
+        "applied" => "其余各行已写入；被拒绝的行没有写入。".into(),
+        "refused" => "有行被拒绝，未写入任何记录：改正后重新上传，或勾选“跳过被拒绝的行”后再确认导入。".into(),
+        "failed" => {
+            format!("导入失败，未写入任何记录{}", s.detail.as_deref().map(|d| format!("：{d}")).unwrap_or_default())
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Puts `summary` on the page with its lines in words.
+fn show(p: &mut ImportPage, summary: Summary) {
+    p.outcome = outcome_zh(&summary);
+    p.rejected = IssueLine::all(&summary.rejected);
+    p.warnings = IssueLine::all(&summary.warnings);
+    p.report = Some(summary);
 }
 
 fn blank(viewer: &Viewer) -> ImportPage {
@@ -49,6 +93,9 @@ fn blank(viewer: &Viewer) -> ImportPage {
         file_name: String::new(),
         token: String::new(),
         committed: false,
+        outcome: String::new(),
+        rejected: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 
@@ -147,7 +194,7 @@ pub async fn dry_run(
                 prune(dir);
             }
             std::fs::write(&path, &file.bytes).map_err(|e| AppError::Internal(e.into()))?;
-            p.report = Some(summary);
+            show(&mut p, summary);
             p.token = token;
         }
         Err(e @ (AppError::Validation(_) | AppError::BadRequest { .. })) => {
@@ -207,7 +254,7 @@ pub async fn commit(
     p.kind_label = kind.label_zh();
     p.file_name = file_name.unwrap_or_default();
     p.token = if p.committed { String::new() } else { token };
-    p.report = Some(summary);
+    show(&mut p, summary);
     page(&viewer, &p)
 }
 
