@@ -112,8 +112,34 @@ async fn control_characters_in_any_kind_of_roster_reject_the_row_naming_the_fiel
     assert_eq!(app.count("employers"), 0);
 }
 
+/// A place no table knows (火星) once hid the row's other faults: the
+/// clerk fixed it, uploaded again, and only then heard of the phone. Every
+/// failing field of the row is named at once, in a person roster and in a
+/// jobs roster, and nothing about the fields found from the failed ones.
+async fn a_row_with_a_place_nobody_knows_is_told_every_other_fault_too(app: TestApp) {
+    let idn = id_number("451424", "19900101", 71);
+    let people = format!("姓名,身份证号,手机号码,户籍所在地,贫困户属性\n韦火星,{idn},12345,火星,困难户\n");
+    let s = csv(&app, "labourers", "dry_run", &people).await;
+    let mut fields: Vec<String> = rejected(&s, 2).into_iter().map(|(f, _, _)| f).collect();
+    fields.sort();
+    assert_eq!(fields, ["hukou_region_code", "phone", "poverty_status"], "{s}");
+    app.labourer(json!({"id_number": idn, "name": "韦火星"})).await;
+    let jobs = format!("姓名,身份证号,就业单位,就业地,就业时间,就业渠道\n韦火星,{idn},江门某厂,火星,2019-03-01,乱写\n");
+    let s = csv(&app, "placements", "dry_run", &jobs).await;
+    let mut fields: Vec<String> = rejected(&s, 2).into_iter().map(|(f, _, _)| f).collect();
+    fields.sort();
+    assert_eq!(fields, ["channel", "region_code"], "{s}");
+    // An unknown person: the ID number alone, not the person it would find.
+    let stranger = id_number("451424", "19900101", 73);
+    let s = csv(&app, "placements", "dry_run", &jobs.replace(&idn, &stranger)).await;
+    let mut fields: Vec<String> = rejected(&s, 2).into_iter().map(|(f, _, _)| f).collect();
+    fields.sort();
+    assert_eq!(fields, ["channel", "id_number", "region_code"], "{s}");
+}
+
 on_both_backends!(
     rows_of_one_file_that_repeat_or_collide_are_refused_at_their_row,
     a_job_filed_by_employer_name_is_found_again_once_the_employer_is_registered,
     control_characters_in_any_kind_of_roster_reject_the_row_naming_the_field,
+    a_row_with_a_place_nobody_knows_is_told_every_other_fault_too,
 );

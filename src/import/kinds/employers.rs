@@ -1,7 +1,7 @@
 //! 用工单位名录: employers, matched by USCC, or by exact name when the row
 //! has no USCC (DESIGN §8).
 
-use super::{decide, errors_of, form_of, rejected, Context, Prepared};
+use super::{decide, errors_of, form_of, rejected, rejected_with_the_rest, Context, Prepared};
 use crate::db::models::employer::{self as model, EmployerRow};
 use crate::db::DbConnection;
 use crate::error::{AppError, FieldError};
@@ -43,7 +43,7 @@ pub fn prepare(c: &mut DbConnection, ctx: &mut Context, drafts: Vec<Draft<'_>>) 
         read(&mut d, ctx.strict);
         let number = d.row.number;
         if !d.errors.is_empty() {
-            out.push(rejected(number, d.errors.into_vec(), d.warnings));
+            out.push(rejected_with_the_rest(d, &[], |f: NewEmployer| parse_new(f).map(drop))?);
             continue;
         }
         let form: NewEmployer = match form_of(&d.form) {

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{decide, errors_of, form_of, rejected, Context, Outcome, Prepared};
+use super::{decide, errors_of, form_of, rejected, rejected_with_the_rest, Context, Outcome, Prepared};
 use crate::db::models::labourer::{self as model, LabourerRow};
 use crate::db::DbConnection;
 use crate::domain::IdNumber;
@@ -72,7 +72,7 @@ pub fn prepare(c: &mut DbConnection, ctx: &mut Context, drafts: Vec<Draft<'_>>) 
         read(&mut d, ctx.strict);
         let number = d.row.number;
         if !d.errors.is_empty() {
-            parsed.push(Err(rejected(number, d.errors.into_vec(), d.warnings)));
+            parsed.push(Err(rejected_with_the_rest(d, &[], |f: NewLabourer| parse_new(f).map(drop))?));
             continue;
         }
         let form: NewLabourer = match form_of(&d.form) {

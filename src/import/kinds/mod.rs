@@ -139,6 +139,41 @@ pub fn rejected(number: u32, errors: Vec<FieldError>, warnings: Vec<FieldError>)
     Prepared { number, outcome: Outcome::Rejected(errors), warnings }
 }
 
+/// A row whose cells already failed to read (`d.errors`): rejected with
+/// those errors and, after them, what the registry's own rules (`parse`,
+/// the kind's form read as the API reads it) find in the rest of the row,
+/// so that a clerk corrects every field of a row in one go instead of one
+/// upload per field. Nothing is said again about a field that failed, or
+/// about one `derived` from it (`(from, to)`: e.g. `labourer_id` is found
+/// by `id_number`). If the rest cannot even be read as a form, the read
+/// errors stand alone.
+pub fn rejected_with_the_rest<F: serde::de::DeserializeOwned>(
+    d: Draft<'_>,
+    derived: &[(&str, &str)],
+    parse: impl FnOnce(F) -> Result<(), AppError>,
+) -> Result<Prepared, AppError> {
+    let number = d.row.number;
+    let mut errors = d.errors.into_vec();
+    let top = |field: &str| field.split(['[', '.']).next().unwrap_or(field).to_string();
+    let mut failed: Vec<String> = errors.iter().map(|e| top(&e.field)).collect();
+    for (from, to) in derived {
+        if failed.iter().any(|f| f == from) {
+            failed.push(to.to_string());
+        }
+    }
+    let mut form = d.form;
+    form.retain(|key, v| !v.is_null() && !failed.contains(key));
+    let rest = match form_of::<F>(&form) {
+        Ok(f) => match parse(f) {
+            Ok(()) => Vec::new(),
+            Err(e) => errors_of(e)?,
+        },
+        Err(_) => Vec::new(),
+    };
+    errors.extend(rest.into_iter().filter(|e| !failed.contains(&top(&e.field))));
+    Ok(rejected(number, errors, d.warnings))
+}
+
 /// The errors of a failed parse or check, as a row's errors.
 pub fn errors_of(e: AppError) -> Result<Vec<FieldError>, AppError> {
     match e {

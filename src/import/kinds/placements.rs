@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::{decide, errors_of, form_of, rejected, Context, Prepared};
+use super::{decide, errors_of, form_of, rejected, rejected_with_the_rest, Context, Prepared};
 use crate::db::models::labourer::{self, LabourerRow};
 use crate::db::models::placement as model;
 use crate::db::DbConnection;
@@ -106,7 +106,8 @@ pub fn prepare(c: &mut DbConnection, ctx: &mut Context, drafts: Vec<Draft<'_>>) 
             d.set("employer_id", id.get());
         }
         if !d.errors.is_empty() {
-            out.push(rejected(number, d.errors.into_vec(), d.warnings));
+            let derived = [("id_number", "labourer_id"), ("employer_name", "employer_id")];
+            out.push(rejected_with_the_rest(d, &derived, |f: NewPlacement| parse_new(f).map(drop))?);
             continue;
         }
         let mut form = d.form.clone();

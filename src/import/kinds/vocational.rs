@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::{decide, errors_of, form_of, rejected, Context, Prepared};
+use super::{decide, errors_of, form_of, rejected, rejected_with_the_rest, Context, Prepared};
 use crate::db::models::labourer::{self, LabourerRow};
 use crate::db::models::vocational as model;
 use crate::db::DbConnection;
@@ -98,7 +98,8 @@ pub fn prepare(c: &mut DbConnection, ctx: &mut Context, drafts: Vec<Draft<'_>>) 
             }
         }
         if !d.errors.is_empty() {
-            out.push(rejected(number, d.errors.into_vec(), d.warnings));
+            let derived = [("id_number", "labourer_id"), ("finished_on", "graduated_on"), ("finished_on", "left_on")];
+            out.push(rejected_with_the_rest(d, &derived, |f: NewVocational| parse_new(f).map(drop))?);
             continue;
         }
         let mut form = d.form.clone();
