@@ -90,7 +90,8 @@ impl IdNumber {
     /// Parses an ID number typed, pasted or imported by a clerk.
     ///
     /// The value is normalised first ([`normalise::code`]: full-width digits,
-    /// a BOM or a zero-width space from a chat app, surrounding white space);
+    /// a BOM or a zero-width space from a chat app, surrounding white space),
+    /// and spaces inside are dropped (451424 19900307 123X, as forms group it);
     /// a lower-case `x` is accepted. The birth date must be a real date
     /// between 1900-01-01 and `today`; `today` is a parameter so that the rule
     /// stays pure and testable.
@@ -99,7 +100,9 @@ impl IdNumber {
     /// `length`, `charset`, `spreadsheet_number` (a spreadsheet turned it into
     /// a number such as `4.51424199001012E+17`), `birth_date`, `checksum`.
     pub fn parse(s: &str, today: NaiveDate) -> Result<IdNumber, DomainError> {
-        let normalised = normalise::code(s);
+        // Spaces inside are how numbers are grouped on forms and in chats
+        // (451424 19900307 123X): they are not part of it.
+        let normalised: String = normalise::code(s).chars().filter(|c| *c != ' ').collect();
         let s = normalised.as_str();
         if s.is_empty() {
             return Err(DomainError::new(codes::REQUIRED, msg::id_required()));
@@ -281,6 +284,9 @@ mod tests {
             "45142419850612104X\u{200B}",
             "45142419850612104X\u{2060}\u{00A0}",
             "4514241985\u{00AD}0612104X",
+            "451424 19850612 104X",
+            "\u{200B}451424 1985061210 4X",
+            "４５１４２４　１９８５０６１２　１０４Ｘ",
         ] {
             assert_eq!(IdNumber::parse(typed, today()).unwrap().as_str(), "45142419850612104X", "{typed:?}");
         }

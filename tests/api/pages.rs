@@ -13,6 +13,7 @@ crate::on_both_backends!(
     a_roster_left_waiting_after_its_dry_run_is_deleted_the_next_day,
     a_common_name_at_the_desk_says_more_people_have_it_than_are_listed,
     the_roster_check_lists_its_warnings_and_says_in_words_what_was_written,
+    the_desk_finds_a_person_by_a_full_width_or_grouped_id_number,
 );
 
 fn browser() -> reqwest::Client {
@@ -230,4 +231,20 @@ async fn the_roster_check_lists_its_warnings_and_says_in_words_what_was_written(
         assert!(!html.contains(raw), "{raw} on the page: {html}");
     }
     assert_eq!(app.count("placements"), 0);
+}
+
+/// An input method's full-width digits, or the number grouped as forms
+/// print it: the desk finds the person (a full-width number was once taken
+/// for a name, and the clerk told nobody had it).
+async fn the_desk_finds_a_person_by_a_full_width_or_grouped_id_number(app: TestApp) {
+    let idn = crate::helpers::id_number("451424", "19850612", 47);
+    app.labourer(serde_json::json!({"id_number": idn, "name": "全角查"})).await;
+    let full_width: String =
+        idn.chars().map(|c| c.to_digit(10).map_or(c, |d| char::from_u32(0xFF10 + d).unwrap())).collect();
+    let grouped = format!("{} {} {}", &idn[..6], &idn[6..14], &idn[14..]);
+    for typed in [full_width, grouped] {
+        let (s, html) = app.page_as(&app.clerk, &format!("/desk?q={}", crate::helpers::urlencode(&typed))).await;
+        assert_eq!(s, 200);
+        assert!(html.contains("查找结果（1 人）") && html.contains("全角查"), "{typed}: {html}");
+    }
 }

@@ -47,7 +47,8 @@ pub async fn find(
     let mut people = Vec::new();
     let mut more = false;
     if !typed.is_empty() {
-        let looks_like_number = typed.chars().filter(|c| c.is_ascii_digit()).count() >= 6;
+        // Full-width digits (an input method's ４５１４２４…) count as digits.
+        let looks_like_number = normalise::code(&typed).chars().filter(|c| c.is_ascii_digit()).count() >= 6;
         let filter = if looks_like_number {
             match IdNumber::parse(&typed, clock::today()) {
                 Ok(id) => Some(LabourerFilter { id_number: Some(id), ..Default::default() }),
