@@ -11,6 +11,7 @@ crate::on_both_backends!(
     the_dashboard_reuses_its_figures_until_anything_is_written,
     target_progress_is_counted_again_only_after_a_write,
     the_transfer_charts_count_the_ledgers_rows_by_month_city_and_channel,
+    the_year_list_reaches_this_year_and_shows_the_year_on_the_page,
 );
 
 /// The dashboard of 2019 as the clerk's browser gets it.
@@ -193,4 +194,27 @@ async fn the_transfer_charts_count_the_ledgers_rows_by_month_city_and_channel(ap
     assert_eq!(bars(&html, "transfers-by-month"), owned(&[("2019-03", 2), ("2019-05", 3)]));
     assert_eq!(bars(&html, "transfers-by-city"), owned(&[("广州市", 1), ("杭州市", 1), ("江门市", 3)]));
     assert_eq!(bars(&html, "transfers-by-channel"), owned(&[("劳务协作推荐", 3), ("招聘会", 2)]));
+}
+
+/// A year without targets (this one) is in the list, the year shown is the
+/// one selected, its deadlines are its own, and a year that is none is
+/// told rather than quietly replaced by the latest with targets.
+async fn the_year_list_reaches_this_year_and_shows_the_year_on_the_page(app: TestApp) {
+    let this_year = chrono::Datelike::year(&labour_bridge::clock::today());
+    app.post_created("/api/v1/targets", &app.admin, json!({"year": 2019, "metric": "stable-east", "min_value": 1})).await;
+    app.post_created("/api/v1/deadlines", &app.admin, json!({"name": "2019年台账报送", "due_on": "2019-11-15", "what": "台账"})).await;
+    let (s, html) = app.page_as(&app.clerk, "/dashboard").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("<option value=\"2019\" selected>"), "opens on the year with targets: {html}");
+    assert!(html.contains(&format!("<option value=\"{this_year}\">")), "this year is in the list: {html}");
+    assert!(html.contains("2019年台账报送"));
+    let (s, html) = app.page_as(&app.clerk, &format!("/dashboard?year={this_year}")).await;
+    assert_eq!(s, 200);
+    assert!(html.contains(&format!("<option value=\"{this_year}\" selected>")), "{html}");
+    assert!(!html.contains("2019年台账报送") && html.contains("本年度没有报送期限"), "{html}");
+    for bad in ["abc", "1800", "-1"] {
+        let (s, html) = app.page_as(&app.clerk, &format!("/dashboard?year={bad}")).await;
+        assert_eq!(s, 400, "{bad}");
+        assert!(html.contains("年度应为 2000 到 2100 之间的年份"), "{html}");
+    }
 }

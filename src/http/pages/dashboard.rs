@@ -131,7 +131,7 @@ pub async fn show(
     q: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     viewer.allowed(REGISTRY, ("查看数据看板", "see the dashboard"))?;
-    let asked = super::year_asked(&q);
+    let asked = super::year_asked(&q)?;
     let rules = state.settings.ledger_rules.clone();
     let kept = state.clone();
     let (figures, deadlines, submissions) = state
@@ -194,7 +194,16 @@ pub async fn show(
         chrome: Chrome::new(&viewer, format!("{year}年 数据看板")),
         echarts: assets::url("echarts.js"),
         year,
-        years: figures.years.clone(),
+        // The years with targets, this year and the one shown: a year
+        // without targets is reachable from the list, and the list shows
+        // the year on the page.
+        years: {
+            let mut years = figures.years.clone();
+            years.extend([year, chrono::Datelike::year(&today)]);
+            years.sort_unstable();
+            years.dedup();
+            years
+        },
         as_of: as_of.to_string(),
         goals,
         ledgers: figures
@@ -204,6 +213,7 @@ pub async fn show(
             .collect(),
         deadlines: deadlines
             .into_iter()
+            .filter(|d| chrono::Datelike::year(&d.data.due_on) == year)
             .map(|d| (d.data.name, d.data.due_on.to_string(), d.data.due_on < today))
             .collect(),
         charts,

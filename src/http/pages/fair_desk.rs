@@ -53,7 +53,7 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     let caller = viewer.allowed(MANAGERS, ("查看招聘会", "see fairs"))?;
     let unit = (caller.role == Role::Organiser).then(|| caller.unit.clone().unwrap_or_default());
-    let year = super::year_asked(&q).unwrap_or_else(|| chrono::Datelike::year(&crate::clock::today()));
+    let year = super::year_asked(&q)?.unwrap_or_else(|| chrono::Datelike::year(&crate::clock::today()));
     let (mut fairs, years) = state
         .db
         .run(move |c| {

@@ -32,8 +32,25 @@ use session::Viewer;
 
 /// The `year` a page's query asks for, when it is one a ledger takes
 /// (2000–2100); anything else is as if none was asked.
-pub fn year_asked(q: &[(String, String)]) -> Option<i32> {
-    q.iter().find(|(k, _)| k == "year").and_then(|(_, v)| v.trim().parse().ok()).filter(|y| (2000..=2100).contains(y))
+///
+/// Errors: a `year` that is not a year from 2000 to 2100 (`year=abc`,
+/// `year=1800`) is a 400 naming it, rather than quietly another year's page.
+pub fn year_asked(q: &[(String, String)]) -> Result<Option<i32>, AppError> {
+    let Some((_, given)) = q.iter().find(|(k, _)| k == "year") else { return Ok(None) };
+    let given = given.trim();
+    if given.is_empty() {
+        return Ok(None);
+    }
+    match given.parse::<i32>() {
+        Ok(y) if (2000..=2100).contains(&y) => Ok(Some(y)),
+        _ => Err(AppError::bad_param(
+            "year",
+            crate::messages::Text::new(
+                format!("年度应为 2000 到 2100 之间的年份，现在是“{given}”"),
+                format!("the year must be from 2000 to 2100, got '{given}'"),
+            ),
+        )),
+    }
 }
 
 /// Registers the pages' routes.
