@@ -201,8 +201,14 @@ async fn the_transfer_charts_count_the_ledgers_rows_by_month_city_and_channel(ap
 /// told rather than quietly replaced by the latest with targets.
 async fn the_year_list_reaches_this_year_and_shows_the_year_on_the_page(app: TestApp) {
     let this_year = chrono::Datelike::year(&labour_bridge::clock::today());
-    app.post_created("/api/v1/targets", &app.admin, json!({"year": 2019, "metric": "stable-east", "min_value": 1})).await;
-    app.post_created("/api/v1/deadlines", &app.admin, json!({"name": "2019年台账报送", "due_on": "2019-11-15", "what": "台账"})).await;
+    app.post_created("/api/v1/targets", &app.admin, json!({"year": 2019, "metric": "stable-east", "min_value": 1}))
+        .await;
+    app.post_created(
+        "/api/v1/deadlines",
+        &app.admin,
+        json!({"name": "2019年台账报送", "due_on": "2019-11-15", "what": "台账"}),
+    )
+    .await;
     let (s, html) = app.page_as(&app.clerk, "/dashboard").await;
     assert_eq!(s, 200);
     assert!(html.contains("<option value=\"2019\" selected>"), "opens on the year with targets: {html}");
