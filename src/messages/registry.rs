@@ -209,6 +209,13 @@ pub fn recipients_needed() -> Text {
 pub fn date_for_status(field: &str) -> Text {
     Text::new(format!("该状态需填写“{}”", super::field_label(field)), format!("this status needs `{field}`"))
 }
+/// A job that would begin before its worker was born.
+pub fn started_before_birth(started_on: chrono::NaiveDate, birth_date: chrono::NaiveDate) -> Text {
+    Text::new(
+        format!("就业时间（{started_on}）早于本人的出生日期（{birth_date}），请核对年份"),
+        format!("the job starts ({started_on}) before the person was born ({birth_date}); check the year"),
+    )
+}
 /// A graduation or leaving date that the status does not allow.
 pub fn date_not_for_status(field: &str) -> Text {
     let (status, en) = match field {

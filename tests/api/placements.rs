@@ -9,6 +9,7 @@ crate::on_both_backends!(
     concurrent_overlapping_placements_end_in_one_placement,
     a_posting_fills_in_the_employer_and_occupation,
     a_trainee_sees_only_their_own_placements,
+    a_job_begun_before_its_worker_was_born_is_a_mistyped_year,
 );
 
 async fn setup(app: &TestApp) -> (i64, i64) {
@@ -130,4 +131,27 @@ async fn a_trainee_sees_only_their_own_placements(app: TestApp) {
     assert_eq!(s, 403);
     let (s, _) = app.post("/api/v1/placements", &token, json!({})).await;
     assert_eq!(s, 403);
+}
+
+/// 1800-01-01 for a person born in 1992 was once saved, and every real
+/// job of theirs then overlapped it; on a change too.
+async fn a_job_begun_before_its_worker_was_born_is_a_mistyped_year(app: TestApp) {
+    let (l, e) = setup(&app).await;
+    let job = |started_on: &str| json!({"labourer_id": l, "employer_id": e, "region_code": "440704", "started_on": started_on, "channel": "referral"});
+    for day in ["1800-01-01", "1992-02-01"] {
+        let (s, b) = app.post("/api/v1/placements", &app.clerk, job(day)).await;
+        assert_eq!(s, 422, "{b}");
+        assert_eq!((&b["errors"][0]["field"], &b["errors"][0]["code"]), (&json!("started_on"), &json!("before_birth")));
+        assert!(b["errors"][0]["message"].as_str().unwrap().contains("早于本人的出生日期（1992-02-02）"), "{b}");
+    }
+    assert_eq!(app.count("placements"), 0);
+    let p = app.post_created("/api/v1/placements", &app.clerk, job("2019-03-01")).await;
+    let (s, b) = app
+        .patch(
+            &format!("/api/v1/placements/{}", p["id"]),
+            &app.clerk,
+            json!({"version": p["version"], "started_on": "1900-03-01"}),
+        )
+        .await;
+    assert_eq!((s, &b["errors"][0]["field"]), (422, &json!("started_on")), "{b}");
 }
