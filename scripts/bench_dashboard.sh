@@ -7,7 +7,10 @@
 #   figures were kept);
 # - four more visits with nothing written in between (figures reused);
 # - a visit after one write through the API (a placement's monthly income
-#   changed), which computes them again.
+#   changed), which computes them again;
+# - first visits to three earlier years, each kept beside the others: the
+#   server's resident memory after each (it grew with every year kept while
+#   the figures held the transfer ledger's rows).
 #
 #   LB_BIN=path/to/labour-bridge scripts/bench_dashboard.sh [SCALE]
 #   LB_BASE_BIN=path/to/an/older/labour-bridge   optional: the same visits on it
@@ -32,8 +35,8 @@ fi
 {
   echo "## Dashboard at scale $SCALE ($(date -u +%F), $(nproc) cores, SQLite)"
   echo
-  echo "| binary | visit | wall |"
-  echo "|---|---|---|"
+  echo "| binary | visit | wall | server resident after |"
+  echo "|---|---|---|---|"
 } > "$REPORT"
 
 SERVER=
@@ -45,9 +48,9 @@ visits() { # label, binary
   pid=$!
   SERVER=$pid
   for _ in $(seq 1 240); do curl -sf "127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.5; done
-  python3 - "http://127.0.0.1:$PORT" "$user" "$password" "$label" <<'PY' | tee -a "$REPORT"
+  python3 - "http://127.0.0.1:$PORT" "$user" "$password" "$label" "$pid" <<'PY' | tee -a "$REPORT"
 import http.cookiejar, json, re, sys, time, urllib.parse, urllib.request
-base, user, password, label = sys.argv[1:5]
+base, user, password, label, pid = sys.argv[1:6]
 jar = http.cookiejar.CookieJar()
 web = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
 form = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', web.open(base + "/login").read().decode()))
@@ -57,11 +60,15 @@ token = json.load(urllib.request.urlopen(urllib.request.Request(
     base + "/api/v1/auth/login", data=json.dumps({"username": user, "password": password}).encode(),
     headers={"content-type": "application/json"})))["token"]
 
-def visit(what):
+def resident():
+    status = open(f"/proc/{pid}/status").read()
+    return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) // 1024
+
+def visit(what, year=2019):
     t = time.perf_counter()
-    with web.open(base + "/dashboard?year=2019") as r:
+    with web.open(f"{base}/dashboard?year={year}") as r:
         r.read()
-    print(f"| {label} | {what} | {time.perf_counter() - t:.3f} s |", flush=True)
+    print(f"| {label} | {what} | {time.perf_counter() - t:.3f} s | {resident()} MiB |", flush=True)
 
 visit("first")
 for i in range(4):
@@ -73,6 +80,8 @@ p = api("GET", "/api/v1/placements?limit=1")["items"][0]
 api("PATCH", f"/api/v1/placements/{p['id']}", {"monthly_income": (p.get("monthly_income") or 3000) + 1, "version": p["version"]})
 visit("after one write")
 visit("again")
+for year in (2018, 2017, 2016):
+    visit(f"first, {year}", year)
 PY
   kill "$pid"; wait "$pid" 2>/dev/null || true
   SERVER=

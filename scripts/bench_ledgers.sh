@@ -134,41 +134,22 @@ done
 # downloads' (VmHWM from /proc after each).
 [ -f "$SQLITE_DIR/index/CURRENT" ] || "$BIN" --data-dir "$SQLITE_DIR" reindex >/dev/null 2>&1
 PORT=${LB_BENCH_PORT:-18182}
-SERVER_PID= TOKEN= IDLE=
-serve() { # label, binary: starts a server, sets SERVER_PID, TOKEN (a clerk's) and IDLE (its peak so far, MiB)
-  LB_LOG=warn LB_SCHEDULER_SECS=0 "$2" --data-dir "$SQLITE_DIR" serve --bind "127.0.0.1:$PORT" &
-  SERVER_PID=$!
-  for _ in $(seq 1 240); do curl -sf "127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.5; done
-  TOKEN=$("$2" --data-dir "$SQLITE_DIR" user add "bench-$1-$RANDOM" --role clerk 2>/dev/null | tail -n 1)
-  IDLE=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$SERVER_PID/status")
-}
-timed_get() { # label, row name, then curl's arguments: one request, one report row
-  local label=$1 name=$2 t0 t1; shift 2
-  t0=$(date +%s.%N)
-  curl -sf "$@" -o /dev/null
-  t1=$(date +%s.%N)
-  echo "| $label: $name | $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f s", b - a}') | server peak $(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' "/proc/$SERVER_PID/status") (idle $IDLE MiB) |" | tee -a "$REPORT"
-}
-stop() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; }
 http_rows() { # label, binary
-  serve "$1" "$2"
+  local label=$1 bin=$2 pid token t0 t1 idle
+  LB_LOG=warn LB_SCHEDULER_SECS=0 "$bin" --data-dir "$SQLITE_DIR" serve --bind "127.0.0.1:$PORT" &
+  pid=$!
+  for _ in $(seq 1 240); do curl -sf "127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.5; done
+  token=$("$bin" --data-dir "$SQLITE_DIR" user add "bench-$label-$RANDOM" --role clerk 2>/dev/null | tail -n 1)
+  idle=$(awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$pid/status")
   for what in "stable-east?year=$YEAR&as_of=$AS_OF&format=json" "bundle?year=$YEAR&as_of=$AS_OF"; do
-    timed_get "$1" "HTTP GET /api/v1/ledgers/${what%%\?*}" -H "Authorization: Bearer $TOKEN" "127.0.0.1:$PORT/api/v1/ledgers/$what"
+    t0=$(date +%s.%N)
+    curl -sf -H "Authorization: Bearer $token" "127.0.0.1:$PORT/api/v1/ledgers/$what" -o /dev/null
+    t1=$(date +%s.%N)
+    echo "| $label: HTTP GET /api/v1/ledgers/${what%%\?*} | $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f s", b - a}') | server peak $(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' "/proc/$pid/status") (idle $idle MiB) |" | tee -a "$REPORT"
   done
-  stop
+  kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 http_rows ours "$BIN"
 if [ -n "$BASE" ]; then http_rows baseline "$BASE"; fi
-
-# The dashboard's first visit (a server of its own, so the peak is the
-# visit's): every ledger counted and the transfer charts drawn, as after
-# any write. Pages take the session token as their cookie.
-dashboard_row() { # label, binary
-  serve "$1" "$2"
-  timed_get "$1" "HTTP GET /dashboard (first visit)" -H "cookie: lb_session=$TOKEN" "127.0.0.1:$PORT/dashboard?year=$YEAR"
-  stop
-}
-dashboard_row ours "$BIN"
-if [ -n "$BASE" ]; then dashboard_row baseline "$BASE"; fi
 echo
 echo "report: $REPORT"
