@@ -137,7 +137,8 @@ impl AppError {
     pub fn duplicate(thing: Thing, field: &str, existing: i64) -> Self {
         AppError::Conflict {
             detail: general::duplicate(thing, existing),
-            errors: vec![FieldError::new(field, "duplicate", general::already_registered())],
+            // Beside the field too, which record it is (a page shows only this).
+            errors: vec![FieldError::new(field, "duplicate", general::duplicate(thing, existing))],
             existing_id: Some(existing),
         }
     }

@@ -245,7 +245,10 @@ fn parse_query<T: DeserializeOwned>(raw: &str) -> Result<Query<T>, AppError> {
 pub fn param<T: std::str::FromStr>(name: &str, raw: &Option<String>) -> Result<Option<T>, AppError> {
     match raw.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
-        Some(s) => s.parse().map(Some).map_err(|_| AppError::bad_param(name, general::bad_param(name, s))),
+        // Full-width digits (５０００) read as the digits they are.
+        Some(s) => {
+            normalise::code(s).parse().map(Some).map_err(|_| AppError::bad_param(name, general::bad_param(name, s)))
+        }
     }
 }
 

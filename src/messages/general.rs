@@ -179,7 +179,9 @@ pub fn bad_query(serde: &str) -> Text {
 }
 /// A query parameter with a bad value.
 pub fn bad_param(name: &str, value: &str) -> Text {
-    Text::new(format!("参数“{name}”的值“{value}”无效"), format!("`{value}` is not a valid value"))
+    // The parameter by its Chinese name where it has one (最低月薪, not
+    // salary_min): a browser's page shows this to a trainee.
+    Text::new(format!("“{}”的值“{value}”无效", super::field_label(name)), format!("`{value}` is not a valid value"))
 }
 /// A path segment that should be an id.
 pub fn bad_path() -> Text {

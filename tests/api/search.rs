@@ -131,6 +131,10 @@ async fn synonyms_facets_and_highlights(app: TestApp) {
     assert_eq!(ids(&b), [chef]);
     let (_, b) = app.call("GET", &search_path("厨师", "&benefits=housing,meals"), clerk, None).await;
     assert_eq!(ids(&b), [chef]);
+    // As a phone types them: full-width digits, the office's words.
+    let typed = format!("&salary_min={}&benefits={}", urlencode("６０００"), urlencode("包住，包吃"));
+    let (_, b) = app.call("GET", &search_path("厨师", &typed), clerk, None).await;
+    assert_eq!(ids(&b), [chef]);
     // Typeahead offers occupations and titles.
     let (s, b) = app.call("GET", &format!("/api/v1/postings/complete?q={}", urlencode("中式")), None, None).await;
     assert_eq!(s, 200, "{b}");
@@ -357,6 +361,12 @@ async fn bad_search_parameters_are_400_naming_the_field(app: TestApp) {
         assert_eq!(s, 400, "{query}: {b}");
         assert_eq!(b["errors"][0]["field"], field, "{query}: {b}");
     }
+    // Told in the page's words: the parameter's Chinese name, the choices'.
+    let (_, b) = app.call("GET", "/api/v1/postings/search?salary_min=lots", None, None).await;
+    assert!(b["errors"][0]["message"].as_str().unwrap().contains("“最低月薪”"), "{b}");
+    let (_, b) = app.call("GET", "/api/v1/postings/search?benefits=pool", None, None).await;
+    let told = b["errors"][0]["message"].as_str().unwrap();
+    assert!(told.contains("包住") && !told.contains("housing"), "{b}");
     let (s, b) = app.call("GET", "/api/v1/postings/complete", None, None).await;
     assert_eq!((s, b["errors"][0]["field"].as_str()), (400, Some("q")));
     let (s, b) = app.get("/api/v1/labourers/1/matches?explain_filtered=yes", &app.clerk).await;

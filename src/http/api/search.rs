@@ -13,7 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::Caller;
 use crate::db::models::search as store;
 use crate::db::models::{enrolment, labourer};
-use crate::domain::{mask_id_number, Education, LabourerId};
+use crate::domain::{mask_id_number, Benefit, Education, LabourerId};
 use crate::error::AppError;
 use crate::http::auth::{require, MaybeCaller, REGISTRY};
 use crate::http::input::{param, text, Query};
@@ -44,8 +44,6 @@ pub struct SearchQuery {
     /// Hits to skip, 0–10000.
     pub offset: Option<String>,
 }
-
-const BENEFITS: [&str; 4] = ["housing", "meals", "transport", "insurance"];
 
 fn bool_param(name: &str, raw: &Option<String>) -> Result<Option<bool>, AppError> {
     match raw.as_deref().map(str::trim) {
@@ -114,11 +112,11 @@ pub fn posting_search(q: SearchQuery, staff: bool) -> Result<PostingSearch, AppE
         return Err(AppError::bad_param("salary_min", general::out_of_range(Some(0.0), Some(1_000_000.0))));
     }
     let mut benefits = Vec::new();
-    for b in text(q.benefits).iter().flat_map(|s| s.split(',')).map(str::trim).filter(|b| !b.is_empty()) {
-        if !BENEFITS.contains(&b) {
-            return Err(AppError::bad_param("benefits", general::not_one_of(b, &BENEFITS)));
-        }
-        benefits.push(b.to_string());
+    for b in text(q.benefits).iter().flat_map(|s| s.split([',', '，'])).map(str::trim).filter(|b| !b.is_empty()) {
+        // The code or an office's word for it (包住, 五险…); refused in the
+        // closed list's own words, its Chinese choices.
+        let benefit = b.parse::<Benefit>().map_err(|e| AppError::bad_param("benefits", e.message))?;
+        benefits.push(benefit.as_str().to_string());
     }
     let education = match text(q.education) {
         None => None,
