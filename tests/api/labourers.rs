@@ -56,7 +56,7 @@ async fn a_second_registration_of_an_id_number_is_409_with_the_existing_id(app: 
     assert_eq!(b["errors"][0]["field"], "id_number");
     // Beside the field as well (a page shows only that): which record.
     let told = b["errors"][0]["message"].as_str().unwrap();
-    assert!(told.contains(&format!("见人员编号 {}", first["id"])), "{b}");
+    assert!(told.contains(&format!("见劳动力编号 {}", first["id"])), "{b}");
     assert_eq!(app.count("labourers"), 1);
 }
 
