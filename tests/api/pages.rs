@@ -135,25 +135,31 @@ async fn signed_in(app: &TestApp, user: &str, password: &str) -> (String, String
     (format!("{session}; lb_csrf={csrf}"), csrf)
 }
 
+/// The import page's check of `roster` (a CSV's text) as a signed-in
+/// clerk's browser uploads it (`session`: cookies and CSRF token): its HTML.
+async fn roster_checked(app: &TestApp, session: (&str, &str), kind: &str, file_name: &str, roster: &str) -> String {
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", session.1.to_string())
+        .text("kind", kind.to_string())
+        .part("file", reqwest::multipart::Part::bytes(roster.as_bytes().to_vec()).file_name(file_name.to_string()));
+    let r = browser()
+        .post(app.url("/desk/imports"))
+        .header("accept", "text/html")
+        .header("cookie", session.0)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    r.text().await.unwrap()
+}
+
 async fn a_roster_left_waiting_after_its_dry_run_is_deleted_the_next_day(app: TestApp) {
     app.add_password_user("desk-clerk", Role::Clerk, "a-long-password");
     let (cookies, csrf) = signed_in(&app, "desk-clerk", "a-long-password").await;
     let roster = format!("姓名,身份证号\n韦小燕,{}\n", crate::helpers::id_number("451424", "19940404", 44));
     let dry_run = || async {
-        let form = reqwest::multipart::Form::new()
-            .text("csrf", csrf.clone())
-            .text("kind", "labourers")
-            .part("file", reqwest::multipart::Part::bytes(roster.clone().into_bytes()).file_name("花名册.csv"));
-        let r = browser()
-            .post(app.url("/desk/imports"))
-            .header("accept", "text/html")
-            .header("cookie", &cookies)
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200);
-        let html = r.text().await.unwrap();
+        let html = roster_checked(&app, (&cookies, &csrf), "labourers", "花名册.csv", &roster).await;
         html.split("name=\"token\" value=\"").nth(1).and_then(|t| t.split('"').next()).unwrap().to_string()
     };
     let dir = app.settings.data_dir.join("page-imports");
@@ -208,20 +214,7 @@ async fn the_roster_check_lists_its_warnings_and_says_in_words_what_was_written(
         "姓名,身份证号,就业单位,就业地,就业时间,就业渠道,联系电话\n错名字,{idn},江门某厂,440704,2019-03-01,劳务协作推荐,\n\
          韦导入十,{idn},江门某厂,火星,2019-05-01,劳务协作推荐,\n"
     );
-    let form = reqwest::multipart::Form::new()
-        .text("csrf", csrf.clone())
-        .text("kind", "placements")
-        .part("file", reqwest::multipart::Part::bytes(roster.into_bytes()).file_name("就业台账.csv"));
-    let r = browser()
-        .post(app.url("/desk/imports"))
-        .header("accept", "text/html")
-        .header("cookie", &cookies)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let html = r.text().await.unwrap();
+    let html = roster_checked(&app, (&cookies, &csrf), "placements", "就业台账.csv", &roster).await;
     let warnings = html.split("请核对（这些行会导入，但可能有误）").nth(1).expect("the warnings' table");
     assert!(warnings.contains("<td>2</td><td>姓名</td>") && warnings.contains("韦导入十"), "{html}");
     let rejected = html.split("被拒绝的行</h3>").nth(1).expect("the rejected rows' table");
