@@ -41,3 +41,18 @@ def test_dashboard_shows_targets_draws_charts_and_downloads_the_bundle(desk, ser
     data = open(path, "rb").read()
     assert data[:2] == b"PK" and len(data) > 1000, "an xlsx workbook"
     assert page.errors == [], page.errors
+
+
+def test_the_dashboard_fits_a_phone(phone, server):
+    """The leadership office opens it on a phone: nothing wider than the
+    screen (a long button kept on one line once pushed the page sideways),
+    the year's label and button each on one line."""
+    page = phone
+    sign_in(page, server, "demo-admin")
+    page.goto(server + "/dashboard")
+    width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert width[0] <= width[1], f"the page scrolls sideways: {width}"
+    for control in [page.locator("label[for=year]"), page.get_by_role("button", name="查看")]:
+        box = control.bounding_box()
+        assert box["width"] > box["height"], f"{control.inner_text()} on one line: {box}"
+    shot(page, "dashboard-phone")
