@@ -66,6 +66,16 @@ async fn targets_are_set_by_admins_and_progress_counts_fairs_and_sessions(app: T
     assert_eq!(s, 400);
     let (s, _) = app.get("/api/v1/targets/progress?year=2019", &app.organiser).await;
     assert_eq!(s, 403);
+    // One report, not pages: the document offers the year alone (it once
+    // listed limit and cursor, which did nothing).
+    let (_, doc) = app.call("GET", "/api/v1/openapi.json", None, None).await;
+    let offered: Vec<&str> = doc["paths"]["/api/v1/targets/progress"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(offered, ["year"]);
 }
 
 async fn deadlines_default_to_the_plans_mailbox(app: TestApp) {

@@ -69,6 +69,16 @@ pub struct YearQuery {
     cursor: Option<String>,
 }
 
+/// Query of progress: the year alone (progress is one report, not a list
+/// in pages; its document once offered `limit` and `cursor`, which did
+/// nothing).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProgressQuery {
+    /// Year, 2000–2100 (required).
+    year: Option<String>,
+}
+
 /// List targets (admin, clerk).
 #[utoipa::path(get, path = "/api/v1/targets", tag = "targets", params(YearQuery),
     responses((status = 200, body = ListOf<TargetView>)), security(("bearer" = [])), description = "Roles: admin, clerk.")]
@@ -137,13 +147,13 @@ pub struct ProgressReport {
 }
 
 /// Progress against each target of a year (admin, clerk).
-#[utoipa::path(get, path = "/api/v1/targets/progress", tag = "targets", params(YearQuery),
+#[utoipa::path(get, path = "/api/v1/targets/progress", tag = "targets", params(ProgressQuery),
     responses((status = 200, body = ProgressReport), (status = 400, body = crate::error::Problem)), security(("bearer" = [])),
     description = "Roles: admin, clerk. Each target's actual is the count of its ledger (DESIGN §5) up to the earlier of today and 31 December.")]
 pub async fn progress(
     state: web::Data<AppState>,
     caller: Caller,
-    q: Query<YearQuery>,
+    q: Query<ProgressQuery>,
 ) -> Result<HttpResponse, AppError> {
     require(&caller, REGISTRY, ("查看完成进度", "read progress"))?;
     let year =
