@@ -169,6 +169,23 @@ pub fn studying_on_row(first: u32) -> Text {
     )
 }
 
+/// A name that several registered employers share (`usccs`: theirs, blank
+/// for one without); `uscc_column`: whether the roster can name the USCC.
+pub fn employer_ambiguous(name: &str, usccs: &[Option<String>], uscc_column: bool) -> Text {
+    let codes: Vec<&str> = usccs.iter().map(|u| u.as_deref().unwrap_or("未填代码")).collect();
+    let (zh, en) = if uscc_column {
+        ("请在“统一社会信用代码”列写明是哪一家", "give its USCC in the USCC column")
+    } else {
+        (
+            "没有关联到其中任何一家（按填写的名称记录）；要关联，请在服务台逐条选择单位",
+            "linked to none of them (kept as the name typed)",
+        )
+    };
+    Text::new(
+        format!("登记了不止一家名为“{name}”的单位（统一社会信用代码：{}）：{zh}", codes.join("、")),
+        format!("more than one employer is named '{name}' ({}): {en}", codes.join(", ")),
+    )
+}
 /// A posting of an employer not on file.
 pub fn employer_not_found(name: &str) -> Text {
     Text::new(

@@ -6,6 +6,10 @@
 use serde_json::{json, Value};
 
 use crate::helpers::{id_number, TestApp};
+
+fn uscc(first17: &str) -> String {
+    format!("{first17}{}", labour_bridge::domain::uscc::check_char(first17).unwrap())
+}
 use crate::on_both_backends;
 
 async fn upload(app: &TestApp, kind: &str, mode: &str, text: &str) -> (u16, Value) {
@@ -137,9 +141,81 @@ async fn a_row_with_a_place_nobody_knows_is_told_every_other_fault_too(app: Test
     assert_eq!(fields, ["channel", "id_number", "region_code"], "{s}");
 }
 
+/// A postings roster is told every fault of a row at once too: an employer
+/// not on file beside a nameless post and a place nobody knows; a bad
+/// salary beside a bad sex requirement — and nothing about the salary's
+/// two bounds, which come from the failed column.
+async fn a_posting_row_with_an_unknown_employer_is_told_its_other_faults_too(app: TestApp) {
+    app.employer("江门市粤菜餐饮有限公司").await;
+    let rows = "招聘单位,岗位名称,招聘人数,工作地点,薪资待遇,性别要求\n\
+                无名公司,,3,火星,4000-6000,男\n\
+                江门市粤菜餐饮有限公司,帮厨,2,江门市蓬江区,面议多少,男女都要\n";
+    let s = csv(&app, "postings", "dry_run", rows).await;
+    let fields = |row| {
+        let mut fields: Vec<String> = rejected(&s, row).into_iter().map(|(f, _, _)| f).collect();
+        fields.sort();
+        fields
+    };
+    assert_eq!(fields(2), ["employer", "region_code", "title"], "{s}");
+    assert_eq!(fields(3), ["gender_requirement", "salary"], "{s}");
+    assert_eq!(app.count("postings"), 0);
+}
+
 on_both_backends!(
     rows_of_one_file_that_repeat_or_collide_are_refused_at_their_row,
+    a_posting_row_with_an_unknown_employer_is_told_its_other_faults_too,
+    an_employer_named_twice_is_one_row_and_a_shared_name_finds_no_one_employer,
     a_job_filed_by_employer_name_is_found_again_once_the_employer_is_registered,
     control_characters_in_any_kind_of_roster_reject_the_row_naming_the_field,
     a_row_with_a_place_nobody_knows_is_told_every_other_fault_too,
 );
+
+/// An employers roster naming one employer on two rows, once with its USCC
+/// and once without, once made two employers of one name, and each
+/// re-import then moved the phone of one to the other's (never 未变). The
+/// second row is a repeat of the first; and where two employers on file do
+/// share a name, a roster naming it without a USCC finds neither of them
+/// silently: a posting is refused until the USCC says which, and a job is
+/// kept under the name typed, with a warning.
+async fn an_employer_named_twice_is_one_row_and_a_shared_name_finds_no_one_employer(app: TestApp) {
+    let code = uscc("91440704MA4UXX001");
+    let roster = format!(
+        "单位名称,统一社会信用代码,所在地区,联系电话\n\
+         江门市江海区新华电子有限公司,{code},440704,0750-3861234\n\
+         江门市江海区新华电子有限公司,,440704,13800138000\n"
+    );
+    let s = csv(&app, "employers", "commit&accept_partial=true", &roster).await;
+    assert_eq!(s["inserted"], 1, "{s}");
+    assert_eq!(rejected(&s, 3), [("name".into(), "duplicate_in_file".into(), "与第2行重复".into())], "{s}");
+    let s = csv(&app, "employers", "commit&accept_partial=true", &roster).await;
+    assert_eq!((s["unchanged"].as_u64(), s["updated"].as_u64()), (Some(1), Some(0)), "{s}");
+    let e = app.get_ok("/api/v1/employers?name=新华电子", &app.clerk).await;
+    assert_eq!(e["items"].as_array().unwrap().len(), 1, "{e}");
+    assert_eq!(e["items"][0]["contact_phone"], "0750-3861234", "{e}");
+
+    // A second employer of that name, registered at the desk without a code.
+    let (st, b) = app
+        .post("/api/v1/employers", &app.clerk, json!({"name": "江门市江海区新华电子有限公司", "region_code": "440703"}))
+        .await;
+    assert_eq!(st, 201, "{b}");
+    let postings = "招聘单位,统一社会信用代码,岗位名称,招聘人数,工作地点\n\
+                    江门市江海区新华电子有限公司,,普工,3,440704\n";
+    let s = csv(&app, "postings", "dry_run", postings).await;
+    let refused = rejected(&s, 2);
+    assert_eq!((refused[0].0.as_str(), refused[0].1.as_str()), ("employer", "ambiguous"), "{s}");
+    assert!(refused[0].2.contains(&code) && refused[0].2.contains("未填代码"), "{s}");
+    let s = csv(&app, "postings", "dry_run", &postings.replace(",,普工", &format!(",{code},普工"))).await;
+    assert_eq!(s["inserted"], 1, "the USCC says which: {s}");
+
+    let idn = id_number("451424", "19900101", 75);
+    app.labourer(json!({"id_number": idn, "name": "韦新华"})).await;
+    let jobs = format!("姓名,身份证号,就业单位,就业地,就业时间,就业渠道\n韦新华,{idn},江门市江海区新华电子有限公司,440704,2019-03-01,劳务协作推荐\n");
+    let s = csv(&app, "placements", "commit", &jobs).await;
+    assert_eq!(s["inserted"], 1, "{s}");
+    assert_eq!(s["warnings"][0]["code"], "ambiguous", "{s}");
+    let job = &app.get_ok("/api/v1/placements", &app.clerk).await["items"][0];
+    assert_eq!(
+        (job["employer_id"].clone(), job["employer_name"].clone()),
+        (Value::Null, "江门市江海区新华电子有限公司".into())
+    );
+}

@@ -69,15 +69,16 @@ pub fn id_by_uscc(conn: &mut DbConnection, uscc: &str) -> QueryResult<Option<Emp
     employers::table.filter(employers::uscc.eq(uscc)).select(employers::id).first(conn).optional()
 }
 
-/// The employer with exactly this name, if registered (the lowest id when
-/// several share it).
-pub fn id_by_name(conn: &mut DbConnection, name: &str) -> QueryResult<Option<EmployerId>> {
+/// The employers with exactly this name, up to `limit`, by id: `(id,
+/// USCC)`. Names are not unique (two shops of one name in two towns), so a
+/// roster naming an employer without its USCC must find exactly one.
+pub fn with_name(conn: &mut DbConnection, name: &str, limit: i64) -> QueryResult<Vec<(EmployerId, Option<String>)>> {
     employers::table
         .filter(employers::name.eq(name))
-        .select(employers::id)
+        .select((employers::id, employers::uscc))
         .order(employers::id.asc())
-        .first(conn)
-        .optional()
+        .limit(limit)
+        .load(conn)
 }
 
 /// A page of employers with `id > after`, filtered.

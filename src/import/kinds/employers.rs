@@ -1,7 +1,7 @@
 //! 用工单位名录: employers, matched by USCC, or by exact name when the row
 //! has no USCC (DESIGN §8).
 
-use super::{decide, errors_of, form_of, rejected, rejected_with_the_rest, Context, Prepared};
+use super::{decide, errors_of, form_of, rejected, rejected_with_the_rest, Context, EmployerFound, Prepared};
 use crate::db::models::employer::{self as model, EmployerRow};
 use crate::db::DbConnection;
 use crate::error::{AppError, FieldError};
@@ -61,22 +61,37 @@ pub fn prepare(c: &mut DbConnection, ctx: &mut Context, drafts: Vec<Draft<'_>>) 
             }
         };
         warnings.extend(d.warnings);
-        let key = match &data.uscc {
-            Some(code) => format!("uscc:{code}"),
-            None => format!("name:{}", data.name),
+        // A row without a USCC names its employer by name alone: it repeats
+        // any earlier row of that name, and a later row of that name repeats
+        // it, code or none. Rows with two different codes are two employers.
+        let (name_any, name_bare) = (format!("name:{}", data.name), format!("name-without-uscc:{}", data.name));
+        let repeated = match &data.uscc {
+            Some(code) => ctx
+                .first_with(format!("uscc:{code}"), number)
+                .map(|first| ("uscc", first))
+                .or_else(|| ctx.seen.get(&name_bare).map(|first| ("name", *first))),
+            None => ctx.seen.get(&name_any).map(|first| ("name", *first)),
         };
-        if let Some(first) = ctx.first_with(key, number) {
-            let e = FieldError::new(
-                if data.uscc.is_some() { "uscc" } else { "name" },
-                "duplicate_in_file",
-                msg::same_in_file(first),
-            );
+        ctx.seen.entry(name_any).or_insert(number);
+        if data.uscc.is_none() {
+            ctx.seen.entry(name_bare).or_insert(number);
+        }
+        if let Some((field, first)) = repeated {
+            let e = FieldError::new(field, "duplicate_in_file", msg::same_in_file(first));
             out.push(rejected(number, vec![e], warnings));
             continue;
         }
         let existing_id = match &data.uscc {
             Some(code) => model::id_by_uscc(c, code)?,
-            None => model::id_by_name(c, &data.name)?,
+            None => match EmployerFound::of(model::with_name(c, &data.name, 4)?) {
+                EmployerFound::One(id) => Some(id),
+                EmployerFound::None => None,
+                EmployerFound::Several(usccs) => {
+                    let e = FieldError::new("name", "ambiguous", msg::employer_ambiguous(&data.name, &usccs, true));
+                    out.push(rejected(number, vec![e], warnings));
+                    continue;
+                }
+            },
         };
         let existing: Option<EmployerRow> = match existing_id {
             Some(id) => model::get(c, id)?,

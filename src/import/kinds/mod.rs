@@ -57,7 +57,7 @@ pub struct Context {
     /// same person or record in one file is rejected naming the first.
     pub seen: HashMap<String, u32>,
     /// Employers by exact name (and USCC), as looked up so far.
-    pub employers: HashMap<String, Option<EmployerId>>,
+    pub employers: HashMap<String, EmployerFound>,
     /// Full-time spans taken so far per person (placements): two rows that
     /// overlap each other are caught before anything is written.
     pub spans: HashMap<LabourerId, Vec<(u32, crate::domain::rules::Span)>>,
@@ -77,31 +77,55 @@ impl Context {
         }
     }
 
-    /// The id of the employer with exactly this name, or this USCC.
+    /// The employer with this USCC, else the one with exactly this name —
+    /// or none, or several of that name (names are not unique).
     pub fn employer(
         &mut self,
         c: &mut DbConnection,
         name: Option<&str>,
         uscc: Option<&str>,
-    ) -> Result<Option<EmployerId>, AppError> {
+    ) -> Result<EmployerFound, AppError> {
         use crate::db::models::employer;
         if let Some(code) = uscc {
             let key = format!("uscc:{code}");
             if !self.employers.contains_key(&key) {
-                let found = employer::id_by_uscc(c, code)?;
+                let found = employer::id_by_uscc(c, code)?.map_or(EmployerFound::None, EmployerFound::One);
                 self.employers.insert(key.clone(), found);
             }
-            if let Some(Some(id)) = self.employers.get(&key) {
-                return Ok(Some(*id));
+            if let Some(EmployerFound::One(id)) = self.employers.get(&key) {
+                return Ok(EmployerFound::One(*id));
             }
         }
-        let Some(name) = name else { return Ok(None) };
+        let Some(name) = name else { return Ok(EmployerFound::None) };
         let key = format!("name:{name}");
         if !self.employers.contains_key(&key) {
-            let found = employer::id_by_name(c, name)?;
+            let found = EmployerFound::of(employer::with_name(c, name, 4)?);
             self.employers.insert(key.clone(), found);
         }
-        Ok(self.employers.get(&key).copied().flatten())
+        Ok(self.employers.get(&key).cloned().unwrap_or(EmployerFound::None))
+    }
+}
+
+/// What a roster's employer name (or USCC) finds on file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EmployerFound {
+    /// Exactly one employer.
+    One(EmployerId),
+    /// None registered.
+    None,
+    /// Several of that name: their USCCs (blank for one without), so that
+    /// the row can say which to write.
+    Several(Vec<Option<String>>),
+}
+
+impl EmployerFound {
+    /// From the employers of one name (up to a few).
+    pub fn of(found: Vec<(EmployerId, Option<String>)>) -> EmployerFound {
+        match found.as_slice() {
+            [] => EmployerFound::None,
+            [(id, _)] => EmployerFound::One(*id),
+            several => EmployerFound::Several(several.iter().map(|(_, u)| u.clone()).collect()),
+        }
     }
 }
 

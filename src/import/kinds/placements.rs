@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::{decide, errors_of, form_of, rejected, rejected_with_the_rest, Context, Prepared};
+use super::{decide, errors_of, form_of, rejected, rejected_with_the_rest, Context, EmployerFound, Prepared};
 use crate::db::models::labourer::{self, LabourerRow};
 use crate::db::models::placement as model;
 use crate::db::DbConnection;
@@ -102,8 +102,16 @@ pub fn prepare(c: &mut DbConnection, ctx: &mut Context, drafts: Vec<Draft<'_>>) 
             _ => {}
         }
         let employer = values::text(d.cell("employer_name"));
-        if let Some(id) = ctx.employer(c, employer.as_deref(), None)? {
-            d.set("employer_id", id.get());
+        match ctx.employer(c, employer.as_deref(), None)? {
+            EmployerFound::One(id) => d.set("employer_id", id.get()),
+            EmployerFound::None => {}
+            // Kept as the name typed, linked to none of them: a job filed
+            // under the wrong one of two shops would count for it.
+            EmployerFound::Several(usccs) => d.warn(
+                "employer_name",
+                "ambiguous",
+                msg::employer_ambiguous(employer.as_deref().unwrap_or_default(), &usccs, false),
+            ),
         }
         if !d.errors.is_empty() {
             let derived = [("id_number", "labourer_id"), ("employer_name", "employer_id")];

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{decide, errors_of, form_of, rejected, Context, Prepared};
+use super::{decide, errors_of, form_of, rejected, rejected_with_the_rest, Context, EmployerFound, Prepared};
 use crate::db::models::posting::{self as model};
 use crate::db::DbConnection;
 use crate::error::{AppError, FieldError};
@@ -95,14 +95,27 @@ pub fn prepare(c: &mut DbConnection, ctx: &mut Context, drafts: Vec<Draft<'_>>) 
         let name = values::text(d.cell("employer"));
         let uscc = values::text(d.cell("employer_uscc")).map(|u| crate::domain::normalise::code(&u).to_uppercase());
         match ctx.employer(c, name.as_deref(), uscc.as_deref())? {
-            Some(id) => d.set("employer_id", id.get()),
-            None => {
+            EmployerFound::One(id) => d.set("employer_id", id.get()),
+            EmployerFound::None => {
                 let shown = name.or(uscc).unwrap_or_default();
                 d.errors.push("employer", "employer_not_found", msg::employer_not_found(&shown));
             }
+            EmployerFound::Several(usccs) => {
+                let shown = name.unwrap_or_default();
+                d.errors.push("employer", "ambiguous", msg::employer_ambiguous(&shown, &usccs, true));
+            }
         }
         if !d.errors.is_empty() {
-            out.push(rejected(number, d.errors.into_vec(), d.warnings));
+            // The salary and age columns fill the two bounds each: nothing
+            // is said of a bound whose column failed.
+            let derived = [
+                ("employer", "employer_id"),
+                ("salary", "salary_min"),
+                ("salary", "salary_max"),
+                ("ages", "min_age"),
+                ("ages", "max_age"),
+            ];
+            out.push(rejected_with_the_rest(d, &derived, |f: NewPosting| parse_new(f).map(drop))?);
             continue;
         }
         let mut form = d.form.clone();
