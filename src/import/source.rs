@@ -328,6 +328,25 @@ pub fn decode(bytes: &[u8], encoding: Encoding) -> Result<String, AppError> {
     }
 }
 
+/// A CSV field as a spreadsheet opening the file shows its cell: the text
+/// formula `="…"` is the text inside it, and a leading `'` before `=`, `+`,
+/// `-`, `@`, a tab or a carriage return is not part of the text. These are
+/// how labour-bridge's own CSV ledgers keep an ID number's digits and keep a
+/// note from running as a formula (docs/台账口径.md §6), and how offices
+/// write such cells by hand; read as written, every exported row would be
+/// refused (`="4514…"` is no ID number) or change its record on re-import.
+pub fn as_shown(field: &str) -> &str {
+    if let Some(inner) = field.strip_prefix("=\"").and_then(|rest| rest.strip_suffix('"')) {
+        if !inner.contains('"') {
+            return inner;
+        }
+    }
+    match field.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => field,
+    }
+}
+
 fn read_csv(
     text: &str,
     total: &mut dyn FnMut(u64),
@@ -337,7 +356,10 @@ fn read_csv(
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(unreadable)?;
-        let cells = record.iter().map(|s| if s.is_empty() { Cell::Empty } else { Cell::Text(s.to_string()) }).collect();
+        let cells = record
+            .iter()
+            .map(|s| if s.is_empty() { Cell::Empty } else { Cell::Text(as_shown(s).to_string()) })
+            .collect();
         each(SourceRow { number: i as u32 + 1, cells })?;
     }
     Ok(())

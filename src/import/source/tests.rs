@@ -72,3 +72,28 @@ fn a_text_file_named_xlsx_is_refused_not_sniffed() {
     assert_eq!(format_of(Some("roster.csv"), b"name,id\n").unwrap(), Format::Csv);
     assert_eq!(format_of(None, b"PK\x03\x04rest").unwrap(), Format::Xlsx);
 }
+
+#[test]
+fn csv_cells_read_as_a_spreadsheet_shows_them() {
+    // What labour-bridge's CSV ledgers write, and what people type.
+    for (field, shown) in [
+        ("=\"45142419850612104X\"", "45142419850612104X"),
+        ("=\"0750-3861234\"", "0750-3861234"),
+        ("'=1+1", "=1+1"),
+        ("'+86厂", "+86厂"),
+        ("'-劳务协作站推荐", "-劳务协作站推荐"),
+        ("'@某厂", "@某厂"),
+        // Left as written: not the formula's shape, or no formula guarded.
+        ("=1+1", "=1+1"),
+        ("=\"a\"\"b\"", "=\"a\"\"b\""),
+        ("'黄小强", "'黄小强"),
+        ("O'Brien", "O'Brien"),
+        ("", ""),
+    ] {
+        assert_eq!(as_shown(field), shown, "{field}");
+    }
+    let csv = "姓名,身份证号,备注\n农秀英,\"=\"\"45142419850612104X\"\"\",'=1+1\n";
+    let read = rows(csv.as_bytes(), Format::Csv);
+    assert_eq!(read[1].cells[1], Cell::Text("45142419850612104X".into()));
+    assert_eq!(read[1].cells[2], Cell::Text("=1+1".into()));
+}
