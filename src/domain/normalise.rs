@@ -50,8 +50,11 @@ pub fn code(s: &str) -> String {
 const MIDDLE_DOTS: [char; 7] = ['\u{00B7}', '\u{2022}', '\u{2027}', '\u{30FB}', '\u{FF0E}', '\u{FF65}', '\u{22C5}'];
 
 /// A personal name: invisible characters removed, every middle-dot look-alike
-/// folded to U+00B7 (as on the card), runs of white space made one space,
-/// trimmed. Used when a name is stored and when one is searched.
+/// folded to U+00B7 (as on the card), white space between two Chinese
+/// characters or beside the dot dropped (the card's name has none: 张 三 is
+/// 张三, 买买提 · 艾力 is 买买提·艾力), other runs of white space made one
+/// space (Li Ming), trimmed. Used when a name is stored and when one is
+/// searched or compared.
 pub fn name(s: &str) -> String {
     let folded: String = s
         .chars()
@@ -59,7 +62,23 @@ pub fn name(s: &str) -> String {
         .map(|c| if MIDDLE_DOTS.contains(&c) { '\u{00B7}' } else { c })
         .map(|c| if c == '\u{3000}' || c == '\u{00A0}' { ' ' } else { c })
         .collect();
-    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(folded.len());
+    for word in folded.split_whitespace() {
+        let joined = |c: Option<char>| c.is_some_and(|c| is_han(c) || c == '\u{00B7}');
+        if !out.is_empty() && !(joined(out.chars().next_back()) && joined(word.chars().next())) {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// A Chinese character: the CJK Unified Ideographs and their extensions
+/// A–H and compatibility ideographs (Unicode blocks), which names on the
+/// card are written in (rare characters of names are in the extensions).
+fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2EBEF | 0x2F800..=0x2FA1F | 0x30000..=0x323AF)
 }
 
 /// Free text (notes, addresses, titles): invisible characters removed and
@@ -124,6 +143,12 @@ mod tests {
         }
         assert_eq!(name("  农秀英\u{200B} "), "农秀英");
         assert_eq!(name("Li\u{3000}\u{3000}Ming"), "Li Ming");
+        // The card's names have no spaces between characters.
+        assert_eq!(name("  张 三  "), "张三");
+        assert_eq!(name("黄\u{3000}志 强"), "黄志强");
+        assert_eq!(name("买买提 · 艾力"), "买买提·艾力");
+        assert_eq!(name("𠮷 祥"), "𠮷祥", "an extension B character");
+        assert_eq!(name("韦 Anna"), "韦 Anna");
     }
 
     #[test]
