@@ -154,12 +154,16 @@ pub fn region_name_ambiguous(value: &str, candidates: &[String]) -> Text {
         format!("'{value}' may be any of {}; give the full name or the code", candidates.join(", ")),
     )
 }
-/// An abolished code that was split: the county must be given.
+/// An abolished code that was split: the county must be given. Said of
+/// any place (a hukou, a workplace, an employer's seat), so it names none.
 pub fn region_split(code: &str, name: &str, successors: &[String]) -> Text {
     Text::new(
-        format!("{code}（{name}）已撤销并分属：{}；无法自动判断，请填写户籍所在县（区）", successors.join("、")),
         format!(
-            "{code} ({name}) was abolished and split into {}; the hukou county cannot be guessed, give it",
+            "{code}（{name}）已撤销并分属：{}；无法自动判断是哪一个，请填写其中现行的县（区）",
+            successors.join("、")
+        ),
+        format!(
+            "{code} ({name}) was abolished and split into {}; which one cannot be guessed: give the current county",
             successors.join(", ")
         ),
     )

@@ -75,6 +75,12 @@ async fn a_split_county_code_asks_for_the_county(app: TestApp) {
     assert_eq!(s, 400);
     assert_eq!(b["errors"][0]["field"], "county");
     assert_eq!(app.count("labourers"), 2);
+    // An employer's seat is no hukou: the message names no 户籍.
+    let (s, b) = app.post("/api/v1/employers", &app.clerk, json!({"name": "江门某厂", "region_code": "440711"})).await;
+    assert_eq!(s, 422, "{b}");
+    assert_eq!(b["errors"][0]["field"], "region_code");
+    let message = b["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("蓬江区") && !message.contains("户籍"), "{b}");
 }
 
 /// 崇左市 (451400) or 广西 (450000) as a hukou or as `county=`: refused
