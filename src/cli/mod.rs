@@ -109,9 +109,9 @@ pub enum Command {
         /// Counted up to this day (default: the earlier of today and 31 December).
         #[arg(long)]
         as_of: Option<String>,
-        /// json, csv, xlsx or html (bundle: xlsx).
-        #[arg(long, default_value = "json")]
-        format: String,
+        /// json (default), csv, xlsx or html; the bundle is xlsx only.
+        #[arg(long)]
+        format: Option<String>,
         /// Write here instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -271,10 +271,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let raw = crate::ledger::export::RawParams {
                 year: Some(year),
                 as_of,
-                format: Some(format),
+                format,
                 unmasked: Some(unmasked.to_string()),
                 county,
             };
+            if kind == "bundle" {
+                crate::ledger::export::refuse_options(&raw, true).map_err(cli_error)?;
+            }
             let p = crate::ledger::export::parse_params(&raw, crate::clock::today()).map_err(cli_error)?;
             let unit = unit.unwrap_or_else(|| settings.unit_name.clone());
             let kind = match kind.as_str() {

@@ -57,6 +57,53 @@ fn given(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// The day a year's figures are counted to when no day is given (DESIGN
+/// §5: the earlier of `today` and 31 December) — for every ledger, the
+/// bundle, target progress, the dashboard and a submission alike.
+///
+/// Errors: 400 on `year` when the year has not begun (its figures would
+/// be counted to a day outside it).
+pub fn year_begun(year: i32, today: NaiveDate) -> Result<NaiveDate, AppError> {
+    let as_of = default_as_of(year, today);
+    if year_of(as_of) != year {
+        return Err(bad("year", format!("{year} 年尚未开始"), format!("{year} has not begun yet")));
+    }
+    Ok(as_of)
+}
+
+/// Refuses, with a 400 naming it, an option a download cannot honour
+/// instead of quietly giving what was not asked for: the bundle is one
+/// masked xlsx of the whole cooperation (DESIGN §4), so a `format` other
+/// than xlsx, `county` or `unmasked=true` is refused there; the pages'
+/// downloads are masked, so `unmasked=true` is refused there
+/// (`bundle` false).
+pub fn refuse_options(q: &RawParams, bundle: bool) -> Result<(), AppError> {
+    if let Some(f) = given(&q.format).filter(|f| bundle && !f.eq_ignore_ascii_case("xlsx")) {
+        return Err(bad(
+            "format",
+            format!("汇总台账只有 xlsx 一种格式，不能按“{f}”下载；要其他格式请逐本下载台账"),
+            format!("the bundle is xlsx only, not '{f}'; download the ledgers one by one for other formats"),
+        ));
+    }
+    if given(&q.unmasked).is_some_and(|u| u != "false") {
+        return Err(bad(
+            "unmasked",
+            "这里下载的台账一律隐去身份证号中间 10 位；要看全号，请通过接口下载单本台账并注明 unmasked=true（会留痕）"
+                .into(),
+            "ID numbers are always masked here; ask the API for one ledger with unmasked=true (audited)".into(),
+        ));
+    }
+    if bundle && given(&q.county).is_some() {
+        return Err(bad(
+            "county",
+            "汇总台账是整个协作的，不分县；按县查看请逐本下载台账（county=县级代码）".into(),
+            "the bundle covers the whole cooperation; download the ledgers one by one with county= for one county"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Checks a ledger's year, as-of date and options (DESIGN §5: the as-of
 /// day defaults to the earlier of `today` and 31 December).
 pub fn parse_params(q: &RawParams, today: NaiveDate) -> Result<Params, AppError> {
@@ -79,11 +126,8 @@ pub fn parse_params(q: &RawParams, today: NaiveDate) -> Result<Params, AppError>
             }
             d
         }
-        None => default_as_of(year, today),
+        None => year_begun(year, today)?,
     };
-    if year_of(as_of) != year {
-        return Err(bad("year", format!("{year} 年尚未开始"), format!("{year} has not begun yet")));
-    }
     let format = match given(&q.format) {
         None => Format::Json,
         Some(f) => f.parse::<Format>().map_err(|_| AppError::bad_param("format", general::bad_param("format", f)))?,

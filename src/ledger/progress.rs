@@ -2,12 +2,12 @@
 //! the ledger that measures it (DESIGN §5), up to the earlier of today and
 //! 31 December.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::build::{Counted, Request};
-use super::rules::{year_end, Rules};
+use super::rules::Rules;
 use super::Kind;
 use crate::clock;
 use crate::db::models::target;
@@ -66,8 +66,7 @@ fn counted_progress(
     rules: &Rules,
     counted: &mut Counted,
 ) -> Result<(NaiveDate, Vec<Progress>), AppError> {
-    let today = clock::today();
-    let as_of = if today.year() == year { today } else { year_end(year) };
+    let as_of = super::export::year_begun(year, clock::today())?;
     let targets = target::list(c, Some(year), 0, 500)?;
     let request =
         Request { kind: Kind::Summary, year, as_of, county: None, unmasked: false, rules: rules.clone(), helper: None };

@@ -18,7 +18,6 @@ use crate::domain::rules;
 use crate::domain::DeadlineKind;
 use crate::error::AppError;
 use crate::ledger::build::{metric_label, Counted, Request};
-use crate::ledger::rules::default_as_of;
 use crate::ledger::Kind;
 
 /// What one run did.
@@ -147,7 +146,9 @@ async fn progress_text(db: &Db, settings: &Settings, year: i32, today: NaiveDate
     // The targets and every figure from one committed state.
     db.run(move |c| {
         read_as_one(c, None, |c, _| {
-            let as_of = default_as_of(year, today);
+            let Ok(as_of) = crate::ledger::export::year_begun(year, today) else {
+                return Ok(format!("{year}年尚未开始，暂无完成情况。\n"));
+            };
             let targets = target::list(c, Some(year), 0, 500)?;
             if targets.is_empty() {
                 return Ok(format!("{year}年尚未设定目标。\n"));

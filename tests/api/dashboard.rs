@@ -12,6 +12,8 @@ crate::on_both_backends!(
     target_progress_is_counted_again_only_after_a_write,
     the_transfer_charts_count_the_ledgers_rows_by_month_city_and_channel,
     the_year_list_reaches_this_year_and_shows_the_year_on_the_page,
+    the_pages_downloads_take_the_day_and_county_asked_and_refuse_what_they_cannot_give,
+    a_year_not_begun_has_no_figures_anywhere,
 );
 
 /// The dashboard of 2019 as the clerk's browser gets it.
@@ -223,4 +225,59 @@ async fn the_year_list_reaches_this_year_and_shows_the_year_on_the_page(app: Tes
         assert_eq!(s, 400, "{bad}");
         assert!(html.contains("年度应为 2000 到 2100 之间的年份"), "{html}");
     }
+}
+
+/// A ledger downloaded from the dashboard is counted up to the day asked
+/// and for the county asked (both once quietly dropped: the year's default
+/// day and every county); what a page's download cannot give — full ID
+/// numbers, the bundle as csv or for one county — is told on a Chinese page.
+async fn the_pages_downloads_take_the_day_and_county_asked_and_refuse_what_they_cannot_give(app: TestApp) {
+    transferred(&app, 61).await;
+    let rows = |csv: &str| csv.lines().filter(|l| l.contains("看板61")).count();
+    let ledger = "/dashboard/ledgers/new-transfers-east?year=2019&format=csv";
+    for (asked, expected) in [("", 1), ("&as_of=2019-02-28", 0), ("&as_of=2019-03-01", 1), ("&county=451425", 0)] {
+        let (s, csv) = app.page_as(&app.clerk, &format!("{ledger}{asked}")).await;
+        assert_eq!(s, 200, "{asked}: {csv}");
+        assert_eq!(rows(&csv), expected, "{asked}: {csv}");
+    }
+    for (path, said) in [
+        (format!("{ledger}&unmasked=true"), "一律隐去身份证号"),
+        ("/dashboard/bundle?year=2019&format=csv".to_string(), "只有 xlsx 一种格式"),
+        ("/dashboard/bundle?year=2019&county=451424".to_string(), "不分县"),
+        (format!("{ledger}&as_of=2020-01-05"), "2019 年内的日期"),
+    ] {
+        let (s, html) = app.page_as(&app.clerk, &path).await;
+        assert_eq!(s, 400, "{path}");
+        assert!(html.contains(said), "{path}: {html}");
+    }
+}
+
+/// Next year (its targets set in December) was shown with figures counted
+/// to its 31 December, and target progress said the same, while every
+/// download of that year was refused as not begun. A year not begun is
+/// refused alike everywhere, and its targets do not open the dashboard.
+async fn a_year_not_begun_has_no_figures_anywhere(app: TestApp) {
+    let next = chrono::Datelike::year(&labour_bridge::clock::today()) + 1;
+    app.post_created("/api/v1/targets", &app.admin, json!({"year": 2019, "metric": "stable-east", "min_value": 1}))
+        .await;
+    app.post_created("/api/v1/targets", &app.admin, json!({"year": next, "metric": "stable-east", "min_value": 9}))
+        .await;
+    let (s, html) = app.page_as(&app.clerk, "/dashboard").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("<option value=\"2019\" selected>"), "opens on the latest year begun: {html}");
+    assert!(!html.contains(&format!("<option value=\"{next}\"")), "{html}");
+    let (s, html) = app.page_as(&app.clerk, &format!("/dashboard?year={next}")).await;
+    assert_eq!(s, 400);
+    assert!(html.contains(&format!("{next} 年尚未开始")), "{html}");
+    for path in [
+        format!("/api/v1/targets/progress?year={next}"),
+        format!("/api/v1/ledgers/stable-east?year={next}"),
+        format!("/api/v1/ledgers/bundle?year={next}"),
+    ] {
+        let (s, b) = app.get(&path, &app.clerk).await;
+        assert_eq!(s, 400, "{path}: {b}");
+        assert_eq!(b["errors"][0]["field"], "year", "{path}: {b}");
+    }
+    let (s, b) = app.post("/api/v1/submissions", &app.clerk, json!({"year": next})).await;
+    assert_eq!((s, b["errors"][0]["field"].clone()), (400, json!("year")), "{b}");
 }

@@ -327,6 +327,11 @@ async fn bad_ledger_parameters_are_4xx(app: TestApp) {
         ("/api/v1/ledgers/new-transfers-east?year=2019&format=pdf", 400, "format"),
         ("/api/v1/ledgers/new-transfers-east?year=2019&county=999999", 400, "county"),
         ("/api/v1/ledgers/bundle?year=abc", 400, "year"),
+        // The bundle is one masked xlsx of the whole cooperation: a single
+        // ledger's options are refused by name, not quietly dropped.
+        ("/api/v1/ledgers/bundle?year=2019&format=csv", 400, "format"),
+        ("/api/v1/ledgers/bundle?year=2019&county=451424", 400, "county"),
+        ("/api/v1/ledgers/bundle?year=2019&unmasked=true", 400, "unmasked"),
     ] {
         let (s, ctype, b) = app.call_raw("GET", path, Some(&app.clerk), None).await;
         assert_eq!(s, status, "{path}: {b}");
@@ -335,6 +340,10 @@ async fn bad_ledger_parameters_are_4xx(app: TestApp) {
     }
     let (s, _) = app.get("/api/v1/ledgers/happiness?year=2019", &app.clerk).await;
     assert_eq!(s, 404);
+    // What the bundle does take still gives the workbook.
+    let (s, _, bytes) = app.bytes("/api/v1/ledgers/bundle?year=2019&format=xlsx&unmasked=false", &app.clerk).await;
+    assert_eq!(s, 200);
+    assert!(bytes.starts_with(b"PK"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -35,6 +35,18 @@ pub struct LedgerQuery {
     county: Option<String>,
 }
 
+/// Query of the bundle: one masked xlsx of the whole cooperation. A
+/// ledger's `format` (other than xlsx), `county` or `unmasked=true` is
+/// refused with a 400 naming it.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct BundleQuery {
+    /// The year (required).
+    pub year: Option<String>,
+    /// Counted up to this day, within the year (default: the earlier of today and 31 December).
+    pub as_of: Option<String>,
+}
+
 impl From<LedgerQuery> for RawParams {
     fn from(q: LedgerQuery) -> RawParams {
         RawParams { year: q.year, as_of: q.as_of, format: q.format, unmasked: q.unmasked, county: q.county }
@@ -87,7 +99,7 @@ pub async fn ledger(
 }
 
 /// Every ledger of a year in one workbook, the summary first (admin, clerk).
-#[utoipa::path(get, path = "/api/v1/ledgers/bundle", tag = "ledgers", params(LedgerQuery),
+#[utoipa::path(get, path = "/api/v1/ledgers/bundle", tag = "ledgers", params(BundleQuery),
     responses((status = 200, description = "xlsx workbook, one sheet per ledger"), (status = 400, body = crate::error::Problem)),
     security(("bearer" = [])), description = "Roles: admin, clerk. ID numbers masked.")]
 pub async fn bundle_xlsx(
@@ -96,7 +108,10 @@ pub async fn bundle_xlsx(
     q: Query<LedgerQuery>,
 ) -> Result<HttpResponse, AppError> {
     require(&caller, REGISTRY, ("查看台账", "read ledgers"))?;
-    let p = export::parse_params(&q.0.into(), clock::today())?;
+    // Read as a ledger's query, so that a ledger's options are refused by name.
+    let raw: RawParams = q.0.into();
+    export::refuse_options(&raw, true)?;
+    let p = export::parse_params(&raw, clock::today())?;
     let (unit, rules) = (unit_of(&caller, &state), state.settings.ledger_rules.clone());
     let (year, as_of) = (p.year, p.as_of);
     let (ascii, zh) = export::bundle_names(year);

@@ -17,7 +17,7 @@ use crate::http::auth::{require, REGISTRY};
 use crate::http::input::{Form, Page, Query};
 use crate::http::state::AppState;
 use crate::http::views::{utc, ListOf};
-use crate::ledger::rules::{default_as_of, year_of};
+use crate::ledger::rules::year_of;
 use crate::messages::{Text, Thing};
 use crate::registry::{checks, forms};
 
@@ -115,7 +115,10 @@ pub async fn create(
             Text::new(format!("应为 {year} 年内的日期，现在是 {d}"), format!("must be a day of {year}")),
         ));
     }
-    let as_of = b.as_of.unwrap_or_else(|| default_as_of(year, clock::today()));
+    let as_of = match b.as_of {
+        Some(d) => d,
+        None => crate::ledger::export::year_begun(year, clock::today())?,
+    };
     let recipients: Vec<String> = b
         .recipients
         .unwrap_or_else(|| state.settings.ledger_recipients.clone())

@@ -283,8 +283,8 @@ pub async fn retry(
     after_submission(year, outcome)
 }
 
-/// `GET /dashboard/ledgers/{kind}?year=&format=`: one ledger (csv, xlsx,
-/// html for printing), masked, by the API's export.
+/// `GET /dashboard/ledgers/{kind}?year=&as_of=&county=&format=`: one
+/// ledger (csv, xlsx, html for printing), masked, by the API's export.
 pub async fn ledger(
     state: web::Data<AppState>,
     viewer: Viewer,
@@ -294,7 +294,14 @@ pub async fn ledger(
     let caller = viewer.allowed(REGISTRY, ("查看台账", "read ledgers"))?;
     let kind: Kind = path.into_inner().parse().map_err(|_| AppError::NotFound(Thing::Route))?;
     let get = |k: &str| q.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-    let raw = RawParams { year: get("year"), as_of: None, format: get("format"), unmasked: None, county: None };
+    let raw = RawParams {
+        year: get("year"),
+        as_of: get("as_of"),
+        format: get("format"),
+        unmasked: get("unmasked"),
+        county: get("county"),
+    };
+    export::refuse_options(&raw, false)?;
     let p = export::parse_params(&raw, clock::today())?;
     let (unit, rules, actor) = (unit_of(&caller, &state), state.settings.ledger_rules.clone(), Actor::from(&caller));
     let params = p.clone();
@@ -309,15 +316,22 @@ pub async fn ledger(
         .await
 }
 
-/// `GET /dashboard/bundle?year=`: every ledger in one workbook.
+/// `GET /dashboard/bundle?year=&as_of=`: every ledger in one workbook.
 pub async fn bundle(
     state: web::Data<AppState>,
     viewer: Viewer,
     q: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let caller = viewer.allowed(REGISTRY, ("查看台账", "read ledgers"))?;
-    let year = q.iter().find(|(n, _)| n == "year").map(|(_, v)| v.clone());
-    let raw = RawParams { year, as_of: None, format: None, unmasked: None, county: None };
+    let get = |k: &str| q.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let raw = RawParams {
+        year: get("year"),
+        as_of: get("as_of"),
+        format: get("format"),
+        unmasked: get("unmasked"),
+        county: get("county"),
+    };
+    export::refuse_options(&raw, true)?;
     let p = export::parse_params(&raw, clock::today())?;
     let (unit, rules) = (unit_of(&caller, &state), state.settings.ledger_rules.clone());
     let (year, as_of) = (p.year, p.as_of);

@@ -162,10 +162,14 @@ impl Figures {
         asked: Option<i32>,
         rules: &Rules,
     ) -> Result<Figures, AppError> {
+        // Years with targets that have begun: next year's targets, set in
+        // December, open no page of figures that cannot be counted yet.
+        let this_year = chrono::Datelike::year(&clock::today());
         let mut years: Vec<i32> = target::list(c, None, 0, 10_000)?.iter().map(|t| t.data.year).collect();
+        years.retain(|y| *y <= this_year);
         years.sort_unstable();
         years.dedup();
-        let year = asked.or(years.last().copied()).unwrap_or_else(|| chrono::Datelike::year(&clock::today()));
+        let year = asked.or(years.last().copied()).unwrap_or(this_year);
         let mut counted = Counted::default();
         let (as_of, progress) = progress::of_year_counted(c, year, rules, &mut counted)?;
         let mut counts = Vec::new();
