@@ -53,3 +53,35 @@ impl TestApp {
         (r.status().as_u16(), r.text().await.expect("page body"))
     }
 }
+
+/// The CSRF token a test's browser holds (cookie and form field alike).
+pub const CSRF: &str = "0123456789abcdef0123456789abcdef";
+
+/// A page's answer: status, `Location`, body.
+pub struct Answer {
+    pub status: u16,
+    pub location: String,
+    pub body: String,
+}
+
+/// `path` as a signed-in browser (`token` as its session) gets it, or posts
+/// `form` to it with the CSRF token.
+pub async fn send(app: &TestApp, token: &str, path: &str, form: Option<&[(&str, &str)]>) -> Answer {
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let cookies = format!("lb_session={token}; lb_csrf={CSRF}");
+    let r = match form {
+        None => client.get(app.url(path)),
+        Some(pairs) => {
+            let mut all = vec![("csrf", CSRF)];
+            all.extend_from_slice(pairs);
+            client
+                .post(app.url(path))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(serde_urlencoded::to_string(&all).unwrap())
+        }
+    };
+    let r = r.header("accept", "text/html").header("cookie", cookies).send().await.unwrap();
+    let status = r.status().as_u16();
+    let location = r.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    Answer { status, location, body: r.text().await.unwrap() }
+}

@@ -6,6 +6,7 @@
 
 use serde_json::Value;
 
+use crate::bulk::send;
 use crate::helpers::TestApp;
 
 crate::on_both_backends!(
@@ -15,35 +16,6 @@ crate::on_both_backends!(
     an_employer_s_page_counts_all_its_postings_and_lists_the_latest_first,
     a_form_sent_without_javascript_takes_the_one_employer_its_search_box_finds,
 );
-
-const CSRF: &str = "0123456789abcdef0123456789abcdef";
-
-/// A page's answer: status, `Location`, body.
-struct Answer {
-    status: u16,
-    location: String,
-    body: String,
-}
-
-async fn send(app: &TestApp, token: &str, path: &str, form: Option<&[(&str, &str)]>) -> Answer {
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let cookies = format!("lb_session={token}; lb_csrf={CSRF}");
-    let r = match form {
-        None => client.get(app.url(path)),
-        Some(pairs) => {
-            let mut all = vec![("csrf", CSRF)];
-            all.extend_from_slice(pairs);
-            client
-                .post(app.url(path))
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(serde_urlencoded::to_string(&all).unwrap())
-        }
-    };
-    let r = r.header("accept", "text/html").header("cookie", cookies).send().await.unwrap();
-    let status = r.status().as_u16();
-    let location = r.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
-    Answer { status, location, body: r.text().await.unwrap() }
-}
 
 fn uscc(first17: &str) -> String {
     format!("{first17}{}", labour_bridge::domain::uscc::check_char(first17).unwrap())

@@ -4,13 +4,17 @@
 
 use serde_json::json;
 
-use crate::fairs::{fair, walk_in, OWN_UNIT};
-use crate::helpers::TestApp;
+use crate::bulk::send;
+use crate::fairs::{fair, fair_on, walk_in, OWN_UNIT};
+use crate::helpers::{id_number, TestApp};
 
 crate::on_both_backends!(
     the_fair_list_shows_a_year_s_fairs_latest_first_however_many_came_before,
     a_fair_s_board_prints_its_employers_open_postings_however_many_closed_came_before,
     a_busy_fair_s_desk_counts_everyone_and_lists_the_latest_check_ins_first,
+    a_name_unlike_the_registered_one_is_told_to_a_clerk_at_the_desk,
+    a_check_in_refused_whole_is_told_in_the_box_with_the_number_kept,
+    the_board_and_the_intentions_offer_only_postings_taking_applications,
 );
 
 /// The fair list as a signed-in browser gets it.
@@ -110,4 +114,90 @@ async fn a_busy_fair_s_desk_counts_everyone_and_lists_the_latest_check_ins_first
     let (newest, early) = (html.find(name).unwrap(), html.find("早到来宾400").unwrap());
     assert!(newest < early, "the latest first");
     assert!(!html.contains("早到来宾1<") && !html.contains("早到来宾100<"), "the earliest beyond the list");
+}
+
+/// A clerk checking someone in under another name than the one registered
+/// for the number is told so at the desk, as the API says it (the page once
+/// said only 签到成功); an organiser, whose answer never tells who holds a
+/// number, is told nothing of it.
+async fn a_name_unlike_the_registered_one_is_told_to_a_clerk_at_the_desk(app: TestApp) {
+    let f = fair(&app, &[OWN_UNIT]).await;
+    let path = format!("/fairs/{f}/check-ins");
+    let (first, second) = (id_number("451424", "19900101", 81), id_number("451424", "19900101", 83));
+    app.labourer(json!({"id_number": first, "name": "黄秋菊"})).await;
+    app.labourer(json!({"id_number": second, "name": "罗志明"})).await;
+    let a = send(&app, &app.clerk, &path, Some(&[("id_number", &first), ("name", "黄秋萍")])).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert!(a.body.contains("黄秋菊 签到成功。登记姓名为黄秋菊，现场填写为黄秋萍；请核对身份证号"), "{}", a.body);
+    let form = [("id_number", second.as_str()), ("name", "罗志强"), ("phone", "13877105566")];
+    let a = send(&app, &app.organiser, &path, Some(&form)).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert!(a.body.contains("罗志强 签到成功"), "{}", a.body);
+    assert!(!a.body.contains("登记姓名"), "{}", a.body);
+}
+
+/// A check-in refused whole — the fair not open today, too many a minute —
+/// once changed nothing on the page: the box kept the last person's
+/// 签到成功 (or, without scripts, the browser showed the API's JSON). The
+/// box says why and keeps what was typed; a past fair's desk says before
+/// anyone is typed in that it takes no check-ins.
+async fn a_check_in_refused_whole_is_told_in_the_box_with_the_number_kept(app: TestApp) {
+    let past = fair_on(&app, &[OWN_UNIT], "2019-03-08").await;
+    let (s, html) = app.page_as(&app.organiser, &format!("/fairs/{past}/desk")).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("现在不能签到：招聘会在 2019-03-08 举办"), "{html}");
+    let idn = id_number("451424", "19900101", 97);
+    let form = [("id_number", idn.as_str()), ("name", "韦到场"), ("phone", "13877105566")];
+    let a = send(&app, &app.organiser, &format!("/fairs/{past}/check-ins"), Some(&form)).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert!(a.body.contains("未签到：招聘会在 2019-03-08 举办"), "{}", a.body);
+    assert!(a.body.contains(&format!("value=\"{idn}\"")), "the number stays in the box: {}", a.body);
+
+    let today = fair(&app, &[OWN_UNIT]).await;
+    let path = format!("/fairs/{today}/check-ins");
+    for _ in 0..app.settings.check_ins_per_minute {
+        send(&app, &app.organiser, &path, Some(&[("id_number", "1")])).await;
+    }
+    let a = send(&app, &app.organiser, &path, Some(&form)).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert!(a.body.contains("签到太快") && a.body.contains("此人尚未签到"), "{}", a.body);
+    assert!(a.body.contains(&format!("value=\"{idn}\"")) && !a.body.contains("签到成功"), "{}", a.body);
+    assert_eq!(app.count("job_fair_attendees"), 0);
+}
+
+/// The board printed, and the intentions offered, every open posting of
+/// the fair's employers — one past its closing day, one with its places
+/// filled — whose codes then opened a page a visitor may not see. Only the
+/// postings taking applications on the fair's day are offered, each with
+/// its employer's name.
+async fn the_board_and_the_intentions_offer_only_postings_taking_applications(app: TestApp) {
+    let f = fair(&app, &[OWN_UNIT]).await;
+    let employer = app.employer("江门市江海区海悦酒楼有限公司").await;
+    let (s, b) = app.post(&format!("/api/v1/fairs/{f}/employers"), &app.clerk, json!({"employer_id": employer})).await;
+    assert!(s == 201 || s == 200, "{b}");
+    let post = |title: &str, extra: serde_json::Value| {
+        let mut body = json!({"employer_id": employer, "title": title, "headcount": 1, "region_code": "440704"});
+        body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        let app = &app;
+        async move { app.post_created("/api/v1/postings", &app.clerk, body).await["id"].as_i64().unwrap() }
+    };
+    post("海鲜酒楼砧板", json!({})).await;
+    post("往年帮厨", json!({"opens_on": "2019-01-01", "closes_on": "2019-12-31"})).await;
+    let filled = post("已招满服务员", json!({})).await;
+    let worker = app.labourer(json!({"id_number": id_number("451424", "19900101", 99), "name": "已录用"})).await;
+    app.post_created(
+        "/api/v1/placements",
+        &app.clerk,
+        json!({"labourer_id": worker["id"], "employer_id": employer, "posting_id": filled, "region_code": "440704",
+            "started_on": "2019-03-01", "channel": "job_fair"}),
+    )
+    .await;
+    walk_in(&app, f, 11).await;
+    for path in [format!("/fairs/{f}/board"), format!("/fairs/{f}/desk")] {
+        let (s, html) = app.page_as(&app.clerk, &path).await;
+        assert_eq!(s, 200);
+        assert!(html.contains("海鲜酒楼砧板"), "{path}: {html}");
+        assert!(!html.contains("往年帮厨") && !html.contains("已招满服务员"), "{path}: {html}");
+        assert!(html.contains("江门市江海区海悦酒楼有限公司"), "{path}: the employer is named: {html}");
+    }
 }

@@ -24,7 +24,7 @@ pub(crate) async fn fair(app: &TestApp, organisers: &[&str]) -> i64 {
     fair_on(app, organisers, &labour_bridge::clock::today().to_string()).await
 }
 
-async fn fair_on(app: &TestApp, organisers: &[&str], held_on: &str) -> i64 {
+pub(crate) async fn fair_on(app: &TestApp, organisers: &[&str], held_on: &str) -> i64 {
     let (s, b) = app
         .post(
             "/api/v1/fairs",

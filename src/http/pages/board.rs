@@ -6,7 +6,7 @@ use askama::Template;
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 
-use super::fair_desk::fair_postings;
+use super::fair_desk::{fair_postings, FairPosting};
 use super::session::Viewer;
 use super::{page, Chrome};
 use crate::db::models::audit::Actor;
@@ -20,6 +20,7 @@ use crate::registry::fairs::managed;
 /// One posting on the board.
 struct Card {
     title: String,
+    employer: String,
     pay: String,
     headcount: i32,
     url: String,
@@ -32,6 +33,9 @@ struct BoardPage {
     chrome: Chrome,
     fair: JobFairRow,
     cards: Vec<Card>,
+    /// The address the codes open is this machine's own (`public_url` not
+    /// set): a phone scanning them reaches nothing.
+    loopback: Option<String>,
 }
 
 /// A QR code for `url` as inline SVG.
@@ -45,17 +49,27 @@ pub fn qr_svg(url: &str) -> Result<String, AppError> {
 pub async fn show(state: web::Data<AppState>, viewer: Viewer, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let caller = viewer.allowed(MANAGERS, ("打印招聘会岗位", "print a fair's board"))?;
     let (fair, actor) = (JobFairId(path.into_inner()), Actor::from(&caller));
-    let (row, postings) = state.db.run(move |c| Ok((managed(c, &actor, fair)?, fair_postings(c, fair)?))).await?;
+    let (row, postings) = state
+        .db
+        .run(move |c| {
+            let row = managed(c, &actor, fair)?;
+            let postings = fair_postings(c, fair, row.data.held_on)?;
+            Ok((row, postings))
+        })
+        .await?;
     let base = state.settings.public_url.trim_end_matches('/').to_string();
+    let host = base.split("://").nth(1).unwrap_or(&base).split(['/', ':']).next().unwrap_or_default();
+    let loopback = matches!(host, "127.0.0.1" | "localhost" | "[::1]" | "0.0.0.0").then(|| base.clone());
     let mut cards = Vec::new();
-    for p in postings {
+    for FairPosting { row: p, employer, .. } in postings.into_iter().filter(|p| p.taking) {
         let url = format!("{base}/postings/{}", p.id.get());
         let pay = match (p.data.salary_min, p.data.salary_max) {
             (Some(lo), Some(hi)) => format!("{lo}–{hi} 元/月"),
             (Some(lo), None) => format!("{lo} 元/月起"),
             _ => "面议".to_string(),
         };
-        cards.push(Card { qr: qr_svg(&url)?, title: p.data.title, pay, headcount: p.data.headcount, url });
+        cards.push(Card { qr: qr_svg(&url)?, title: p.data.title, employer, pay, headcount: p.data.headcount, url });
     }
-    page(&viewer, &BoardPage { chrome: Chrome::new(&viewer, format!("{} · 岗位", row.data.name)), fair: row, cards })
+    let chrome = Chrome::new(&viewer, format!("{} · 岗位", row.data.name));
+    page(&viewer, &BoardPage { chrome, fair: row, cards, loopback })
 }

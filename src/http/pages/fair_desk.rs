@@ -4,6 +4,8 @@
 //! and phone, and the registry registers the walk-in as unverified.
 //! Intentions and hires go through the registry's fair-desk functions.
 
+use std::collections::HashMap;
+
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
@@ -11,9 +13,11 @@ use super::session::{Posted, Viewer};
 use super::{html, page, see_other, Chrome, FieldMessages};
 use crate::auth::{Caller, Role};
 use crate::db::models::audit::Actor;
+use crate::db::models::employer as employer_model;
 use crate::db::models::job_fair::{self as model, JobFairRow};
 use crate::db::models::labourer;
 use crate::db::models::posting::{self as posting_model, PostingFilter, PostingRow};
+use crate::domain::rules::{self, PostingTerms};
 use crate::domain::{mask_id_number, JobFairId, PostingStatus};
 use crate::error::AppError;
 use crate::http::auth::MANAGERS;
@@ -110,27 +114,66 @@ struct DeskPage {
     checked_in: i64,
     /// More intentions were recorded than the desk lists.
     more_intentions: bool,
-    postings: Vec<PostingRow>,
+    /// The postings taking applications on the fair's day.
+    postings: Vec<FairPosting>,
     intentions: Vec<Intention>,
     today: String,
     error: Option<String>,
 }
 
+/// A posting offered at a fair.
+pub struct FairPosting {
+    /// The posting.
+    pub row: PostingRow,
+    /// Its employer's name.
+    pub employer: String,
+    /// Whether it takes applications on the fair's day
+    /// ([`rules::taking_applications`]: open, within its dates, places left).
+    pub taking: bool,
+}
+
 /// The fair's postings: those announced with it, else its employers' open
-/// ones (at most 100 each). Closed postings are left out: an employer's
-/// first 100 postings ever registered are mostly closed after a few years,
-/// and the board would print those instead of the jobs it came to fill.
-pub fn fair_postings(c: &mut crate::db::DbConnection, fair: JobFairId) -> Result<Vec<PostingRow>, AppError> {
-    let own = posting_model::list(c, &PostingFilter { job_fair_id: Some(fair), ..Default::default() }, 0, 500)?;
-    if !own.is_empty() {
-        return Ok(own);
+/// ones (at most 100 each), each with its employer's name and whether it
+/// takes applications on the fair's day `day`. Closed postings are left
+/// out: an employer's first 100 postings ever registered are mostly closed
+/// after a few years, and the board would print those instead of the jobs
+/// it came to fill; the board and the intentions offer only the ones taking
+/// applications (a posting past its closing day or with every place filled
+/// was printed, and its code opened a page a visitor may not see).
+pub fn fair_postings(
+    c: &mut crate::db::DbConnection,
+    fair: JobFairId,
+    day: chrono::NaiveDate,
+) -> Result<Vec<FairPosting>, AppError> {
+    let mut rows = posting_model::list(c, &PostingFilter { job_fair_id: Some(fair), ..Default::default() }, 0, 500)?;
+    if rows.is_empty() {
+        for e in model::employers_of(c, fair)? {
+            let open =
+                PostingFilter { employer_id: Some(e.id), status: Some(PostingStatus::Open), ..Default::default() };
+            rows.extend(posting_model::list(c, &open, 0, 100)?);
+        }
     }
-    let mut all = Vec::new();
-    for e in model::employers_of(c, fair)? {
-        let open = PostingFilter { employer_id: Some(e.id), status: Some(PostingStatus::Open), ..Default::default() };
-        all.extend(posting_model::list(c, &open, 0, 100)?);
-    }
-    Ok(all)
+    let ids: Vec<i64> = rows.iter().map(|p| p.id.get()).collect();
+    let hires: HashMap<i64, i64> = crate::db::models::search::hires_of(c, &ids)?.into_iter().collect();
+    let employer_ids: Vec<i64> = rows.iter().map(|p| p.data.employer_id.get()).collect();
+    let names: HashMap<i64, String> = employer_model::names_by_id(c, &employer_ids)?.into_iter().collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let terms = PostingTerms {
+                status: row.data.status,
+                opens_on: row.data.opens_on,
+                closes_on: row.data.closes_on,
+                headcount: row.data.headcount,
+            };
+            let hired = hires.get(&row.id.get()).copied().unwrap_or(0);
+            FairPosting {
+                employer: names.get(&row.data.employer_id.get()).cloned().unwrap_or_default(),
+                taking: rules::taking_applications(&terms, hired, day).is_ok(),
+                row,
+            }
+        })
+        .collect())
 }
 
 /// An empty check-in box. Callers who see ID numbers masked (organisers)
@@ -167,7 +210,7 @@ async fn desk(
         .write(move |c| {
             let row = managed(c, &actor, fair)?;
             let people = reads::latest_attendees(c, &actor, fair, DESK_LISTS)?;
-            let postings = fair_postings(c, fair)?;
+            let postings = fair_postings(c, fair, row.data.held_on)?;
             let intentions = model::latest_intentions(c, fair, DESK_LISTS)?;
             let mut named = Vec::new();
             for i in intentions {
@@ -178,6 +221,14 @@ async fn desk(
         })
         .await?;
     let (people, checked_in) = people;
+    // Outside the days check-ins are taken, the box says so before anyone
+    // is typed in (a past fair's desk looked open and refused silently).
+    let mut checkin = checkin;
+    let margin = state.settings.check_in_margin_days;
+    if checkin.message.is_empty() && (crate::clock::today() - fair_row.data.held_on).num_days().abs() > margin {
+        checkin.message =
+            format!("现在不能签到：{}", crate::messages::registry::fair_not_open(fair_row.data.held_on, margin).zh);
+    }
     let attendees = people
         .into_iter()
         .map(|(_, l)| Attendee {
@@ -192,7 +243,7 @@ async fn desk(
         })
         .collect();
     let title_of =
-        |id: i64| postings.iter().find(|p| p.id.get() == id).map(|p| p.data.title.clone()).unwrap_or_default();
+        |id: i64| postings.iter().find(|p| p.row.id.get() == id).map(|p| p.row.data.title.clone()).unwrap_or_default();
     let more_intentions = intentions.len() as i64 == DESK_LISTS;
     let intentions = intentions
         .into_iter()
@@ -211,7 +262,7 @@ async fn desk(
         attendees,
         checked_in,
         more_intentions,
-        postings,
+        postings: postings.into_iter().filter(|p| p.taking).collect(),
         intentions,
         today: crate::clock::today().to_string(),
         error,
@@ -252,17 +303,25 @@ pub async fn check_in(
             json.insert(f.into(), v.into());
         }
     }
-    state.limits.check_ins.take(&caller.user_id.to_string()).map_err(AppError::TooManyRequests)?;
     let margin = Some(state.settings.check_in_margin_days);
     let actor = Actor::from(&caller);
     let (value, _, unread) = read_form::<CheckIn>(serde_json::Value::Object(json))?;
     let read = crate::http::input::Read { value, keys: vec![], errors: unread };
-    let done = state.db.write(move |c| read.then(|v| registry::check_in(c, &actor, JobFairId(fair), v, margin))).await;
+    let done = match state.limits.check_ins.take(&caller.user_id.to_string()) {
+        Err(secs) => Err(AppError::TooManyRequests(secs)),
+        Ok(()) => {
+            state.db.write(move |c| read.then(|v| registry::check_in(c, &actor, JobFairId(fair), v, margin))).await
+        }
+    };
     let checkin = match done {
         Ok(d) => {
             let who = &d.person.data.name;
             let masked = !caller.sees_full_id_numbers();
-            let message = if masked {
+            let message = if masked && d.already_checked_in {
+                // Already in the organiser's own list: telling it tells
+                // nothing of whether the number was registered.
+                format!("{} 已签到过（此号码已在本场签到名单中）", form.get("name").unwrap_or_default())
+            } else if masked {
                 // The same answer for a registered and a new number.
                 format!("{} 签到成功", form.get("name").unwrap_or_default())
             } else if d.already_checked_in {
@@ -272,6 +331,10 @@ pub async fn check_in(
             } else {
                 format!("{who} 签到成功")
             };
+            // A name typed that is not the registered one (not told to an
+            // organiser, whose answer never says who holds a number).
+            let remarks: Vec<String> = d.warnings.iter().filter(|_| !masked).map(|w| w.message.zh.clone()).collect();
+            let message = if remarks.is_empty() { message } else { format!("{message}。{}", remarks.join("；")) };
             empty_box(fair, &viewer.csrf, message, masked)
         }
         Err(AppError::Validation(list)) => {
@@ -293,6 +356,29 @@ pub async fn check_in(
                 },
                 walk_in,
                 errors,
+            }
+        }
+        // Refused whole (too many a minute, the fair not open today): said
+        // in the box, what was typed kept to send again — never the last
+        // person's 签到成功 left standing while this one was not taken.
+        Err(e @ (AppError::TooManyRequests(_) | AppError::Conflict { .. })) => {
+            let masked = !caller.sees_full_id_numbers();
+            let message = match e {
+                AppError::TooManyRequests(secs) => format!(
+                    "签到太快：每个账号每分钟最多签到 {} 次，请 {secs} 秒后按回车再试（此人尚未签到）",
+                    state.settings.check_ins_per_minute
+                ),
+                other => format!("未签到：{}", other.detail().zh),
+            };
+            CheckInBox {
+                fair_id: fair,
+                csrf: viewer.csrf.clone(),
+                id_number: form.get("id_number").unwrap_or_default(),
+                name: form.get("name").unwrap_or_default(),
+                phone: form.get("phone").unwrap_or_default(),
+                walk_in: masked || form.get("name").is_some(),
+                errors: FieldMessages::default(),
+                message,
             }
         }
         Err(e) => return Err(e),
