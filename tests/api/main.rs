@@ -11,6 +11,7 @@ mod cli;
 mod control_characters;
 mod dashboard;
 mod desk_employers;
+mod desk_person;
 mod duplicates;
 mod east_spells;
 mod employers;

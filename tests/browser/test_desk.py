@@ -57,7 +57,23 @@ def test_clerk_finds_registers_places_and_imports(desk, server, tmp_path):
     page.wait_for_url("**placed=1*")
     jobs = page.locator("#placements table").inner_text()
     assert "中式烹调师" in jobs and "江门市江海区星辉照明测试有限公司" in jobs, jobs
+    assert "2019-10-08 至今" in jobs, jobs
     shot(page, "desk-person")
+
+    # The job ends: a day before it began is refused in its row, then the
+    # right day is recorded and the row says so.
+    row = page.locator("#placements tbody tr", has_text="星辉照明测试")
+    row.locator("input[name=ended_on]").fill("2019-10-01")
+    row.get_by_role("button", name="登记离职").click()
+    row = page.locator("#placements tbody tr", has_text="星辉照明测试")
+    assert "离职时间" in row.locator(".field-error").inner_text(), row.inner_text()
+    row.locator("input[name=ended_on]").fill("2019-12-31")
+    row.get_by_role("button", name="登记离职").click()
+    page.wait_for_url("**ended=1*")
+    jobs = page.locator("#placements table").inner_text()
+    assert "2019-10-08 至 2019-12-31" in jobs, jobs
+    assert page.get_by_role("button", name="登记离职").count() == 0, "an ended job offers no end"
+    assert_accessible(page)
 
     # Import: upload → dry-run report → commit → rejected rows.
     rows = [unregistered_id_number(server, clerk, birth="19900101"), id_number(birth="19900102")]

@@ -17,18 +17,21 @@ use crate::db::models::enrolment::{self, Certificate, Training};
 use crate::db::models::job_fair::{self, Visit};
 use crate::db::models::labourer::LabourerRow;
 use crate::db::models::placement::{self, PlacementFilter, PlacementRow};
-use crate::domain::{region_name, Channel, LabourerId};
+use crate::domain::{region_name, Channel, LabourerId, PlacementId};
 use crate::error::AppError;
 use crate::http::api::search::matches_of;
 use crate::http::auth::REGISTRY;
 use crate::http::input::{read_form, Read};
 use crate::http::state::AppState;
-use crate::registry::placements::{self as registry, NewPlacement};
+use crate::messages::Thing;
+use crate::registry::placements::{self as registry, NewPlacement, PlacementChanges};
 use crate::registry::reads;
 use crate::search::query::MatchHit;
 
 /// A placement as the desk lists it.
 struct Job {
+    id: i64,
+    version: i32,
     employer: String,
     place: String,
     occupation: String,
@@ -50,6 +53,8 @@ struct PersonPage {
     matches: Vec<MatchHit>,
     placement_html: String,
     others: Vec<String>,
+    /// The job whose end was just refused, and why (shown in its row).
+    ending: Option<(i64, Vec<String>)>,
 }
 
 /// The placement form's fields, the employer chosen among `employers`
@@ -60,22 +65,29 @@ fn placement_fields(employers: Vec<(String, String)>) -> Vec<Field> {
         Field::text("region_code", "就业地区县代码（如 440704）").required(),
         Field::text("occupation", "岗位/工种"),
         Field::text("started_on", "就业时间").typed("date").required(),
+        Field::text("ended_on", "离职时间（仍在岗不填）").typed("date"),
         Field::text("monthly_income", "月收入（元）").typed("number"),
         Field::text("channel", "就业渠道").choice(options(Channel::ALL, Channel::as_str, Channel::label_zh)),
     ]
 }
 
-const PLACEMENT_FIELDS: [&str; 6] =
-    ["employer_id", "region_code", "occupation", "started_on", "monthly_income", "channel"];
+const PLACEMENT_FIELDS: [&str; 7] =
+    ["employer_id", "region_code", "occupation", "started_on", "ended_on", "monthly_income", "channel"];
 
-async fn show_person(
-    state: &AppState,
-    viewer: &Viewer,
-    id: i64,
+/// What a page shows besides the record: a notice after a write, or the
+/// messages of a form sent back.
+#[derive(Default)]
+struct Shown<'a> {
     notice: Option<&'static str>,
-    posted: Option<&Posted>,
-    errors: &FieldMessages,
-) -> Result<HttpResponse, AppError> {
+    /// The placement form as posted, and its messages.
+    posted: Option<&'a Posted>,
+    errors: FieldMessages,
+    /// A job whose end was refused, and why.
+    ending: Option<(i64, Vec<String>)>,
+}
+
+async fn show_person(state: &AppState, viewer: &Viewer, id: i64, shown: Shown<'_>) -> Result<HttpResponse, AppError> {
+    let Shown { notice, posted, errors, ending } = shown;
     let caller = viewer.allowed(REGISTRY, ("查看劳动力信息", "read labourers"))?;
     let actor = Actor::from(&caller);
     let posted_employer = posted.and_then(|p| p.get("employer_id"));
@@ -112,6 +124,8 @@ async fn show_person(
     let jobs = rows
         .iter()
         .map(|p| Job {
+            id: p.id.get(),
+            version: p.version,
             employer: employer_name(p),
             place: region_name(&p.data.region_code).unwrap_or(&p.data.region_code).to_string(),
             occupation: p.data.occupation.clone().unwrap_or_default(),
@@ -122,7 +136,7 @@ async fn show_person(
         .collect();
     let matches = matches_of(state, id, 5, false).await?.hits;
     let mut fields = placement_fields(employers);
-    let others = refill(&mut fields, posted, errors);
+    let others = refill(&mut fields, posted, &errors);
     let p = PersonPage {
         chrome: Chrome::new(viewer, row.data.name.clone()),
         p: row,
@@ -134,9 +148,10 @@ async fn show_person(
         matches,
         placement_html: forms::html(&fields)?,
         others,
+        ending,
     };
     let mut res = page(viewer, &p)?;
-    if !errors.is_empty() {
+    if !errors.is_empty() || p.ending.is_some() {
         *res.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
     }
     Ok(res)
@@ -153,9 +168,10 @@ pub async fn show(
         "registered" => Some("已登记。"),
         "saved" => Some("已保存。"),
         "placed" => Some("已添加就业登记。"),
+        "ended" => Some("已登记离职。"),
         _ => None,
     });
-    show_person(&state, &viewer, path.into_inner(), notice, None, &FieldMessages::default()).await
+    show_person(&state, &viewer, path.into_inner(), Shown { notice, ..Shown::default() }).await
 }
 
 /// `POST /desk/labourers/{id}/placements`: a placement by the registry's
@@ -173,7 +189,7 @@ pub async fn add_placement(
     // Without JavaScript the search box's text comes with the form instead
     // of a choice: the one employer it finds, else the form again.
     if let Some(errors) = employer_choice::resolve_typed(&state, &mut posted).await? {
-        return show_person(&state, &viewer, id, None, Some(&posted), &errors).await;
+        return show_person(&state, &viewer, id, Shown { posted: Some(&posted), errors, ..Shown::default() }).await;
     }
     let mut json = json_of(&posted, &PLACEMENT_FIELDS, &["employer_id", "monthly_income"]);
     if let Some(m) = json.as_object_mut() {
@@ -186,7 +202,53 @@ pub async fn add_placement(
         Ok(_) => Ok(see_other(&format!("/desk/labourers/{id}?placed=1#placements"))),
         Err(e) => {
             let errors = messages_of(e)?;
-            show_person(&state, &viewer, id, None, Some(&posted), &errors).await
+            show_person(&state, &viewer, id, Shown { posted: Some(&posted), errors, ..Shown::default() }).await
+        }
+    }
+}
+
+/// `POST /desk/labourers/{id}/placements/{placement}/end`: the day a job
+/// ended (离职时间), by the registry's change of a placement — the version
+/// the page read, the same date rules — and audited like any change.
+/// Refusals are shown in the job's row.
+pub async fn end_placement(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    req: HttpRequest,
+    path: web::Path<(i64, i64)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let posted = Posted::read(&req, &body)?;
+    let caller = viewer.allowed(REGISTRY, ("登记离职", "record a job's end"))?;
+    let (id, job) = path.into_inner();
+    let version = posted.get("version").and_then(|v| v.parse::<i32>().ok());
+    let Some(ended_on) = posted.get("ended_on") else {
+        let messages = vec![crate::messages::general::required("ended_on").zh];
+        return show_person(&state, &viewer, id, Shown { ending: Some((job, messages)), ..Shown::default() }).await;
+    };
+    let json = serde_json::json!({ "version": version, "ended_on": ended_on });
+    let (value, keys, errors) = read_form::<PlacementChanges>(json)?;
+    let read = Read { value, keys, errors };
+    let actor = Actor::from(&caller);
+    let done = state
+        .db
+        .write(move |c| {
+            // The job must be this person's: a page's address names both.
+            let row: PlacementRow = crate::registry::load(c, crate::registry::kinds::PLACEMENT, PlacementId(job))?;
+            if row.data.labourer_id != LabourerId(id) {
+                return Err(AppError::NotFound(Thing::Placement));
+            }
+            read.then(|v| registry::change(c, &actor, PlacementId(job), v))
+        })
+        .await;
+    match done {
+        Ok(_) => Ok(see_other(&format!("/desk/labourers/{id}?ended=1#placements"))),
+        Err(AppError::NotFound(thing)) => Err(AppError::NotFound(thing)),
+        Err(e) => {
+            let errors = messages_of(e)?;
+            let mut messages: Vec<String> = errors.get("ended_on").map(str::to_string).into_iter().collect();
+            messages.extend(errors.others(&["ended_on"]));
+            show_person(&state, &viewer, id, Shown { ending: Some((job, messages)), ..Shown::default() }).await
         }
     }
 }

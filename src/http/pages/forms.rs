@@ -160,7 +160,9 @@ pub fn messages_of(e: AppError) -> Result<FieldMessages, AppError> {
         AppError::Conflict { detail, errors, .. } if errors.iter().all(|e| e.field == "version") => {
             Ok(FieldMessages::of(&[crate::error::FieldError::new("", "stale", detail)]))
         }
-        AppError::Conflict { ref errors, .. } if !errors.is_empty() => Ok(FieldMessages::of(errors)),
+        AppError::Conflict { ref errors, existing_id, .. } if !errors.is_empty() => {
+            Ok(FieldMessages::of(errors).about_existing(existing_id))
+        }
         AppError::Conflict { detail, .. } => {
             Ok(FieldMessages::of(&[crate::error::FieldError::new("", "conflict", detail)]))
         }
@@ -205,6 +207,8 @@ struct RecordForm {
     frame: Frame,
     fields_html: String,
     others: Vec<String>,
+    /// The page of the record a duplicate ID number or USCC names.
+    existing: Option<String>,
 }
 
 /// A record's form page: `fields` refilled with what was `posted` and each
@@ -218,8 +222,17 @@ pub fn record_form(
     errors: &FieldMessages,
 ) -> Result<HttpResponse, AppError> {
     let others = refill(&mut fields, posted, errors);
-    let f =
-        RecordForm { chrome: Chrome::new(viewer, frame.heading.clone()), frame, fields_html: html(&fields)?, others };
+    // A duplicate's record is in the form's own collection: the form of
+    // /desk/labourers/new links to /desk/labourers/N.
+    let collection: Vec<&str> = frame.action.split('/').take(3).collect();
+    let existing = errors.existing().map(|n| format!("{}/{n}", collection.join("/")));
+    let f = RecordForm {
+        chrome: Chrome::new(viewer, frame.heading.clone()),
+        frame,
+        fields_html: html(&fields)?,
+        others,
+        existing,
+    };
     let mut res = page(viewer, &f)?;
     if !errors.is_empty() {
         *res.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;

@@ -84,6 +84,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/desk/labourers/{id}/edit", web::get().to(desk::edit_form))
     .route("/desk/labourers/{id}/edit", web::post().to(desk::update))
     .route("/desk/labourers/{id}/placements", web::post().to(desk_person::add_placement))
+    .route("/desk/labourers/{id}/placements/{placement}/end", web::post().to(desk_person::end_placement))
     .route("/desk/employers", web::get().to(desk_employers::list))
     .route("/desk/employers/options", web::get().to(employer_choice::employer_options))
     .route("/desk/employers/new", web::get().to(desk_employers::new_form))
@@ -209,27 +210,42 @@ pub fn see_other(to: &str) -> HttpResponse {
 /// The registry's field errors, in Chinese, by field: a form shows each
 /// beside its field.
 #[derive(Default)]
-pub struct FieldMessages(Vec<(String, String)>);
+pub struct FieldMessages {
+    list: Vec<(String, String)>,
+    /// The record a duplicate ID number or USCC already names.
+    existing: Option<i64>,
+}
 
 impl FieldMessages {
     /// From a 422's field errors.
     pub fn of(list: &[crate::error::FieldError]) -> FieldMessages {
-        FieldMessages(list.iter().map(|e| (e.field.clone(), e.message.zh.clone())).collect())
+        FieldMessages { list: list.iter().map(|e| (e.field.clone(), e.message.zh.clone())).collect(), existing: None }
     }
 
     /// One field's message.
     pub fn one(field: &str, message: String) -> FieldMessages {
-        FieldMessages(vec![(field.to_string(), message)])
+        FieldMessages { list: vec![(field.to_string(), message)], existing: None }
+    }
+
+    /// The same messages, saying that they are about a duplicate of the
+    /// record `id` (a form page links to it).
+    pub fn about_existing(self, id: Option<i64>) -> FieldMessages {
+        FieldMessages { existing: id, ..self }
+    }
+
+    /// The record a duplicate already names, if these are about one.
+    pub fn existing(&self) -> Option<i64> {
+        self.existing
     }
 
     /// The message for `field`, if it failed.
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+        self.list.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
     }
 
     /// Whether no field failed.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.list.is_empty()
     }
 
     /// Whether `field` failed.
@@ -240,7 +256,7 @@ impl FieldMessages {
     /// Messages of fields the form does not show (listed above it), each
     /// after its field's Chinese name; a message about the whole record alone.
     pub fn others(&self, shown: &[&str]) -> Vec<String> {
-        self.0
+        self.list
             .iter()
             .filter(|(f, _)| !shown.contains(&f.as_str()))
             .map(|(f, m)| if f.is_empty() { m.clone() } else { format!("{}：{m}", crate::messages::field_label(f)) })

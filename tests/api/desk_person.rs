@@ -1,0 +1,103 @@
+//! A person's page at the desk: a job's end (离职时间) recorded from its
+//! row by the registry's change of a placement — the version the page read,
+//! the same date rules, audited — and only on that job's own person's page;
+//! a form refused as a duplicate links to the record already registered.
+
+use serde_json::json;
+
+use crate::bulk::send;
+use crate::helpers::{id_number, TestApp};
+
+crate::on_both_backends!(
+    a_job_s_end_is_recorded_from_its_row_by_the_registry_s_rules,
+    a_duplicate_on_a_form_links_to_the_record_already_registered,
+);
+
+async fn a_job_s_end_is_recorded_from_its_row_by_the_registry_s_rules(app: TestApp) {
+    let person = |serial, name: &str| {
+        let body = json!({"id_number": id_number("451424", "19900101", serial), "name": name});
+        let app = &app;
+        async move { app.labourer(body).await["id"].as_i64().unwrap() }
+    };
+    let (worker, other) = (person(91, "离职测试").await, person(93, "另一人").await);
+    let job = app
+        .post_created(
+            "/api/v1/placements",
+            &app.clerk,
+            json!({"labourer_id": worker, "employer_name": "江门某厂", "region_code": "440703",
+                "started_on": "2019-03-01", "channel": "referral"}),
+        )
+        .await;
+    let (id, version) = (job["id"].as_i64().unwrap(), job["version"].to_string());
+    let end = |who: i64| format!("/desk/labourers/{who}/placements/{id}/end");
+    let page = send(&app, &app.clerk, &format!("/desk/labourers/{worker}"), None).await;
+    assert!(page.body.contains("2019-03-01 至今"), "{}", page.body);
+    assert!(
+        page.body.contains(&format!("action=\"{}#job-{id}\"", end(worker))),
+        "the job offers its end: {}",
+        page.body
+    );
+
+    // A day before the start, and no day: refused in the job's row.
+    for (day, said) in [("2019-02-01", "“离职时间”不能早于“就业时间”"), ("", "请填写“离职时间”")]
+    {
+        let a = send(&app, &app.clerk, &end(worker), Some(&[("version", &version), ("ended_on", day)])).await;
+        assert_eq!(a.status, 422, "{day}: {}", a.body);
+        let row = a.body.split(&format!("id=\"end-{id}-error\" class=\"field-error\">")).nth(1).expect("in the row");
+        assert!(row.starts_with(said), "{day}: {row}");
+    }
+    // Not through another person's page, nor by an organiser.
+    let day = [("version", version.as_str()), ("ended_on", "2019-08-31")];
+    assert_eq!(send(&app, &app.clerk, &end(other), Some(&day)).await.status, 404);
+    assert_eq!(send(&app, &app.organiser, &end(worker), Some(&day)).await.status, 403);
+    assert_eq!(
+        app.count_where("audit_log", &format!("resource = 'placement' AND resource_id = {id} AND action = 'update'")),
+        0
+    );
+
+    let a = send(&app, &app.clerk, &end(worker), Some(&day)).await;
+    assert_eq!((a.status, a.location.as_str()), (303, format!("/desk/labourers/{worker}?ended=1#placements").as_str()));
+    let now = app.get_ok(&format!("/api/v1/placements/{id}"), &app.clerk).await;
+    assert_eq!(now["ended_on"], "2019-08-31");
+    assert_eq!(
+        app.count_where("audit_log", &format!("resource = 'placement' AND resource_id = {id} AND action = 'update'")),
+        1
+    );
+    let page = send(&app, &app.clerk, &format!("/desk/labourers/{worker}?ended=1"), None).await;
+    assert!(page.body.contains("已登记离职") && page.body.contains("2019-03-01 至 2019-08-31"), "{}", page.body);
+    assert!(!page.body.contains("登记离职</button>"), "an ended job offers no end: {}", page.body);
+    // The form read before the change is stale: told in words, not written.
+    let a = send(&app, &app.clerk, &end(worker), Some(&[("version", &version), ("ended_on", "2019-09-30")])).await;
+    assert_eq!(a.status, 422, "{}", a.body);
+    assert!(a.body.contains("该记录已被他人修改"), "{}", a.body);
+    let now = app.get_ok(&format!("/api/v1/placements/{id}"), &app.clerk).await;
+    assert_eq!(now["ended_on"], "2019-08-31");
+}
+
+/// A person or an employer registered twice at the desk: the form is sent
+/// back with the message beside the ID number or USCC, and a link that
+/// opens the record already registered (the message named its number only).
+async fn a_duplicate_on_a_form_links_to_the_record_already_registered(app: TestApp) {
+    let idn = id_number("451424", "19900101", 95);
+    let first = app.labourer(json!({"id_number": idn, "name": "重复登记"})).await["id"].as_i64().unwrap();
+    let again = [("id_number", idn.as_str()), ("name", "重复登记"), ("poverty_status", "registered_poor")];
+    let a = send(&app, &app.clerk, "/desk/labourers/new", Some(&again)).await;
+    assert_eq!(a.status, 422, "{}", a.body);
+    assert!(a.body.contains(&format!("<a href=\"/desk/labourers/{first}\">打开已登记的记录</a>")), "{}", a.body);
+    assert_eq!(app.count("labourers"), 1);
+
+    let code = "91440704MA4UJ5X3A";
+    let code = format!("{code}{}", labour_bridge::domain::uscc::check_char(code).unwrap());
+    let (s, b) = app
+        .post("/api/v1/employers", &app.clerk, json!({"name": "江门某厂", "uscc": code, "region_code": "440704"}))
+        .await;
+    assert_eq!(s, 201, "{b}");
+    let again = [("name", "江门某厂（重复）"), ("uscc", code.as_str()), ("region_code", "440704")];
+    let a = send(&app, &app.clerk, "/desk/employers/new", Some(&again)).await;
+    assert_eq!(a.status, 422, "{}", a.body);
+    assert!(a.body.contains(&format!("<a href=\"/desk/employers/{}\">打开已登记的记录</a>", b["id"])), "{}", a.body);
+    // A refusal that is no duplicate has no such link.
+    let a = send(&app, &app.clerk, "/desk/employers/new", Some(&[("name", "某厂")])).await;
+    assert_eq!(a.status, 422);
+    assert!(!a.body.contains("打开已登记的记录"), "{}", a.body);
+}
