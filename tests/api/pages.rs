@@ -14,6 +14,7 @@ crate::on_both_backends!(
     a_common_name_at_the_desk_says_more_people_have_it_than_are_listed,
     the_roster_check_lists_its_warnings_and_says_in_words_what_was_written,
     the_desk_finds_a_person_by_a_full_width_or_grouped_id_number,
+    a_search_of_common_words_alone_says_it_lists_every_posting,
 );
 
 fn browser() -> reqwest::Client {
@@ -224,6 +225,14 @@ async fn the_roster_check_lists_its_warnings_and_says_in_words_what_was_written(
         assert!(!html.contains(raw), "{raw} on the page: {html}");
     }
     assert_eq!(app.count("placements"), 0);
+    // A name with a character lost in an export only warns while checking
+    // and is refused on commit: the check says so instead of "会导入".
+    let lost = crate::helpers::id_number("451424", "19940404", 47);
+    let people = format!("姓名,身份证号,贫困户属性\n韦?英,{lost},建档立卡贫困户\n");
+    let html = roster_checked(&app, (&cookies, &csrf), "labourers", "花名册.csv", &people).await;
+    let refused = html.split("确认导入时会被拒绝的行").nth(1).expect("the rows the commit refuses");
+    assert!(refused.contains("<td>2</td><td>姓名</td>") && refused.contains("韦?英"), "{html}");
+    assert!(!html.contains("这些行会导入"), "not among the rows that will be written: {html}");
 }
 
 /// An input method's full-width digits, or the number grouped as forms
@@ -240,4 +249,25 @@ async fn the_desk_finds_a_person_by_a_full_width_or_grouped_id_number(app: TestA
         assert_eq!(s, 200);
         assert!(html.contains("查找结果（1 人）") && html.contains("全角查"), "{typed}: {html}");
     }
+}
+
+/// A search of nothing but common words (找工作, 招聘) once listed every
+/// posting as if they had matched: the page now says that no word chose
+/// them; a search with a word that does choose says nothing of it.
+async fn a_search_of_common_words_alone_says_it_lists_every_posting(app: TestApp) {
+    let notice = "没有按它筛选，下面是全部岗位";
+    for q in ["找工作", "招聘 岗位", "高薪诚聘"] {
+        let (s, _, html) = page(&app, &format!("/search/results?q={}", crate::helpers::urlencode(q))).await;
+        assert_eq!(s, 200);
+        assert!(html.contains(notice), "{q}: {html}");
+    }
+    for q in ["厨师工作", "江门"] {
+        let (_, _, html) = page(&app, &format!("/search/results?q={}", crate::helpers::urlencode(q))).await;
+        assert!(!html.contains(notice), "{q}: {html}");
+        // Nothing found (no posting is registered here): what to try next.
+        assert!(html.contains("没有找到符合条件的岗位。可以试试"), "{q}: {html}");
+    }
+    // An emoji has no word at all: not told it is a common one.
+    let (_, _, html) = page(&app, &format!("/search/results?q={}", crate::helpers::urlencode("😀"))).await;
+    assert!(html.contains("里没有可以搜索的字词") && !html.contains("常用词"), "{html}");
 }

@@ -39,6 +39,10 @@ struct ImportPage {
     /// What became of the file, in words ([`outcome_zh`]).
     outcome: String,
     rejected: Vec<IssueLine>,
+    /// Rows a check lets through that the commit will refuse: a character
+    /// that looks lost in an export (`?` in a name) only warns while
+    /// checking and rejects its row when committing.
+    refused_on_commit: Vec<IssueLine>,
     warnings: Vec<IssueLine>,
 }
 
@@ -78,7 +82,10 @@ fn outcome_zh(s: &Summary) -> String {
 fn show(p: &mut ImportPage, summary: Summary) {
     p.outcome = outcome_zh(&summary);
     p.rejected = IssueLine::all(&summary.rejected);
-    p.warnings = IssueLine::all(&summary.warnings);
+    let (on_commit, warnings): (Vec<_>, Vec<_>) =
+        summary.warnings.iter().cloned().partition(|w| summary.status == "dry_run" && w.code == "lost_character");
+    p.refused_on_commit = IssueLine::all(&on_commit);
+    p.warnings = IssueLine::all(&warnings);
     p.report = Some(summary);
 }
 
@@ -95,6 +102,7 @@ fn blank(viewer: &Viewer) -> ImportPage {
         committed: false,
         outcome: String::new(),
         rejected: Vec::new(),
+        refused_on_commit: Vec::new(),
         warnings: Vec::new(),
     }
 }

@@ -10,7 +10,7 @@ use super::{page, see_other, Chrome};
 use crate::auth::Role;
 use crate::db::models::audit::Actor;
 use crate::db::models::search as store;
-use crate::domain::Benefit;
+use crate::domain::{Benefit, GenderRequirement};
 use crate::error::AppError;
 use crate::http::api::search::{matches_of, posting_search, run_search, SearchQuery};
 use crate::http::input::read_form;
@@ -34,6 +34,11 @@ pub struct Asked {
 }
 
 impl Asked {
+    /// Whether any filter (place, pay, benefit) narrows the search.
+    fn has_filters(&self) -> bool {
+        !self.region.is_empty() || !self.salary_min.is_empty() || !self.benefits.is_empty()
+    }
+
     fn of(pairs: &[(String, String)]) -> Asked {
         let one = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
         Asked {
@@ -96,6 +101,9 @@ pub struct FacetLink {
 pub struct Results {
     asked: Asked,
     error: Option<String>,
+    /// Why the words typed chose nothing (all common ones such as 工作 and
+    /// 招聘, or no word at all, as an emoji): every posting is listed.
+    no_words: Option<String>,
     total: usize,
     hits: Vec<SearchHit>,
     provinces: Vec<FacetLink>,
@@ -129,12 +137,26 @@ const REGIONS: [(&str, &str); 5] = [
     ("451424", "崇左市大新县"),
 ];
 
+/// Why `q` chose no posting, when it has no word to search by.
+fn no_words(state: &AppState, q: &str) -> Option<String> {
+    let q = q.trim();
+    if q.is_empty() || !state.search.analyzer().query_words(q).is_empty() {
+        return None;
+    }
+    Some(if q.chars().any(char::is_alphanumeric) {
+        format!("“{q}”里只有“工作”“招聘”这样的常用词，没有按它筛选，下面是全部岗位。换成工种（如 厨师、普工）、地名或单位名称再搜，结果会更准。")
+    } else {
+        format!("“{q}”里没有可以搜索的字词，没有按它筛选，下面是全部岗位。请输入工种、地名或单位名称。")
+    })
+}
+
 async fn results_for(state: &AppState, viewer: &Viewer, asked: Asked, saved: bool) -> Result<Results, AppError> {
     let staff = viewer.caller.as_ref().is_some_and(|c| c.is(crate::http::auth::REGISTRY));
     let can_save = viewer.caller.is_some() && !asked.q.is_empty();
     let mut r = Results {
         asked: asked.clone(),
         error: None,
+        no_words: no_words(state, &asked.q),
         total: 0,
         hits: vec![],
         provinces: vec![],
@@ -165,7 +187,13 @@ async fn results_for(state: &AppState, viewer: &Viewer, asked: Asked, saved: boo
     r.occupations = links(&found.facets.occupation, &|_| None);
     r.benefit_facets = links(&found.facets.benefits, &|v| (!asked.has(v)).then(|| asked.link(0, None, Some(v))));
     r.total = found.total;
-    r.prev = (asked.offset > 0).then(|| asked.link(asked.offset.saturating_sub(PAGE), None, None));
+    // Past the end (an old link, a typed offset), 上一页 is the last page.
+    let before = if asked.offset >= found.total {
+        (found.total.saturating_sub(1) / PAGE) * PAGE
+    } else {
+        asked.offset.saturating_sub(PAGE)
+    };
+    r.prev = (asked.offset > 0 && found.total > 0).then(|| asked.link(before, None, None));
     r.next = (asked.offset + PAGE < found.total).then(|| asked.link(asked.offset + PAGE, None, None));
     r.hits = found.hits;
     Ok(r)
@@ -242,6 +270,9 @@ struct PostingPage {
     chrome: Chrome,
     p: PostingSummary,
     benefits: Vec<&'static str>,
+    /// 性别要求 (none when anyone may apply) and 学历要求, in words.
+    gender: Option<&'static str>,
+    education: Option<&'static str>,
 }
 
 /// `GET /postings/{id}`: one posting; anonymous visitors see open ones only
@@ -259,8 +290,12 @@ pub async fn posting(
     if viewer.caller.is_none() && !p.taking_applications {
         return Err(AppError::NotFound(Thing::Posting));
     }
-    let benefits = doc.posting.data.benefits.0.iter().map(|b| b.label_zh()).collect();
-    page(&viewer, &PostingPage { chrome: Chrome::new(&viewer, p.title.clone()), p, benefits })
+    let data = &doc.posting.data;
+    let benefits = data.benefits.0.iter().map(|b| b.label_zh()).collect();
+    let gender = (data.gender_requirement != GenderRequirement::Any).then(|| data.gender_requirement.label_zh());
+    let education = data.education_min.map(|e| e.label_zh());
+    let chrome = Chrome::new(&viewer, p.title.clone());
+    page(&viewer, &PostingPage { chrome, p, benefits, gender, education })
 }
 
 /// `POST /saved-searches`: saves the search shown for the signed-in user,
