@@ -38,6 +38,18 @@ impl Role {
     }
 }
 
+impl Role {
+    /// The role as people at the bureau name it (messages, pages).
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Role::Admin => "管理员",
+            Role::Clerk => "经办人员",
+            Role::Organiser => "招聘会组织方",
+            Role::Trainee => "学员",
+        }
+    }
+}
+
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -67,8 +67,7 @@ pub fn require(caller: &Caller, roles: &[Role], what: (&str, &str)) -> Result<()
     if caller.is(roles) {
         Ok(())
     } else {
-        let allowed: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-        Err(AppError::Forbidden(access::role_may_not(caller.role.as_str(), &what, &allowed)))
+        Err(AppError::Forbidden(access::role_may_not(caller.role, &what, roles)))
     }
 }
 

@@ -21,11 +21,14 @@ pub fn bad_authorization() -> Text {
 pub fn wrong_password() -> Text {
     Text::new("用户名或密码不正确", "wrong username or password")
 }
-/// A role that may not do something.
-pub fn role_may_not(role: &str, what: &(&str, &str), allowed: &[&str]) -> Text {
+/// A role that may not do something, named as the bureau names roles in
+/// Chinese (经办人员, not `clerk`) and by their codes in English.
+pub fn role_may_not(role: crate::auth::Role, what: &(&str, &str), allowed: &[crate::auth::Role]) -> Text {
+    let zh: Vec<&str> = allowed.iter().map(|r| r.label_zh()).collect();
+    let en: Vec<&str> = allowed.iter().map(|r| r.as_str()).collect();
     Text::new(
-        format!("“{role}”角色无权{}（允许：{}）", what.0, allowed.join("、")),
-        format!("role `{role}` may not {} (allowed: {})", what.1, allowed.join(", ")),
+        format!("{}无权{}（只有{}可以）", role.label_zh(), what.0, zh.join("、")),
+        format!("role `{}` may not {} (allowed: {})", role.as_str(), what.1, en.join(", ")),
     )
 }
 /// A refusal with its own words.
