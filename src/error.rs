@@ -119,12 +119,18 @@ impl AppError {
 
     /// A 400 for a single query parameter.
     pub fn bad_param(field: &str, message: Text) -> Self {
+        AppError::bad_param_code(field, "invalid", message)
+    }
+
+    /// A 400 naming query parameter `field`, with the rule's own `code`
+    /// (e.g. `not_county`, `split_region`) where one was broken.
+    pub fn bad_param_code(field: &str, code: &str, message: Text) -> Self {
         AppError::BadRequest {
             detail: Text::new(
                 format!("查询参数“{field}”：{}", message.zh),
                 format!("query parameter `{field}`: {}", message.en),
             ),
-            errors: vec![FieldError::new(field, "invalid", message)],
+            errors: vec![FieldError::new(field, code, message)],
         }
     }
 

@@ -235,9 +235,17 @@ fn parse_query<T: DeserializeOwned>(raw: &str) -> Result<Query<T>, AppError> {
             errors: vec![FieldError::new(name, "control_character", general::control_character())],
         });
     }
-    serde_urlencoded::from_str::<T>(raw).map(Query).map_err(|e| AppError::BadRequest {
-        detail: general::bad_query(&e.to_string()),
-        errors: vec![FieldError::new("", "query", general::bad_query(&e.to_string()))],
+    serde_urlencoded::from_str::<T>(raw).map(Query).map_err(|e| {
+        let said = e.to_string();
+        // A parameter that takes one value, given twice (year=2019&year=2020): named.
+        let repeated = said.strip_prefix("duplicate field `").and_then(|rest| rest.split('`').next());
+        match repeated {
+            Some(name) => AppError::bad_param_code(name, "duplicate", general::repeated_param(name)),
+            None => AppError::BadRequest {
+                detail: general::bad_query(&said),
+                errors: vec![FieldError::new("", "query", general::bad_query(&said))],
+            },
+        }
     })
 }
 

@@ -15,7 +15,7 @@ use super::table::Cell;
 use super::{Format, Kind, Ledger};
 use crate::db::models::audit::{self, Actor};
 use crate::db::{read_as_one, Db, DbConnection, Snapshot};
-use crate::domain::RegionCode;
+use crate::domain::{normalise, RegionCode};
 use crate::error::AppError;
 use crate::messages::{general, Text};
 
@@ -107,16 +107,22 @@ pub fn refuse_options(q: &RawParams, bundle: bool) -> Result<(), AppError> {
 /// Checks a ledger's year, as-of date and options (DESIGN §5: the as-of
 /// day defaults to the earlier of `today` and 31 December).
 pub fn parse_params(q: &RawParams, today: NaiveDate) -> Result<Params, AppError> {
+    // Full-width digits (２０１９) read as the digits they are.
     let year = match given(&q.year) {
         None => return Err(AppError::bad_param("year", general::required("year"))),
-        Some(y) => y.parse::<i32>().map_err(|_| AppError::bad_param("year", general::bad_param("year", y)))?,
+        Some(y) => {
+            normalise::code(y).parse::<i32>().map_err(|_| AppError::bad_param("year", general::bad_param("year", y)))?
+        }
     };
     if !(2000..=2100).contains(&year) {
         return Err(AppError::bad_param("year", general::out_of_range(Some(2000.0), Some(2100.0))));
     }
     let as_of = match given(&q.as_of) {
         Some(s) => {
-            let d = s.parse::<NaiveDate>().map_err(|_| AppError::bad_param("as_of", general::bad_param("as_of", s)))?;
+            // 2019-02-30 is no day, 2019/06/01 is not written as asked: each said as such.
+            let d = normalise::code(s).parse::<NaiveDate>().map_err(|e| {
+                AppError::bad_param_code("as_of", "format", general::wrong_type("as_of", &e.to_string()))
+            })?;
             if year_of(d) != year {
                 return Err(bad(
                     "as_of",
@@ -130,15 +136,26 @@ pub fn parse_params(q: &RawParams, today: NaiveDate) -> Result<Params, AppError>
     };
     let format = match given(&q.format) {
         None => Format::Json,
-        Some(f) => f.parse::<Format>().map_err(|_| AppError::bad_param("format", general::bad_param("format", f)))?,
+        Some(f) => f.to_ascii_lowercase().parse::<Format>().map_err(|_| {
+            bad(
+                "format",
+                format!("“{f}”不是可选的格式：应为 json、csv、xlsx 或 html"),
+                format!("'{f}' is no format: json, csv, xlsx or html"),
+            )
+        })?,
     };
     let unmasked = match given(&q.unmasked) {
         None => false,
-        Some(u) => u.parse::<bool>().map_err(|_| AppError::bad_param("unmasked", general::bad_param("unmasked", u)))?,
+        Some(u) => u.to_ascii_lowercase().parse::<bool>().map_err(|_| {
+            bad("unmasked", format!("“{u}”无效：应为 true 或 false"), format!("'{u}' is neither true nor false"))
+        })?,
     };
     let county = match given(&q.county) {
         Some(c) => Some(
-            RegionCode::parse_county(c).map_err(|e| AppError::bad_param("county", e.message))?.as_str().to_string(),
+            RegionCode::parse_county(c)
+                .map_err(|e| AppError::bad_param_code("county", e.code, e.message))?
+                .as_str()
+                .to_string(),
         ),
         None => None,
     };

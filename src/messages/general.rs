@@ -177,6 +177,13 @@ pub fn not_an_object() -> Text {
 pub fn bad_query(serde: &str) -> Text {
     Text::new(format!("查询参数无法读取：{serde}"), format!("the query string cannot be read: {serde}"))
 }
+/// A query parameter that takes one value, given more than once.
+pub fn repeated_param(name: &str) -> Text {
+    Text::new(
+        format!("“{}”只能给一个值，现在给了不止一个", super::field_label(name)),
+        format!("`{name}` takes one value and was given more than one"),
+    )
+}
 /// A query parameter with a bad value.
 pub fn bad_param(name: &str, value: &str) -> Text {
     // The parameter by its Chinese name where it has one (最低月薪, not

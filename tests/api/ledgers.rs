@@ -340,6 +340,27 @@ async fn bad_ledger_parameters_are_4xx(app: TestApp) {
     }
     let (s, _) = app.get("/api/v1/ledgers/happiness?year=2019", &app.clerk).await;
     assert_eq!(s, 404);
+    // Each fault by its own code and words (all were `invalid`, 无效, or
+    // the query parser's English for a repeat).
+    for (query, field, code, said) in [
+        ("year=2019&year=2020", "year", "duplicate", "只能给一个值"),
+        ("year=2019&county=451400", "county", "not_county", "不是县级"),
+        ("year=2019&county=440711", "county", "split_region", "已撤销并分属"),
+        ("year=2019&as_of=2019-02-30", "as_of", "format", "不是有效的日期"),
+        ("year=2019&as_of=2019/06/01", "as_of", "format", "写作 年-月-日"),
+        ("year=2019&format=pdf", "format", "invalid", "json、csv、xlsx 或 html"),
+        ("year=2019&unmasked=yes", "unmasked", "invalid", "true 或 false"),
+    ] {
+        let (s, b) = app.get(&format!("/api/v1/ledgers/stable-east?{query}"), &app.clerk).await;
+        assert_eq!(s, 400, "{query}: {b}");
+        let e = &b["errors"][0];
+        assert_eq!((e["field"].as_str(), e["code"].as_str()), (Some(field), Some(code)), "{query}: {b}");
+        assert!(e["message"].as_str().unwrap().contains(said), "{query}: {b}");
+    }
+    // Full-width digits, as an input method types them, and TRUE as typed.
+    let (s, b) =
+        app.get("/api/v1/ledgers/job-fairs?year=２０１９&as_of=２０１９-06-01&unmasked=TRUE", &app.clerk).await;
+    assert_eq!((s, b["year"].clone(), b["as_of"].clone()), (200, json!(2019), json!("2019-06-01")), "{b}");
     // What the bundle does take still gives the workbook.
     let (s, _, bytes) = app.bytes("/api/v1/ledgers/bundle?year=2019&format=xlsx&unmasked=false", &app.clerk).await;
     assert_eq!(s, 200);
