@@ -336,6 +336,9 @@ mod tests {
         assert_eq!(err.code, "enum");
         assert!(err.message.en.contains("'poor'") && err.message.en.contains("registered_poor"));
         assert!(err.message.zh.contains("已脱贫户"), "{}", err.message.zh);
+        // Left blank, as a form's （请选择）: asked for, not quoted back as “”.
+        let err = " ".parse::<PovertyStatus>().unwrap_err();
+        assert!(err.message.zh.starts_with("请选择贫困户属性；可选："), "{}", err.message.zh);
     }
 
     #[test]

@@ -183,6 +183,13 @@ pub fn province_unknown(value: &str) -> Text {
 }
 /// A value outside an enumeration, naming the labels offices write.
 pub fn not_a_choice(what: (&str, &str), value: &str, labels: &[&str], codes: &[&str]) -> Text {
+    // Left blank (a form's （请选择）): asked for, not quoted back as “”.
+    if value.is_empty() {
+        return Text::new(
+            format!("请选择{}；可选：{}", what.0, labels.join("、")),
+            format!("{} is required: one of {}", what.1, codes.join(", ")),
+        );
+    }
     Text::new(
         format!("{}“{value}”不是可选值；可选：{}", what.0, labels.join("、")),
         format!("{} must be one of {}; got '{value}'", what.1, codes.join(", ")),

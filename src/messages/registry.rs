@@ -38,8 +38,15 @@ pub fn overlap(labourer: i64, other: i64, from: NaiveDate, to: Option<NaiveDate>
     )
 }
 /// The field message of an overlap.
-pub fn overlap_field(other: i64) -> Text {
-    Text::new(format!("与就业登记 {other} 时间重叠"), format!("overlaps placement {other}"))
+pub fn overlap_field(other: i64, from: NaiveDate, to: Option<NaiveDate>) -> Text {
+    // Said beside a form's field and at a fair's hire, where a record
+    // number alone told nobody which job it was.
+    let zh_to = to.map_or("今，仍在岗".to_string(), |d| d.to_string());
+    let en_to = to.map_or("now".to_string(), |d| d.to_string());
+    Text::new(
+        format!("与已有的一份全职工作（{from} 至 {zh_to}，就业登记 {other}）时间重叠：请先登记那份工作的离职时间，或将其中一份标为兼职"),
+        format!("overlaps placement {other} ({from} to {en_to}); record its end first, or mark one part_time"),
+    )
 }
 /// A PATCH that tries to move a placement to another person.
 pub fn placement_person_fixed() -> Text {

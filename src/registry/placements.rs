@@ -300,7 +300,11 @@ fn check_whole(c: &mut DbConnection, d: &mut PlacementData, except: Option<Place
         let other = &others[*i].0;
         return Err(AppError::Conflict {
             detail: msg::overlap(d.labourer_id.get(), other.id.get(), other.data.started_on, other.data.ended_on),
-            errors: vec![FieldError::new("started_on", "overlap", msg::overlap_field(other.id.get()))],
+            errors: vec![FieldError::new(
+                "started_on",
+                "overlap",
+                msg::overlap_field(other.id.get(), other.data.started_on, other.data.ended_on),
+            )],
             existing_id: Some(other.id.get()),
         });
     }

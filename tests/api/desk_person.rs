@@ -32,6 +32,7 @@ async fn a_job_s_end_is_recorded_from_its_row_by_the_registry_s_rules(app: TestA
     let end = |who: i64| format!("/desk/labourers/{who}/placements/{id}/end");
     let page = send(&app, &app.clerk, &format!("/desk/labourers/{worker}"), None).await;
     assert!(page.body.contains("2019-03-01 至今"), "{}", page.body);
+    assert!(page.body.contains("<dd>广西壮族自治区崇左市大新县 451424"), "the 户籍 by name: {}", page.body);
     assert!(
         page.body.contains(&format!("action=\"{}#job-{id}\"", end(worker))),
         "the job offers its end: {}",
@@ -72,6 +73,19 @@ async fn a_job_s_end_is_recorded_from_its_row_by_the_registry_s_rules(app: TestA
     assert!(a.body.contains("该记录已被他人修改"), "{}", a.body);
     let now = app.get_ok(&format!("/api/v1/placements/{id}"), &app.clerk).await;
     assert_eq!(now["ended_on"], "2019-08-31");
+
+    // A job at an employer not registered: the name, as the rule's message
+    // says (the form had no such field, and its message asked for one).
+    let next = [
+        ("employer_name", "那隆村种养合作社"),
+        ("region_code", "451424"),
+        ("started_on", "2019-10-01"),
+        ("channel", "referral"),
+    ];
+    let a = send(&app, &app.clerk, &format!("/desk/labourers/{worker}/placements"), Some(&next)).await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    let page = send(&app, &app.clerk, &format!("/desk/labourers/{worker}"), None).await;
+    assert!(page.body.contains("那隆村种养合作社") && page.body.contains("2019-10-01 至今"), "{}", page.body);
 }
 
 /// A person or an employer registered twice at the desk: the form is sent
@@ -85,6 +99,20 @@ async fn a_duplicate_on_a_form_links_to_the_record_already_registered(app: TestA
     assert_eq!(a.status, 422, "{}", a.body);
     assert!(a.body.contains(&format!("<a href=\"/desk/labourers/{first}\">打开已登记的记录</a>")), "{}", a.body);
     assert_eq!(app.count("labourers"), 1);
+    // Another number, the same name and birth day: registered, and the
+    // person's page names the one who may be the same person (the API said
+    // possible_duplicates; the desk said only 已登记).
+    let twin = id_number("451424", "19900101", 97);
+    let form = [("id_number", twin.as_str()), ("name", "重复登记"), ("poverty_status", "registered_poor")];
+    let a = send(&app, &app.clerk, "/desk/labourers/new", Some(&form)).await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    assert!(a.location.ends_with(&format!("?registered=1&similar={first}")), "{}", a.location);
+    let page = send(&app, &app.clerk, &a.location, None).await;
+    assert!(
+        page.body.contains(&format!("<a href=\"/desk/labourers/{first}\">劳动力编号 {first}</a>与此人同名")),
+        "{}",
+        page.body
+    );
 
     let code = "91440704MA4UJ5X3A";
     let code = format!("{code}{}", labour_bridge::domain::uscc::check_char(code).unwrap());

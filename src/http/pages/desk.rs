@@ -131,7 +131,13 @@ pub async fn create(
     let read = Read { value, keys, errors };
     let actor = Actor::from(&caller);
     match state.db.write(move |c| read.then(|v| registry::register(c, &actor, v))).await {
-        Ok(done) => Ok(see_other(&format!("/desk/labourers/{}?registered=1", done.row.id.get()))),
+        Ok(done) => {
+            // The people of the same name and birth day (the API's
+            // possible_duplicates): the person's page names them once.
+            let similar: Vec<String> = done.possible_duplicates.iter().take(10).map(|p| p.get().to_string()).collect();
+            let also = if similar.is_empty() { String::new() } else { format!("&similar={}", similar.join(",")) };
+            Ok(see_other(&format!("/desk/labourers/{}?registered=1{also}", done.row.id.get())))
+        }
         Err(e) => {
             let errors = messages_of(e)?;
             let frame = person_frame("登记劳动力", "/desk/labourers/new".into(), None);

@@ -17,6 +17,7 @@ use crate::db::models::enrolment::{self, Certificate, Training};
 use crate::db::models::job_fair::{self, Visit};
 use crate::db::models::labourer::LabourerRow;
 use crate::db::models::placement::{self, PlacementFilter, PlacementRow};
+use crate::domain::region::region_full_name;
 use crate::domain::{region_name, Channel, LabourerId, PlacementId};
 use crate::error::AppError;
 use crate::http::api::search::matches_of;
@@ -55,6 +56,10 @@ struct PersonPage {
     others: Vec<String>,
     /// The job whose end was just refused, and why (shown in its row).
     ending: Option<(i64, Vec<String>)>,
+    /// Just registered: the people of the same name and birth day.
+    similar: Vec<i64>,
+    /// The 户籍 county by name (广西壮族自治区崇左市大新县), not its code alone.
+    hukou: String,
 }
 
 /// The placement form's fields, the employer chosen among `employers`
@@ -62,6 +67,7 @@ struct PersonPage {
 fn placement_fields(employers: Vec<(String, String)>) -> Vec<Field> {
     vec![
         Field::text("employer_id", "就业单位").choice(employers).found_at(employer_choice::EMPLOYER_OPTIONS),
+        Field::text("employer_name", "未登记的单位：填写单位名称（上面不选）"),
         Field::text("region_code", "就业地区县代码（如 440704）").required(),
         Field::text("occupation", "岗位/工种"),
         Field::text("started_on", "就业时间").typed("date").required(),
@@ -71,14 +77,24 @@ fn placement_fields(employers: Vec<(String, String)>) -> Vec<Field> {
     ]
 }
 
-const PLACEMENT_FIELDS: [&str; 7] =
-    ["employer_id", "region_code", "occupation", "started_on", "ended_on", "monthly_income", "channel"];
+const PLACEMENT_FIELDS: [&str; 8] = [
+    "employer_id",
+    "employer_name",
+    "region_code",
+    "occupation",
+    "started_on",
+    "ended_on",
+    "monthly_income",
+    "channel",
+];
 
 /// What a page shows besides the record: a notice after a write, or the
 /// messages of a form sent back.
 #[derive(Default)]
 struct Shown<'a> {
     notice: Option<&'static str>,
+    /// People who may be the same person (after registering).
+    similar: Vec<i64>,
     /// The placement form as posted, and its messages.
     posted: Option<&'a Posted>,
     errors: FieldMessages,
@@ -87,7 +103,7 @@ struct Shown<'a> {
 }
 
 async fn show_person(state: &AppState, viewer: &Viewer, id: i64, shown: Shown<'_>) -> Result<HttpResponse, AppError> {
-    let Shown { notice, posted, errors, ending } = shown;
+    let Shown { notice, similar, posted, errors, ending } = shown;
     let caller = viewer.allowed(REGISTRY, ("查看劳动力信息", "read labourers"))?;
     let actor = Actor::from(&caller);
     let posted_employer = posted.and_then(|p| p.get("employer_id"));
@@ -137,7 +153,12 @@ async fn show_person(state: &AppState, viewer: &Viewer, id: i64, shown: Shown<'_
     let matches = matches_of(state, id, 5, false).await?.hits;
     let mut fields = placement_fields(employers);
     let others = refill(&mut fields, posted, &errors);
+    let hukou = match row.data.hukou_region_code.as_deref() {
+        Some(code) => format!("{} {code}", region_full_name(code).unwrap_or_default()).trim().to_string(),
+        None => String::new(),
+    };
     let p = PersonPage {
+        hukou,
         chrome: Chrome::new(viewer, row.data.name.clone()),
         p: row,
         notice,
@@ -149,6 +170,7 @@ async fn show_person(state: &AppState, viewer: &Viewer, id: i64, shown: Shown<'_
         placement_html: forms::html(&fields)?,
         others,
         ending,
+        similar,
     };
     let mut res = page(viewer, &p)?;
     if !errors.is_empty() || p.ending.is_some() {
@@ -171,7 +193,12 @@ pub async fn show(
         "ended" => Some("已登记离职。"),
         _ => None,
     });
-    show_person(&state, &viewer, path.into_inner(), Shown { notice, ..Shown::default() }).await
+    let similar = q
+        .iter()
+        .find(|(k, _)| k == "similar")
+        .map(|(_, v)| v.split(',').filter_map(|n| n.trim().parse::<i64>().ok()).take(10).collect())
+        .unwrap_or_default();
+    show_person(&state, &viewer, path.into_inner(), Shown { notice, similar, ..Shown::default() }).await
 }
 
 /// `POST /desk/labourers/{id}/placements`: a placement by the registry's
