@@ -113,7 +113,8 @@ pub struct Results {
     next: Option<String>,
     can_save: bool,
     login_to_save: Option<String>,
-    saved: bool,
+    /// What became of 保存搜索, in words.
+    saved: Option<&'static str>,
     csrf: String,
 }
 
@@ -150,7 +151,24 @@ fn no_words(state: &AppState, q: &str) -> Option<String> {
     })
 }
 
-async fn results_for(state: &AppState, viewer: &Viewer, asked: Asked, saved: bool) -> Result<Results, AppError> {
+/// What the page says after 保存搜索 (`saved=` of its address).
+fn saved_notice(outcome: &str) -> Option<&'static str> {
+    match outcome {
+        "1" => Some("已保存此搜索，有新岗位时会发邮件通知您。"),
+        "again" => Some("这个搜索已经保存过了，有新岗位时会通知您，不用再保存。"),
+        "no_mail" => {
+            Some("已保存此搜索。您的账户还没有登记电子邮箱，有新岗位时暂时无法通知您：请联系经办人员为账户登记邮箱。")
+        }
+        _ => None,
+    }
+}
+
+async fn results_for(
+    state: &AppState,
+    viewer: &Viewer,
+    asked: Asked,
+    saved: Option<&'static str>,
+) -> Result<Results, AppError> {
     let staff = viewer.caller.as_ref().is_some_and(|c| c.is(crate::http::auth::REGISTRY));
     let can_save = viewer.caller.is_some() && !asked.q.is_empty();
     let mut r = Results {
@@ -206,7 +224,7 @@ pub async fn home(
     q: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let asked = Asked::of(&q);
-    let saved = q.iter().any(|(k, v)| k == "saved" && v == "1");
+    let saved = q.iter().find(|(k, _)| k == "saved").and_then(|(_, v)| saved_notice(v));
     let results = results_for(&state, &viewer, asked.clone(), saved).await?;
     let recommended = match &viewer.caller {
         Some(c) if c.role == Role::Trainee => match c.labourer_id {
@@ -231,7 +249,7 @@ pub async fn results(
     viewer: Viewer,
     q: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let r = results_for(&state, &viewer, Asked::of(&q), false).await?;
+    let r = results_for(&state, &viewer, Asked::of(&q), None).await?;
     page(&viewer, &r)
 }
 
@@ -329,7 +347,25 @@ pub async fn save(
     if let Some(e) = unread.first() {
         return Err(AppError::invalid(&e.field, &e.code, e.message.clone()));
     }
-    state.db.write(move |c| saved::save(c, &actor, form)).await?;
+    let outcome = state
+        .db
+        .write(move |c| {
+            // The same words and filters saved before: kept once (pressing
+            // the button again stored a second copy, and two alerts).
+            let user = actor.id.unwrap_or_default();
+            let filters = serde_json::to_string(&form.filters.clone().unwrap_or_default())
+                .map_err(|e| AppError::Internal(e.into()))?;
+            let q = form.q.as_deref().map(str::trim).unwrap_or_default().to_string();
+            let kept = crate::db::models::mail::saved_searches_of(c, user)?;
+            if kept.iter().any(|r| r.active && r.query == q && r.filters == filters) {
+                return Ok("again");
+            }
+            saved::save(c, &actor, form)?;
+            // Alerts go to the account's address: without one, none can.
+            let email = crate::db::models::user::account(c, user)?.and_then(|a| a.email);
+            Ok(if email.is_some() { "1" } else { "no_mail" })
+        })
+        .await?;
     let back = asked.link(0, None, None);
-    Ok(see_other(&format!("{back}&saved=1")))
+    Ok(see_other(&format!("{back}&saved={outcome}")))
 }
