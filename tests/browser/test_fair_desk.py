@@ -85,3 +85,27 @@ def test_the_board_has_a_qr_code_per_posting(desk, server):
     assert "/postings/" in href
     shot(page, "fair-board")
     assert_accessible(page)
+
+
+def test_a_fair_desk_fits_a_phone(phone, server):
+    """A clerk at the door with a phone: the attendee list (a select of
+    postings with their employers in every row) once pushed the page 24 px
+    sideways and wrapped names a character a line."""
+    page = phone
+    sign_in(page, server, "demo-clerk")
+    page.goto(server + "/fairs?year=2019")
+    page.locator("main a[href^='/fairs/'][href$='/desk']").first.click()
+    page.wait_for_url("**/fairs/*/desk")
+    assert page.locator("#attendees tbody tr").count() > 0, "a past fair with people checked in"
+    width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert width[0] <= width[1], f"the page scrolls sideways: {width}"
+    lines = page.evaluate("""() => {
+        const name = document.querySelector('#attendees tbody td').firstChild;
+        const range = document.createRange();
+        range.selectNodeContents(name);
+        return range.getClientRects().length;
+    }""")
+    assert lines == 1, f"a name on one line, not {lines}"
+    assert "现在不能签到" in page.locator("#checkin-status").inner_text(), "a past fair says it takes no check-ins"
+    shot(page, "fair-desk-phone")
+    assert_accessible(page)
