@@ -63,6 +63,16 @@ async fn browsers_get_chinese_error_pages_and_the_api_keeps_problems(app: TestAp
     let (s, h, _) = page(&app, "/desk?q=1").await;
     assert_eq!(s, 303);
     assert_eq!(h["location"], "/login?next=%2Fdesk%3Fq%3D1");
+    // Signed in and refused, or a record not found: the page is framed for
+    // the person signed in (it showed 登录, as if they had been signed out),
+    // and the role is named in words, not as its code.
+    let (s, html) = app.page_as(&app.organiser, "/desk").await;
+    assert_eq!(s, 403);
+    assert!(html.contains("招聘会组织方无权") && html.contains("只有管理员、经办人员可以"), "{html}");
+    assert!(html.contains("退出") && !html.contains(">登录</a>"), "{html}");
+    let (s, html) = app.page_as(&app.clerk, "/desk/labourers/999999").await;
+    assert_eq!(s, 404);
+    assert!(html.contains("退出") && html.contains("服务台</a>"), "{html}");
 }
 
 fn cookie(h: &reqwest::header::HeaderMap, name: &str) -> Option<String> {

@@ -7,9 +7,10 @@ use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::Next;
-use actix_web::{HttpMessage, HttpResponse, ResponseError};
+use actix_web::{FromRequest, HttpMessage, HttpResponse, ResponseError};
 use askama::Template;
 
+use super::session::Viewer;
 use super::{html, see_other, Chrome};
 use crate::error::AppError;
 
@@ -31,8 +32,9 @@ fn wants_html(req: &ServiceRequest) -> bool {
     accept.contains("text/html") || req.headers().contains_key("hx-request")
 }
 
-/// The page for an error.
-pub fn error_page(e: &AppError, request_id: Option<String>) -> HttpResponse {
+/// The page for an error, framed for `viewer` when known (a signed-in
+/// clerk's error page showed 登录, as if they had been signed out).
+pub fn error_page(e: &AppError, request_id: Option<String>, viewer: Option<&Viewer>) -> HttpResponse {
     let (heading, detail) = match e {
         AppError::NotFound(_) => ("页面不存在".to_string(), "您要找的页面或记录不存在，或您无权查看。".to_string()),
         AppError::Forbidden(t) => ("无权访问".to_string(), t.zh.clone()),
@@ -41,7 +43,11 @@ pub fn error_page(e: &AppError, request_id: Option<String>) -> HttpResponse {
         }
         other => (other.title().zh, other.detail().zh),
     };
-    let page = ErrorPage { chrome: Chrome::bare(&heading), heading, detail, request_id };
+    let chrome = match viewer {
+        Some(v) => Chrome::new(v, heading.clone()),
+        None => Chrome::bare(&heading),
+    };
+    let page = ErrorPage { chrome, heading, detail, request_id };
     let body = html(&page).unwrap_or_else(|_| "<!doctype html><html lang=\"zh-CN\"><title>出错</title>出错了".into());
     HttpResponse::build(e.status_code())
         .content_type("text/html; charset=utf-8")
@@ -70,7 +76,13 @@ pub async fn html_errors<B: MessageBody + 'static>(
         }
         other => {
             let rid = res.request().extensions().get::<tracing_actix_web::RequestId>().map(|r| r.to_string());
-            error_page(other, rid)
+            // Who is asking, from the session cookie as any page reads it;
+            // if even that fails (the database is down), the bare frame.
+            let viewer = match other {
+                AppError::Internal(_) | AppError::Unavailable(_) => None,
+                _ => Viewer::extract(res.request()).await.ok(),
+            };
+            error_page(other, rid, viewer.as_ref())
         }
     };
     let (req, _) = res.into_parts();

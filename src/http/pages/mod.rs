@@ -152,7 +152,7 @@ impl Chrome {
             htmx: assets::url("htmx.js"),
             js: assets::url("app.js"),
             username: viewer.caller.as_ref().map(|c| c.username.clone()),
-            role_label: role.map(role_label).unwrap_or(""),
+            role_label: role.map(Role::label_zh).unwrap_or(""),
             nav,
             csrf: viewer.csrf.clone(),
         }
@@ -172,16 +172,6 @@ impl Chrome {
             nav: vec![("/", "岗位搜索")],
             csrf: String::new(),
         }
-    }
-}
-
-/// A role as the pages name it.
-pub fn role_label(r: Role) -> &'static str {
-    match r {
-        Role::Admin => "管理员",
-        Role::Clerk => "经办人员",
-        Role::Organiser => "招聘会组织方",
-        Role::Trainee => "学员",
     }
 }
 
