@@ -86,6 +86,29 @@ async fn a_job_s_end_is_recorded_from_its_row_by_the_registry_s_rules(app: TestA
     assert_eq!(a.status, 303, "{}", a.body);
     let page = send(&app, &app.clerk, &format!("/desk/labourers/{worker}"), None).await;
     assert!(page.body.contains("那隆村种养合作社") && page.body.contains("2019-10-01 至今"), "{}", page.body);
+
+    // A job registered in error is deleted after a page that asks, only
+    // through its own person's page; the deletion is audited.
+    let delete = |who: i64| format!("/desk/labourers/{who}/placements/{id}/delete");
+    let ask = send(&app, &app.clerk, &delete(worker), None).await;
+    assert!(
+        ask.status == 200 && ask.body.contains("确认删除") && ask.body.contains("登记离职时间，不要删除"),
+        "{}",
+        ask.body
+    );
+    assert_eq!(send(&app, &app.clerk, &delete(other), Some(&[])).await.status, 404);
+    assert_eq!(send(&app, &app.organiser, &delete(worker), Some(&[])).await.status, 403);
+    let a = send(&app, &app.clerk, &delete(worker), Some(&[])).await;
+    assert_eq!(
+        (a.status, a.location.as_str()),
+        (303, format!("/desk/labourers/{worker}?job_deleted=1#placements").as_str())
+    );
+    let (s, _) = app.get(&format!("/api/v1/placements/{id}"), &app.clerk).await;
+    assert_eq!(s, 404);
+    assert_eq!(
+        app.count_where("audit_log", &format!("resource = 'placement' AND resource_id = {id} AND action = 'delete'")),
+        1
+    );
 }
 
 /// A person or an employer registered twice at the desk: the form is sent

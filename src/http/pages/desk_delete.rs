@@ -1,8 +1,8 @@
-//! Deleting an employer or a posting from the desk: a page that asks to
-//! confirm (no script needed), then the registry's delete, which is
-//! audited and refused in words while anything still refers to the record
-//! (the API's rule: an employer with postings, placements or fairs; a
-//! posting a placement fills — close it instead).
+//! Deleting an employer, a posting or a job (就业登记) registered in error
+//! from the desk: a page that asks to confirm (no script needed), then the
+//! registry's delete, which is audited and refused in words while anything
+//! still refers to the record (the API's rule: an employer with postings,
+//! placements or fairs; a posting a placement fills — close it instead).
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -11,12 +11,14 @@ use super::session::{Posted, Viewer};
 use super::{page, see_other, Chrome};
 use crate::db::models::audit::Actor;
 use crate::db::models::employer::EmployerRow;
+use crate::db::models::placement::PlacementRow;
 use crate::db::models::posting::PostingRow;
-use crate::domain::{EmployerId, PostingId};
+use crate::domain::{EmployerId, LabourerId, PlacementId, PostingId};
 use crate::error::AppError;
 use crate::http::auth::REGISTRY;
 use crate::http::state::AppState;
-use crate::registry::{employers, kinds, load, postings};
+use crate::messages::Thing;
+use crate::registry::{employers, kinds, load, placements, postings};
 
 #[derive(Template)]
 #[template(path = "confirm_delete.html")]
@@ -45,6 +47,8 @@ fn confirm(
 }
 
 const EMPLOYER_RULE: &str = "删除后不能恢复；仍有岗位、就业登记或招聘会引用该单位时不能删除，请先处理这些记录。";
+const PLACEMENT_RULE: &str =
+    "只用于删除登记错了的就业登记（如同一份工作登记了两次），删除后不能恢复，台账随之改变；工作结束了请在这一行登记离职时间，不要删除。";
 const POSTING_RULE: &str = "删除后不能恢复；已有人通过该岗位就业时不能删除，可把岗位状态改为“已关闭”。";
 
 /// `GET /desk/employers/{id}/delete`: asks to confirm.
@@ -109,4 +113,55 @@ pub async fn posting(
         })
         .await?;
     Ok(see_other(&format!("/desk/employers/{employer}?posting_deleted=1#postings")))
+}
+
+/// The job `job` of person `id`, or 404 (a page's address names both).
+fn job_of(c: &mut crate::db::DbConnection, id: i64, job: i64) -> Result<PlacementRow, AppError> {
+    let row: PlacementRow = load(c, kinds::PLACEMENT, PlacementId(job))?;
+    if row.data.labourer_id != LabourerId(id) {
+        return Err(AppError::NotFound(Thing::Placement));
+    }
+    Ok(row)
+}
+
+/// `GET /desk/labourers/{id}/placements/{placement}/delete`: asks to confirm.
+pub async fn placement_form(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    viewer.allowed(REGISTRY, ("删除就业登记", "delete placements"))?;
+    let (id, job) = path.into_inner();
+    let row = state.db.run(move |c| job_of(c, id, job)).await?;
+    let employer = row.data.employer_name.clone().unwrap_or_default();
+    let what = format!(
+        "就业登记（{}起{}）",
+        row.data.started_on,
+        if employer.is_empty() { String::new() } else { format!("，{employer}") }
+    );
+    let action = format!("/desk/labourers/{id}/placements/{job}/delete");
+    confirm(&viewer, what, PLACEMENT_RULE, action, format!("/desk/labourers/{id}#placements"))
+}
+
+/// `POST /desk/labourers/{id}/placements/{placement}/delete`: deletes (the
+/// registry's delete: audited, the person's east spells worked out again),
+/// then the person's page.
+pub async fn placement(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    req: HttpRequest,
+    path: web::Path<(i64, i64)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    Posted::read(&req, &body)?;
+    let caller = viewer.allowed(REGISTRY, ("删除就业登记", "delete placements"))?;
+    let ((id, job), actor) = (path.into_inner(), Actor::from(&caller));
+    state
+        .db
+        .write(move |c| {
+            job_of(c, id, job)?;
+            placements::delete(c, &actor, PlacementId(job))
+        })
+        .await?;
+    Ok(see_other(&format!("/desk/labourers/{id}?job_deleted=1#placements")))
 }

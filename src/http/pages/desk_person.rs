@@ -191,6 +191,7 @@ pub async fn show(
         "saved" => Some("已保存。"),
         "placed" => Some("已添加就业登记。"),
         "ended" => Some("已登记离职。"),
+        "job_deleted" => Some("已删除这条就业登记。"),
         _ => None,
     });
     let similar = q

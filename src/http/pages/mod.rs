@@ -85,6 +85,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/desk/labourers/{id}/edit", web::post().to(desk::update))
     .route("/desk/labourers/{id}/placements", web::post().to(desk_person::add_placement))
     .route("/desk/labourers/{id}/placements/{placement}/end", web::post().to(desk_person::end_placement))
+    .route("/desk/labourers/{id}/placements/{placement}/delete", web::get().to(desk_delete::placement_form))
+    .route("/desk/labourers/{id}/placements/{placement}/delete", web::post().to(desk_delete::placement))
     .route("/desk/employers", web::get().to(desk_employers::list))
     .route("/desk/employers/options", web::get().to(employer_choice::employer_options))
     .route("/desk/employers/new", web::get().to(desk_employers::new_form))
