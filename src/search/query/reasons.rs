@@ -94,16 +94,23 @@ impl Search {
     /// search) whose words its text contains, then region, pay and
     /// housing.
     pub(super) fn why_posting(&self, s: &PostingSummary, p: &Profile, groups: &[Group]) -> Vec<Reason> {
-        let text =
-            [Some(s.title.as_str()), s.occupation.as_deref(), s.occupation_group.as_deref(), s.description.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" ");
-        let terms = self.analyzer().index_terms(&text);
+        // What the posting is (title, occupation) apart from what its
+        // description mentions: 厨房帮工 "协助厨师切配" is no 厨师 post, so
+        // a wish is said to fit only the post itself. A skill or certificate
+        // the description asks for (会切配者优先) does fit.
+        let head = [Some(s.title.as_str()), s.occupation.as_deref(), s.occupation_group.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let head_terms = self.analyzer().index_terms(&head);
+        let mut terms = head_terms.clone();
+        terms.extend(s.description.as_deref().map(|d| self.analyzer().index_terms(d)).unwrap_or_default());
         let mut out: Vec<Reason> = Vec::new();
         for g in groups {
-            let matched: Vec<String> = g.words.iter().filter(|w| terms.contains(*w)).cloned().collect();
+            let about_the_post = g.kind == Kind::Desired;
+            let looked_in = if about_the_post { &head_terms } else { &terms };
+            let matched: Vec<String> = g.words.iter().filter(|w| looked_in.contains(*w)).cloned().collect();
             if matched.is_empty() {
                 continue;
             }
@@ -185,6 +192,18 @@ mod tests {
         assert_eq!(why[3].text, "工作地广东省江门市江海区在求职意向地区（广东省江门市）内");
         assert_eq!(why[5].text, "月薪5000–7000元");
         assert_eq!(why[6].text, "提供住宿");
+    }
+
+    #[test]
+    fn a_wish_fits_the_post_itself_not_a_word_of_its_description() {
+        let search = search_over(&[], &[]);
+        let d = posting(1, "厨房帮工（砧板/打荷）", Some("厨房帮工"), Some("协助厨师切配，打荷"));
+        let s = PostingSummary::of(&shared().0, &d);
+        let p = person(7, &[], &["粤菜厨师"], &[]);
+        let groups = search
+            .profile_groups(&p, &super::super::groups::ProfileWeights { certificate: 1.0, desired: 1.0, skill: 1.0 });
+        let why = search.why_posting(&s, &p, &groups);
+        assert!(!codes(&why).contains(&"desired_occupation"), "{why:?}");
     }
 
     #[test]
