@@ -132,9 +132,11 @@ async fn synonyms_facets_and_highlights(app: TestApp) {
     let (_, b) = app.call("GET", &search_path("厨师", "&benefits=housing,meals"), clerk, None).await;
     assert_eq!(ids(&b), [chef]);
     // As a phone types them: full-width digits, the office's words.
-    let typed = format!("&salary_min={}&benefits={}", urlencode("６０００"), urlencode("包住，包吃"));
-    let (_, b) = app.call("GET", &search_path("厨师", &typed), clerk, None).await;
-    assert_eq!(ids(&b), [chef]);
+    for salary in ["６０００", "6,000", "６，０００"] {
+        let typed = format!("&salary_min={}&benefits={}", urlencode(salary), urlencode("包住，包吃"));
+        let (_, b) = app.call("GET", &search_path("厨师", &typed), clerk, None).await;
+        assert_eq!(ids(&b), [chef], "{salary}");
+    }
     // Typeahead offers occupations and titles.
     let (s, b) = app.call("GET", &format!("/api/v1/postings/complete?q={}", urlencode("中式")), None, None).await;
     assert_eq!(s, 200, "{b}");

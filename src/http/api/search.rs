@@ -107,7 +107,9 @@ pub fn posting_search(q: SearchQuery, staff: bool) -> Result<PostingSearch, AppE
             ));
         }
     }
-    let salary_min = param::<i64>("salary_min", &q.salary_min)?;
+    // 5,000 as people write money: the thousands separators are not part of it.
+    let salary_typed = q.salary_min.as_ref().map(|s| s.replace([',', '，'], ""));
+    let salary_min = param::<i64>("salary_min", &salary_typed)?;
     if salary_min.is_some_and(|s| !(0..=1_000_000).contains(&s)) {
         return Err(AppError::bad_param("salary_min", general::out_of_range(Some(0.0), Some(1_000_000.0))));
     }

@@ -193,7 +193,19 @@ async fn results_for(
     let s = match posting_search(asked.query(), staff) {
         Ok(s) => s,
         Err(e) => {
-            r.error = Some(e.field_errors().first().map(|f| f.message.zh.clone()).unwrap_or_else(|| e.detail().zh));
+            // The field by its label when its message does not name it
+            // (应在 0 到 1000000 之间 said of nothing).
+            r.error = Some(e.field_errors().first().map_or_else(
+                || e.detail().zh,
+                |f| {
+                    let label = crate::messages::field_label(&f.field);
+                    if f.message.zh.contains(label) {
+                        f.message.zh.clone()
+                    } else {
+                        format!("“{label}”{}", f.message.zh)
+                    }
+                },
+            ));
             return Ok(r);
         }
     };
