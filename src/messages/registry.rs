@@ -223,6 +223,29 @@ pub fn started_before_birth(started_on: chrono::NaiveDate, birth_date: chrono::N
         format!("the job starts ({started_on}) before the person was born ({birth_date}); check the year"),
     )
 }
+/// A job that would begin before its worker reached working age.
+pub fn started_under_working_age(started_on: chrono::NaiveDate, birth_date: chrono::NaiveDate) -> Text {
+    Text::new(
+        format!(
+            "就业时间（{started_on}）时本人未满 16 周岁（出生于 {birth_date}）；劳动法禁止招用未满十六周岁的未成年人，请核对年份"
+        ),
+        format!("the job starts ({started_on}) before the person turns 16 (born {birth_date}); check the year"),
+    )
+}
+/// A training class or school begun before the person was born.
+pub fn record_before_birth(on: chrono::NaiveDate, birth_date: chrono::NaiveDate) -> Text {
+    Text::new(
+        format!("开始日期（{on}）早于本人的出生日期（{birth_date}），请核对年份"),
+        format!("it begins ({on}) before the person was born ({birth_date}); check the year"),
+    )
+}
+/// A changed ID number whose birth date falls after records on file.
+pub fn birth_after_records(what: &str, first: chrono::NaiveDate, birth_date: chrono::NaiveDate) -> Text {
+    Text::new(
+        format!("按这个身份证号，本人出生于 {birth_date}，但已有的{what}从 {first} 开始（那时尚未出生或未满 16 周岁）：请核对身份证号"),
+        format!("by this ID number the person was born on {birth_date}, but their records begin on {first}; check the number"),
+    )
+}
 /// A graduation or leaving date that the status does not allow.
 pub fn date_not_for_status(field: &str) -> Text {
     let (status, en) = match field {

@@ -43,7 +43,10 @@ pub fn enrol(
         return Err(AppError::NotFound(Thing::Session));
     }
     let s: SessionRow = load(c, kinds::SESSION, session_id)?;
-    referenced::<LabourerRow>(c, Thing::Labourer, "labourer_id", labourer_id)?;
+    let person = referenced::<LabourerRow>(c, Thing::Labourer, "labourer_id", labourer_id)?;
+    let mut e = crate::error::Errors::default();
+    super::birth::check_record_date(&mut e, "labourer_id", s.data.starts_on, person.data.birth_date);
+    e.finish()?;
     if let Some(existing) = enrolment::of(c, session_id, labourer_id)? {
         return Err(AppError::Conflict {
             detail: msg::already_enrolled(existing.id.get()),

@@ -305,6 +305,8 @@ pub fn change(
                 if let Some(existing) = model::id_by_id_number(c, &new)? {
                     return Err(AppError::duplicate(Thing::Labourer, "id_number", existing.get()));
                 }
+                // The birth date moves with the number: not under records on file.
+                super::birth::check_new_birth(c, id, new.birth_date())?;
                 d.gender = new.gender();
                 d.birth_date = new.birth_date();
                 d.id_number = new;

@@ -12,6 +12,7 @@
 //! [`AppError`] naming what to fix.
 
 pub mod accounts;
+pub mod birth;
 pub mod checks;
 pub mod duplicates;
 pub mod employers;

@@ -254,12 +254,10 @@ fn check_whole(c: &mut DbConnection, d: &mut PlacementData, except: Option<Place
     if !labourer::lock(c, d.labourer_id)? {
         e.push("labourer_id", "not_found", general::no_such(Thing::Labourer));
     } else if let Some(person) = labourer::get(c, d.labourer_id)? {
-        // A job begun before its worker was born is a mistyped year
-        // (1800-01-01 was once saved, and then every real job of the
-        // person overlapped it).
-        if d.started_on < person.data.birth_date {
-            e.push("started_on", "before_birth", msg::started_before_birth(d.started_on, person.data.birth_date));
-        }
+        // A job begun before its worker was born (or was 16) is a
+        // mistyped year (1800-01-01 was once saved, and then every real
+        // job of the person overlapped it).
+        super::birth::check_job_start(&mut e, "started_on", d.started_on, person.data.birth_date);
     }
     if let Some(pid) = d.posting_id {
         match crate::db::models::posting::get(c, pid)? {

@@ -113,7 +113,10 @@ pub fn parse_new(form: NewVocational) -> Result<VocationalData, AppError> {
 /// the person on file, one current school at a time (409 naming it).
 pub fn check_new(c: &mut DbConnection, d: &VocationalData) -> Result<(), AppError> {
     check_whole(d)?;
-    referenced::<LabourerRow>(c, Thing::Labourer, "labourer_id", d.labourer_id)?;
+    let person = referenced::<LabourerRow>(c, Thing::Labourer, "labourer_id", d.labourer_id)?;
+    let mut e = crate::error::Errors::default();
+    super::birth::check_record_date(&mut e, "enrolled_on", d.enrolled_on, person.data.birth_date);
+    e.finish()?;
     one_at_a_time(c, d, None)
 }
 
@@ -210,6 +213,10 @@ pub fn change(
     if before.version != version {
         return Err(AppError::stale(before.version));
     }
+    let person = referenced::<LabourerRow>(c, Thing::Labourer, "labourer_id", d.labourer_id)?;
+    let mut e = crate::error::Errors::default();
+    super::birth::check_record_date(&mut e, "enrolled_on", d.enrolled_on, person.data.birth_date);
+    e.finish()?;
     one_at_a_time(c, &d, Some(id))?;
     replace(c, actor, kinds::VOCATIONAL, &before, version, &d)
 }

@@ -10,6 +10,7 @@ crate::on_both_backends!(
     a_posting_fills_in_the_employer_and_occupation,
     a_trainee_sees_only_their_own_placements,
     a_job_begun_before_its_worker_was_born_is_a_mistyped_year,
+    a_child_s_job_a_school_before_birth_and_a_number_that_moves_the_birth_are_refused,
 );
 
 async fn setup(app: &TestApp) -> (i64, i64) {
@@ -154,4 +155,42 @@ async fn a_job_begun_before_its_worker_was_born_is_a_mistyped_year(app: TestApp)
         )
         .await;
     assert_eq!((s, &b["errors"][0]["field"]), (422, &json!("started_on")), "{b}");
+}
+
+/// A five-year-old was counted as a new transfer east; a school begun
+/// before its student was born was taken; and a changed ID number moved a
+/// birth after the person's own job. A job before working age (劳动法 §15:
+/// 16), any record before the birth, and such a number are refused.
+async fn a_child_s_job_a_school_before_birth_and_a_number_that_moves_the_birth_are_refused(app: TestApp) {
+    let (l, e) = setup(&app).await;
+    let job = |started_on: &str| json!({"labourer_id": l, "employer_id": e, "region_code": "440704", "started_on": started_on, "channel": "referral"});
+    let (s, b) = app.post("/api/v1/placements", &app.clerk, job("2008-02-01")).await;
+    assert_eq!((s, &b["errors"][0]["code"]), (422, &json!("under_working_age")), "{b}");
+    assert!(b["errors"][0]["message"].as_str().unwrap().contains("未满 16 周岁"), "{b}");
+    // Born 1992-02-02: from the 16th birthday on, a job is taken.
+    let first = app.post_created("/api/v1/placements", &app.clerk, job("2008-02-02")).await;
+
+    let child = app.labourer(json!({"id_number": id_number("451424", "20150303", 25), "name": "赵小宝"})).await;
+    let school = json!({"labourer_id": child["id"], "school_name": "江门市技师学院", "school_region_code": "440703",
+        "enrolled_on": "2014-09-01"});
+    let (s, b) = app.post("/api/v1/vocational-enrolments", &app.clerk, school).await;
+    assert_eq!(
+        (s, &b["errors"][0]["field"], &b["errors"][0]["code"]),
+        (422, &json!("enrolled_on"), &json!("before_birth")),
+        "{b}"
+    );
+
+    // A number born in 2010 for the person whose job began in 2008.
+    let person = app.get_ok(&format!("/api/v1/labourers/{l}"), &app.clerk).await;
+    let moved = json!({"version": person["version"], "id_number": id_number("451424", "20100101", 27)});
+    let (s, b) = app.patch(&format!("/api/v1/labourers/{l}"), &app.clerk, moved).await;
+    assert_eq!(
+        (s, &b["errors"][0]["field"], &b["errors"][0]["code"]),
+        (422, &json!("id_number"), &json!("birth_after_records")),
+        "{b}"
+    );
+    assert!(b["errors"][0]["message"].as_str().unwrap().contains("从 2008-02-02 开始"), "{b}");
+    let after = app.get_ok(&format!("/api/v1/labourers/{l}"), &app.clerk).await;
+    assert_eq!(after["birth_date"], "1992-02-02", "nothing written");
+    assert_eq!(app.count("placements"), 1, "{first}");
 }
