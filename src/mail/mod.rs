@@ -134,10 +134,17 @@ pub async fn retry(
             write_tx(c, |c| {
                 let row = store::submission(c, id)?.ok_or(AppError::NotFound(Thing::Submission))?;
                 if !store::claim_retry(c, id)? {
-                    return Err(AppError::conflict(Text::new(
-                        format!("报送记录 {id} 的状态是“{}”，只有发送失败的才能重发", row.status),
-                        format!("submission {id} is `{}`; only a failed submission can be retried", row.status),
-                    )));
+                    let minutes = store::STALLED_AFTER_MINUTES;
+                    return Err(AppError::conflict(match row.status.as_str() {
+                        "sending" => Text::new(
+                            format!("报送记录 {id} 正在发送，请稍后刷新查看结果；{minutes} 分钟后仍在发送中的可以重发"),
+                            format!("submission {id} is being sent; if it is still sending after {minutes} minutes it can be sent again"),
+                        ),
+                        _ => Text::new(
+                            format!("报送记录 {id} 已经发出，不需要重发"),
+                            format!("submission {id} was sent; only a failed or stalled one can be sent again"),
+                        ),
+                    }));
                 }
                 store::submission(c, id)?.ok_or(AppError::NotFound(Thing::Submission))
             })

@@ -13,6 +13,9 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 /// How long connecting, and then each SMTP command, may take.
 const TIMEOUT: Duration = Duration::from_secs(20);
+/// The longest a whole send may take, greeting to the server's answer
+/// (a 38 MB bundle over a slow link included).
+pub const WHOLE_SEND: Duration = Duration::from_secs(120);
 
 /// An e-mail to send: plain UTF-8 text and at most one attachment.
 #[derive(Debug, Clone)]
@@ -106,7 +109,15 @@ async fn send_once(smtp_url: &str, mail: &Outgoing) -> Result<Sent, MailError> {
         })?
         .timeout(Some(TIMEOUT))
         .build();
-    let response = transport.send(message).await.map_err(|e| MailError::Smtp(describe(&e, &server)))?;
+    // lettre's timeout is per network operation; a server that accepts
+    // the connection and never greets held a submission in `sending` for
+    // good. The whole send has a deadline of its own.
+    let response = tokio::time::timeout(WHOLE_SEND, transport.send(message))
+        .await
+        .map_err(|_| {
+            MailError::Smtp(format!("the mail server at {server} did not finish within {} s", WHOLE_SEND.as_secs()))
+        })?
+        .map_err(|e| MailError::Smtp(describe(&e, &server)))?;
     let lines: Vec<&str> = response.message().collect();
     Ok(Sent { message_id, smtp_response: format!("{} {}", response.code(), lines.join(" ")) })
 }

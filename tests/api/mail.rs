@@ -92,6 +92,15 @@ async fn a_failed_submission_is_kept_and_a_retry_sends_it(app: TestApp, sink: Sm
     assert_eq!(kept["status"], "failed");
     assert!(kept["error"].as_str().unwrap().contains("127.0.0.1"), "{kept}");
     let sink = SmtpSink::start_on(port);
+    // Left `sending` by a process stopped mid-send: being sent for all
+    // anyone knows at first, then taken as stalled and sent again (it was
+    // once stuck for good, with no 重发 anywhere).
+    let id = instance.rsplit('/').next().unwrap();
+    app.execute(&format!("UPDATE submissions SET status = 'sending' WHERE id = {id}"));
+    let (s, b) = app.post(&format!("{instance}/retry"), &app.clerk, json!({})).await;
+    assert_eq!(s, 409, "{b}");
+    assert!(b["detail"].as_str().unwrap().contains("正在发送"), "{b}");
+    app.execute(&format!("UPDATE submissions SET updated_at = '2000-01-01 00:00:00' WHERE id = {id}"));
     let (s, sent) = app.post(&format!("{instance}/retry"), &app.clerk, json!({})).await;
     assert_eq!(s, 200, "{sent}");
     assert_eq!(sent["status"], "sent");

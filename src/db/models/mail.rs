@@ -132,10 +132,25 @@ pub fn finish_submission(
     Ok(n == 1)
 }
 
-/// Claims a failed submission for another attempt; `false` if it is not
-/// failed (already sent, or being retried by someone else).
+/// Minutes after which a submission still `sending` is taken as stalled
+/// (its process stopped mid-send): longer than any send may take
+/// (`mail::transport::WHOLE_SEND`), so it may be sent again.
+pub const STALLED_AFTER_MINUTES: i64 = 5;
+
+/// Whether a submission in `status`, last changed at `updated_at`, may be
+/// sent again now: failed, or stalled in `sending`.
+pub fn may_retry(status: &str, updated_at: chrono::NaiveDateTime) -> bool {
+    status == "failed"
+        || (status == "sending" && updated_at < super::now() - chrono::Duration::minutes(STALLED_AFTER_MINUTES))
+}
+
+/// Claims a failed (or stalled) submission for another attempt; `false` if
+/// it is neither (already sent, or being sent by someone else).
 pub fn claim_retry(c: &mut DbConnection, id: i64) -> QueryResult<bool> {
-    let n = diesel::update(submissions::table.filter(submissions::id.eq(id)).filter(submissions::status.eq("failed")))
+    let stalled = super::now() - chrono::Duration::minutes(STALLED_AFTER_MINUTES);
+    let may =
+        submissions::status.eq("failed").or(submissions::status.eq("sending").and(submissions::updated_at.lt(stalled)));
+    let n = diesel::update(submissions::table.filter(submissions::id.eq(id)).filter(may))
         .set((
             submissions::status.eq("sending"),
             submissions::attempts.eq(submissions::attempts + 1),

@@ -131,10 +131,10 @@ pub async fn create(
     Ok(HttpResponse::Created().json(SubmissionView::of(row)))
 }
 
-/// Send a failed submission again, with the same bytes (admin, clerk).
+/// Send a failed (or stalled) submission again, with the same bytes (admin, clerk).
 #[utoipa::path(post, path = "/api/v1/submissions/{id}/retry", tag = "submissions",
-    responses((status = 200, body = SubmissionView), (status = 409, description = "not failed", body = crate::error::Problem), (status = 502, body = crate::error::Problem)),
-    security(("bearer" = [])), description = "Roles: admin, clerk.")]
+    responses((status = 200, body = SubmissionView), (status = 409, description = "sent, or being sent", body = crate::error::Problem), (status = 502, body = crate::error::Problem)),
+    security(("bearer" = [])), description = "Roles: admin, clerk. A submission still `sending` five minutes after its last change (its process stopped mid-send) may be sent again; a send is given up after two minutes.")]
 pub async fn retry(state: web::Data<AppState>, caller: Caller, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     require(&caller, REGISTRY, ("重新报送", "retry submissions"))?;
     let unit = unit_of(&caller, &state);

@@ -89,7 +89,8 @@ impl SubmissionLine {
             created_at: crate::http::views::utc(r.created_at).format("%Y-%m-%d %H:%M UTC").to_string(),
             as_of: r.as_of.to_string(),
             recipients: serde_json::from_str::<Vec<String>>(&r.recipients).unwrap_or_default().join("，"),
-            failed: r.status == "failed",
+            // Failed, or stalled in sending (its process stopped mid-send).
+            failed: crate::db::models::mail::may_retry(&r.status, r.updated_at),
             status,
             attempts: r.attempts,
             // The mail server's own words stay as they came, after ours.
