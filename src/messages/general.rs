@@ -27,6 +27,10 @@ fn expected_zh(serde: &str) -> &'static str {
         "不是有效的日期（如 2 月没有 30 日）"
     } else if says(&["input contains invalid characters", "premature end of input", "trailing input", "date"]) {
         "应为日期，写作 年-月-日（如 2019-06-01）"
+    } else if says(&["expected a string", "expected str"]) {
+        // Before the numbers: an ID number sent as a number is "invalid
+        // type: integer …, expected a string" — it wants text, not 整数.
+        "应为文字（用引号括起来，如身份证号、电话写成文字）"
     } else if says(&["expected i", "expected u", "integer", "invalid digit", "number too large", "number too small"]) {
         "应为整数（不带小数点、单位或逗号）"
     } else if says(&["expected f", "floating point", "a number"]) {
@@ -59,6 +63,10 @@ pub fn too_long(max: u64) -> Text {
 /// A list longer than allowed.
 pub fn too_many(max: u64) -> Text {
     Text::new(format!("最多 {max} 项"), format!("at most {max} entries"))
+}
+/// A list shorter than required.
+pub fn too_few(min: u64) -> Text {
+    Text::new(format!("至少 {min} 项"), format!("at least {min} entries"))
 }
 /// Text shorter than required.
 pub fn too_short(min: u64) -> Text {
@@ -272,7 +280,10 @@ mod tests {
         let date = "2019/06/01".parse::<chrono::NaiveDate>().unwrap_err().to_string();
         let no_day = "2019-02-30".parse::<chrono::NaiveDate>().unwrap_err().to_string();
         let flag = serde_json::from_value::<bool>(serde_json::json!("yes")).unwrap_err().to_string();
+        let number_for_text =
+            serde_json::from_value::<String>(serde_json::json!(451424199001017778_u64)).unwrap_err().to_string();
         for (serde, zh) in [
+            (number_for_text, "应为文字"),
             (int, "应为整数"),
             (big, "应为整数"),
             (date, "应为日期，写作 年-月-日"),

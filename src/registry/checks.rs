@@ -247,14 +247,24 @@ fn message_of(field: &str, e: &ValidationError) -> Text {
     let num = |k: &str| e.params.get(k).and_then(|v| v.as_f64());
     match e.code.as_ref() {
         "required" => general::required(field),
-        "length" => match (num("min"), num("max")) {
-            (_, Some(max)) if e.params.get("value").and_then(|v| v.as_array()).is_some() => {
-                general::too_many(max as u64)
+        // Which bound was broken is read off the value (a rule with both
+        // once said 最多 200 个字 of a password too short).
+        "length" => {
+            let value = e.params.get("value");
+            let list = value.and_then(|v| v.as_array()).map(Vec::len);
+            let chars = value.and_then(|v| v.as_str()).map(|s| s.chars().count());
+            let size = list.or(chars).map(|n| n as f64);
+            let below = |min: f64| size.is_none_or(|n| n < min);
+            match (num("min"), num("max"), list.is_some()) {
+                (Some(min), _, true) if below(min) => general::too_few(min as u64),
+                (_, Some(max), true) => general::too_many(max as u64),
+                (Some(min), _, false) if below(min) => general::too_short(min as u64),
+                (_, Some(max), false) => general::too_long(max as u64),
+                (Some(min), None, true) => general::too_few(min as u64),
+                (Some(min), None, false) => general::too_short(min as u64),
+                _ => general::too_long(0),
             }
-            (Some(min), _) if num("max").is_none() => general::too_short(min as u64),
-            (_, Some(max)) => general::too_long(max as u64),
-            _ => general::too_long(0),
-        },
+        }
         "range" => general::out_of_range(num("min"), num("max")),
         "derived" => general::derived(field),
         "email" => general::not_an_email(e.params.get("value").and_then(|v| v.as_str()).unwrap_or("")),
@@ -299,6 +309,26 @@ mod tests {
         assert!(errors[0].message.zh.contains("1") && errors[0].message.en.contains("between 1 and 10"));
         assert!(errors[2].message.zh.contains("50"));
         assert!(errors[3].message.en.contains("999999"));
+    }
+
+    #[derive(Validate)]
+    struct Bounds {
+        #[validate(length(min = 10, max = 200))]
+        password: Option<String>,
+        #[validate(length(min = 1, max = 20))]
+        recipients: Option<Vec<String>>,
+    }
+
+    #[test]
+    fn a_length_rule_says_which_bound_was_broken() {
+        let short = Bounds { password: Some("abc".into()), recipients: Some(vec![]) };
+        let errors = field_errors(&short.validate().unwrap_err());
+        let said: Vec<&str> = errors.iter().map(|e| e.message.zh.as_str()).collect();
+        assert_eq!(said, ["至少 10 个字", "至少 1 项"]);
+        let long = Bounds { password: Some("密".repeat(201)), recipients: Some(vec!["a".into(); 21]) };
+        let errors = field_errors(&long.validate().unwrap_err());
+        let said: Vec<&str> = errors.iter().map(|e| e.message.zh.as_str()).collect();
+        assert_eq!(said, ["最多 200 个字", "最多 20 项"]);
     }
 
     #[test]
