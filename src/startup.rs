@@ -37,6 +37,24 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<Db> {
     Ok(db)
 }
 
+/// Opens the registry a command works on, refusing a SQLite file that is
+/// not there: `ledger`, `reindex`, `import` and `user` on a mistyped
+/// `--data-dir` once made an empty database and answered an empty ledger
+/// with exit status 0. (`serve`, `migrate` and `seed-demo` create one.)
+pub fn open_existing_database(settings: &Settings) -> anyhow::Result<Db> {
+    if crate::db::Backend::of_url(&settings.database_url) == crate::db::Backend::Sqlite {
+        let file = std::path::Path::new(settings.database_url.trim_start_matches("sqlite://"));
+        if !file.is_file() {
+            anyhow::bail!(
+                "there is no database at {}: give the registry's --data-dir or --database-url \
+                 (`serve`, `migrate` or `seed-demo` create a new one)",
+                file.display()
+            );
+        }
+    }
+    open_database(settings)
+}
+
 /// Starts serving on `listener` (bind to port 0 for tests).
 pub fn run(
     listener: TcpListener,

@@ -23,8 +23,9 @@ pub struct Args {
     pub json: bool,
 }
 
-/// Runs the import and prints its summary; an error when rows were refused
-/// on a commit (exit status 1), or the file cannot be read.
+/// Runs the import and prints its summary; an error (exit status 1) when
+/// rows were refused on a commit or would be on a dry run, or the file
+/// cannot be read.
 pub fn run(db: &Db, a: Args) -> anyhow::Result<()> {
     let kind: ImportKind = a.kind.parse().map_err(|m: crate::messages::Text| anyhow::anyhow!("{}", m.zh))?;
     let encoding = match a.encoding.as_deref() {
@@ -63,9 +64,17 @@ pub fn run(db: &Db, a: Args) -> anyhow::Result<()> {
     } else {
         print!("{}", report(&summary));
     }
-    eprintln!("{} rows in {:.1} s", summary.rows, started.elapsed().as_secs_f64());
+    eprintln!("共 {} 行，用时 {:.1} 秒", summary.rows, started.elapsed().as_secs_f64());
+    let rejected = summary.rejected_rows();
     if summary.status == "refused" {
-        anyhow::bail!("{}", crate::messages::imports::refused(summary.rejected_rows()).zh);
+        anyhow::bail!(
+            "有 {rejected} 行被拒绝，本次导入未写入任何记录；改正后重新导入，或加 --accept-partial 只导入正确的行"
+        );
+    }
+    // A check that finds faults fails, so that a script can use it as one
+    // (导入.md §1.2); nothing was written either way.
+    if a.dry_run && rejected > 0 {
+        anyhow::bail!("检查发现 {rejected} 行会被拒绝（未写入任何记录）");
     }
     Ok(())
 }

@@ -207,7 +207,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Backup { out } => ops::backup(&settings, &out),
         Command::Restore { file, force } => ops::restore(&settings, &file, force),
         Command::Reindex => {
-            let db = crate::startup::open_database(&settings)?;
+            let db = crate::startup::open_existing_database(&settings)?;
             let total = crate::search::registry_size(&db)?;
             let bar = progress_bar("indexing [{bar:40}] {pos}/{len} records ({per_sec}, {eta})")?;
             bar.set_length(total);
@@ -267,7 +267,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Ledger { kind, year, as_of, format, out, county, unmasked, unit } => {
-            let db = crate::startup::open_database(&settings)?;
+            let db = crate::startup::open_existing_database(&settings)?;
             let raw = crate::ledger::export::RawParams {
                 year: Some(year),
                 as_of,
@@ -322,7 +322,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Import { file, kind, dry_run, accept_partial, encoding, json } => {
-            let db = crate::startup::open_database(&settings)?;
+            let db = crate::startup::open_existing_database(&settings)?;
             import::run(&db, import::Args { file, kind, dry_run, accept_partial, encoding, json })
         }
         Command::User { action } => users::run(&settings, action),

@@ -104,13 +104,16 @@ pub fn run(settings: &Settings, action: UserAction) -> anyhow::Result<()> {
             if let Some(m) = email.as_deref() {
                 crate::registry::checks::mailbox(m).map_err(|_| anyhow::anyhow!("`{m}` is not an e-mail address"))?;
             }
-            let db = crate::startup::open_database(settings)?;
+            let db = crate::startup::open_existing_database(settings)?;
             let password = if password_stdin {
                 let mut s = String::new();
                 std::io::stdin().read_to_string(&mut s)?;
                 let s = s.trim_end_matches(['\r', '\n']).to_string();
-                if s.chars().count() < 8 {
-                    anyhow::bail!("the password must have at least 8 characters");
+                // The rule the API applies (权限与脱敏 §5.1): at least 10
+                // characters, not all of them blank.
+                let least = crate::registry::users::MIN_PASSWORD_CHARS;
+                if (s.chars().count() as u64) < least || s.trim().is_empty() {
+                    anyhow::bail!("the password must have at least {least} characters (not all spaces)");
                 }
                 Some(hash_password(&s)?)
             } else {
@@ -121,6 +124,12 @@ pub fn run(settings: &Settings, action: UserAction) -> anyhow::Result<()> {
                 Some(e) => e.at(now),
                 None => Some(now + chrono::TimeDelta::hours(settings.session_hours)),
             };
+            if let Some(at) = expires_at.filter(|at| *at <= now) {
+                anyhow::bail!(
+                    "--expires {} is already past: the token could never be used",
+                    at.format("%Y-%m-%d %H:%M UTC")
+                );
+            }
             let account = Account { name: &name, role, unit: unit.as_deref(), labourer_id, email: email.as_deref() };
             let token = add_user(&db, account, password.as_deref(), expires_at)?;
             match expires_at {

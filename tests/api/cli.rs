@@ -137,6 +137,25 @@ async fn user_add_prints_a_token_alone_on_the_last_line_that_the_service_accepts
         bin().args(["--database-url", &app.database_url, "user", "add", "t", "--role", "trainee"]).output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--labourer-id"));
+    // The API's password rule (10 characters; the command took 8), and no
+    // token that has expired before it is shown.
+    let add = |name: &str, extra: &[&str], password: &str| {
+        let mut child = bin()
+            .args(["--database-url", &app.database_url, "user", "add", name, "--role", "clerk", "--password-stdin"])
+            .args(extra)
+            .stdin(Stdio::piped())
+            .stderr(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(password.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        (out.status.success(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    let (ok, said) = add("short", &[], "12345678\n");
+    assert!(!ok && said.contains("at least 10"), "{said}");
+    let (ok, said) = add("expired", &["--expires", "2020-01-01"], "江海-大新 2019\n");
+    assert!(!ok && said.contains("already past"), "{said}");
 }
 
 fn migrations_run_back_and_forth(url: &str, dir: &std::path::Path) {

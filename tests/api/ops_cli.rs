@@ -266,3 +266,37 @@ fn a_big_ledger_is_whole_and_in_order_on_both_backends_and_a_full_disk_stops_it_
     assert!(ok, "{err}");
     assert!(whole(&pg, "postgres.json") == on_sqlite, "PostgreSQL gives another stable-east for the same data");
 }
+
+/// A mistyped --data-dir once made an empty database and answered an
+/// empty ledger (or indexed nothing) with exit status 0: the commands that
+/// work on a registry refuse a place without one, and create nothing.
+#[test]
+fn commands_on_a_data_dir_without_a_registry_refuse_and_create_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = dir.path().join("roster.csv");
+    std::fs::write(&roster, "姓名,身份证号\n").unwrap();
+    let data = dir.path().join("mistyped").to_string_lossy().into_owned();
+    let roster = roster.to_string_lossy().into_owned();
+    for args in [
+        &["ledger", "summary", "--year", "2019"][..],
+        &["reindex"][..],
+        &["import", &roster, "--kind", "labourers"][..],
+        &["user", "add", "someone", "--role", "clerk"][..],
+    ] {
+        let mut all = vec!["--data-dir", &data];
+        all.extend_from_slice(args);
+        let (ok, err) = run(&all);
+        assert!(!ok && err.contains("there is no database at"), "{args:?}: {err}");
+    }
+    assert!(!std::path::Path::new(&data).exists(), "nothing was created");
+
+    // Once there is one: a dry run that finds a row it would refuse exits
+    // 1 (a script's check), as a refused commit does; nothing is written.
+    let (ok, err) = run(&["--data-dir", &data, "migrate"]);
+    assert!(ok, "{err}");
+    std::fs::write(dir.path().join("roster.csv"), "姓名,身份证号\n某人,123\n").unwrap();
+    let (ok, err) = run(&["--data-dir", &data, "import", &roster, "--kind", "labourers", "--dry-run"]);
+    assert!(!ok && err.contains("检查发现 1 行会被拒绝"), "{err}");
+    let (ok, err) = run(&["--data-dir", &data, "import", &roster, "--kind", "labourers"]);
+    assert!(!ok && err.contains("--accept-partial"), "{err}");
+}
