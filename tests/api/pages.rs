@@ -243,6 +243,8 @@ async fn the_roster_check_lists_its_warnings_and_says_in_words_what_was_written(
     let refused = html.split("确认导入时会被拒绝的行").nth(1).expect("the rows the commit refuses");
     assert!(refused.contains("<td>2</td><td>姓名</td>") && refused.contains("韦?英"), "{html}");
     assert!(!html.contains("这些行会导入"), "not among the rows that will be written: {html}");
+    assert!(html.contains("另有 1 行检查时算作新增或更新，确认导入时会被拒绝"), "the counts say it too: {html}");
+    assert!(html.contains("name=\"accept_partial\""), "and the commit can skip it: {html}");
 }
 
 /// An input method's full-width digits, or the number grouped as forms
