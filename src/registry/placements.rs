@@ -373,9 +373,22 @@ pub fn change(
     Ok(after)
 }
 
-/// Deletes a placement registered in error.
+/// Deletes a placement registered in error. A placement a fair's hire
+/// made is deleted too (it was refused in words that named no cause): the
+/// intention goes back to 有意向, audited, as before the hire.
 pub fn delete(c: &mut DbConnection, actor: &Actor, id: PlacementId) -> Result<(), AppError> {
     let before: PlacementRow = load(c, kinds::PLACEMENT, id)?;
+    for hired in crate::db::models::job_fair_intention::hired_into(c, id)? {
+        let back = crate::db::models::job_fair_intention::set_intention_status(
+            c,
+            hired.id,
+            hired.version,
+            crate::domain::IntentionStatus::Intended,
+            None,
+        )?
+        .ok_or_else(|| AppError::stale(hired.version))?;
+        super::record_updated(c, actor, kinds::INTENTION, hired.id, &hired, &back)?;
+    }
     remove(c, actor, kinds::PLACEMENT, &before, &[])?;
     east_spells::restamp(c, &[before.data.labourer_id.get()])?;
     places_changed(c, &[before.data.posting_id])

@@ -201,6 +201,15 @@ async fn a_hire_creates_exactly_one_placement_from_the_posting(app: TestApp) {
         .await;
     assert_eq!(s, 409);
     assert!(b["existing_id"].is_number());
+    // A hire registered in error: its job is deleted (it was refused with
+    // words naming no cause), and the intention is 有意向 again, audited.
+    let (s, b) = app.delete(&format!("/api/v1/placements/{}", placement["id"]), &app.clerk).await;
+    assert_eq!(s, 204, "{b}");
+    let list = app.get_ok(&format!("/api/v1/fairs/{f}/intentions"), &app.clerk).await;
+    let i = &list["items"][0];
+    assert_eq!((i["status"].clone(), i["placement_id"].clone()), (json!("intended"), Value::Null), "{list}");
+    assert_eq!(app.count_where("audit_log", "resource = 'job_fair_intention' AND action = 'update'"), 2);
+    assert_eq!(app.count("placements"), 0);
 }
 
 async fn a_posting_whose_headcount_is_used_up_answers_409(app: TestApp) {

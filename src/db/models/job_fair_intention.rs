@@ -98,6 +98,14 @@ pub fn latest_intentions(c: &mut DbConnection, fair: JobFairId, limit: i64) -> Q
         .load(c)
 }
 
+/// The intentions whose hire made placement `placement`.
+pub fn hired_into(c: &mut DbConnection, placement: PlacementId) -> QueryResult<Vec<IntentionRow>> {
+    job_fair_intentions::table
+        .filter(job_fair_intentions::placement_id.eq(placement))
+        .select(IntentionRow::as_select())
+        .load(c)
+}
+
 /// Moves an intention to `status`, if it is still at `version`.
 pub fn set_intention_status(
     c: &mut DbConnection,
