@@ -258,3 +258,13 @@ pub fn date_not_for_status(field: &str) -> Text {
         format!("`{field}` goes only with status `{en}`: change the status, or clear `{field}`"),
     )
 }
+/// An employer registered under a name another already has.
+pub fn same_name_employer(ids: &[String]) -> Text {
+    Text::new(
+        format!(
+            "已登记过同名的单位（单位编号 {}）：如是同一家，请不要重复登记；名册按名称找单位时，同名的单位要写明统一社会信用代码才能区分",
+            ids.join("、")
+        ),
+        format!("an employer of this name is on file ({}); rosters must give the USCC to tell them apart", ids.join(", ")),
+    )
+}

@@ -11,6 +11,7 @@ use crate::db::models::outbox::{self, Op};
 use crate::db::DbConnection;
 use crate::domain::{normalise, DomainWarning, EmployerId, Phone, RegionCode, Uscc};
 use crate::error::{AppError, Errors, FieldError};
+use crate::messages::registry as msg;
 use crate::messages::Thing;
 
 /// What is typed to register an employer.
@@ -102,8 +103,16 @@ pub struct WithWarnings {
 /// Registers an employer; a USCC is unique (409 naming the holder).
 pub fn register(c: &mut DbConnection, actor: &Actor, form: NewEmployer) -> Result<WithWarnings, AppError> {
     let _labels = crate::messages::Labels::of(crate::messages::Thing::Employer);
-    let (data, warnings) = parse_new(form)?;
+    let (data, mut warnings) = parse_new(form)?;
     check_new(c, &data)?;
+    // Names are not unique (two shops of one name), but a second of a name
+    // is often the first registered again, and rosters naming it without a
+    // USCC then find neither: said, not refused.
+    let same = model::with_name(c, &data.name, 4)?;
+    if !same.is_empty() {
+        let ids: Vec<String> = same.iter().map(|(id, _)| id.get().to_string()).collect();
+        warnings.push(FieldError::new("name", "same_name", msg::same_name_employer(&ids)));
+    }
     let row = match super::insert_unless_taken(c, |c| model::insert(c, &data))? {
         Some(row) => row,
         None => {

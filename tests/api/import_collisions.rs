@@ -198,6 +198,16 @@ async fn an_employer_named_twice_is_one_row_and_a_shared_name_finds_no_one_emplo
         .post("/api/v1/employers", &app.clerk, json!({"name": "江门市江海区新华电子有限公司", "region_code": "440703"}))
         .await;
     assert_eq!(st, 201, "{b}");
+    // Registered, with a word that one of that name is on file (it was
+    // silent), and the desk tells the two apart by their codes.
+    assert_eq!(b["warnings"][0]["code"], "same_name", "{b}");
+    let (_, page) = app.page_as(&app.clerk, &format!("/desk/employers/{}", b["id"])).await;
+    assert!(page.contains("还登记了同名的单位") && page.contains(&code), "{page}");
+    let (_, options) = app
+        .page_as(&app.clerk, &format!("/desk/employers/options?find={}", crate::helpers::urlencode("新华电子")))
+        .await;
+    assert!(options.contains(&format!("江门市江海区新华电子有限公司（统一社会信用代码 {code}）")), "{options}");
+    assert!(options.contains("未填代码"), "{options}");
     let postings = "招聘单位,统一社会信用代码,岗位名称,招聘人数,工作地点\n\
                     江门市江海区新华电子有限公司,,普工,3,440704\n";
     let s = csv(&app, "postings", "dry_run", postings).await;

@@ -120,6 +120,8 @@ struct EmployerPage {
     place: String,
     uscc_warning: Option<String>,
     notice: Option<&'static str>,
+    /// Other employers of the same name: `(id, USCC)`.
+    same_name: Vec<(i64, String)>,
     /// The latest postings, the latest first.
     jobs: Vec<Job>,
     /// How many postings the employer has, in all.
@@ -144,9 +146,15 @@ pub async fn show(
         .run(move |c| {
             let e = model::get(c, id)?.ok_or(AppError::NotFound(Thing::Employer))?;
             let (rows, total) = postings::latest_of_employer(c, id, POSTINGS_LISTED)?;
-            Ok((e, with_hires(c, rows)?, total))
+            let same: Vec<(i64, String)> = model::with_name(c, &e.data.name, 6)?
+                .into_iter()
+                .filter(|(other, _)| *other != id)
+                .map(|(other, uscc)| (other.get(), uscc.unwrap_or_else(|| "未填".into())))
+                .collect();
+            Ok((e, (with_hires(c, rows)?, same), total))
         })
         .await?;
+    let (rows, same_name) = rows;
     let jobs = rows
         .into_iter()
         .map(PostingView::with_hired)
@@ -176,6 +184,7 @@ pub async fn show(
         e,
         uscc_warning,
         notice,
+        same_name,
         jobs,
         total,
     };

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::session::{Posted, Viewer};
 use super::{page, FieldMessages};
-use crate::db::models::employer::{self as model, EmployerFilter};
+use crate::db::models::employer::{self as model, EmployerFilter, EmployerRow};
 use crate::db::DbConnection;
 use crate::domain::{EmployerId, Uscc};
 use crate::error::AppError;
@@ -41,14 +41,35 @@ pub fn employer_choices(c: &mut DbConnection, chosen: Option<i64>) -> Result<Vec
         true => format!("（请选择；此处只列出最先登记的 {EMPLOYER_CHOICES} 家，其余请在上方输入名称查找）"),
         false => "（请选择）".to_string(),
     };
-    let mut choices = vec![(String::new(), blank)];
+    let mut listed = Vec::new();
     if let Some(id) = chosen.filter(|id| !rows.iter().any(|e| e.id.get() == *id)) {
-        if let Some(e) = model::get(c, EmployerId(id))? {
-            choices.push((id.to_string(), e.data.name));
-        }
+        listed.extend(model::get(c, EmployerId(id))?);
     }
-    choices.extend(rows.into_iter().map(|e| (e.id.get().to_string(), e.data.name)));
+    listed.extend(rows);
+    let mut choices = vec![(String::new(), blank)];
+    choices.extend(labelled(listed));
     Ok(choices)
+}
+
+/// `(id, label)` of each employer: its name, and where two listed share
+/// it, its USCC (else its place and number) after it, so that a clerk can
+/// tell 江门市同名食品有限公司 from 江门市同名食品有限公司.
+fn labelled(rows: Vec<EmployerRow>) -> Vec<(String, String)> {
+    let shared = |name: &str| rows.iter().filter(|e| e.data.name == name).count() > 1;
+    rows.iter()
+        .map(|e| {
+            let name = &e.data.name;
+            let label = match (shared(name), &e.data.uscc) {
+                (false, _) => name.clone(),
+                (true, Some(code)) => format!("{name}（统一社会信用代码 {code}）"),
+                (true, None) => {
+                    let place = crate::domain::region_name(&e.data.region_code).unwrap_or(&e.data.region_code);
+                    format!("{name}（{place}，单位编号 {}，未填代码）", e.id.get())
+                }
+            };
+            (e.id.get().to_string(), label)
+        })
+        .collect()
 }
 
 /// Where an employer choice's search box asks ([`employer_options`]).
@@ -143,13 +164,13 @@ fn found_choices(c: &mut DbConnection, typed: &str, chosen: Option<i64>) -> Resu
     };
     let only = (found.len() == 1).then(|| found[0].id.get());
     let count = found.len();
-    let mut options = vec![(String::new(), blank)];
+    let mut listed = Vec::new();
     if let Some(id) = chosen.filter(|id| !found.iter().any(|e| e.id.get() == *id)) {
-        if let Some(e) = model::get(c, EmployerId(id))? {
-            options.push((id.to_string(), e.data.name));
-        }
+        listed.extend(model::get(c, EmployerId(id))?);
     }
-    options.extend(found.into_iter().take(FOUND_AT_MOST as usize).map(|e| (e.id.get().to_string(), e.data.name)));
+    listed.extend(found.into_iter().take(FOUND_AT_MOST as usize));
+    let mut options = vec![(String::new(), blank)];
+    options.extend(labelled(listed));
     Ok(Found { options, count, only })
 }
 
