@@ -86,6 +86,24 @@ async fn a_job_s_end_is_recorded_from_its_row_by_the_registry_s_rules(app: TestA
     assert_eq!(a.status, 303, "{}", a.body);
     let page = send(&app, &app.clerk, &format!("/desk/labourers/{worker}"), None).await;
     assert!(page.body.contains("那隆村种养合作社") && page.body.contains("2019-10-01 至今"), "{}", page.body);
+    // A registered employer's name typed there is linked to it, as a
+    // roster's is (the desk once saved it unlinked).
+    let registered = app.employer("江门市江海区恒通五金制品有限公司").await;
+    let by_name = [
+        ("employer_name", "江门市江海区恒通五金制品有限公司"),
+        ("region_code", "440704"),
+        ("started_on", "2018-01-01"),
+        ("ended_on", "2018-12-31"),
+        ("channel", "referral"),
+    ];
+    let a = send(&app, &app.clerk, &format!("/desk/labourers/{worker}/placements"), Some(&by_name)).await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    let jobs = app.get_ok(&format!("/api/v1/placements?labourer_id={worker}"), &app.clerk).await;
+    let linked = jobs["items"].as_array().unwrap().iter().find(|j| j["started_on"] == "2018-01-01").unwrap().clone();
+    assert_eq!(
+        (linked["employer_id"].clone(), linked["employer_name"].clone()),
+        (json!(registered), serde_json::Value::Null)
+    );
 
     // A job registered in error is deleted after a page that asks, only
     // through its own person's page; the deletion is audited.

@@ -132,8 +132,19 @@ pub async fn placement_form(
 ) -> Result<HttpResponse, AppError> {
     viewer.allowed(REGISTRY, ("删除就业登记", "delete placements"))?;
     let (id, job) = path.into_inner();
-    let row = state.db.run(move |c| job_of(c, id, job)).await?;
-    let employer = row.data.employer_name.clone().unwrap_or_default();
+    let (row, employer) = state
+        .db
+        .run(move |c| {
+            let row = job_of(c, id, job)?;
+            // The registered employer's name, else the name typed.
+            let registered = match row.data.employer_id {
+                Some(e) => crate::db::models::employer::names_by_id(c, &[e.get()])?.pop().map(|(_, n)| n),
+                None => None,
+            };
+            let employer = registered.or_else(|| row.data.employer_name.clone()).unwrap_or_default();
+            Ok((row, employer))
+        })
+        .await?;
     let what = format!(
         "就业登记（{}起{}）",
         row.data.started_on,

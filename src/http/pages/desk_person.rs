@@ -219,6 +219,19 @@ pub async fn add_placement(
     if let Some(errors) = employer_choice::resolve_typed(&state, &mut posted).await? {
         return show_person(&state, &viewer, id, Shown { posted: Some(&posted), errors, ..Shown::default() }).await;
     }
+    // A chosen employer is the employer: a name also typed beside it was
+    // kept too, and the job then named one employer in its row and the
+    // other on its delete page. A name typed alone that one registered
+    // employer has is linked to it, as a roster's is.
+    if posted.get("employer_id").is_some() {
+        posted.set("employer_name", String::new());
+    } else if let Some(name) = posted.get("employer_name") {
+        let found = state.db.run(move |c| Ok(employer::with_name(c, &name, 2)?)).await?;
+        if let [(only, _)] = found.as_slice() {
+            posted.set("employer_id", only.get().to_string());
+            posted.set("employer_name", String::new());
+        }
+    }
     let mut json = json_of(&posted, &PLACEMENT_FIELDS, &["employer_id", "monthly_income"]);
     if let Some(m) = json.as_object_mut() {
         m.insert("labourer_id".into(), id.into());
