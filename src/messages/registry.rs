@@ -268,3 +268,19 @@ pub fn same_name_employer(ids: &[String]) -> Text {
         format!("an employer of this name is on file ({}); rosters must give the USCC to tell them apart", ids.join(", ")),
     )
 }
+/// A job's end recorded for a day still to come.
+pub fn ended_in_future(ended_on: chrono::NaiveDate, today: chrono::NaiveDate) -> Text {
+    Text::new(
+        format!("离职时间（{ended_on}）晚于今天（{today}）：请在离职后再登记；合同到期日可写在备注里"),
+        format!("the job's end ({ended_on}) is after today ({today}); record it once the person has left"),
+    )
+}
+/// Fewer places than people already hired through the posting.
+pub fn headcount_below_hired(hired: i64) -> Text {
+    Text::new(
+        format!("已通过这个岗位录用 {hired} 人，招聘人数不能少于 {hired}；不再招人请把岗位状态改为“已关闭”"),
+        format!(
+            "{hired} people were hired through this posting; the headcount cannot be below {hired} (close it instead)"
+        ),
+    )
+}

@@ -247,6 +247,12 @@ fn check_whole(c: &mut DbConnection, d: &mut PlacementData, except: Option<Place
     if !rules::ends_in_order(d.started_on, d.ended_on) {
         e.push("ended_on", "date_order", general::date_order("ended_on", "started_on"));
     }
+    // The day someone left is known once they have: 2027 typed for 2021
+    // was kept, and the job then counted as held for years to come.
+    let today = crate::clock::today();
+    if let Some(ended) = d.ended_on.filter(|d| *d > today) {
+        e.push("ended_on", "future", msg::ended_in_future(ended, today));
+    }
     if d.employer_id.is_none() && d.employer_name.is_none() && d.posting_id.is_none() {
         e.push("employer_id", "required", msg::employer_needed());
     }

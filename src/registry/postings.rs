@@ -16,6 +16,7 @@ use crate::domain::{
     Benefit, Education, EmployerId, GenderRequirement, JobFairId, PostingId, PostingStatus, RegionCode,
 };
 use crate::error::{AppError, Errors};
+use crate::messages::registry as msg;
 use crate::messages::Thing;
 
 /// What is typed to create a posting.
@@ -323,6 +324,14 @@ pub fn change(
     }
     if let Some(fair) = d.job_fair_id.filter(|f| Some(*f) != before.data.job_fair_id) {
         referenced::<JobFairRow>(c, Thing::JobFair, "job_fair_id", fair)?;
+    }
+    // Fewer places than people already hired through it (1 place, 2 hired
+    // was saved, and the page said 1个名额已招满 beside 已录用 2).
+    if d.headcount < before.data.headcount {
+        let hired = model::hires(c, id)?;
+        if i64::from(d.headcount) < hired {
+            return Err(AppError::invalid("headcount", "below_hired", msg::headcount_below_hired(hired)));
+        }
     }
     replace(c, actor, kinds::POSTING, &before, version, &d)
 }

@@ -66,13 +66,23 @@ async fn a_job_s_end_is_recorded_from_its_row_by_the_registry_s_rules(app: TestA
     );
     let page = send(&app, &app.clerk, &format!("/desk/labourers/{worker}?ended=1"), None).await;
     assert!(page.body.contains("已登记离职") && page.body.contains("2019-03-01 至 2019-08-31"), "{}", page.body);
-    assert!(!page.body.contains("登记离职</button>"), "an ended job offers no end: {}", page.body);
+    assert!(page.body.contains("更正离职时间</button>"), "an ended job's end can be corrected: {}", page.body);
     // The form read before the change is stale: told in words, not written.
     let a = send(&app, &app.clerk, &end(worker), Some(&[("version", &version), ("ended_on", "2019-09-30")])).await;
     assert_eq!(a.status, 422, "{}", a.body);
     assert!(a.body.contains("该记录已被他人修改"), "{}", a.body);
     let now = app.get_ok(&format!("/api/v1/placements/{id}"), &app.clerk).await;
     assert_eq!(now["ended_on"], "2019-08-31");
+    // An end can be corrected from the row (a typo once meant deleting
+    // the job); a day still to come is refused (2027 for 2021 was kept).
+    let current = now["version"].to_string();
+    let future = send(&app, &app.clerk, &end(worker), Some(&[("version", &current), ("ended_on", "2999-01-01")])).await;
+    assert_eq!(future.status, 422, "{}", future.body);
+    assert!(future.body.contains("晚于今天"), "{}", future.body);
+    let a = send(&app, &app.clerk, &end(worker), Some(&[("version", &current), ("ended_on", "2019-07-31")])).await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    let now = app.get_ok(&format!("/api/v1/placements/{id}"), &app.clerk).await;
+    assert_eq!(now["ended_on"], "2019-07-31");
 
     // A job at an employer not registered: the name, as the rule's message
     // says (the form had no such field, and its message asked for one).

@@ -229,6 +229,20 @@ async fn a_posting_whose_headcount_is_used_up_answers_409(app: TestApp) {
     let (s, b) = app.patch(&second, &app.clerk, json!({"status": "declined"})).await;
     assert_eq!(s, 200);
     assert_eq!(b["status"], "declined");
+    // Two places, then one hired and one more place taken away is fine;
+    // fewer places than people hired is refused (1 place, 2 hired was saved).
+    let (s, b) = app
+        .patch(&format!("/api/v1/postings/{p}"), &app.clerk, json!({"version": posting["version"], "headcount": 2}))
+        .await;
+    assert_eq!(s, 200, "{b}");
+    let (s, _) = app.patch(&second, &app.clerk, json!({"status": "hired", "started_on": "2019-03-18"})).await;
+    assert_eq!(s, 200);
+    let current = app.get_ok(&format!("/api/v1/postings/{p}"), &app.clerk).await;
+    let (s, b) = app
+        .patch(&format!("/api/v1/postings/{p}"), &app.clerk, json!({"version": current["version"], "headcount": 1}))
+        .await;
+    assert_eq!((s, &b["errors"][0]["code"]), (422, &json!("below_hired")), "{b}");
+    assert!(b["errors"][0]["message"].as_str().unwrap().contains("录用 2 人"), "{b}");
 }
 
 async fn two_concurrent_hires_for_the_last_place_end_in_one_hire_and_one_409(app: TestApp) {

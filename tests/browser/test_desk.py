@@ -72,7 +72,7 @@ def test_clerk_finds_registers_places_and_imports(desk, server, tmp_path):
     page.wait_for_url("**ended=1*")
     jobs = page.locator("#placements table").inner_text()
     assert "2019-10-08 至 2019-12-31" in jobs, jobs
-    assert page.get_by_role("button", name="登记离职").count() == 0, "an ended job offers no end"
+    assert page.get_by_role("button", name="更正离职时间").count() == 1, "an ended job offers to correct its end"
     assert_accessible(page)
 
     # Import: upload → dry-run report → commit → rejected rows.
