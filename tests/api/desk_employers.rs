@@ -246,6 +246,10 @@ async fn the_desk_deletes_a_posting_and_its_employer_after_asking_and_refuses_in
     let a = send(&app, &app.clerk, &format!("/desk/employers/{employer}/delete"), Some(&[])).await;
     assert_eq!(a.status, 409);
     assert!(a.body.contains("仍被 1 条岗位 引用，请先处理这些记录"), "{}", a.body);
+    // On the confirm page, with what to do and the way back to the employer
+    // (a bare error page offered only 返回首页).
+    assert!(a.body.contains("没有删除：") && a.body.contains("请先处理这些记录"), "{}", a.body);
+    assert!(a.body.contains(&format!("<a href=\"/desk/employers/{employer}\">返回</a>")), "{}", a.body);
     assert_eq!((app.count("employers"), app.count("postings")), (1, 1));
 
     let a = send(&app, &app.clerk, &format!("/desk/postings/{posting}/delete"), Some(&[])).await;

@@ -32,6 +32,8 @@ struct ConfirmPage {
     action: String,
     /// Where 取消 leads.
     back: String,
+    /// Why the deletion was just refused (it is still referred to).
+    refused: Option<String>,
 }
 
 /// The page asking to confirm deleting `what`.
@@ -43,7 +45,30 @@ fn confirm(
     back: String,
 ) -> Result<HttpResponse, AppError> {
     let chrome = Chrome::new(viewer, format!("删除{what}"));
-    page(viewer, &ConfirmPage { chrome, what, consequence, action, back })
+    page(viewer, &ConfirmPage { chrome, what, consequence, action, back, refused: None })
+}
+
+/// The same page after the registry refused the deletion (409): why, in
+/// words, beside what to do instead and the way back — a bare error page
+/// with only 返回首页 sent the clerk away from the record.
+fn refused(
+    viewer: &Viewer,
+    done: Result<HttpResponse, AppError>,
+    what: String,
+    consequence: &'static str,
+    action: String,
+    back: String,
+) -> Result<HttpResponse, AppError> {
+    match done {
+        Err(AppError::Conflict { detail, .. }) => {
+            let chrome = Chrome::new(viewer, format!("删除{what}"));
+            let p = ConfirmPage { chrome, what, consequence, action, back, refused: Some(detail.zh) };
+            let mut res = page(viewer, &p)?;
+            *res.status_mut() = actix_web::http::StatusCode::CONFLICT;
+            Ok(res)
+        }
+        other => other,
+    }
 }
 
 const EMPLOYER_RULE: &str = "删除后不能恢复；仍有岗位、就业登记或招聘会引用该单位时不能删除，请先处理这些记录。";
@@ -75,8 +100,12 @@ pub async fn employer(
     Posted::read(&req, &body)?;
     let caller = viewer.allowed(REGISTRY, ("删除用人单位", "delete employers"))?;
     let (id, actor) = (EmployerId(path.into_inner()), Actor::from(&caller));
-    state.db.write(move |c| employers::delete(c, &actor, id)).await?;
-    Ok(see_other("/desk/employers?deleted=1"))
+    let name = state.db.run(move |c| Ok(load::<EmployerRow>(c, kinds::EMPLOYER, id)?.data.name)).await?;
+    let done =
+        state.db.write(move |c| employers::delete(c, &actor, id)).await.map(|_| see_other("/desk/employers?deleted=1"));
+    let n = id.get();
+    let (action, back) = (format!("/desk/employers/{n}/delete"), format!("/desk/employers/{n}"));
+    refused(&viewer, done, format!("用人单位“{name}”"), EMPLOYER_RULE, action, back)
 }
 
 /// `GET /desk/postings/{id}/delete`: asks to confirm.
@@ -104,15 +133,16 @@ pub async fn posting(
     Posted::read(&req, &body)?;
     let caller = viewer.allowed(REGISTRY, ("删除岗位", "delete postings"))?;
     let (id, actor) = (PostingId(path.into_inner()), Actor::from(&caller));
-    let employer = state
+    let row = state.db.run(move |c| load::<PostingRow>(c, kinds::POSTING, id)).await?;
+    let employer = row.data.employer_id.get();
+    let done = state
         .db
-        .write(move |c| {
-            let row = load::<PostingRow>(c, kinds::POSTING, id)?;
-            postings::delete(c, &actor, id)?;
-            Ok(row.data.employer_id.get())
-        })
-        .await?;
-    Ok(see_other(&format!("/desk/employers/{employer}?posting_deleted=1#postings")))
+        .write(move |c| postings::delete(c, &actor, id))
+        .await
+        .map(|_| see_other(&format!("/desk/employers/{employer}?posting_deleted=1#postings")));
+    let (action, back) =
+        (format!("/desk/postings/{}/delete", id.get()), format!("/desk/employers/{employer}#postings"));
+    refused(&viewer, done, format!("岗位“{}”", row.data.title), POSTING_RULE, action, back)
 }
 
 /// The job `job` of person `id`, or 404 (a page's address names both).
