@@ -164,6 +164,18 @@ async fn a_duplicate_on_a_form_links_to_the_record_already_registered(app: TestA
         "{}",
         page.body
     );
+    // Their schools are on their pages: a merge refused for two studies
+    // 在读 named them by number, which no page showed.
+    let school = app
+        .post_created(
+            "/api/v1/vocational-enrolments",
+            &app.clerk,
+            json!({"labourer_id": first, "school_name": "江门市技师学院", "school_region_code": "440703", "enrolled_on": "2008-09-01"}),
+        )
+        .await;
+    let page = send(&app, &app.clerk, &format!("/desk/labourers/{first}"), None).await;
+    let row = format!("<tr><td>{}</td><td>江门市技师学院</td>", school["id"]);
+    assert!(page.body.contains(&row) && page.body.contains("在读"), "{}", page.body);
 
     let code = "91440704MA4UJ5X3A";
     let code = format!("{code}{}", labour_bridge::domain::uscc::check_char(code).unwrap());

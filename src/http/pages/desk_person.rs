@@ -50,6 +50,8 @@ struct PersonPage {
     jobs: Vec<Job>,
     certificates: Vec<Certificate>,
     trainings: Vec<Training>,
+    /// 职业院校就读 records (the duplicates' merge names them by number).
+    schools: Vec<crate::db::models::vocational::VocationalRow>,
     visits: Vec<Visit>,
     matches: Vec<MatchHit>,
     placement_html: String,
@@ -125,11 +127,14 @@ async fn show_person(state: &AppState, viewer: &Viewer, id: i64, shown: Shown<'_
             let chosen = posted_employer.and_then(|v| v.parse().ok());
             let employers = employer_choice::choices_after_post(c, chosen, posted_find.as_deref())?;
             let trainings = enrolment::trainings_of(c, LabourerId(id))?;
+            let schools = crate::db::models::vocational::list(c, Some(LabourerId(id)), None, 0, 50)?;
+            let trainings = (trainings, schools);
             let visits = job_fair::visits_of(c, LabourerId(id))?;
             Ok((row, certs, jobs, (names, employers), trainings, visits))
         })
         .await?;
     let (names, employers) = employers;
+    let (trainings, schools) = trainings;
     let employer_name = |p: &PlacementRow| {
         p.data
             .employer_id
@@ -165,6 +170,7 @@ async fn show_person(state: &AppState, viewer: &Viewer, id: i64, shown: Shown<'_
         jobs,
         certificates,
         trainings,
+        schools,
         visits,
         matches,
         placement_html: forms::html(&fields)?,
