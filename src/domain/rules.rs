@@ -131,6 +131,10 @@ pub enum OutcomeProblem {
     CompletionDateMissing,
     /// `completed_on` before the session started.
     CompletedBeforeStart(NaiveDate),
+    /// `completed_on` after today (2030 typed for 2019).
+    CompletedInFuture(NaiveDate),
+    /// A certificate issued before the training it certifies was completed.
+    CertifiedBeforeCompletion(NaiveDate),
     /// A certificate on an enrolment that is not completed.
     CertificateWithoutCompletion,
     /// A certificate number without its date of issue.
@@ -145,6 +149,8 @@ impl OutcomeProblem {
         match self {
             OutcomeProblem::CompletionDateMissing => ("completed_on", "required"),
             OutcomeProblem::CompletedBeforeStart(_) => ("completed_on", "date_order"),
+            OutcomeProblem::CompletedInFuture(_) => ("completed_on", "future"),
+            OutcomeProblem::CertifiedBeforeCompletion(_) => ("certified_on", "date_order"),
             OutcomeProblem::CertificateWithoutCompletion => ("certificate_no", "not_completed"),
             OutcomeProblem::CertificateDateMissing => ("certified_on", "required"),
             OutcomeProblem::CertificateNumberMissing => ("certificate_no", "required"),
@@ -155,14 +161,20 @@ impl OutcomeProblem {
 /// Every rule a training outcome breaks (DESIGN §4: only a completed
 /// enrolment carries a certificate, and a certificate has a number and a
 /// date of issue; a completed enrolment with one adds it to the person's
-/// profile for matching).
-pub fn outcome_problems(o: &OutcomeShape<'_>, session_starts_on: NaiveDate) -> Vec<OutcomeProblem> {
+/// profile for matching). Dates are in order: the session's start, the
+/// completion (not after `today`), the certificate's issue.
+pub fn outcome_problems(o: &OutcomeShape<'_>, session_starts_on: NaiveDate, today: NaiveDate) -> Vec<OutcomeProblem> {
     let mut out = Vec::new();
     if o.status == EnrolmentStatus::Completed {
         match o.completed_on {
             None => out.push(OutcomeProblem::CompletionDateMissing),
             Some(d) if d < session_starts_on => out.push(OutcomeProblem::CompletedBeforeStart(session_starts_on)),
-            Some(_) => {}
+            Some(d) if d > today => out.push(OutcomeProblem::CompletedInFuture(today)),
+            Some(d) => {
+                if o.certified_on.is_some_and(|c| c < d) {
+                    out.push(OutcomeProblem::CertifiedBeforeCompletion(d));
+                }
+            }
         }
     } else if o.certificate_no.is_some() {
         out.push(OutcomeProblem::CertificateWithoutCompletion);
@@ -249,7 +261,7 @@ mod tests {
 
     #[test]
     fn a_certificate_needs_completion_a_number_and_a_date() {
-        let starts = d("2019-05-06");
+        let (starts, today) = (d("2019-05-06"), d("2019-12-01"));
         let base = OutcomeShape {
             status: EnrolmentStatus::Completed,
             completed_on: Some(d("2019-06-14")),
@@ -257,19 +269,27 @@ mod tests {
             has_certificate_details: true,
             certified_on: Some(d("2019-06-20")),
         };
-        assert!(outcome_problems(&base, starts).is_empty());
+        assert!(outcome_problems(&base, starts, today).is_empty());
         assert!(certifies(&base));
         let no_date = OutcomeShape { completed_on: None, ..base };
-        assert_eq!(outcome_problems(&no_date, starts), [OutcomeProblem::CompletionDateMissing]);
+        assert_eq!(outcome_problems(&no_date, starts, today), [OutcomeProblem::CompletionDateMissing]);
         let early = OutcomeShape { completed_on: Some(d("2019-05-01")), ..base };
-        assert_eq!(outcome_problems(&early, starts), [OutcomeProblem::CompletedBeforeStart(starts)]);
+        assert_eq!(outcome_problems(&early, starts, today), [OutcomeProblem::CompletedBeforeStart(starts)]);
         let dropped = OutcomeShape { status: EnrolmentStatus::Dropped, ..base };
-        assert_eq!(outcome_problems(&dropped, starts), [OutcomeProblem::CertificateWithoutCompletion]);
+        assert_eq!(outcome_problems(&dropped, starts, today), [OutcomeProblem::CertificateWithoutCompletion]);
         assert!(!certifies(&dropped));
         let undated = OutcomeShape { certified_on: None, ..base };
-        assert_eq!(outcome_problems(&undated, starts), [OutcomeProblem::CertificateDateMissing]);
+        assert_eq!(outcome_problems(&undated, starts, today), [OutcomeProblem::CertificateDateMissing]);
         let unnumbered = OutcomeShape { certificate_no: None, ..base };
-        assert_eq!(outcome_problems(&unnumbered, starts), [OutcomeProblem::CertificateNumberMissing]);
+        assert_eq!(outcome_problems(&unnumbered, starts, today), [OutcomeProblem::CertificateNumberMissing]);
         assert!(!certifies(&unnumbered));
+        // 2030 typed for 2019, and a certificate issued before the training ended.
+        let future = OutcomeShape { completed_on: Some(d("2030-06-14")), certified_on: Some(d("2030-06-20")), ..base };
+        assert_eq!(outcome_problems(&future, starts, today), [OutcomeProblem::CompletedInFuture(today)]);
+        let issued_early = OutcomeShape { certified_on: Some(d("2018-12-01")), ..base };
+        assert_eq!(
+            outcome_problems(&issued_early, starts, today),
+            [OutcomeProblem::CertifiedBeforeCompletion(d("2019-06-14"))]
+        );
     }
 }

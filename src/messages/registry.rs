@@ -180,6 +180,14 @@ pub fn outcome(problem: crate::domain::rules::OutcomeProblem) -> Text {
         P::CompletedBeforeStart(d) => {
             Text::new(format!("结业日期早于开班日期 {d}"), format!("before the session started on {d}"))
         }
+        P::CompletedInFuture(today) => Text::new(
+            format!("结业日期晚于今天（{today}）：请在结业后再登记"),
+            format!("the completion date is after today ({today})"),
+        ),
+        P::CertifiedBeforeCompletion(d) => Text::new(
+            format!("发证日期早于结业日期 {d}：证书在结业后才能颁发，请核对"),
+            format!("the certificate is dated before the completion on {d}"),
+        ),
         P::CertificateWithoutCompletion => {
             Text::new("只有已结业的学员才能登记证书", "only a completed enrolment carries a certificate")
         }

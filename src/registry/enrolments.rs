@@ -139,7 +139,7 @@ pub fn set_outcome(
             || o.certificate_level.is_some(),
         certified_on: o.certified_on,
     };
-    for problem in rules::outcome_problems(&shape, s.data.starts_on) {
+    for problem in rules::outcome_problems(&shape, s.data.starts_on, crate::clock::today()) {
         let (field, code) = problem.field_and_code();
         e.push(field, code, msg::outcome(problem));
     }
@@ -147,6 +147,13 @@ pub fn set_outcome(
     let version = forms::required("version", form.version)?;
     if version != before.version {
         return Err(AppError::stale(before.version));
+    }
+    // One certificate number, one person (two people's pages once showed
+    // the same number).
+    if let Some(number) = o.certificate_no.as_deref().filter(|n| Some(*n) != before.outcome.certificate_no.as_deref()) {
+        if let Some(holder) = enrolment::certificate_holder(c, number, enrolment_id)? {
+            return Err(AppError::duplicate(Thing::Labourer, "certificate_no", holder.get()));
+        }
     }
     if before.outcome.status == EnrolmentStatus::Dropped && o.status != EnrolmentStatus::Dropped {
         let taken = session::places_taken(c, session_id)?;

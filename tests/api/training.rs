@@ -55,6 +55,35 @@ async fn a_completed_enrolment_with_a_certificate_appears_on_the_labourer(app: T
     assert_eq!(after["certificates"][0]["name"], "中式烹调师");
     assert_eq!(after["certificates"][0]["level"], "五级/初级工");
     assert_eq!(after["certificates"][0]["kind"], "qualification");
+
+    // Another trainee: the same certificate number, a completion typed
+    // 2030 for 2019, a certificate issued before the course ended — each
+    // was once saved.
+    let other = person(&app, 2).await;
+    let (_, e2) = app
+        .post(&format!("/api/v1/training/sessions/{s_id}/enrolments"), &app.clerk, json!({"labourer_id": other}))
+        .await;
+    let url = format!("/api/v1/training/sessions/{s_id}/enrolments/{}", e2["id"]);
+    let outcome = |extra: serde_json::Value| {
+        let mut body = json!({"version": 1, "status": "completed", "completed_on": "2019-06-14",
+            "certificate_no": "1944078100000121", "certified_on": "2019-06-28"});
+        body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        body
+    };
+    for (extra, status, field, code) in [
+        (json!({"certificate_no": "1944078100000120"}), 409, "certificate_no", "duplicate"),
+        (json!({"completed_on": "2030-06-14", "certified_on": "2030-06-20"}), 422, "completed_on", "future"),
+        (json!({"certified_on": "2018-12-01"}), 422, "certified_on", "date_order"),
+    ] {
+        let (s, b) = app.patch(&url, &app.clerk, outcome(extra.clone())).await;
+        assert_eq!(
+            (s, &b["errors"][0]["field"], &b["errors"][0]["code"]),
+            (status, &json!(field), &json!(code)),
+            "{extra}: {b}"
+        );
+    }
+    let (s, b) = app.patch(&url, &app.clerk, outcome(json!({}))).await;
+    assert_eq!(s, 200, "{b}");
 }
 
 async fn enrolling_past_capacity_is_409(app: TestApp) {

@@ -173,3 +173,14 @@ pub fn trainings_of(c: &mut DbConnection, labourer_id: LabourerId) -> QueryResul
         ))
         .load(c)
 }
+
+/// The person holding certificate `number` through an enrolment other than
+/// `except`, if any: a certificate number names one person.
+pub fn certificate_holder(c: &mut DbConnection, number: &str, except: EnrolmentId) -> QueryResult<Option<LabourerId>> {
+    enrolments::table
+        .filter(enrolments::certificate_no.eq(number))
+        .filter(enrolments::id.ne(except))
+        .select(enrolments::labourer_id)
+        .first(c)
+        .optional()
+}
