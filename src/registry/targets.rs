@@ -58,9 +58,17 @@ fn metric_of(raw: String) -> Result<TargetMetric, AppError> {
     raw.parse().map_err(|e| AppError::domain("metric", e))
 }
 
+/// One target per year and measure. `job-fairs` and `job_fairs` (and
+/// `trainings`, `training_sessions`) count the same ledger: set both, the
+/// summary listed 联合举办…招聘会（期） twice with two targets.
 fn ensure_unique(c: &mut DbConnection, d: &TargetData, except: Option<i64>) -> Result<(), AppError> {
-    match target::id_for(c, d.year, d.metric)? {
-        Some(other) if Some(other) != except => Err(AppError::Conflict {
+    let measured = crate::ledger::progress::ledger_of(d.metric);
+    let same = target::list(c, Some(d.year), 0, 500)?
+        .into_iter()
+        .find(|t| Some(t.id) != except && crate::ledger::progress::ledger_of(t.data.metric) == measured)
+        .map(|t| t.id);
+    match same {
+        Some(other) => Err(AppError::Conflict {
             detail: msg::target_exists(other),
             errors: vec![FieldError::new("metric", "duplicate", msg::already_set())],
             existing_id: Some(other),

@@ -19,6 +19,13 @@ async fn targets_are_set_by_admins_and_progress_counts_fairs_and_sessions(app: T
     let (s, b) =
         app.post("/api/v1/targets", &app.admin, json!({"year": 2019, "metric": "job_fairs", "min_value": 2})).await;
     assert_eq!(s, 409, "{b}");
+    // The same measure by its other code (the job-fairs ledger, the
+    // training ledger): the summary once listed it twice with two targets.
+    for metric in ["job-fairs", "trainings"] {
+        let (s, b) =
+            app.post("/api/v1/targets", &app.admin, json!({"year": 2019, "metric": metric, "min_value": 2})).await;
+        assert_eq!((s, &b["errors"][0]["code"]), (409, &json!("duplicate")), "{metric}: {b}");
+    }
     let (s, b) =
         app.post("/api/v1/targets", &app.admin, json!({"year": 2019, "metric": "happiness", "min_value": -1})).await;
     assert_eq!(s, 422);
