@@ -77,6 +77,30 @@ struct SubmissionLine {
     detail: String,
 }
 
+/// labour-bridge's own words about a failed send (kept in English in the
+/// record) in Chinese for the page; the server's and the system's own
+/// words inside them stay as they came.
+fn mail_error_zh(e: &str) -> String {
+    if let Some((server, why)) = e.strip_prefix("cannot reach the mail server at ").and_then(|r| r.split_once(": ")) {
+        return format!("连不上邮件服务器 {server}（{why}）");
+    }
+    let Some((server, tail)) = e.strip_prefix("the mail server at ").and_then(|r| r.split_once(' ')) else {
+        return e.to_string();
+    };
+    let said = if let Some(x) = tail.strip_prefix("refused the mail ") {
+        format!("拒收了邮件 {x}")
+    } else if let Some(x) = tail.strip_prefix("did not accept the user name or password ") {
+        format!("不接受用户名或密码 {x}")
+    } else if let Some(x) = tail.strip_prefix("did not answer within ") {
+        format!("在 {}内没有应答", x.replace(" seconds", " 秒"))
+    } else if let Some(x) = tail.strip_prefix("did not finish within ") {
+        format!("在 {}内没有完成发送", x.replace(" s", " 秒"))
+    } else {
+        return e.to_string();
+    };
+    format!("邮件服务器 {server} {said}")
+}
+
 impl SubmissionLine {
     fn of(r: SubmissionRow) -> SubmissionLine {
         let status = match r.status.as_str() {
@@ -95,7 +119,7 @@ impl SubmissionLine {
             attempts: r.attempts,
             // The mail server's own words stay as they came, after ours.
             detail: match (r.error, r.smtp_response) {
-                (Some(e), _) => format!("邮件未能发出（邮件服务器：{e}）"),
+                (Some(e), _) => format!("邮件未能发出：{}", mail_error_zh(&e)),
                 (None, Some(answer)) => format!("邮件服务器已接收：{answer}"),
                 (None, None) => String::new(),
             },
@@ -342,4 +366,25 @@ pub async fn bundle(
         .insert_header((header::CONTENT_DISPOSITION, disposition(&ascii, &zh)));
     let db = state.db.clone();
     streamed(&state.db, resp, move |c, out| export::bundle_to(c, Some(&db), year, as_of, &rules, &unit, out)).await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_failed_send_is_told_in_chinese_with_the_server_s_own_words() {
+        for (kept, shown) in [
+            (
+                "cannot reach the mail server at 127.0.0.1:8629: connection refused",
+                "连不上邮件服务器 127.0.0.1:8629（connection refused）",
+            ),
+            (
+                "the mail server at 127.0.0.1:8627 refused the mail (550 5.1.1 mailbox unavailable)",
+                "邮件服务器 127.0.0.1:8627 拒收了邮件 (550 5.1.1 mailbox unavailable)",
+            ),
+            ("the mail server at mx:25 did not finish within 120 s", "邮件服务器 mx:25 在 120 秒内没有完成发送"),
+            ("something else", "something else"),
+        ] {
+            assert_eq!(super::mail_error_zh(kept), shown);
+        }
+    }
 }
