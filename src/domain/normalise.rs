@@ -65,7 +65,8 @@ pub fn name(s: &str) -> String {
     let mut out = String::with_capacity(folded.len());
     for word in folded.split_whitespace() {
         let joined = |c: Option<char>| c.is_some_and(|c| is_han(c) || c == '\u{00B7}');
-        if !out.is_empty() && !(joined(out.chars().next_back()) && joined(word.chars().next())) {
+        let close_up = joined(out.chars().next_back()) && joined(word.chars().next());
+        if !out.is_empty() && !close_up {
             out.push(' ');
         }
         out.push_str(word);
