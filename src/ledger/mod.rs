@@ -6,6 +6,7 @@ pub mod build;
 pub(crate) mod cells;
 mod counted;
 pub mod export;
+pub mod params;
 mod placement;
 mod programmes;
 pub mod progress;

@@ -379,9 +379,8 @@ pub fn change(
     Ok(after)
 }
 
-/// Deletes a placement registered in error. A placement a fair's hire
-/// made is deleted too (it was refused in words that named no cause): the
-/// intention goes back to 有意向, audited, as before the hire.
+/// Deletes a placement registered in error; one a fair's hire made too,
+/// its intention back to 有意向 (audited), as before the hire.
 pub fn delete(c: &mut DbConnection, actor: &Actor, id: PlacementId) -> Result<(), AppError> {
     let before: PlacementRow = load(c, kinds::PLACEMENT, id)?;
     for hired in crate::db::models::job_fair_intention::hired_into(c, id)? {

@@ -16,6 +16,7 @@ mod duplicates;
 mod east_spells;
 mod employers;
 mod errors;
+mod fair_hires;
 mod fair_pages;
 mod fairs;
 mod import_collisions;

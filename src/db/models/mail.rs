@@ -132,20 +132,17 @@ pub fn finish_submission(
     Ok(n == 1)
 }
 
-/// Minutes after which a submission still `sending` is taken as stalled
-/// (its process stopped mid-send): longer than any send may take
-/// (`mail::transport::WHOLE_SEND`), so it may be sent again.
+/// Minutes after which a submission still `sending` is stalled (its
+/// process stopped mid-send; a send takes at most `transport::WHOLE_SEND`).
 pub const STALLED_AFTER_MINUTES: i64 = 5;
 
-/// Whether a submission in `status`, last changed at `updated_at`, may be
-/// sent again now: failed, or stalled in `sending`.
+/// Whether a submission in `status` since `updated_at` may be sent again.
 pub fn may_retry(status: &str, updated_at: chrono::NaiveDateTime) -> bool {
     status == "failed"
         || (status == "sending" && updated_at < super::now() - chrono::Duration::minutes(STALLED_AFTER_MINUTES))
 }
 
-/// Claims a failed (or stalled) submission for another attempt; `false` if
-/// it is neither (already sent, or being sent by someone else).
+/// Claims a failed (or stalled) submission for another attempt; `false` if neither.
 pub fn claim_retry(c: &mut DbConnection, id: i64) -> QueryResult<bool> {
     let stalled = super::now() - chrono::Duration::minutes(STALLED_AFTER_MINUTES);
     let may =

@@ -6,7 +6,7 @@ use askama::Template;
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 
-use super::fair_desk::{fair_postings, FairPosting};
+use super::fair_postings::{fair_postings, FairPosting};
 use super::session::Viewer;
 use super::{page, Chrome};
 use crate::db::models::audit::Actor;

@@ -17,6 +17,7 @@ pub mod desk_postings;
 pub mod employer_choice;
 pub mod errors;
 pub mod fair_desk;
+pub mod fair_postings;
 pub mod forms;
 pub mod search;
 pub mod session;
