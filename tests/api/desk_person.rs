@@ -164,6 +164,18 @@ async fn a_duplicate_on_a_form_links_to_the_record_already_registered(app: TestA
         "{}",
         page.body
     );
+    // Changed at the desk into another of that name and birth day: named
+    // too (an edit once gave no notice).
+    let third = app.labourer(json!({"id_number": id_number("451424", "19900101", 99), "name": "另一个人"})).await;
+    let edit = [
+        ("version", "1"),
+        ("id_number", third["id_number"].as_str().unwrap()),
+        ("name", "重复登记"),
+        ("poverty_status", "registered_poor"),
+    ];
+    let a = send(&app, &app.clerk, &format!("/desk/labourers/{}/edit", third["id"]), Some(&edit)).await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    assert!(a.location.contains("?saved=1&similar=") && a.location.contains(&first.to_string()), "{}", a.location);
     // Their schools are on their pages: a merge refused for two studies
     // 在读 named them by number, which no page showed.
     let school = app

@@ -208,6 +208,12 @@ async fn an_employer_named_twice_is_one_row_and_a_shared_name_finds_no_one_emplo
         .await;
     assert!(options.contains(&format!("江门市江海区新华电子有限公司（统一社会信用代码 {code}）")), "{options}");
     assert!(options.contains("未填代码"), "{options}");
+    // The employers' list finds one by its USCC, and by its name typed with a space.
+    for typed in [code.as_str(), "新华 电子"] {
+        let (_, list) =
+            app.page_as(&app.clerk, &format!("/desk/employers?q={}", crate::helpers::urlencode(typed))).await;
+        assert!(list.contains("江门市江海区新华电子有限公司"), "{typed}: {list}");
+    }
     let postings = "招聘单位,统一社会信用代码,岗位名称,招聘人数,工作地点\n\
                     江门市江海区新华电子有限公司,,普工,3,440704\n";
     let s = csv(&app, "postings", "dry_run", postings).await;

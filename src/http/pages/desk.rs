@@ -199,8 +199,21 @@ pub async fn update(
     let (value, keys, errors) = read_form::<LabourerChanges>(json)?;
     let read = Read { value, keys, errors };
     let actor = Actor::from(&caller);
-    match state.db.write(move |c| read.then(|v| registry::change(c, &actor, LabourerId(id), v))).await {
-        Ok(_) => Ok(see_other(&format!("/desk/labourers/{id}?saved=1"))),
+    let changed = state
+        .db
+        .write(move |c| {
+            let row = read.then(|v| registry::change(c, &actor, LabourerId(id), v))?;
+            // Changed into someone of the same name and birth day: said as
+            // on registering (an edit once gave no notice).
+            Ok(crate::db::models::labourer::twins(c, &row.data.name, row.data.birth_date, &row.data.id_number)?)
+        })
+        .await;
+    match changed {
+        Ok(twins) => {
+            let similar: Vec<String> = twins.iter().take(10).map(|p| p.get().to_string()).collect();
+            let also = if similar.is_empty() { String::new() } else { format!("&similar={}", similar.join(",")) };
+            Ok(see_other(&format!("/desk/labourers/{id}?saved=1{also}")))
+        }
         Err(e) => {
             let errors = messages_of(e)?;
             let version = posted.get("version").and_then(|v| v.parse().ok());

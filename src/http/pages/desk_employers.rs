@@ -63,7 +63,13 @@ pub async fn list(state: web::Data<AppState>, viewer: Viewer, q: Query<ListQuery
     let q = q.0;
     let deleted = q.deleted.is_some();
     let page_of = Page::parse(&None, &q.cursor)?;
-    let filter = EmployerFilter { name: text(q.q.clone()), ..Default::default() };
+    // By its USCC too, and by a name typed with spaces (华 粤), as the
+    // forms' employer search finds them.
+    let typed: Option<String> = text(q.q.clone()).map(|t| t.split_whitespace().collect());
+    let filter = match typed.as_deref().map(Uscc::parse) {
+        Some(Ok((code, _))) => EmployerFilter { uscc: Some(code.as_str().to_string()), ..Default::default() },
+        _ => EmployerFilter { name: typed, ..Default::default() },
+    };
     let rows = state.db.run(move |c| Ok(model::list(c, &filter, page_of.after, page_of.limit + 1)?)).await?;
     let (rows, next) = page_of.finish(rows, |r| r.id.get());
     let employers = rows
