@@ -26,6 +26,20 @@ pub struct RawParams {
     pub county: Option<String>,
 }
 
+impl RawParams {
+    /// From a page's query pairs (the first value of each name).
+    pub fn from_pairs(pairs: &[(String, String)]) -> RawParams {
+        let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        RawParams {
+            year: get("year"),
+            as_of: get("as_of"),
+            format: get("format"),
+            unmasked: get("unmasked"),
+            county: get("county"),
+        }
+    }
+}
+
 /// The parsed, checked parameters.
 #[derive(Debug, Clone)]
 pub struct Params {

@@ -318,14 +318,7 @@ pub async fn ledger(
 ) -> Result<HttpResponse, AppError> {
     let caller = viewer.allowed(REGISTRY, ("查看台账", "read ledgers"))?;
     let kind: Kind = path.into_inner().parse().map_err(|_| AppError::NotFound(Thing::Route))?;
-    let get = |k: &str| q.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-    let raw = RawParams {
-        year: get("year"),
-        as_of: get("as_of"),
-        format: get("format"),
-        unmasked: get("unmasked"),
-        county: get("county"),
-    };
+    let raw = RawParams::from_pairs(&q);
     export::refuse_options(&raw, false)?;
     let p = export::parse_params(&raw, clock::today())?;
     let (unit, rules, actor) = (unit_of(&caller, &state), state.settings.ledger_rules.clone(), Actor::from(&caller));
@@ -348,14 +341,7 @@ pub async fn bundle(
     q: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let caller = viewer.allowed(REGISTRY, ("查看台账", "read ledgers"))?;
-    let get = |k: &str| q.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-    let raw = RawParams {
-        year: get("year"),
-        as_of: get("as_of"),
-        format: get("format"),
-        unmasked: get("unmasked"),
-        county: get("county"),
-    };
+    let raw = RawParams::from_pairs(&q);
     export::refuse_options(&raw, true)?;
     let p = export::parse_params(&raw, clock::today())?;
     let (unit, rules) = (unit_of(&caller, &state), state.settings.ledger_rules.clone());
