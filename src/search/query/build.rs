@@ -115,8 +115,9 @@ impl Search {
         Box::new(WhileOpen { open: OpenToday::new(f, today, self.open_sets.clone()), inner: query })
     }
 
-    /// The full-text part of a posting search: typed words must match
-    /// (relaxed to should when `strict` is false), place names add weight.
+    /// The full-text part of a posting search: typed words, place names
+    /// among them (保安 深圳 is security work in Shenzhen), must match —
+    /// relaxed to should when `strict` is false.
     /// `None` when nothing searchable was typed; with it, how many words
     /// are required.
     pub(super) fn typed_query(
@@ -131,11 +132,15 @@ impl Search {
             return Ok(None);
         }
         let fields = posting_text_fields(f, true);
+        // A place is where the work is: not a word of the employer's name
+        // (江门某公司's post in 南宁 is not work in 江门).
+        let place = [(f.place, 2.0)];
         let mut clauses = Vec::new();
         let mut required = 0;
         for g in &groups {
-            let Some(gq) = self.group_query(searcher, g, &fields)? else { continue };
-            if g.kind == Kind::Place || !strict {
+            let within: &[(tantivy::schema::Field, f32)] = if g.kind == Kind::Place { &place } else { &fields };
+            let Some(gq) = self.group_query(searcher, g, within)? else { continue };
+            if !strict {
                 clauses.push((Occur::Should, gq));
             } else {
                 required += 1;
@@ -239,8 +244,12 @@ mod tests {
         );
         let order = ranked(&search, "保安员");
         assert_eq!(order.last(), Some(&1), "{order:?}");
-        assert_eq!(ranked(&search, "南宁 保安员")[0], 3);
+        assert_eq!(ranked(&search, "南宁 保安员"), [3], "a place typed is where the work is");
         assert_eq!(ranked(&search, "江门 保安员")[0], 2);
+        assert!(!ranked(&search, "江门 保安员").contains(&3), "南宁's is not in 江门");
+        let mut anywhere = ranked(&search, "深圳 保安员");
+        anywhere.sort();
+        assert_eq!(anywhere, [1, 2, 3], "no posting in 深圳: those with either word, rather than nothing");
     }
 
     #[test]
