@@ -24,15 +24,36 @@ pub struct Suggestion {
 /// Titles checked for postings taking applications, at most, per call.
 const MAX_TITLES_LOOKED_AT: usize = 200;
 
+/// Occupation and place words searched for, at most, per call: a one-
+/// character prefix such as 工 starts dozens.
+const MAX_WORDS_LOOKED_AT: usize = 40;
+
 impl Search {
     /// `GET /postings/complete`: up to `limit` suggestions for what has
     /// been typed so far.
-    /// Titles are those of postings taking applications on `today`.
+    /// Every suggestion finds something: an occupation or place is offered
+    /// only when searching for it finds a posting taking applications on
+    /// `today`, a title only when a posting with it takes applications.
     pub fn complete(&self, q: &str, limit: usize, today: NaiveDate) -> anyhow::Result<Vec<Suggestion>> {
         let q = q.trim().to_lowercase();
         let mut out: Vec<Suggestion> = Vec::new();
-        let mut seen = HashSet::new();
-        let mut push = |out: &mut Vec<Suggestion>, text: &str, kind: &'static str| {
+        let mut seen: HashSet<String> = HashSet::new();
+        let g = self.current();
+        let searcher = g.postings.reader.searcher();
+        let f = &g.postings.fields;
+        let mut looked_at = 0;
+        // Whether a search for `word` finds a posting taking applications
+        // (电工 offered with no electrician's post open found nothing).
+        let mut finds = |word: &str| -> anyhow::Result<bool> {
+            looked_at += 1;
+            if looked_at > MAX_WORDS_LOOKED_AT {
+                return Ok(false);
+            }
+            let Some((typed, _)) = self.typed_query(&searcher, f, word, true)? else { return Ok(false) };
+            let clauses = vec![self.open_today(f, today), (Occur::Must, typed)];
+            Ok(super::on_this_thread(&searcher, &BooleanQuery::new(clauses), &Count)? > 0)
+        };
+        let push = |out: &mut Vec<Suggestion>, seen: &mut HashSet<String>, text: &str, kind: &'static str| {
             if out.len() < limit && seen.insert(text.to_string()) {
                 out.push(Suggestion { text: text.to_string(), kind });
             }
@@ -40,19 +61,18 @@ impl Search {
         let vocab = self.vocab();
         for o in vocab.occupations() {
             for w in &o.words {
-                if w.starts_with(&q) {
-                    push(&mut out, w, "occupation");
+                if out.len() < limit && w.starts_with(&q) && !seen.contains(w) && finds(w)? {
+                    push(&mut out, &mut seen, w, "occupation");
                 }
             }
         }
         let mut places: Vec<&str> = vocab.place_names().filter(|p| p.starts_with(&q)).collect();
         places.sort_by_key(|p| (p.chars().count(), *p));
         for p in places {
-            push(&mut out, p, "place");
+            if out.len() < limit && !seen.contains(p) && finds(p)? {
+                push(&mut out, &mut seen, p, "place");
+            }
         }
-        let g = self.current();
-        let searcher = g.postings.reader.searcher();
-        let f = &g.postings.fields;
         // A title is suggested only when a posting with it takes
         // applications today. Titles come in term order whatever the
         // index's segments: each segment's first titles with the prefix are
@@ -79,13 +99,13 @@ impl Search {
             }
             let clauses = vec![self.open_today(f, today), (Occur::Must, exact(f.title_exact, title))];
             if super::on_this_thread(&searcher, &BooleanQuery::new(clauses), &Count)? > 0 {
-                push(&mut out, title, "title");
+                push(&mut out, &mut seen, title, "title");
             }
         }
         for o in vocab.occupations() {
             for w in &o.words {
-                if !w.starts_with(&q) && w.contains(&q) {
-                    push(&mut out, w, "occupation");
+                if out.len() < limit && !w.starts_with(&q) && w.contains(&q) && !seen.contains(w) && finds(w)? {
+                    push(&mut out, &mut seen, w, "occupation");
                 }
             }
         }
@@ -147,10 +167,25 @@ mod tests {
 
     #[test]
     fn suggestions_stop_at_the_limit_and_ignore_case_and_spaces() {
-        let search = search_over(&[posting(1, "品检员", None, None)], &[]);
+        let search = search_over(&[posting(1, "品检员", None, None), posting(2, "中式烹调师", None, None)], &[]);
         assert_eq!(search.complete("中式", 1, today()).unwrap().len(), 1);
         let got = search.complete("  QC ", 10, today()).unwrap();
         assert_eq!((got[0].text.as_str(), got[0].kind), ("qc", "occupation"));
         assert!(search.complete("没有这个词", 10, today()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_word_is_offered_only_when_searching_for_it_finds_a_posting_taking_applications() {
+        let mut closed = posting(2, "维修电工", None, None);
+        closed.posting.data.status = "closed".parse().unwrap();
+        let search = search_over(&[posting(1, "保安员", None, None), closed.clone()], &[]);
+        let words = |search: &crate::search::Search, typed: &str| -> Vec<String> {
+            search.complete(typed, 10, today()).unwrap().into_iter().map(|s| s.text).collect()
+        };
+        assert!(!words(&search, "电").contains(&"电工".to_string()), "{:?}", words(&search, "电"));
+        assert!(words(&search, "保").contains(&"保安".to_string()), "{:?}", words(&search, "保"));
+        closed.posting.data.status = "open".parse().unwrap();
+        let search = search_over(&[posting(1, "保安员", None, None), closed], &[]);
+        assert!(words(&search, "电").contains(&"电工".to_string()), "{:?}", words(&search, "电"));
     }
 }
