@@ -30,3 +30,23 @@ pub fn china_today() -> NaiveDate {
         None => Utc::now().date_naive(),
     }
 }
+
+/// A stored UTC time as the bureaus read it: China time (UTC+8), to the
+/// minute, e.g. `2019-11-25 09:30`.
+pub fn china_time(utc: chrono::NaiveDateTime) -> String {
+    match FixedOffset::east_opt(8 * 3600) {
+        Some(china) => utc.and_utc().with_timezone(&china).format("%Y-%m-%d %H:%M").to_string(),
+        None => utc.format("%Y-%m-%d %H:%M UTC").to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    #[test]
+    fn a_late_evening_in_utc_is_the_next_morning_in_china() {
+        let utc = chrono::NaiveDate::from_ymd_opt(2019, 11, 15).unwrap().and_hms_opt(17, 30, 0).unwrap();
+        assert_eq!(super::china_time(utc), "2019-11-16 01:30");
+    }
+}

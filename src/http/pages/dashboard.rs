@@ -110,7 +110,7 @@ impl SubmissionLine {
         };
         SubmissionLine {
             id: r.id,
-            created_at: crate::http::views::utc(r.created_at).format("%Y-%m-%d %H:%M UTC").to_string(),
+            created_at: crate::clock::china_time(r.created_at),
             as_of: r.as_of.to_string(),
             recipients: serde_json::from_str::<Vec<String>>(&r.recipients).unwrap_or_default().join("，"),
             // Failed, or stalled in sending (its process stopped mid-send).
