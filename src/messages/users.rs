@@ -35,3 +35,11 @@ pub fn account_disabled() -> Text {
 pub fn password_unchanged() -> Text {
     Text::new("新密码不能与当前密码相同", "the new password must differ from the current one")
 }
+
+/// A second account for a labourer record that has one.
+pub fn labourer_has_account(username: &str) -> Text {
+    Text::new(
+        format!("这位劳动力已有学员账号“{username}”，一人只能有一个账号；忘记密码请由管理员重置"),
+        format!("this labourer already has the trainee account '{username}'; one account per person (an admin can reset its password)"),
+    )
+}

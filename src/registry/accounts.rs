@@ -8,6 +8,7 @@ use crate::db::models::{now, user};
 use crate::db::{write_tx, DbConnection};
 use crate::domain::LabourerId;
 use crate::error::{AppError, Errors};
+use crate::messages::users as msg;
 use crate::messages::{access, Text, Thing};
 
 /// How sign-ins are limited (from the settings).
@@ -30,6 +31,18 @@ pub struct Session {
     pub expires_at: NaiveDateTime,
 }
 
+/// The account a sign-in names: by the name as typed (full-width letters
+/// as plain ones), else by the one account whose name differs only in
+/// letter case (accounts are told apart by more than case, see [`create`]).
+fn account_named(c: &mut DbConnection, typed: &str) -> Result<Option<user::UserRow>, AppError> {
+    let name = crate::domain::normalise::code(typed);
+    if let Some(u) = user::by_username(c, &name)? {
+        return Ok(Some(u));
+    }
+    let mut alike = user::by_username_any_case(c, &name)?;
+    Ok(if alike.len() == 1 { alike.pop() } else { None })
+}
+
 /// Checks a username and password. Each guess is first claimed in the
 /// database ([`user::claim_guess`]), so a locked account answers 429
 /// without a check, and concurrent wrong guesses cannot slip past the
@@ -38,7 +51,7 @@ pub struct Session {
 /// any, so it never holds SQLite's write lock.
 pub fn login(c: &mut DbConnection, policy: LoginPolicy, username: &str, password: &str) -> Result<Session, AppError> {
     let wrong = || AppError::Unauthorized(access::wrong_password());
-    let Some(u) = user::by_username(c, username.trim())? else {
+    let Some(u) = account_named(c, username)? else {
         verify_password(password, dummy_hash());
         return Err(wrong());
     };
@@ -106,7 +119,10 @@ pub fn create(
     token: Option<Option<NaiveDateTime>>,
 ) -> Result<Option<String>, AppError> {
     let mut e = Errors::default();
-    let name = new.username.trim();
+    // Full-width letters and digits as the plain ones (ｃｌｅｒｋ１ is
+    // clerk1): a name is typed as it will be signed in with.
+    let name = crate::domain::normalise::code(&new.username);
+    let name = name.as_str();
     if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_whitespace) {
         e.push(
             "username",
@@ -136,8 +152,25 @@ pub fn create(
     if let Some(id) = new.labourer_id {
         super::referenced::<crate::db::models::labourer::LabourerRow>(c, Thing::Labourer, "labourer_id", id)?;
     }
-    if let Some(existing) = user::by_username(c, name)? {
+    // Names that differ only in letter case are one name (Zhang and zhang
+    // would be two accounts that people cannot tell apart).
+    if let Some(existing) = user::by_username_any_case(c, name)?.first() {
         return Err(AppError::duplicate(Thing::User, "username", existing.id));
+    }
+    // One account per person: a second trainee account on one record would
+    // read and change the same person's data under two names.
+    if let Some(id) = new.labourer_id {
+        if let Some(existing) = user::of_labourer(c, id.get())? {
+            return Err(AppError::Conflict {
+                detail: msg::labourer_has_account(&existing.username),
+                errors: vec![crate::error::FieldError::new(
+                    "labourer_id",
+                    "duplicate",
+                    msg::labourer_has_account(&existing.username),
+                )],
+                existing_id: Some(existing.id),
+            });
+        }
     }
     let id = user::create(
         c,

@@ -126,7 +126,8 @@ pub fn create(
         email: forms::text(form.email),
     };
     accounts::create(c, actor, new, None)?;
-    let id = user::by_username(c, username.trim())?.ok_or(AppError::NotFound(Thing::User))?.id;
+    let stored = crate::domain::normalise::code(&username);
+    let id = user::by_username(c, &stored)?.ok_or(AppError::NotFound(Thing::User))?.id;
     user::account(c, id)?.ok_or(AppError::NotFound(Thing::User))
 }
 

@@ -12,6 +12,7 @@ crate::on_both_backends!(
     a_password_reset_revokes_every_token_and_the_new_password_works,
     one_changes_ones_own_password_and_other_sessions_end,
     only_admins_administer_and_bad_input_names_the_field,
+    names_differing_in_case_or_width_are_one_account_and_a_person_has_one,
 );
 
 async fn login(app: &TestApp, username: &str, password: &str) -> (u16, Value) {
@@ -202,4 +203,46 @@ async fn only_admins_administer_and_bad_input_names_the_field(app: TestApp) {
     assert_eq!(app.get("/api/v1/users?role=boss", &app.admin).await.0, 400);
     assert_eq!(app.get("/api/v1/users/999999", &app.admin).await.0, 404);
     assert_eq!(app.count("users"), 4);
+}
+
+/// Zhang and zhang, or ｃｌｅｒｋ and clerk, are names people cannot tell
+/// apart: one account, signed in with either spelling. A labourer record
+/// takes one trainee account: a second is refused naming the first.
+async fn names_differing_in_case_or_width_are_one_account_and_a_person_has_one(app: TestApp) {
+    let u = new_clerk(&app, "Daxin-Clerk-3").await;
+    for alike in ["daxin-clerk-3", "ＤＡＸＩＮ-clerk-3"] {
+        let (s, b) = app
+            .post(
+                "/api/v1/users",
+                &app.admin,
+                json!({"username": alike, "role": "clerk", "password": "another-password"}),
+            )
+            .await;
+        assert_eq!(s, 409, "{alike}: {b}");
+        assert_eq!(b["errors"][0]["field"], "username", "{b}");
+        assert!(b["detail"].as_str().unwrap().contains(&u["id"].to_string()), "names the account: {b}");
+    }
+    // Full-width letters are stored as the plain ones.
+    let wide = new_clerk(&app, "ｊｉａｎｇｍｅｎ１").await;
+    assert_eq!(wide["username"], "jiangmen1");
+    token(&app, "daxin-clerk-3", "daxin-2019-clerk").await;
+    token(&app, "ＪＩＡＮＧＭＥＮ１", "daxin-2019-clerk").await;
+
+    let me =
+        app.labourer(json!({"id_number": crate::helpers::id_number("451424", "20000202", 23), "name": "黄小凤"})).await;
+    let trainee = |name: &str| json!({"username": name, "role": "trainee", "labourer_id": me["id"], "password": "trainee-2019-pass"});
+    let first = app.post_created("/api/v1/users", &app.admin, trainee("xiaofeng")).await;
+    let (s, b) = app.post("/api/v1/users", &app.admin, trainee("xiaofeng2")).await;
+    assert_eq!(s, 409, "{b}");
+    assert_eq!(b["errors"][0]["field"], "labourer_id", "{b}");
+    assert!(b["detail"].as_str().unwrap().contains("xiaofeng"), "{b}");
+    let (_, list) = app.get("/api/v1/users?role=trainee", &app.admin).await;
+    let ids: Vec<i64> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["labourer_id"] == me["id"])
+        .map(|u| u["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [first["id"].as_i64().unwrap()]);
 }

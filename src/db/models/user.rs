@@ -75,6 +75,31 @@ pub fn create(
         .get_result(conn)
 }
 
+diesel::define_sql_function! {
+    /// SQL `lower`: letters in lower case (ASCII ones on SQLite).
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// Users whose name is `username` but for the case of its letters
+/// (`Daxin-Clerk` for `daxin-clerk`).
+pub fn by_username_any_case(conn: &mut DbConnection, username: &str) -> QueryResult<Vec<UserRow>> {
+    users::table
+        .filter(lower(users::username).eq(username.to_lowercase()))
+        .order(users::id.asc())
+        .select(UserRow::as_select())
+        .load(conn)
+}
+
+/// The account linked to a labourer record (a trainee's), if any.
+pub fn of_labourer(conn: &mut DbConnection, labourer_id: i64) -> QueryResult<Option<UserRow>> {
+    users::table
+        .filter(users::labourer_id.eq(labourer_id))
+        .order(users::id.asc())
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// Finds a user by name.
 pub fn by_username(conn: &mut DbConnection, username: &str) -> QueryResult<Option<UserRow>> {
     users::table.filter(users::username.eq(username)).select(UserRow::as_select()).first(conn).optional()
