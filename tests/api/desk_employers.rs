@@ -76,9 +76,12 @@ async fn desk_forms_write_employers_and_postings_by_the_registry_rules(app: Test
     assert_eq!(e["uscc"], good, "what the form sent again is kept");
 
     // The same stale form again is refused in words, not by a field name.
+    // Now the form keeps what was typed and marks what reads otherwise now.
     let a = send(&app, &app.clerk, &format!("/desk/employers/{id}/edit"), Some(&fields)).await;
-    assert_eq!(a.status, 422);
-    assert!(a.body.contains("该记录已被他人修改") && !a.body.contains("version："), "{}", a.body);
+    assert_eq!(a.status, 409);
+    assert!(a.body.contains("别人修改并保存了这条记录") && !a.body.contains("version："), "{}", a.body);
+    assert!(a.body.contains("别人保存的现值：否"), "is_poverty_workshop is 否 now: {}", a.body);
+    assert!(!a.body.contains("别人保存的现值：江海测试电子厂"), "the name is the same: {}", a.body);
 
     // A posting: pay out of order beside the higher end; nothing written.
     let employer = id.to_string();

@@ -11,6 +11,7 @@ use crate::helpers::{id_number, TestApp};
 crate::on_both_backends!(
     a_job_s_end_is_recorded_from_its_row_by_the_registry_s_rules,
     a_duplicate_on_a_form_links_to_the_record_already_registered,
+    a_form_saved_over_by_someone_else_keeps_what_was_typed_and_shows_what_is_there_now,
 );
 
 async fn a_job_s_end_is_recorded_from_its_row_by_the_registry_s_rules(app: TestApp) {
@@ -203,4 +204,46 @@ async fn a_duplicate_on_a_form_links_to_the_record_already_registered(app: TestA
     let a = send(&app, &app.clerk, "/desk/employers/new", Some(&[("name", "某厂")])).await;
     assert_eq!(a.status, 422);
     assert!(!a.body.contains("打开已登记的记录"), "{}", a.body);
+}
+
+/// Two clerks edit one person: the second one's form, read before the
+/// first one saved, is refused (409) but not lost — what they typed stays,
+/// each field that now reads otherwise shows its value, and the form carries
+/// the current version, so that saving again (checked) is accepted.
+async fn a_form_saved_over_by_someone_else_keeps_what_was_typed_and_shows_what_is_there_now(app: TestApp) {
+    let number = id_number("451424", "19910303", 57);
+    let person = app.labourer(json!({"id_number": number, "name": "陆小燕", "phone": "13800000001"})).await;
+    let id = person["id"].as_i64().unwrap();
+    let form = send(&app, &app.clerk, &format!("/desk/labourers/{id}/edit"), None).await;
+    assert!(form.body.contains(&format!("<a href=\"/desk/labourers/{id}\">取消</a>")), "取消 goes back to the person");
+    let read = form.body.split("name=\"version\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    // Meanwhile another clerk corrects the village.
+    let v = person["version"].as_i64().unwrap();
+    app.patch_ok(&format!("/api/v1/labourers/{id}"), &app.clerk, json!({"version": v, "hukou_village": "那隆村"}))
+        .await;
+    let typed = [
+        ("version", read.as_str()),
+        ("id_number", number.as_str()),
+        ("name", "陆小燕"),
+        ("phone", "13900000002"),
+        ("poverty_status", person["poverty_status"].as_str().unwrap()),
+    ];
+    let path = format!("/desk/labourers/{id}/edit");
+    let a = send(&app, &app.clerk, &path, Some(&typed)).await;
+    assert_eq!(a.status, 409, "{}", a.body);
+    assert!(a.body.contains("别人修改并保存了这条记录"), "{}", a.body);
+    assert!(a.body.contains("value=\"13900000002\""), "what was typed is kept: {}", a.body);
+    assert!(a.body.contains("别人保存的现值：那隆村"), "the village now: {}", a.body);
+    assert!(a.body.contains("别人保存的现值：13800000001"), "the phone now: {}", a.body);
+    assert!(!a.body.contains("别人保存的现值：陆小燕"), "the name is the same: {}", a.body);
+    let now = app.get_ok(&format!("/api/v1/labourers/{id}"), &app.clerk).await;
+    assert_eq!((now["phone"].as_str(), now["hukou_village"].as_str()), (Some("13800000001"), Some("那隆村")));
+    let current = a.body.split("name=\"version\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    assert_eq!(current, now["version"].to_string());
+    // Saved again as shown: the clerk's form is what is kept.
+    let again = [&[("version", current.as_str())][..], &typed[1..]].concat();
+    let a = send(&app, &app.clerk, &path, Some(&again)).await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    let now = app.get_ok(&format!("/api/v1/labourers/{id}"), &app.clerk).await;
+    assert_eq!((now["phone"].as_str(), now["hukou_village"].as_str()), (Some("13900000002"), None));
 }

@@ -5,7 +5,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use super::forms::{json_of, messages_of, options, record_form, Field, Frame};
+use super::forms::{changed_meanwhile, is_stale, json_of, messages_of, options, record_form, Field, Frame};
 use super::session::{Posted, Viewer};
 use super::{page, see_other, Chrome, FieldMessages};
 use crate::clock;
@@ -105,9 +105,32 @@ const PERSON_FIELDS: [&str; 9] = [
     "notes",
 ];
 
-/// The frame of a person's form: back to the desk.
+/// The frame of a person's form: 取消 goes back to the person's page (to
+/// the desk, for a new one).
 fn person_frame(heading: &str, action: String, version: Option<i32>) -> Frame {
-    Frame { heading: heading.to_string(), action, back: "/desk".into(), version }
+    let back = match action.strip_suffix("/edit") {
+        Some(person) => person.to_string(),
+        None => "/desk".into(),
+    };
+    Frame { heading: heading.to_string(), action, back, version }
+}
+
+/// A stored person's form: the fields filled with what is on record, and
+/// the version read.
+fn person_now(row: &LabourerRow) -> Vec<Field> {
+    let d = &row.data;
+    let values = [
+        d.id_number.as_str().to_string(),
+        d.name.clone(),
+        d.phone.clone().unwrap_or_default(),
+        d.hukou_region_code.clone().unwrap_or_default(),
+        d.hukou_township.clone().unwrap_or_default(),
+        d.hukou_village.clone().unwrap_or_default(),
+        d.poverty_status.as_str().to_string(),
+        d.education.map(|e| e.as_str().to_string()).unwrap_or_default(),
+        d.notes.clone().unwrap_or_default(),
+    ];
+    person_fields().into_iter().zip(values).map(|(f, v)| f.value(v)).collect()
 }
 
 /// `GET /desk/labourers/new`.
@@ -156,20 +179,9 @@ pub async fn edit_form(
     let id = path.into_inner();
     let actor = Actor::from(&caller);
     let (row, _) = state.db.write(move |c| reads::labourer(c, &actor, LabourerId(id))).await?;
-    let d = &row.data;
-    let values = [
-        d.id_number.as_str().to_string(),
-        d.name.clone(),
-        d.phone.clone().unwrap_or_default(),
-        d.hukou_region_code.clone().unwrap_or_default(),
-        d.hukou_township.clone().unwrap_or_default(),
-        d.hukou_village.clone().unwrap_or_default(),
-        d.poverty_status.as_str().to_string(),
-        d.education.map(|e| e.as_str().to_string()).unwrap_or_default(),
-        d.notes.clone().unwrap_or_default(),
-    ];
-    let fields = person_fields().into_iter().zip(values).map(|(f, v)| f.value(v)).collect();
-    let frame = person_frame(&format!("修改：{}", d.name), format!("/desk/labourers/{id}/edit"), Some(row.version));
+    let fields = person_now(&row);
+    let frame =
+        person_frame(&format!("修改：{}", row.data.name), format!("/desk/labourers/{id}/edit"), Some(row.version));
     record_form(&viewer, frame, fields, None, &FieldMessages::default())
 }
 
@@ -218,6 +230,12 @@ pub async fn update(
             let errors = messages_of(e)?;
             let version = posted.get("version").and_then(|v| v.parse().ok());
             let frame = person_frame("修改劳动力信息", format!("/desk/labourers/{id}/edit"), version);
+            if is_stale(&errors) {
+                // Saved by someone else meanwhile: what is on record now.
+                let actor = Actor::from(&caller);
+                let (row, _) = state.db.write(move |c| reads::labourer(c, &actor, LabourerId(id))).await?;
+                return changed_meanwhile(&viewer, frame, person_now(&row), row.version, &posted);
+            }
             record_form(&viewer, frame, person_fields(), Some(&posted), &errors)
         }
     }

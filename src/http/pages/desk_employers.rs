@@ -7,7 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::forms::{bool_of, json_of, messages_of, record_form, Field, Frame};
+use super::forms::{bool_of, changed_meanwhile, is_stale, json_of, messages_of, record_form, Field, Frame};
 use super::session::{Posted, Viewer};
 use super::{page, see_other, Chrome, FieldMessages};
 use crate::db::models::audit::Actor;
@@ -266,6 +266,18 @@ pub async fn edit_form(
     viewer.allowed(REGISTRY, ("修改用人单位", "change employers"))?;
     let id = path.into_inner();
     let row = state.db.run(move |c| model::get(c, EmployerId(id))?.ok_or(AppError::NotFound(Thing::Employer))).await?;
+    let fields = employer_now(&row);
+    let frame = employer_frame(
+        &format!("修改：{}", row.data.name),
+        format!("/desk/employers/{id}/edit"),
+        format!("/desk/employers/{id}"),
+        Some(row.version),
+    );
+    record_form(&viewer, frame, fields, None, &FieldMessages::default())
+}
+
+/// A stored employer's form: the fields filled with what is on record.
+fn employer_now(row: &EmployerRow) -> Vec<Field> {
     let d = &row.data;
     let values = [
         d.name.clone(),
@@ -277,14 +289,7 @@ pub async fn edit_form(
         d.contact_phone.clone().unwrap_or_default(),
         d.is_poverty_workshop.to_string(),
     ];
-    let fields = employer_fields().into_iter().zip(values).map(|(f, v)| f.value(v)).collect();
-    let frame = employer_frame(
-        &format!("修改：{}", d.name),
-        format!("/desk/employers/{id}/edit"),
-        format!("/desk/employers/{id}"),
-        Some(row.version),
-    );
-    record_form(&viewer, frame, fields, None, &FieldMessages::default())
+    employer_fields().into_iter().zip(values).map(|(f, v)| f.value(v)).collect()
 }
 
 /// `POST /desk/employers/{id}/edit`: a change by the registry's rules
@@ -324,6 +329,14 @@ pub async fn update(
                 format!("/desk/employers/{id}"),
                 version,
             );
+            if is_stale(&errors) {
+                // Saved by someone else meanwhile: what is on record now.
+                let row = state
+                    .db
+                    .run(move |c| model::get(c, EmployerId(id))?.ok_or(AppError::NotFound(Thing::Employer)))
+                    .await?;
+                return changed_meanwhile(&viewer, frame, employer_now(&row), row.version, &posted);
+            }
             record_form(&viewer, frame, employer_fields(), Some(&posted), &errors)
         }
     }

@@ -7,7 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::employer_choice::{self, EMPLOYER_OPTIONS};
-use super::forms::{json_of, list_of, messages_of, options, record_form, Field, Frame};
+use super::forms::{changed_meanwhile, is_stale, json_of, list_of, messages_of, options, record_form, Field, Frame};
 use super::session::{Posted, Viewer};
 use super::{see_other, FieldMessages};
 use crate::db::models::audit::Actor;
@@ -273,7 +273,26 @@ pub async fn update(
     let actor = Actor::from(&caller);
     match state.db.write(move |c| read.then(|v| registry::change(c, &actor, PostingId(id), v))).await {
         Ok(row) => Ok(see_other(&format!("/desk/employers/{}?posting_saved=1#postings", row.data.employer_id.get()))),
-        Err(e) => again(&state, &viewer, &posted, &messages_of(e)?, frame).await,
+        Err(e) => {
+            let errors = messages_of(e)?;
+            if !is_stale(&errors) {
+                return again(&state, &viewer, &posted, &errors, frame).await;
+            }
+            // Saved by someone else meanwhile: what is on record now, the
+            // employer list as the clerk left it.
+            let chosen = posted.get("employer_id").and_then(|v| v.parse().ok());
+            let find = posted.get("find");
+            let (row, employers) = state
+                .db
+                .run(move |c| {
+                    let row = load::<PostingRow>(c, kinds::POSTING, PostingId(id))?;
+                    let employers = employer_choice::choices_after_post(c, chosen, find.as_deref())?;
+                    Ok((row, employers))
+                })
+                .await?;
+            let now = posting_fields(employers).into_iter().zip(values_of(&row)).map(|(f, v)| f.value(v)).collect();
+            changed_meanwhile(&viewer, frame(chosen), now, row.version, &posted)
+        }
     }
 }
 

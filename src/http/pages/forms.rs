@@ -35,6 +35,9 @@ pub struct Field {
     pub find: Option<&'static str>,
     /// What the search box held when the form was posted.
     pub found: String,
+    /// The record's value now, in words, when someone else saved another
+    /// since the form was read (see [`changed_meanwhile`]).
+    pub now: Option<String>,
 }
 
 impl Field {
@@ -51,6 +54,7 @@ impl Field {
             many: false,
             find: None,
             found: String::new(),
+            now: None,
         }
     }
 
@@ -96,6 +100,21 @@ impl Field {
     pub fn checked(&self, code: &str) -> bool {
         self.value.split(',').any(|v| v == code)
     }
+
+    /// `value` as the form shows it: a choice's label for its code (each
+    /// one's, for several), （空） for nothing.
+    fn in_words(&self, value: &str) -> String {
+        if value.is_empty() {
+            return "（空）".into();
+        }
+        if self.options.is_empty() {
+            return value.to_string();
+        }
+        let label = |code: &str| {
+            self.options.iter().find(|(v, _)| v == code).map_or_else(|| code.to_string(), |(_, l)| l.clone())
+        };
+        value.split(',').map(label).collect::<Vec<_>>().join("、")
+    }
 }
 
 /// Fills `fields` with what was posted and the failing rules' messages;
@@ -112,6 +131,49 @@ pub fn refill(fields: &mut [Field], posted: Option<&Posted>, errors: &FieldMessa
     }
     let shown: Vec<&str> = fields.iter().map(|f| f.name).collect();
     errors.others(&shown)
+}
+
+/// Whether a refusal is of a stale version: someone else saved the record
+/// after the form was read.
+pub fn is_stale(errors: &FieldMessages) -> bool {
+    errors.is_stale()
+}
+
+/// What a form says when the record changed after it was read.
+const STALE: &str = "您打开这张表以后，别人修改并保存了这条记录。下面仍是您填写的内容；与现在的记录不同的地方，旁边写着现在的值。核对后再点“保存”，就按您填写的保存。";
+
+/// The form again after a stale version was refused: what the clerk typed
+/// kept, each field the record now holds otherwise marked with its value
+/// now (`now`: the record's fields as its edit form fills them), and the
+/// current `version`, so that saving again, once checked, overwrites (409).
+pub fn changed_meanwhile(
+    viewer: &Viewer,
+    mut frame: Frame,
+    now: Vec<Field>,
+    version: i32,
+    posted: &Posted,
+) -> Result<HttpResponse, AppError> {
+    let mut fields = now;
+    let current: Vec<String> = fields.iter().map(|f| f.value.clone()).collect();
+    refill(&mut fields, Some(posted), &FieldMessages::default());
+    for (f, was) in fields.iter_mut().zip(current) {
+        // A choice of several compares as a set: the order ticked is no change.
+        let same = if f.many {
+            let set = |v: &str| {
+                v.split(',').filter(|c| !c.is_empty()).map(str::to_string).collect::<std::collections::BTreeSet<_>>()
+            };
+            set(&f.value) == set(&was)
+        } else {
+            f.value.trim() == was.trim()
+        };
+        if !same {
+            f.now = Some(f.in_words(&was));
+        }
+    }
+    frame.version = Some(version);
+    let mut res = form_page(viewer, frame, fields, vec![STALE.to_string()], None)?;
+    *res.status_mut() = actix_web::http::StatusCode::CONFLICT;
+    Ok(res)
 }
 
 /// The posted values of `fields` as the API's JSON body: text as strings,
@@ -158,7 +220,7 @@ pub fn messages_of(e: AppError) -> Result<FieldMessages, AppError> {
         // Someone else saved the record since the form was read: the whole
         // record's message (reload and try again), not "version".
         AppError::Conflict { detail, errors, .. } if errors.iter().all(|e| e.field == "version") => {
-            Ok(FieldMessages::of(&[crate::error::FieldError::new("", "stale", detail)]))
+            Ok(FieldMessages::of(&[crate::error::FieldError::new("", "stale", detail)]).stale())
         }
         AppError::Conflict { ref errors, existing_id, .. } if !errors.is_empty() => {
             Ok(FieldMessages::of(errors).about_existing(existing_id))
@@ -226,6 +288,21 @@ pub fn record_form(
     // /desk/labourers/new links to /desk/labourers/N.
     let collection: Vec<&str> = frame.action.split('/').take(3).collect();
     let existing = errors.existing().map(|n| format!("{}/{n}", collection.join("/")));
+    let mut res = form_page(viewer, frame, fields, others, existing)?;
+    if !errors.is_empty() {
+        *res.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+/// A record's form page as drawn, with messages above it.
+fn form_page(
+    viewer: &Viewer,
+    frame: Frame,
+    fields: Vec<Field>,
+    others: Vec<String>,
+    existing: Option<String>,
+) -> Result<HttpResponse, AppError> {
     let f = RecordForm {
         chrome: Chrome::new(viewer, frame.heading.clone()),
         frame,
@@ -233,9 +310,5 @@ pub fn record_form(
         others,
         existing,
     };
-    let mut res = page(viewer, &f)?;
-    if !errors.is_empty() {
-        *res.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+    page(viewer, &f)
 }

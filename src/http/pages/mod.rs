@@ -207,23 +207,41 @@ pub struct FieldMessages {
     list: Vec<(String, String)>,
     /// The record a duplicate ID number or USCC already names.
     existing: Option<i64>,
+    /// The refusal is of a stale version (someone else saved the record
+    /// after the form was read).
+    stale: bool,
 }
 
 impl FieldMessages {
     /// From a 422's field errors.
     pub fn of(list: &[crate::error::FieldError]) -> FieldMessages {
-        FieldMessages { list: list.iter().map(|e| (e.field.clone(), e.message.zh.clone())).collect(), existing: None }
+        FieldMessages {
+            list: list.iter().map(|e| (e.field.clone(), e.message.zh.clone())).collect(),
+            existing: None,
+            stale: false,
+        }
     }
 
     /// One field's message.
     pub fn one(field: &str, message: String) -> FieldMessages {
-        FieldMessages { list: vec![(field.to_string(), message)], existing: None }
+        FieldMessages { list: vec![(field.to_string(), message)], existing: None, stale: false }
     }
 
     /// The same messages, saying that they are about a duplicate of the
     /// record `id` (a form page links to it).
     pub fn about_existing(self, id: Option<i64>) -> FieldMessages {
         FieldMessages { existing: id, ..self }
+    }
+
+    /// The same messages, saying that the record changed after its form
+    /// was read.
+    pub fn stale(self) -> FieldMessages {
+        FieldMessages { stale: true, ..self }
+    }
+
+    /// Whether the record changed after its form was read.
+    pub fn is_stale(&self) -> bool {
+        self.stale
     }
 
     /// The record a duplicate already names, if these are about one.
