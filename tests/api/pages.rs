@@ -281,7 +281,9 @@ async fn a_search_of_common_words_alone_says_it_lists_every_posting(app: TestApp
     }
     // A bad filter is named by its label (应在 0 到 1000000 之间 named nothing).
     let (_, _, html) = page(&app, "/search/results?q=%E5%8E%A8%E5%B8%88&salary_min=9999999").await;
-    assert!(html.contains("“最低月薪”应在 0 到 1000000 之间"), "{html}");
+    assert!(html.contains("“月薪可达”应在 0 到 1000000 之间"), "{html}");
+    let (_, _, html) = page(&app, "/search/results?q=%E5%8E%A8%E5%B8%88&salary_min=lots").await;
+    assert!(html.contains("“月薪可达”") && !html.contains("最低月薪"), "{html}");
     // An emoji has no word at all: not told it is a common one.
     let (_, _, html) = page(&app, &format!("/search/results?q={}", crate::helpers::urlencode("😀"))).await;
     assert!(html.contains("里没有可以搜索的字词") && !html.contains("常用词"), "{html}");

@@ -198,9 +198,12 @@ async fn results_for(
             r.error = Some(e.field_errors().first().map_or_else(
                 || e.detail().zh,
                 |f| {
-                    let label = crate::messages::field_label(&f.field);
-                    if f.message.zh.contains(label) {
-                        f.message.zh.clone()
+                    // The page's own word for the pay filter (a posting's
+                    // 最低月薪 is another thing).
+                    let named = crate::messages::field_label(&f.field);
+                    let label = if f.field == "salary_min" { "月薪可达" } else { named };
+                    if f.message.zh.contains(named) {
+                        f.message.zh.replace(named, label)
                     } else {
                         format!("“{label}”{}", f.message.zh)
                     }
