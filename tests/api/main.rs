@@ -38,6 +38,7 @@ mod postings;
 mod races;
 mod reconciliations;
 mod relevance;
+mod saved_search_pages;
 mod search;
 mod targets;
 mod training;

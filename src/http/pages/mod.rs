@@ -19,6 +19,7 @@ pub mod errors;
 pub mod fair_desk;
 pub mod fair_postings;
 pub mod forms;
+pub mod saved_searches;
 pub mod search;
 pub mod session;
 pub mod sign_in;
@@ -72,6 +73,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/search/complete", web::get().to(search::complete))
     .route("/postings/{id}", web::get().to(search::posting))
     .route("/saved-searches", web::post().to(search::save))
+    .route("/saved-searches", web::get().to(saved_searches::list))
+    .route("/saved-searches/{id}/delete", web::post().to(saved_searches::delete))
     .route("/fairs", web::get().to(fair_desk::list))
     .route("/fairs/{id}/desk", web::get().to(fair_desk::show))
     .route("/fairs/{id}/check-ins", web::post().to(fair_desk::check_in))
@@ -147,7 +150,8 @@ impl Chrome {
                 vec![("/", "岗位搜索"), ("/desk", "服务台"), ("/fairs", "招聘会"), ("/dashboard", "数据看板")]
             }
             Some(Role::Organiser) => vec![("/", "岗位搜索"), ("/fairs", "招聘会")],
-            Some(Role::Trainee) | None => vec![("/", "岗位搜索")],
+            Some(Role::Trainee) => vec![("/", "岗位搜索"), ("/saved-searches", "我的订阅")],
+            None => vec![("/", "岗位搜索")],
         };
         Chrome {
             title: title.into(),

@@ -138,6 +138,29 @@ const REGIONS: [(&str, &str); 5] = [
     ("451424", "崇左市大新县"),
 ];
 
+/// The search page's address for these words and filters (a saved
+/// search's 查看结果).
+pub fn search_link(q: &str, region: &str, salary_min: &str, benefits: &[String]) -> String {
+    let asked = Asked {
+        q: q.to_string(),
+        region: region.to_string(),
+        salary_min: salary_min.to_string(),
+        benefits: benefits.to_vec(),
+        offset: 0,
+    };
+    asked.link(0, None, None)
+}
+
+/// A region filter (2, 4 or 6 digits of a code) in words: 广东省江门市 for
+/// `4407`; the code itself when no table names it.
+pub fn place_label(code: &str) -> String {
+    if let Some((_, name)) = REGIONS.iter().find(|(c, _)| *c == code) {
+        return (*name).to_string();
+    }
+    let six = format!("{code:0<6}");
+    crate::domain::region::region_full_name(&six).unwrap_or_else(|| code.to_string())
+}
+
 /// Why `q` chose no posting, when it has no word to search by.
 fn no_words(state: &AppState, q: &str) -> Option<String> {
     let q = q.trim();
