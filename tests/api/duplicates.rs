@@ -4,6 +4,7 @@
 
 use serde_json::{json, Value};
 
+use crate::bulk::send;
 use crate::helpers::{id_number, TestApp};
 
 crate::on_both_backends!(
@@ -12,6 +13,7 @@ crate::on_both_backends!(
     a_merge_that_would_make_two_jobs_overlap_is_409_and_changes_nothing,
     a_dismissed_pair_is_no_longer_listed_and_the_dismissal_is_audited,
     only_the_registry_roles_review_and_bad_requests_name_the_field,
+    the_desk_says_where_the_numbers_differ_and_confirms_a_merge_side_by_side,
 );
 
 async fn person(app: &TestApp, birth: &str, serial: u32, name: &str) -> i64 {
@@ -184,4 +186,36 @@ async fn only_the_registry_roles_review_and_bad_requests_name_the_field(app: Tes
     assert_eq!(s, 400);
     assert_eq!(body["errors"][0]["field"], "cursor");
     assert_eq!(app.count("labourers"), 2);
+}
+
+/// The review page tells the slip apart from the check digit that follows
+/// it, and a merge is first a page that sets both records side by side —
+/// what each holds, which one is deleted — before anything moves.
+async fn the_desk_says_where_the_numbers_differ_and_confirms_a_merge_side_by_side(app: TestApp) {
+    let c = person(&app, "19880312", 5, "黄丽").await;
+    let d = person(&app, "19880313", 5, "黄丽").await;
+    let e = person(&app, "19850312", 7, "农志坚").await;
+    let f = person(&app, "19850321", 7, "农志坚").await;
+    let employer = app.employer("江门市江海区某电子厂").await;
+    assert_eq!(placement(&app, d, employer, "2019-03-01", None).await.0, 201);
+    let list = send(&app, &app.clerk, "/desk/duplicates", None).await;
+    assert!(list.body.contains("身份证号仅第 14 位不同（第 18 位是校验码，随之不同）"), "{}", list.body);
+    assert!(list.body.contains("身份证号第 13、14 位相邻颠倒"), "{}", list.body);
+    assert!(!list.body.contains("仅一位不同（第"), "{}", list.body);
+    let _ = (e, f);
+
+    let confirm = send(&app, &app.clerk, &format!("/desk/duplicates/{c}/{d}/merge?keep={c}"), None).await;
+    assert_eq!(confirm.status, 200, "{}", confirm.body);
+    assert!(confirm.body.contains(&format!("删除记录 {d}，不能恢复")), "{}", confirm.body);
+    let jobs = confirm.body.split("<th scope=\"row\">就业登记</th>").nth(1).unwrap().split("</tr>").next().unwrap();
+    assert!(jobs.contains("0 条") && jobs.contains("1 条"), "the job the deleted record holds: {jobs}");
+    assert!(!confirm.body.contains(&id_number("451424", "19880312", 5)), "masked on the page");
+    assert_eq!(app.count_where("labourers", &format!("id IN ({c}, {d})")), 2, "nothing merged by looking");
+    let wrong = send(&app, &app.clerk, &format!("/desk/duplicates/{c}/{d}/merge?keep={e}"), None).await;
+    assert_eq!(wrong.status, 422, "{}", wrong.body);
+
+    let done =
+        send(&app, &app.clerk, &format!("/desk/duplicates/{c}/{d}/merge"), Some(&[("keep", &c.to_string())])).await;
+    assert_eq!((done.status, done.location.as_str()), (303, format!("/desk/duplicates?merged={c}").as_str()));
+    assert_eq!(app.count_where("placements", &format!("labourer_id = {c}")), 1);
 }

@@ -129,6 +129,21 @@ pub struct Moved {
     pub users: usize,
 }
 
+/// How many records of each kind [`move_history`] would move from `who`
+/// (a merge's confirm page says so before anything moves).
+pub fn history_of(c: &mut DbConnection, who: LabourerId) -> QueryResult<Moved> {
+    let w = who.get();
+    let n = |v: i64| usize::try_from(v).unwrap_or(0);
+    Ok(Moved {
+        placements: n(placements::table.filter(placements::labourer_id.eq(who)).count().get_result(c)?),
+        enrolments: n(enrolments::table.filter(enrolments::labourer_id.eq(w)).count().get_result(c)?),
+        attendances: n(att::table.filter(att::labourer_id.eq(w)).count().get_result(c)?),
+        intentions: n(int::table.filter(int::labourer_id.eq(w)).count().get_result(c)?),
+        vocational_enrolments: n(ve::table.filter(ve::labourer_id.eq(w)).count().get_result(c)?),
+        users: n(users::table.filter(users::labourer_id.eq(w)).count().get_result(c)?),
+    })
+}
+
 /// Moves every placement, enrolment, check-in, intention, study and
 /// account of `from` onto `to`; check-ins at fairs `to` attended too are
 /// dropped (the person came once). Callers check the conflicts first.

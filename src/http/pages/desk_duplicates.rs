@@ -12,11 +12,15 @@ use askama::Template;
 use super::session::{Posted, Viewer};
 use super::{page, see_other, Chrome};
 use crate::db::models::audit::Actor;
+use crate::db::models::duplicates::{history_of, Moved};
+use crate::db::models::labourer::LabourerRow;
+use crate::domain::region::region_full_name;
 use crate::domain::LabourerId;
 use crate::error::AppError;
 use crate::http::auth::REGISTRY;
 use crate::http::state::AppState;
 use crate::registry::duplicates::{self, Likeness, Pair, PairKey};
+use crate::registry::{kinds, load};
 
 /// Pairs shown on one page.
 const PER_PAGE: usize = 50;
@@ -26,29 +30,26 @@ struct PairLine {
     a: i64,
     b: i64,
     name: String,
-    why: &'static str,
+    /// Why they look like one person, with where the numbers differ.
+    why: String,
     a_id_number: String,
     b_id_number: String,
-    differs_at: String,
 }
 
 impl PairLine {
     fn of(p: Pair) -> PairLine {
+        // The 18th character is the check digit (GB 11643): any slip in the
+        // first 17 changes it too, so it is told apart from the slip.
+        let check = p.differs_at.contains(&18);
+        let slipped: Vec<String> = p.differs_at.iter().filter(|&&i| i != 18).map(usize::to_string).collect();
+        let then_check = if check && !slipped.is_empty() { "（第 18 位是校验码，随之不同）" } else { "" };
         let why = match p.likeness {
-            Likeness::OneCharacter => "身份证号仅一位不同",
-            Likeness::Transposition => "身份证号相邻两位颠倒",
-            Likeness::SameBirthDate => "同名且出生日期相同",
+            Likeness::OneCharacter if slipped.is_empty() => "身份证号仅第 18 位（校验码）不同".to_string(),
+            Likeness::OneCharacter => format!("身份证号仅第 {} 位不同{then_check}", slipped.join("、")),
+            Likeness::Transposition => format!("身份证号第 {} 位相邻颠倒{then_check}", slipped.join("、")),
+            Likeness::SameBirthDate => "同名且出生日期相同".to_string(),
         };
-        let positions: Vec<String> = p.differs_at.iter().map(usize::to_string).collect();
-        PairLine {
-            a: p.a,
-            b: p.b,
-            name: p.name,
-            why,
-            a_id_number: p.a_id_number,
-            b_id_number: p.b_id_number,
-            differs_at: positions.join("、"),
-        }
+        PairLine { a: p.a, b: p.b, name: p.name, why, a_id_number: p.a_id_number, b_id_number: p.b_id_number }
     }
 }
 
@@ -120,6 +121,92 @@ fn refusal(e: AppError) -> Result<(StatusCode, String), AppError> {
         )),
         other => Err(other),
     }
+}
+
+/// One record of a pair as the merge's confirm page shows it.
+struct Side {
+    id: i64,
+    /// (label, value) rows: who the record is, then what it holds.
+    rows: Vec<String>,
+}
+
+impl Side {
+    fn of(row: &LabourerRow, held: Moved) -> Side {
+        let d = &row.data;
+        let place = d.hukou_region_code.as_deref().and_then(region_full_name).unwrap_or_default();
+        let rows = vec![
+            d.name.clone(),
+            d.id_number.masked(),
+            d.birth_date.to_string(),
+            d.phone.clone().unwrap_or_default(),
+            format!("{place}{}{}", d.hukou_township.as_deref().unwrap_or(""), d.hukou_village.as_deref().unwrap_or("")),
+            crate::clock::china_time(row.created_at),
+            format!("{} 条", held.placements),
+            format!("{} 条", held.enrolments),
+            format!("{} 次", held.attendances),
+            format!("{} 条", held.intentions),
+            format!("{} 条", held.vocational_enrolments),
+            format!("{} 个", held.users),
+        ];
+        Side { id: row.id.get(), rows }
+    }
+}
+
+/// The rows' labels, in [`Side::of`]'s order.
+const SIDE_LABELS: [&str; 12] = [
+    "姓名",
+    "身份证号",
+    "出生日期",
+    "手机号",
+    "户籍",
+    "登记时间",
+    "就业登记",
+    "培训报名",
+    "招聘会签到",
+    "求职意向",
+    "职业院校就读",
+    "学员账号",
+];
+
+#[derive(Template)]
+#[template(path = "merge_confirm.html")]
+struct MergePage {
+    chrome: Chrome,
+    a: i64,
+    b: i64,
+    labels: [&'static str; 12],
+    kept: Side,
+    gone: Side,
+}
+
+/// `GET /desk/duplicates/{a}/{b}/merge?keep=K`: what merging the pair into
+/// `K` moves and deletes, side by side, with 确认合并 (a merge deletes the
+/// other record for good; one click from the list was too easy).
+pub async fn merge_form(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    path: web::Path<(i64, i64)>,
+    q: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    viewer.allowed(REGISTRY, ("合并重复记录", "merge duplicates"))?;
+    let (a, b) = path.into_inner();
+    let keep = q.iter().find(|(k, _)| k == "keep").and_then(|(_, v)| v.trim().parse::<i64>().ok()).unwrap_or(0);
+    if a == b || (keep != a && keep != b) {
+        return Err(AppError::invalid("keep", "not_in_pair", crate::messages::duplicates::keep_one_of(a, b)));
+    }
+    let other = if keep == a { b } else { a };
+    let (kept, gone) = state
+        .db
+        .run(move |c| {
+            let side = |c: &mut crate::db::DbConnection, id: i64| -> Result<Side, AppError> {
+                let row: LabourerRow = load(c, kinds::LABOURER, LabourerId(id))?;
+                Ok(Side::of(&row, history_of(c, LabourerId(id))?))
+            };
+            Ok((side(c, keep)?, side(c, other)?))
+        })
+        .await?;
+    let chrome = Chrome::new(&viewer, format!("合并记录 {a} 与 {b}"));
+    page(&viewer, &MergePage { chrome, a, b, labels: SIDE_LABELS, kept, gone })
 }
 
 /// `POST /desk/duplicates/{a}/{b}/merge` (`keep` = the id that stays).

@@ -107,6 +107,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/desk/postings/{id}/edit", web::get().to(desk_postings::edit_form))
     .route("/desk/postings/{id}/edit", web::post().to(desk_postings::update))
     .route("/desk/duplicates", web::get().to(desk_duplicates::list))
+    .route("/desk/duplicates/{a}/{b}/merge", web::get().to(desk_duplicates::merge_form))
     .route("/desk/duplicates/{a}/{b}/merge", web::post().to(desk_duplicates::merge))
     .route("/desk/duplicates/{a}/{b}/dismiss", web::post().to(desk_duplicates::dismiss))
     .route("/desk/imports", web::get().to(desk_import::form))
