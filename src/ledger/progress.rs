@@ -26,7 +26,8 @@ pub struct Progress {
     pub actual: Option<i64>,
     /// Whether the target is met; null where `actual` is.
     pub met: Option<bool>,
-    /// How `actual` was counted, or why it is null.
+    /// How `actual` was counted, in Chinese (the ledger and the days), e.g.
+    /// 按《招聘会》台账统计，2019-01-01 至 2019-11-15.
     pub basis: String,
 }
 
@@ -42,9 +43,18 @@ pub fn ledger_of(metric: TargetMetric) -> Kind {
     }
 }
 
-/// The as-of day and each target's progress for `year`.
-pub fn of_year(c: &mut DbConnection, year: i32, rules: &Rules) -> Result<(NaiveDate, Vec<Progress>), AppError> {
-    of_year_counted(c, year, rules, &mut Counted::default())
+/// The as-of day and each target's progress for `year`, counted to
+/// `as_of` (a day of the year, checked by the caller) or, without one, to
+/// the earlier of today and 31 December.
+///
+/// Errors: 400 on `year` for a year not begun when no day is given.
+pub fn of_year(
+    c: &mut DbConnection,
+    year: i32,
+    as_of: Option<NaiveDate>,
+    rules: &Rules,
+) -> Result<(NaiveDate, Vec<Progress>), AppError> {
+    read_as_one(c, None, |c, _| counted_progress(c, year, as_of, rules, &mut Counted::default()))
 }
 
 /// As [`of_year`], keeping the ledgers counted in `counted` for more
@@ -57,16 +67,20 @@ pub fn of_year_counted(
     rules: &Rules,
     counted: &mut Counted,
 ) -> Result<(NaiveDate, Vec<Progress>), AppError> {
-    read_as_one(c, None, |c, _| counted_progress(c, year, rules, counted))
+    read_as_one(c, None, |c, _| counted_progress(c, year, None, rules, counted))
 }
 
 fn counted_progress(
     c: &mut DbConnection,
     year: i32,
+    as_of: Option<NaiveDate>,
     rules: &Rules,
     counted: &mut Counted,
 ) -> Result<(NaiveDate, Vec<Progress>), AppError> {
-    let as_of = super::export::year_begun(year, clock::today())?;
+    let as_of = match as_of {
+        Some(day) => day,
+        None => super::export::year_begun(year, clock::today())?,
+    };
     let targets = target::list(c, Some(year), 0, 500)?;
     let request =
         Request { kind: Kind::Summary, year, as_of, county: None, unmasked: false, rules: rules.clone(), helper: None };
@@ -74,7 +88,7 @@ fn counted_progress(
     for t in targets {
         let kind = ledger_of(t.data.metric);
         let actual = Some(counted.count(c, &request, kind)?);
-        let basis = format!("the {} ledger from {year}-01-01 to {as_of}", kind.as_str());
+        let basis = format!("按《{}》台账统计，{year}-01-01 至 {as_of}", kind.title());
         out.push(Progress {
             met: actual.map(|a| a >= i64::from(t.data.min_value)),
             metric: t.data.metric,

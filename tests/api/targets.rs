@@ -5,6 +5,7 @@ use crate::helpers::TestApp;
 crate::on_both_backends!(
     targets_are_set_by_admins_and_progress_counts_fairs_and_sessions,
     deadlines_default_to_the_plans_mailbox,
+    progress_is_counted_to_a_day_asked_for_and_says_how_in_chinese,
 );
 
 async fn targets_are_set_by_admins_and_progress_counts_fairs_and_sessions(app: TestApp) {
@@ -73,8 +74,8 @@ async fn targets_are_set_by_admins_and_progress_counts_fairs_and_sessions(app: T
     assert_eq!(s, 400);
     let (s, _) = app.get("/api/v1/targets/progress?year=2019", &app.organiser).await;
     assert_eq!(s, 403);
-    // One report, not pages: the document offers the year alone (it once
-    // listed limit and cursor, which did nothing).
+    // One report, not pages: the document offers the year and the day to
+    // count to (it once listed limit and cursor, which did nothing).
     let (_, doc) = app.call("GET", "/api/v1/openapi.json", None, None).await;
     let offered: Vec<&str> = doc["paths"]["/api/v1/targets/progress"]["get"]["parameters"]
         .as_array()
@@ -82,7 +83,7 @@ async fn targets_are_set_by_admins_and_progress_counts_fairs_and_sessions(app: T
         .iter()
         .map(|p| p["name"].as_str().unwrap())
         .collect();
-    assert_eq!(offered, ["year"]);
+    assert_eq!(offered, ["year", "as_of"]);
 }
 
 async fn deadlines_default_to_the_plans_mailbox(app: TestApp) {
@@ -109,4 +110,42 @@ async fn deadlines_default_to_the_plans_mailbox(app: TestApp) {
     let (s, _) =
         app.patch(&format!("/api/v1/deadlines/{}", d["id"]), &app.clerk, json!({"version": 1, "name": "x"})).await;
     assert_eq!(s, 403);
+}
+
+/// Progress as at a past day of the year (a reviewer checking a quarterly
+/// figure), by the ledgers' rule for `as_of`; its basis in Chinese.
+async fn progress_is_counted_to_a_day_asked_for_and_says_how_in_chinese(app: TestApp) {
+    app.post_created(
+        "/api/v1/targets",
+        &app.admin,
+        json!({"year": 2019, "metric": "new-transfers-east", "min_value": 2}),
+    )
+    .await;
+    for (serial, started) in [(61, "2019-03-01"), (62, "2019-09-01")] {
+        let l = app
+            .labourer(json!({"id_number": crate::helpers::id_number("451424", "19900101", serial),
+                "name": format!("进度{serial}"), "poverty_status": "registered_poor"}))
+            .await;
+        app.post_created(
+            "/api/v1/placements",
+            &app.clerk,
+            json!({"labourer_id": l["id"], "employer_name": "江门某厂", "region_code": "440703",
+                "started_on": started, "channel": "referral"}),
+        )
+        .await;
+    }
+    let actual = |b: &serde_json::Value| b["items"][0]["actual"].as_i64().unwrap();
+    let whole = app.get_ok("/api/v1/targets/progress?year=2019", &app.clerk).await;
+    assert_eq!((actual(&whole), whole["as_of"].as_str()), (2, Some("2019-12-31")));
+    assert_eq!(whole["items"][0]["met"], true);
+    let june = app.get_ok("/api/v1/targets/progress?year=2019&as_of=2019-06-30", &app.clerk).await;
+    assert_eq!((actual(&june), june["as_of"].as_str()), (1, Some("2019-06-30")));
+    assert_eq!(june["items"][0]["met"], false);
+    assert_eq!(june["items"][0]["basis"], "按《新增转移到东部地区就业贫困人口》台账统计，2019-01-01 至 2019-06-30");
+    let ledger = app.get_ok("/api/v1/ledgers/new-transfers-east?year=2019&as_of=2019-06-30", &app.clerk).await;
+    assert_eq!(ledger["rows"].as_array().map(Vec::len), Some(1), "the ledger of that day agrees: {ledger}");
+    for (asked, code) in [("2020-01-01", "as_of"), ("2019-02-30", "as_of"), ("2019-13-01", "as_of")] {
+        let (s, b) = app.get(&format!("/api/v1/targets/progress?year=2019&as_of={asked}"), &app.clerk).await;
+        assert_eq!((s, b["errors"][0]["field"].as_str()), (400, Some(code)), "{asked}: {b}");
+    }
 }

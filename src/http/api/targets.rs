@@ -16,8 +16,8 @@ use crate::http::auth::{require, ADMIN, REGISTRY};
 use crate::http::input::{param, Form, Page, Query};
 use crate::http::state::AppState;
 use crate::http::views::{record_of, ListOf, Record};
+use crate::ledger::params::{parse_params, RawParams};
 use crate::ledger::progress::Progress;
-use crate::messages::general;
 use crate::registry::kinds;
 use crate::registry::targets::{self as registry, NewTarget, TargetChanges};
 
@@ -69,14 +69,19 @@ pub struct YearQuery {
     cursor: Option<String>,
 }
 
-/// Query of progress: the year alone (progress is one report, not a list
-/// in pages; its document once offered `limit` and `cursor`, which did
-/// nothing).
+/// Query of progress: the year and, if wanted, the day to count to
+/// (progress is one report, not a list in pages; its document once offered
+/// `limit` and `cursor`, which did nothing).
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ProgressQuery {
     /// Year, 2000–2100 (required).
+    #[param(example = "2019")]
     year: Option<String>,
+    /// Count to this day of the year (YYYY-MM-DD), as a ledger's `as_of`;
+    /// default: the earlier of today and 31 December.
+    #[param(example = "2019-11-15")]
+    as_of: Option<String>,
 }
 
 /// List targets (admin, clerk).
@@ -149,21 +154,22 @@ pub struct ProgressReport {
 /// Progress against each target of a year (admin, clerk).
 #[utoipa::path(get, path = "/api/v1/targets/progress", tag = "targets", params(ProgressQuery),
     responses((status = 200, body = ProgressReport), (status = 400, body = crate::error::Problem)), security(("bearer" = [])),
-    description = "Roles: admin, clerk. Each target's actual is the count of its ledger (DESIGN §5) up to the earlier of today and 31 December.")]
+    description = "Roles: admin, clerk. Each target's actual is the count of its ledger (DESIGN §5) up to `as_of`, by default the earlier of today and 31 December.")]
 pub async fn progress(
     state: web::Data<AppState>,
     caller: Caller,
     q: Query<ProgressQuery>,
 ) -> Result<HttpResponse, AppError> {
     require(&caller, REGISTRY, ("查看完成进度", "read progress"))?;
-    let year =
-        param::<i32>("year", &q.0.year)?.ok_or_else(|| AppError::bad_param("year", general::required("year")))?;
-    if !(2000..=2100).contains(&year) {
-        return Err(AppError::bad_param("year", general::out_of_range(Some(2000.0), Some(2100.0))));
-    }
+    // Year and day by the ledgers' own rules: a day outside the year, or
+    // a year not begun without a day, is a 400 naming it.
+    let raw = RawParams { year: q.0.year.clone(), as_of: q.0.as_of.clone(), ..RawParams::default() };
+    let params = parse_params(&raw, crate::clock::today())?;
+    let (year, as_of) =
+        (params.year, q.0.as_of.as_deref().is_some_and(|d| !d.trim().is_empty()).then_some(params.as_of));
     let rules = state.settings.ledger_rules.clone();
     let kept = state.clone();
-    let progress = state.db.run(move |c| kept.progress.of(&kept.db, c, year, &rules)).await?;
+    let progress = state.db.run(move |c| kept.progress.of(&kept.db, c, year, as_of, &rules)).await?;
     let (as_of, items) = (progress.0, progress.1.clone());
     Ok(HttpResponse::Ok().json(ProgressReport { year, as_of, items }))
 }

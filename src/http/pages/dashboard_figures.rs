@@ -239,12 +239,21 @@ impl Default for KeptProgress {
 }
 
 impl KeptProgress {
-    /// Progress of `year` as of now, kept or counted afresh.
+    /// Progress of `year` to `as_of` (a day of the year) or, without one,
+    /// as of now; kept or counted afresh.
     ///
     /// Errors: as computing a ledger.
-    pub fn of(&self, db: &Db, c: &mut DbConnection, year: i32, rules: &Rules) -> Result<Arc<YearProgress>, AppError> {
-        let (progress, reused) =
-            self.0.get_or_compute(db, c, (year, clock::today()), |c| progress::of_year(c, year, rules))?;
+    pub fn of(
+        &self,
+        db: &Db,
+        c: &mut DbConnection,
+        year: i32,
+        as_of: Option<NaiveDate>,
+        rules: &Rules,
+    ) -> Result<Arc<YearProgress>, AppError> {
+        // Kept by the day counted to (today's default lasts the day).
+        let key = (year, as_of.unwrap_or_else(clock::today));
+        let (progress, reused) = self.0.get_or_compute(db, c, key, |c| progress::of_year(c, year, as_of, rules))?;
         crate::ops::metrics::target_progress(reused);
         Ok(progress)
     }
