@@ -27,16 +27,27 @@ pub struct RawParams {
 }
 
 impl RawParams {
-    /// From a page's query pairs (the first value of each name).
-    pub fn from_pairs(pairs: &[(String, String)]) -> RawParams {
-        let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-        RawParams {
-            year: get("year"),
-            as_of: get("as_of"),
-            format: get("format"),
-            unmasked: get("unmasked"),
-            county: get("county"),
-        }
+    /// From a page's query pairs.
+    ///
+    /// Errors: 400 (`duplicate`) naming a parameter given twice
+    /// (`year=2019&year=2020`), as the API's query reader refuses it,
+    /// rather than quietly taking one of them.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<RawParams, AppError> {
+        let get = |k: &str| -> Result<Option<String>, AppError> {
+            let mut given = pairs.iter().filter(|(n, _)| n == k).map(|(_, v)| v.clone());
+            let first = given.next();
+            if given.next().is_some() {
+                return Err(AppError::bad_param_code(k, "duplicate", general::repeated_param(k)));
+            }
+            Ok(first)
+        };
+        Ok(RawParams {
+            year: get("year")?,
+            as_of: get("as_of")?,
+            format: get("format")?,
+            unmasked: get("unmasked")?,
+            county: get("county")?,
+        })
     }
 }
 

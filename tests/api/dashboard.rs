@@ -245,6 +245,9 @@ async fn the_pages_downloads_take_the_day_and_county_asked_and_refuse_what_they_
         ("/dashboard/bundle?year=2019&format=csv".to_string(), "只有 xlsx 一种格式"),
         ("/dashboard/bundle?year=2019&county=451424".to_string(), "不分县"),
         (format!("{ledger}&as_of=2020-01-05"), "2019 年内的日期"),
+        // Given twice: refused as the API refuses it, not the first one taken.
+        (format!("{ledger}&as_of=2019-02-28&as_of=2019-12-31"), "只能给一个值"),
+        ("/dashboard/bundle?year=2019&year=2018".to_string(), "只能给一个值"),
     ] {
         let (s, html) = app.page_as(&app.clerk, &path).await;
         assert_eq!(s, 400, "{path}");

@@ -15,7 +15,7 @@ use crate::http::auth::{require, REGISTRY};
 use crate::http::download::streamed;
 use crate::http::input::Query;
 use crate::http::state::AppState;
-use crate::ledger::export::{self, RawParams};
+use crate::ledger::export::{self, Params, RawParams};
 use crate::ledger::{Format, Kind};
 use crate::messages::Thing;
 
@@ -85,8 +85,15 @@ pub async fn ledger(
     require(&caller, REGISTRY, ("查看台账", "read ledgers"))?;
     let kind: Kind = path.into_inner().parse().map_err(|_| AppError::NotFound(Thing::Route))?;
     let p = export::parse_params(&q.0.into(), clock::today())?;
-    let (unit, rules, actor) = (unit_of(&caller, &state), state.settings.ledger_rules.clone(), Actor::from(&caller));
-    let params = p.clone();
+    send_ledger(&state, &caller, kind, p).await
+}
+
+/// One ledger as a download, for the API and the dashboard alike: its
+/// content type, a file name offices can keep (csv, xlsx), the rows sent
+/// as they are written ([`streamed`]); an unmasked one is audited by the
+/// export.
+pub async fn send_ledger(state: &AppState, caller: &Caller, kind: Kind, p: Params) -> Result<HttpResponse, AppError> {
+    let (unit, rules, actor) = (unit_of(caller, state), state.settings.ledger_rules.clone(), Actor::from(caller));
     let mut resp = HttpResponse::Ok();
     resp.content_type(p.format.content_type());
     if p.format != Format::Json && p.format != Format::Html {
@@ -94,8 +101,20 @@ pub async fn ledger(
         resp.insert_header((header::CONTENT_DISPOSITION, disposition(&ascii, &zh)));
     }
     let db = state.db.clone();
-    streamed(&state.db, resp, move |c, out| export::one_to(c, Some(&db), &actor, kind, &params, &rules, &unit, out))
-        .await
+    streamed(&state.db, resp, move |c, out| export::one_to(c, Some(&db), &actor, kind, &p, &rules, &unit, out)).await
+}
+
+/// The bundle (every ledger of `p`'s year to its as-of day, one masked
+/// workbook) as a download, for the API and the dashboard alike.
+pub async fn send_bundle(state: &AppState, caller: &Caller, p: &Params) -> Result<HttpResponse, AppError> {
+    let (unit, rules) = (unit_of(caller, state), state.settings.ledger_rules.clone());
+    let (year, as_of) = (p.year, p.as_of);
+    let (ascii, zh) = export::bundle_names(year);
+    let mut resp = HttpResponse::Ok();
+    resp.content_type(Format::Xlsx.content_type())
+        .insert_header((header::CONTENT_DISPOSITION, disposition(&ascii, &zh)));
+    let db = state.db.clone();
+    streamed(&state.db, resp, move |c, out| export::bundle_to(c, Some(&db), year, as_of, &rules, &unit, out)).await
 }
 
 /// Every ledger of a year in one workbook, the summary first (admin, clerk).
@@ -112,12 +131,5 @@ pub async fn bundle_xlsx(
     let raw: RawParams = q.0.into();
     export::refuse_options(&raw, true)?;
     let p = export::parse_params(&raw, clock::today())?;
-    let (unit, rules) = (unit_of(&caller, &state), state.settings.ledger_rules.clone());
-    let (year, as_of) = (p.year, p.as_of);
-    let (ascii, zh) = export::bundle_names(year);
-    let mut resp = HttpResponse::Ok();
-    resp.content_type(Format::Xlsx.content_type())
-        .insert_header((header::CONTENT_DISPOSITION, disposition(&ascii, &zh)));
-    let db = state.db.clone();
-    streamed(&state.db, resp, move |c, out| export::bundle_to(c, Some(&db), year, as_of, &rules, &unit, out)).await
+    send_bundle(&state, &caller, &p).await
 }

@@ -4,7 +4,6 @@
 //! of each submission, and charts drawn by ECharts from the ledgers' own rows.
 //! Downloads and submissions go through the code the API uses.
 
-use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
@@ -16,12 +15,11 @@ use crate::db::models::audit::Actor;
 use crate::db::models::deadline;
 use crate::db::models::mail::{self, SubmissionRow};
 use crate::error::AppError;
-use crate::http::api::ledgers::{disposition, unit_of};
+use crate::http::api::ledgers::{send_bundle, send_ledger, unit_of};
 use crate::http::auth::REGISTRY;
-use crate::http::download::streamed;
 use crate::http::state::AppState;
 use crate::ledger::export::{self, RawParams};
-use crate::ledger::{Format, Kind};
+use crate::ledger::Kind;
 use crate::messages::Thing;
 
 /// One target with its progress.
@@ -318,20 +316,10 @@ pub async fn ledger(
 ) -> Result<HttpResponse, AppError> {
     let caller = viewer.allowed(REGISTRY, ("查看台账", "read ledgers"))?;
     let kind: Kind = path.into_inner().parse().map_err(|_| AppError::NotFound(Thing::Route))?;
-    let raw = RawParams::from_pairs(&q);
+    let raw = RawParams::from_pairs(&q)?;
     export::refuse_options(&raw, false)?;
     let p = export::parse_params(&raw, clock::today())?;
-    let (unit, rules, actor) = (unit_of(&caller, &state), state.settings.ledger_rules.clone(), Actor::from(&caller));
-    let params = p.clone();
-    let mut resp = HttpResponse::Ok();
-    resp.content_type(p.format.content_type());
-    if p.format != Format::Json && p.format != Format::Html {
-        let (ascii, zh) = export::file_names(kind, p.year, p.format);
-        resp.insert_header((header::CONTENT_DISPOSITION, disposition(&ascii, &zh)));
-    }
-    let db = state.db.clone();
-    streamed(&state.db, resp, move |c, out| export::one_to(c, Some(&db), &actor, kind, &params, &rules, &unit, out))
-        .await
+    send_ledger(&state, &caller, kind, p).await
 }
 
 /// `GET /dashboard/bundle?year=&as_of=`: every ledger in one workbook.
@@ -341,17 +329,10 @@ pub async fn bundle(
     q: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let caller = viewer.allowed(REGISTRY, ("查看台账", "read ledgers"))?;
-    let raw = RawParams::from_pairs(&q);
+    let raw = RawParams::from_pairs(&q)?;
     export::refuse_options(&raw, true)?;
     let p = export::parse_params(&raw, clock::today())?;
-    let (unit, rules) = (unit_of(&caller, &state), state.settings.ledger_rules.clone());
-    let (year, as_of) = (p.year, p.as_of);
-    let (ascii, zh) = export::bundle_names(year);
-    let mut resp = HttpResponse::Ok();
-    resp.content_type(Format::Xlsx.content_type())
-        .insert_header((header::CONTENT_DISPOSITION, disposition(&ascii, &zh)));
-    let db = state.db.clone();
-    streamed(&state.db, resp, move |c, out| export::bundle_to(c, Some(&db), year, as_of, &rules, &unit, out)).await
+    send_bundle(&state, &caller, &p).await
 }
 
 #[cfg(test)]
