@@ -64,5 +64,15 @@ pub(super) fn restore(settings: &Settings, file: &Path, force: bool) -> anyhow::
         file.display(),
         db.display()
     );
+    // A service running on this directory serves the restored records at
+    // once, but searches and kept figures of the old ones until restarted.
+    if let Some(pid) = crate::ops::serving::running(&settings.data_dir)? {
+        let who = pid.map(|p| format!(" (pid {p})")).unwrap_or_default();
+        eprintln!(
+            "warning: a labour-bridge service{who} is running on {}: restart it now — until then its search \
+             and dashboard figures are of the records before the restore",
+            settings.data_dir.display()
+        );
+    }
     Ok(())
 }

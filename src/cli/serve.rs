@@ -7,6 +7,8 @@ use crate::config::Settings;
 /// Runs the service until it is stopped.
 pub(super) fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let db = crate::startup::open_database(&settings)?;
+    // Held while serving, so that `restore` can tell this service runs.
+    let _serving = crate::ops::serving::mark(&settings.data_dir)?;
     if demo {
         let mut conn = db.get()?;
         if crate::demo::is_empty(&mut conn)? {

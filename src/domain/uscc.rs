@@ -125,7 +125,7 @@ mod tests {
             .map(|v| format!("9144070400000000{}", char::from(ALPHABET[v as usize])))
             .find(|p| {
                 let sum: u32 = p.chars().zip(WEIGHTS).map(|(c, w)| value_of(c).unwrap() * w).sum();
-                sum % 31 == 0
+                sum.is_multiple_of(31)
             })
             .unwrap();
         assert_eq!(check_char(&prefix), Some('0'));

@@ -8,6 +8,7 @@
 
 pub mod backup;
 pub mod metrics;
+pub mod serving;
 
 use std::time::Duration;
 

@@ -147,6 +147,42 @@ async fn a_backup_taken_while_serving_restores_the_registry_as_it_was() {
     assert_eq!(app.count("labourers"), 1);
 }
 
+/// Restoring under a running `serve` says that the service must be
+/// restarted (it serves the restored records, but searches the old ones);
+/// once it has stopped, nothing is said.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restore_under_a_running_service_says_to_restart_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data").to_string_lossy().into_owned();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = bin()
+        .args(["--data-dir", &data, "serve", "--bind", &format!("127.0.0.1:{port}")])
+        .env("LB_SCHEDULER_SECS", "0")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while reqwest::get(format!("http://127.0.0.1:{port}/healthz")).await.is_err() {
+        assert!(started.elapsed() < Duration::from_secs(30), "the service did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let copy = dir.path().join("copy.sqlite3").to_string_lossy().into_owned();
+    let (ok, err) = run(&["--data-dir", &data, "backup", "--out", &copy]);
+    assert!(ok, "{err}");
+    let (ok, err) = run(&["--data-dir", &data, "restore", "--force", &copy]);
+    assert!(ok, "{err}");
+    assert!(
+        err.contains(&format!("service (pid {}) is running", child.id())) && err.contains("restart it now"),
+        "{err}"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let (ok, err) = run(&["--data-dir", &data, "restore", "--force", &copy]);
+    assert!(ok, "{err}");
+    assert!(!err.contains("warning"), "{err}");
+}
+
 #[test]
 fn backup_and_restore_on_postgres_point_to_its_own_tools() {
     let Some((url, name)) = crate::helpers::fresh_pg_database() else { return };
