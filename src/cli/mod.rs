@@ -338,6 +338,15 @@ pub(crate) fn cli_error(e: AppError) -> anyhow::Error {
         // a lost connection): the cause is shown, not only "logged".
         return anyhow::anyhow!("{}：{cause:#}", p.detail);
     }
+    if matches!(e, AppError::BadRequest { .. }) {
+        // The shared readers name a query parameter (查询参数“as_of”); at the
+        // terminal it was an option (--as-of).
+        let options: Vec<String> =
+            p.errors.iter().map(|f| format!("选项 --{}：{}", f.field.replace('_', "-"), f.message)).collect();
+        if !options.is_empty() {
+            return anyhow::anyhow!("{}", options.join("\n"));
+        }
+    }
     let fields: Vec<String> = p.errors.iter().map(|f| format!("\n  {}: {}", f.field, f.message)).collect();
     anyhow::anyhow!("{}{}", p.detail, fields.join(""))
 }

@@ -335,4 +335,8 @@ fn commands_on_a_data_dir_without_a_registry_refuse_and_create_nothing() {
     assert!(!ok && err.contains("检查发现 1 行会被拒绝"), "{err}");
     let (ok, err) = run(&["--data-dir", &data, "import", &roster, "--kind", "labourers"]);
     assert!(!ok && err.contains("--accept-partial"), "{err}");
+
+    // A bad option is named as the option typed, not as a query parameter.
+    let (ok, err) = run(&["--data-dir", &data, "ledger", "summary", "--year", "2019", "--as-of", "2019-02-30"]);
+    assert!(!ok && err.contains("选项 --as-of：") && !err.contains("查询参数"), "{err}");
 }
