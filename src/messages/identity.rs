@@ -136,7 +136,15 @@ pub fn region_format(value: &str) -> Text {
         format!("region code must be 6 digits (GB/T 2260), got '{value}'"),
     )
 }
-/// Six digits that name no region, current or historical.
+/// An ID number whose first six digits name no region, current or
+/// historical: no 户籍地 was taken from it.
+pub fn id_region_unknown(code: &str) -> Text {
+    Text::new(
+        format!("身份证号前 6 位 {code} 不是现行或历史上的行政区划代码（GB/T 2260），户籍地没有据此填上：请核对身份证号；号码无误时请填写户籍地区县代码，否则此人不计入任何县的台账"),
+        format!("the ID number's first six digits {code} are no current or historical region code (GB/T 2260), so no 户籍地 was taken from them: check the number; if it is right, give hukou_region_code, or the person counts in no county's ledger"),
+    )
+}
+/// A region code that is neither current nor historical.
 pub fn region_unknown(value: &str) -> Text {
     Text::new(
         format!("地区代码 {value} 不是现行或历史上的 GB/T 2260 代码"),

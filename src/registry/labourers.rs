@@ -14,7 +14,8 @@ use crate::db::models::labourer::{self as model, LabourerData, LabourerRow};
 use crate::db::types::JsonList;
 use crate::db::DbConnection;
 use crate::domain::{codes, normalise, Education, IdNumber, LabourerId, Phone, PovertyStatus, RegionCode};
-use crate::error::{AppError, Errors};
+use crate::error::{AppError, Errors, FieldError};
+use crate::messages::identity as msg;
 use crate::messages::Thing;
 
 /// What is typed to register a person (DESIGN §4). `gender` and
@@ -176,6 +177,26 @@ pub struct Registered {
     pub row: LabourerRow,
     /// Others with the same name and birth date but another ID number.
     pub possible_duplicates: Vec<LabourerId>,
+    /// Remarks about accepted input (see [`hukou_unknown`]).
+    pub warnings: Vec<FieldError>,
+}
+
+/// The remark on a record whose ID number begins with no region code
+/// known now or before (GB/T 2260 and its history), so that no 户籍地 was
+/// taken from it: the person counts in no county's ledger until one is
+/// given, and the number may be mistyped. `None` when a 户籍地 is on
+/// record or the code is known.
+pub fn hukou_unknown(data: &LabourerData) -> Option<FieldError> {
+    if data.hukou_region_code.is_some() {
+        return None;
+    }
+    let code = data.id_number.region_code();
+    match RegionCode::parse(code) {
+        Err(e) if e.code == codes::UNKNOWN_REGION => {
+            Some(FieldError::new("id_number", codes::UNKNOWN_REGION, msg::id_region_unknown(code)))
+        }
+        _ => None,
+    }
 }
 
 /// Registers a person (DESIGN §4): the ID number is unique (409 naming the
@@ -197,7 +218,8 @@ pub fn register(c: &mut DbConnection, actor: &Actor, form: NewLabourer) -> Resul
     };
     let possible_duplicates = model::twins(c, &row.data.name, row.data.birth_date, &row.data.id_number)?;
     record_created(c, actor, kinds::LABOURER, row.id.get(), &row)?;
-    Ok(Registered { row, possible_duplicates })
+    let warnings = hukou_unknown(&row.data).into_iter().collect();
+    Ok(Registered { row, possible_duplicates, warnings })
 }
 
 /// Registers many people in multi-row statements, each audited and queued

@@ -17,6 +17,7 @@ crate::on_both_backends!(
     an_organiser_cannot_read_the_registry,
     a_labourer_with_placements_cannot_be_deleted,
     a_clerks_unmasked_view_is_audited,
+    an_id_number_of_no_known_region_is_registered_with_a_remark_everywhere,
 );
 
 async fn creating_a_labourer_derives_gender_and_birth_date(app: TestApp) {
@@ -239,4 +240,35 @@ async fn a_clerks_unmasked_view_is_audited(app: TestApp) {
     let actions: Vec<&str> = b["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["view_unmasked", "create"], "newest first");
     assert_eq!(b["items"][0]["actor"], "clerk");
+}
+
+/// An ID number whose first six digits are no region code, current or
+/// historical, is accepted (a number of a region our tables lack must not
+/// be refused) but said: no 户籍地 came from it, so the person counts in no
+/// county's ledger until one is given — at the API, on the person's page
+/// and in a roster's check.
+async fn an_id_number_of_no_known_region_is_registered_with_a_remark_everywhere(app: TestApp) {
+    let odd = id_number("990101", "19900101", 17);
+    let b = app.labourer(json!({"id_number": odd, "name": "韦明"})).await;
+    assert!(b["hukou_region_code"].is_null(), "{b}");
+    assert_eq!(b["warnings"][0]["code"], "unknown_region", "{b}");
+    assert_eq!(b["warnings"][0]["field"], "id_number", "{b}");
+    assert!(b["warnings"][0]["message"].as_str().unwrap().contains("990101"), "{b}");
+    let (_, page) = app.page_as(&app.clerk, &format!("/desk/labourers/{}", b["id"])).await;
+    assert!(page.contains("身份证号前 6 位 990101 不是现行或历史上的行政区划代码"), "{page}");
+    // With a 户籍地 given, or a known region, nothing is said.
+    let given = app
+        .labourer(
+            json!({"id_number": id_number("990101", "19900101", 27), "name": "韦亮", "hukou_region_code": "451424"}),
+        )
+        .await;
+    assert_eq!(given["warnings"], json!([]), "{given}");
+    let known = app.labourer(json!({"id_number": id_number("451424", "19900101", 37), "name": "韦光"})).await;
+    assert_eq!(known["warnings"], json!([]), "{known}");
+    let roster = format!("姓名,身份证号\n韦强,{}\n", id_number("990101", "19910101", 47));
+    let (s, checked) =
+        app.upload("/api/v1/imports?kind=labourers&mode=dry_run", &app.clerk, "roster.csv", roster.into_bytes()).await;
+    assert_eq!(s, 200, "{checked}");
+    let warned: Vec<&str> = checked["warnings"].as_array().unwrap().iter().filter_map(|w| w["code"].as_str()).collect();
+    assert!(warned.contains(&"unknown_region"), "{checked}");
 }

@@ -21,8 +21,8 @@ use crate::error::AppError;
 use crate::http::auth::{require, REGISTRY};
 use crate::http::input::{domain_param, text, Form, Page, Query};
 use crate::http::state::AppState;
-use crate::http::views::{record_of, ListOf, Record};
-use crate::messages::access;
+use crate::http::views::{record_of, ListOf, Record, Warning};
+use crate::messages::{access, Lang};
 use crate::registry::labourers::{self as registry, LabourerChanges, NewLabourer, TRAINEE_FIELDS};
 use crate::registry::reads;
 
@@ -119,6 +119,9 @@ pub struct CreatedLabourer {
     /// Ids of people with the same name and birth date but another ID
     /// number (a likely typo); empty when none.
     pub possible_duplicates: Vec<i64>,
+    /// Remarks about accepted input (`unknown_region`: the ID number's
+    /// first six digits name no region, so no 户籍地 was taken from them).
+    pub warnings: Vec<Warning>,
 }
 
 /// Query parameters of the list.
@@ -146,6 +149,7 @@ pub struct LabourerQuery {
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
+    lang: Lang,
     form: Form<NewLabourer>,
 ) -> Result<HttpResponse, AppError> {
     require(&caller, REGISTRY, ("登记劳动力", "register labourers"))?;
@@ -155,6 +159,7 @@ pub async fn create(
     Ok(HttpResponse::Created().json(CreatedLabourer {
         labourer: LabourerView::of(done.row, true),
         possible_duplicates: done.possible_duplicates.into_iter().map(|i| i.get()).collect(),
+        warnings: Warning::all(&done.warnings, lang),
     }))
 }
 

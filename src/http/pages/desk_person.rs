@@ -62,6 +62,8 @@ struct PersonPage {
     similar: Vec<i64>,
     /// The 户籍 county by name (广西壮族自治区崇左市大新县), not its code alone.
     hukou: String,
+    /// Why no 户籍 is on record: the ID number's region is unknown.
+    hukou_unknown: Option<String>,
 }
 
 /// The placement form's fields, the employer chosen among `employers`
@@ -162,8 +164,10 @@ async fn show_person(state: &AppState, viewer: &Viewer, id: i64, shown: Shown<'_
         Some(code) => format!("{} {code}", region_full_name(code).unwrap_or_default()).trim().to_string(),
         None => String::new(),
     };
+    let hukou_unknown = crate::registry::labourers::hukou_unknown(&row.data).map(|w| w.message.zh);
     let p = PersonPage {
         hukou,
+        hukou_unknown,
         chrome: Chrome::new(viewer, row.data.name.clone()),
         p: row,
         notice,

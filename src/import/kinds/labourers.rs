@@ -89,6 +89,10 @@ pub fn prepare(c: &mut DbConnection, ctx: &mut Context, drafts: Vec<Draft<'_>>) 
                         d.warn("gender", "gender_mismatch", msg::gender_mismatch(&written));
                     }
                 }
+                // No 户籍地 from a number whose region is unknown: said.
+                if let Some(w) = crate::registry::labourers::hukou_unknown(&data) {
+                    d.warnings.push(w);
+                }
                 if let Some(first) = ctx.first_with(data.id_number.as_str().to_string(), number) {
                     let e = crate::error::FieldError::new("id_number", "duplicate_in_file", msg::same_in_file(first));
                     parsed.push(Err(rejected(number, vec![e], d.warnings)));
