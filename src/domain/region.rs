@@ -115,7 +115,8 @@ impl RegionCode {
     /// for 崇左市 451400 would otherwise count only people stored with that
     /// very code, and none of 大新县's.
     pub fn parse_county(s: &str) -> Result<RegionCode, DomainError> {
-        let code = RegionCode::parse(s)?;
+        // Written as a code or a name (大新县), as rosters write it.
+        let code = super::region_names::region_by_code_or_name(s)?;
         if code.is_county_level() {
             return Ok(code);
         }

@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use validator::{ValidationError, ValidationErrors, ValidationErrorsKind};
 
 use crate::clock;
-use crate::domain::{normalise, DomainError, IdNumber, Phone, RegionCode, Uscc};
+use crate::domain::{normalise, region_by_code_or_name, DomainError, IdNumber, Phone, Uscc};
 use crate::error::{AppError, Errors, FieldError};
 use crate::messages::{general, Text};
 
@@ -87,9 +87,10 @@ pub fn contact_phone(s: &str) -> Result<(), ValidationError> {
     Ok(())
 }
 
-/// A GB/T 2260 region code in the table.
+/// A GB/T 2260 region code in the table, or a region's name as clerks
+/// write it (江门市江海区, 大新县; see [`region_by_code_or_name`]).
 pub fn region_code(s: &str) -> Result<(), ValidationError> {
-    RegionCode::parse(s).map(|_| ()).map_err(from_domain)
+    region_by_code_or_name(s).map(|_| ()).map_err(from_domain)
 }
 
 /// A list of region codes; the first bad one is named by its index.

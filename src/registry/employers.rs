@@ -9,7 +9,7 @@ use crate::db::models::audit::Actor;
 use crate::db::models::employer::{self as model, EmployerData, EmployerRow};
 use crate::db::models::outbox::{self, Op};
 use crate::db::DbConnection;
-use crate::domain::{normalise, DomainWarning, EmployerId, Phone, RegionCode, Uscc};
+use crate::domain::{normalise, region_by_code_or_name, DomainWarning, EmployerId, Phone, Uscc};
 use crate::error::{AppError, Errors, FieldError};
 use crate::messages::registry as msg;
 use crate::messages::Thing;
@@ -131,7 +131,7 @@ pub fn parse_new(form: NewEmployer) -> Result<(EmployerData, Vec<FieldError>), A
     let mut e = checks::collect(&form);
     let mut warnings = Vec::new();
     let uscc = uscc_of(&mut e, &mut warnings, form.uscc);
-    let region = form.region_code.as_deref().and_then(|r| e.check("region_code", RegionCode::parse(r)));
+    let region = form.region_code.as_deref().and_then(|r| e.check("region_code", region_by_code_or_name(r)));
     let phone = contact_phone_of(form.contact_phone);
     e.finish()?;
     let Some(region) = region else { return Err(AppError::Internal(anyhow::anyhow!("a failed check left no error"))) };
@@ -201,7 +201,7 @@ pub fn change(
         d.uscc = uscc_of(&mut e, &mut warnings, u);
     }
     if let Some(r) = form.region_code {
-        if let Some(r) = e.check("region_code", RegionCode::parse(&r)) {
+        if let Some(r) = e.check("region_code", region_by_code_or_name(&r)) {
             d.region_code = r.as_str().to_string();
         }
     }

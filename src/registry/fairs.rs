@@ -13,7 +13,7 @@ use crate::db::models::employer::EmployerRow;
 use crate::db::models::job_fair::{self as model, JobFairData, JobFairRow};
 use crate::db::types::JsonList;
 use crate::db::DbConnection;
-use crate::domain::{EmployerId, JobFairId, RegionCode};
+use crate::domain::{region_by_code_or_name, EmployerId, JobFairId};
 use crate::error::{AppError, Errors};
 use crate::messages::{registry as msg, Thing};
 
@@ -94,7 +94,7 @@ pub fn may_manage(actor: &Actor, fair: &JobFairRow) -> bool {
 pub fn create(c: &mut DbConnection, actor: &Actor, form: NewFair) -> Result<JobFairRow, AppError> {
     let _labels = crate::messages::Labels::of(crate::messages::Thing::JobFair);
     let mut e = checks::collect(&form);
-    let region = form.region_code.as_deref().and_then(|r| e.check("region_code", RegionCode::parse(r)));
+    let region = form.region_code.as_deref().and_then(|r| e.check("region_code", region_by_code_or_name(r)));
     let organisers = organisers_of(&mut e, form.organisers);
     e.finish()?;
     let Some(region) = region else { return Err(AppError::Internal(anyhow::anyhow!("a failed check left no error"))) };
@@ -140,7 +140,7 @@ pub fn change(c: &mut DbConnection, actor: &Actor, id: JobFairId, form: FairChan
     forms::apply(&mut d.held_on, form.held_on);
     forms::apply(&mut d.venue, form.venue.map(forms::text));
     if let Some(r) = form.region_code {
-        if let Some(r) = e.check("region_code", RegionCode::parse(&r)) {
+        if let Some(r) = e.check("region_code", region_by_code_or_name(&r)) {
             d.region_code = r.as_str().to_string();
         }
     }

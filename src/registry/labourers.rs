@@ -13,7 +13,9 @@ use crate::db::models::audit::Actor;
 use crate::db::models::labourer::{self as model, LabourerData, LabourerRow};
 use crate::db::types::JsonList;
 use crate::db::DbConnection;
-use crate::domain::{codes, normalise, Education, IdNumber, LabourerId, Phone, PovertyStatus, RegionCode};
+use crate::domain::{
+    codes, normalise, region_by_code_or_name, Education, IdNumber, LabourerId, Phone, PovertyStatus, RegionCode,
+};
 use crate::error::{AppError, Errors, FieldError};
 use crate::messages::identity as msg;
 use crate::messages::Thing;
@@ -303,7 +305,7 @@ fn hukou_of_id(e: &mut Errors, id: &IdNumber) -> Option<String> {
 fn region_list(e: &mut Errors, list: Option<Vec<String>>) -> Vec<String> {
     let mut out = Vec::new();
     for (i, raw) in forms::texts(list).iter().enumerate() {
-        if let Some(r) = e.check(&format!("desired_region_codes[{i}]"), RegionCode::parse(raw)) {
+        if let Some(r) = e.check(&format!("desired_region_codes[{i}]"), region_by_code_or_name(raw)) {
             out.push(r.as_str().to_string());
         }
     }

@@ -17,7 +17,9 @@ use crate::db::models::placement::{self as model, PlacementData, PlacementRow};
 use crate::db::models::posting::PostingRow;
 use crate::db::DbConnection;
 use crate::domain::rules::{self, Span};
-use crate::domain::{Channel, EmployerId, EnrolmentId, JobFairId, LabourerId, PlacementId, PostingId, RegionCode};
+use crate::domain::{
+    region_by_code_or_name, Channel, EmployerId, EnrolmentId, JobFairId, LabourerId, PlacementId, PostingId,
+};
 use crate::error::{AppError, Errors, FieldError};
 use crate::messages::{general, registry as msg, Thing};
 
@@ -176,7 +178,7 @@ pub struct PlacementChanges {
 pub fn parse_new(form: NewPlacement) -> Result<PlacementData, AppError> {
     let _labels = crate::messages::Labels::of(crate::messages::Thing::Placement);
     let mut e = checks::collect(&form);
-    let region = form.region_code.as_deref().and_then(|r| e.check("region_code", RegionCode::parse(r)));
+    let region = form.region_code.as_deref().and_then(|r| e.check("region_code", region_by_code_or_name(r)));
     let channel = form.channel.as_deref().and_then(|ch| e.check("channel", ch.parse::<Channel>()));
     e.finish()?;
     let (Some(region), Some(channel)) = (region, channel) else {
@@ -348,7 +350,7 @@ pub fn change(
     forms::apply(&mut d.employer_name, form.employer_name.map(forms::text));
     forms::apply(&mut d.posting_id, form.posting_id);
     if let Some(r) = form.region_code {
-        if let Some(r) = e.check("region_code", RegionCode::parse(&r)) {
+        if let Some(r) = e.check("region_code", region_by_code_or_name(&r)) {
             d.region_code = r.as_str().to_string();
         }
     }

@@ -13,7 +13,7 @@ use crate::db::models::posting::{self as model, PostingData, PostingRow};
 use crate::db::types::JsonList;
 use crate::db::DbConnection;
 use crate::domain::{
-    Benefit, Education, EmployerId, GenderRequirement, JobFairId, PostingId, PostingStatus, RegionCode,
+    region_by_code_or_name, Benefit, Education, EmployerId, GenderRequirement, JobFairId, PostingId, PostingStatus,
 };
 use crate::error::{AppError, Errors};
 use crate::messages::registry as msg;
@@ -200,7 +200,7 @@ pub fn create(c: &mut DbConnection, actor: &Actor, form: NewPosting) -> Result<P
 pub fn parse_new(form: NewPosting) -> Result<PostingData, AppError> {
     let _labels = crate::messages::Labels::of(crate::messages::Thing::Posting);
     let mut e = checks::collect(&form);
-    let region = form.region_code.as_deref().and_then(|r| e.check("region_code", RegionCode::parse(r)));
+    let region = form.region_code.as_deref().and_then(|r| e.check("region_code", region_by_code_or_name(r)));
     let gender = match form.gender_requirement {
         Some(g) => e.check("gender_requirement", g.parse()),
         None => Some(GenderRequirement::Any),
@@ -295,7 +295,7 @@ pub fn change(
     forms::apply(&mut d.salary_min, form.salary_min);
     forms::apply(&mut d.salary_max, form.salary_max);
     if let Some(r) = form.region_code {
-        if let Some(r) = e.check("region_code", RegionCode::parse(&r)) {
+        if let Some(r) = e.check("region_code", region_by_code_or_name(&r)) {
             d.region_code = r.as_str().to_string();
         }
     }

@@ -13,7 +13,7 @@ use crate::db::models::audit::Actor;
 use crate::db::models::programme::{self, ProgrammeData, ProgrammeRow};
 use crate::db::models::session::{self, SessionData, SessionRow};
 use crate::db::DbConnection;
-use crate::domain::{RegionCode, SessionId};
+use crate::domain::{region_by_code_or_name, SessionId};
 use crate::error::{AppError, Errors, FieldError};
 use crate::messages::{general, registry as msg, Thing};
 
@@ -82,7 +82,7 @@ pub struct ProgrammeChanges {
 }
 
 fn region_of(e: &mut Errors, field: &str, raw: Option<String>) -> Option<String> {
-    forms::text(raw).and_then(|r| e.check(field, RegionCode::parse(&r))).map(|r| r.as_str().to_string())
+    forms::text(raw).and_then(|r| e.check(field, region_by_code_or_name(&r))).map(|r| r.as_str().to_string())
 }
 
 /// Sets up a programme.

@@ -10,7 +10,7 @@ use crate::db::models::audit::Actor;
 use crate::db::models::labourer::LabourerRow;
 use crate::db::models::vocational::{self as model, VocationalData, VocationalRow};
 use crate::db::DbConnection;
-use crate::domain::{LabourerId, RegionCode, StudyStatus};
+use crate::domain::{region_by_code_or_name, LabourerId, StudyStatus};
 use crate::error::{AppError, Errors, FieldError};
 use crate::messages::{general, registry as msg, Thing};
 
@@ -88,7 +88,8 @@ pub struct VocationalChanges {
 /// The typed study a validated form describes.
 pub fn parse_new(form: NewVocational) -> Result<VocationalData, AppError> {
     let mut e = checks::collect(&form);
-    let region = form.school_region_code.as_deref().and_then(|r| e.check("school_region_code", RegionCode::parse(r)));
+    let region =
+        form.school_region_code.as_deref().and_then(|r| e.check("school_region_code", region_by_code_or_name(r)));
     let status = match form.status {
         Some(s) => e.check("status", s.parse()),
         None => Some(StudyStatus::Studying),
@@ -196,7 +197,7 @@ pub fn change(
         d.school_name = forms::text(Some(n)).unwrap_or_default();
     }
     if let Some(r) = form.school_region_code {
-        if let Some(r) = e.check("school_region_code", RegionCode::parse(&r)) {
+        if let Some(r) = e.check("school_region_code", region_by_code_or_name(&r)) {
             d.school_region_code = r.as_str().to_string();
         }
     }

@@ -12,6 +12,7 @@ crate::on_both_backends!(
     a_job_s_end_is_recorded_from_its_row_by_the_registry_s_rules,
     a_duplicate_on_a_form_links_to_the_record_already_registered,
     a_form_saved_over_by_someone_else_keeps_what_was_typed_and_shows_what_is_there_now,
+    a_place_is_written_as_its_name_or_taken_from_the_employer_and_a_second_job_may_be_part_time,
 );
 
 async fn a_job_s_end_is_recorded_from_its_row_by_the_registry_s_rules(app: TestApp) {
@@ -246,4 +247,47 @@ async fn a_form_saved_over_by_someone_else_keeps_what_was_typed_and_shows_what_i
     assert_eq!(a.status, 303, "{}", a.body);
     let now = app.get_ok(&format!("/api/v1/labourers/{id}"), &app.clerk).await;
     assert_eq!((now["phone"].as_str(), now["hukou_village"].as_str()), (Some("13900000002"), None));
+}
+
+/// Clerks write places as names (江门市江海区), as rosters do: every form
+/// and the API take a name or a code; a job at a registered employer is
+/// where the employer is unless said otherwise; and the overlap message's
+/// advice (mark one part-time) can be followed on the form.
+async fn a_place_is_written_as_its_name_or_taken_from_the_employer_and_a_second_job_may_be_part_time(app: TestApp) {
+    let who = app.labourer(json!({"id_number": id_number("451424", "19920404", 71), "name": "地名测试"})).await;
+    let id = who["id"].as_i64().unwrap();
+    let e = app
+        .post_created(
+            "/api/v1/employers",
+            &app.clerk,
+            json!({"name": "江门市江海区名称测试厂", "region_code": "江门市江海区"}),
+        )
+        .await;
+    assert_eq!(e["region_code"], "440704", "{e}");
+    let (s, b) = app.post("/api/v1/employers", &app.clerk, json!({"name": "某厂", "region_code": "城关区"})).await;
+    assert_eq!((s, b["errors"][0]["code"].as_str()), (422, Some("ambiguous_region")), "{b}");
+    let path = format!("/desk/labourers/{id}/placements");
+    let employer = e["id"].to_string();
+    let first = [("employer_id", employer.as_str()), ("started_on", "2019-03-01"), ("channel", "referral")];
+    let a = send(&app, &app.clerk, &path, Some(&first)).await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    let second = [
+        ("employer_name", "江门某餐馆"),
+        ("region_code", "广东省江门市蓬江区"),
+        ("started_on", "2019-05-01"),
+        ("channel", "referral"),
+    ];
+    let a = send(&app, &app.clerk, &path, Some(&second)).await;
+    assert_eq!(a.status, 422, "a second full-time job at the same time: {}", a.body);
+    let a = send(&app, &app.clerk, &path, Some(&[&second[..], &[("part_time", "true")]].concat())).await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    let jobs = app.get_ok(&format!("/api/v1/placements?labourer_id={id}"), &app.clerk).await;
+    let mut got: Vec<(String, bool)> = jobs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| (j["region_code"].as_str().unwrap().to_string(), j["part_time"].as_bool().unwrap()))
+        .collect();
+    got.sort();
+    assert_eq!(got, [("440703".to_string(), true), ("440704".to_string(), false)]);
 }

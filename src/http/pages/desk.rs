@@ -80,7 +80,7 @@ fn person_fields() -> Vec<Field> {
         Field::text("id_number", "身份证号").required(),
         Field::text("name", "姓名").required(),
         Field::text("phone", "手机号").typed("tel"),
-        Field::text("hukou_region_code", "户籍地区县代码（默认取身份证号前6位）"),
+        Field::text("hukou_region_code", "户籍地区县（代码或名称，如 451424 或 大新县；不填取身份证号前6位）"),
         Field::text("hukou_township", "乡镇"),
         Field::text("hukou_village", "村"),
         Field::text("poverty_status", "贫困户属性").choice(options(

@@ -203,7 +203,7 @@ fn employer_fields() -> Vec<Field> {
     vec![
         Field::text("name", "单位名称").required(),
         Field::text("uscc", "统一社会信用代码（18位）"),
-        Field::text("region_code", "所在地区县代码（如 440704）").required(),
+        Field::text("region_code", "所在地区县（代码或名称，如 440704 或 江门市江海区）").required(),
         Field::text("address", "地址"),
         Field::text("industry", "行业"),
         Field::text("contact_name", "联系人"),

@@ -18,7 +18,7 @@ use crate::db::models::job_fair::{self, Visit};
 use crate::db::models::labourer::LabourerRow;
 use crate::db::models::placement::{self, PlacementFilter, PlacementRow};
 use crate::domain::region::region_full_name;
-use crate::domain::{region_name, Channel, LabourerId, PlacementId};
+use crate::domain::{region_name, Channel, EmployerId, LabourerId, PlacementId};
 use crate::error::AppError;
 use crate::http::api::search::matches_of;
 use crate::http::auth::REGISTRY;
@@ -72,16 +72,21 @@ fn placement_fields(employers: Vec<(String, String)>) -> Vec<Field> {
     vec![
         Field::text("employer_id", "就业单位").choice(employers).found_at(employer_choice::EMPLOYER_OPTIONS),
         Field::text("employer_name", "未登记的单位：填写单位名称（上面不选）"),
-        Field::text("region_code", "就业地区县代码（如 440704）").required(),
+        Field::text(
+            "region_code",
+            "就业地区县（代码或名称，如 440704 或 江门市江海区；选了登记的单位可不填，取单位所在地）",
+        ),
         Field::text("occupation", "岗位/工种"),
         Field::text("started_on", "就业时间").typed("date").required(),
         Field::text("ended_on", "离职时间（仍在岗不填）").typed("date"),
         Field::text("monthly_income", "月收入（元）").typed("number"),
         Field::text("channel", "就业渠道").choice(options(Channel::ALL, Channel::as_str, Channel::label_zh)),
+        Field::text("part_time", "全职或兼职")
+            .choice(vec![("false".into(), "全职".into()), ("true".into(), "兼职（可与全职工作时间重叠）".into())]),
     ]
 }
 
-const PLACEMENT_FIELDS: [&str; 8] = [
+const PLACEMENT_FIELDS: [&str; 9] = [
     "employer_id",
     "employer_name",
     "region_code",
@@ -90,6 +95,7 @@ const PLACEMENT_FIELDS: [&str; 8] = [
     "ended_on",
     "monthly_income",
     "channel",
+    "part_time",
 ];
 
 /// What a page shows besides the record: a notice after a write, or the
@@ -242,7 +248,17 @@ pub async fn add_placement(
             posted.set("employer_name", String::new());
         }
     }
+    // Where the job is, when not written: where the chosen employer is.
+    if posted.get("region_code").is_none() {
+        if let Some(e) = posted.get("employer_id").and_then(|v| v.parse::<i64>().ok()) {
+            let at = state.db.run(move |c| Ok(employer::get(c, EmployerId(e))?.map(|r| r.data.region_code))).await?;
+            if let Some(code) = at {
+                posted.set("region_code", code);
+            }
+        }
+    }
     let mut json = json_of(&posted, &PLACEMENT_FIELDS, &["employer_id", "monthly_income"]);
+    forms::bool_of(&mut json, "part_time");
     if let Some(m) = json.as_object_mut() {
         m.insert("labourer_id".into(), id.into());
     }

@@ -47,7 +47,7 @@ fn posting_fields(employers: Vec<(String, String)>) -> Vec<Field> {
         Field::text("headcount", "招聘人数").typed("number").required(),
         Field::text("salary_min", "最低月薪（元）").typed("number"),
         Field::text("salary_max", "最高月薪（元）").typed("number"),
-        Field::text("region_code", "工作地区县代码（如 440704）").required(),
+        Field::text("region_code", "工作地区县（代码或名称，如 440704 或 江门市江海区）").required(),
         Field::text("min_age", "最低年龄").typed("number"),
         Field::text("max_age", "最高年龄").typed("number"),
         Field::text("gender_requirement", "性别要求").choice(all_of(
