@@ -155,7 +155,10 @@ pub fn read_rows(
     each: &mut dyn FnMut(SourceRow) -> Result<(), AppError>,
 ) -> Result<(), AppError> {
     match format {
-        Format::Xlsx => read_xlsx(Cursor::new(bytes), total, each),
+        Format::Xlsx => {
+            within_unpacked_limits(bytes)?;
+            read_xlsx(Cursor::new(bytes), total, each)
+        }
         Format::Xls => read_xls(Cursor::new(bytes), total, each),
         Format::Csv => read_csv(&decode(bytes, encoding)?, total, each),
     }
@@ -217,6 +220,36 @@ pub fn read_rows_ahead(
         let read = reader.join().map_err(|_| AppError::Internal(anyhow::anyhow!("the rows' reader panicked")))?;
         consumed.and(read)
     })
+}
+
+/// The most one part of a workbook (a sheet, its shared strings) may
+/// unpack to: a 20 MiB upload of real rosters unpacks to a few hundred MB
+/// at most, while 3 MB can be made to unpack to gigabytes in one cell.
+const MAX_PART_UNPACKED: u64 = 256 << 20;
+/// The most a whole workbook may unpack to.
+const MAX_UNPACKED: u64 = 512 << 20;
+
+/// Refuses (422, `too_large`) an xlsx whose parts would unpack to more than
+/// [`MAX_PART_UNPACKED`] each or [`MAX_UNPACKED`] in all, before calamine
+/// unpacks anything: one such upload once took the whole service down.
+fn within_unpacked_limits(bytes: &[u8]) -> Result<(), AppError> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
+    let mut all: u64 = 0;
+    for i in 0..archive.len() {
+        let part = archive.by_index_raw(i).map_err(unreadable)?;
+        let size = part.size();
+        all = all.saturating_add(size);
+        let (name, limit) = if size > MAX_PART_UNPACKED {
+            (part.name().map(|n| n.to_string()).unwrap_or_default(), MAX_PART_UNPACKED)
+        } else if all > MAX_UNPACKED {
+            ("全部内容".to_string(), MAX_UNPACKED)
+        } else {
+            continue;
+        };
+        let shown = if limit == MAX_UNPACKED { all } else { size };
+        return Err(AppError::invalid("file", "too_large", msg::unpacks_too_large(&name, shown >> 20, limit >> 20)));
+    }
+    Ok(())
 }
 
 fn unreadable(e: impl std::fmt::Display) -> AppError {

@@ -27,6 +27,15 @@ pub fn unreadable(detail: &str) -> Text {
     )
 }
 
+/// A workbook that would unpack to more than a roster ever holds (a
+/// damaged file, or one made to exhaust memory).
+pub fn unpacks_too_large(entry: &str, mib: u64, limit_mib: u64) -> Text {
+    Text::new(
+        format!("文件解压后过大（其中 {entry} 解压后约 {mib} MB，上限 {limit_mib} MB），可能已损坏或不是正常导出的表格：请用 Excel 或 WPS 另存为新文件，或分成几个文件后再导入"),
+        format!("the file unpacks to too much ({entry}: about {mib} MB, limit {limit_mib} MB); it may be damaged or not an ordinary export — save it anew from Excel or WPS, or split it"),
+    )
+}
+
 /// A workbook without sheets.
 pub fn no_sheet() -> Text {
     Text::new("工作簿中没有工作表", "the workbook has no worksheet")

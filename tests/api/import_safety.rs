@@ -127,4 +127,51 @@ async fn other_writers_go_on_while_a_big_file_is_read(app: TestApp) {
     assert_eq!(app.count("labourers"), 4001);
 }
 
-on_both_backends!(a_killed_commit_leaves_all_of_its_rows_or_none, other_writers_go_on_while_a_big_file_is_read);
+/// A 300 KB workbook whose one sheet unpacks to 260 MiB of one cell.
+fn unpacking_to_much() -> Vec<u8> {
+    use std::io::Write;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let deflated =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).large_file(true);
+    out.start_file("[Content_Types].xml", deflated).unwrap();
+    out.write_all(
+        br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#,
+    )
+    .unwrap();
+    out.start_file("xl/worksheets/sheet1.xml", deflated).unwrap();
+    out.write_all(br#"<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>"#).unwrap();
+    let block = vec![b'A'; 1 << 20];
+    for _ in 0..260 {
+        out.write_all(&block).unwrap();
+    }
+    out.write_all(b"</t></is></c></row></sheetData></worksheet>").unwrap();
+    out.finish().unwrap().into_inner()
+}
+
+/// A small upload that would unpack to gigabytes (one once took the whole
+/// service down, as import and as reconciliation) is refused by name
+/// before anything is unpacked, and the service goes on answering.
+async fn a_workbook_that_unpacks_to_too_much_is_refused_and_the_service_stays_up(app: TestApp) {
+    let bomb = unpacking_to_much();
+    assert!(bomb.len() < 2 << 20, "{} bytes", bomb.len());
+    for path in
+        ["/api/v1/imports?kind=labourers&mode=dry_run", "/api/v1/reconciliations?kind=new-transfers-east&year=2019"]
+    {
+        let (s, b) = app.upload(path, &app.clerk, "roster.xlsx", bomb.clone()).await;
+        assert_eq!(s, 422, "{path}: {b}");
+        assert_eq!(
+            (b["errors"][0]["field"].as_str(), b["errors"][0]["code"].as_str()),
+            (Some("file"), Some("too_large")),
+            "{b}"
+        );
+        assert!(b["errors"][0]["message"].as_str().unwrap().contains("解压后过大"), "{b}");
+    }
+    let (s, _) = app.call("GET", "/healthz", None, None).await;
+    assert_eq!(s, 200);
+}
+
+on_both_backends!(
+    a_killed_commit_leaves_all_of_its_rows_or_none,
+    other_writers_go_on_while_a_big_file_is_read,
+    a_workbook_that_unpacks_to_too_much_is_refused_and_the_service_stays_up,
+);
