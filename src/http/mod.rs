@@ -39,6 +39,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .configure(pages::routes)
     .service(
         web::scope("/api/v1")
+            // Answers carry personal data (a ledger, a person, full ID
+            // numbers): kept by no browser or proxy, unless a handler says
+            // otherwise.
+            .wrap(
+                actix_web::middleware::DefaultHeaders::new().add((actix_web::http::header::CACHE_CONTROL, "no-store")),
+            )
             .route("/openapi.json", web::get().to(openapi::openapi_json))
             .route("/auth/login", web::post().to(session::login))
             .route("/auth/logout", web::post().to(session::logout))

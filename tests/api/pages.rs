@@ -100,9 +100,27 @@ async fn signing_in_sets_a_safe_cookie_and_posts_need_the_csrf_token(app: TestAp
     };
     let r = post(form("not-the-token-not-the-token-not-the-token")).await.unwrap();
     assert_eq!(r.status(), 403, "a post without its CSRF token is refused");
+    // A `next` with a tab or a line break (browsers drop a tab, so
+    // /<tab>/evil.example was another site; a line break was a 500 after
+    // the sign-in) is no place to go: the role's landing page.
+    for next in ["%2F%09%2Fevil.example%2Fphish", "%2F%0A%2Fx"] {
+        let body = format!("csrf={token}&username=desk-clerk&password=a-long-password&next={next}");
+        let r = post(body).await.unwrap();
+        assert_eq!((r.status().as_u16(), r.headers()["location"].to_str().unwrap()), (303, "/desk"), "{next}");
+    }
     let r = post(form(&token)).await.unwrap();
     assert_eq!(r.status(), 303);
     assert_eq!(r.headers()["location"], "/desk");
+    // No page can be framed by another site; no API answer is kept.
+    assert_eq!(r.headers()["x-frame-options"], "DENY");
+    assert_eq!(r.headers()["content-security-policy"], "frame-ancestors 'none'");
+    let api = browser()
+        .get(app.url("/api/v1/labourers"))
+        .header("authorization", format!("Bearer {}", app.clerk))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.headers()["cache-control"], "no-store");
     let session = cookie(r.headers(), "lb_session").unwrap();
     assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax") && session.contains("Path=/"));
     assert!(!session.contains("Secure"), "plain http on loopback");

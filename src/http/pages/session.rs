@@ -188,7 +188,35 @@ pub fn check_csrf(req: &HttpRequest, sent: Option<&str>) -> Result<(), AppError>
 }
 
 /// Where to go after signing in: a local path only (never another site).
+/// Browsers drop tabs and line breaks from a `Location` (`/\t/evil.example`
+/// is `//evil.example`, another site) and a line break cannot be sent in
+/// one at all: any control or white-space character refuses the path.
 pub fn safe_next(next: Option<&str>) -> Option<String> {
     let n = next?.trim();
-    (n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.starts_with("/login")).then(|| n.to_string())
+    let plain = !n.chars().any(|c| c.is_control() || c.is_whitespace());
+    (plain && n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.starts_with("/login"))
+        .then(|| n.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_a_plain_local_path_is_a_place_to_go_after_signing_in() {
+        for ok in ["/desk", "/fairs/3/desk?x=1", "/?q=%E5%8E%A8"] {
+            assert_eq!(super::safe_next(Some(ok)).as_deref(), Some(ok));
+        }
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/x",
+            "/\r\n/x",
+            "/\\evil",
+            "https://evil",
+            "javascript:x",
+            "/ /x",
+            "/login",
+        ] {
+            assert_eq!(super::safe_next(Some(bad)), None, "{bad:?}");
+        }
+    }
 }
