@@ -43,3 +43,8 @@ pub fn labourer_has_account(username: &str) -> Text {
         format!("this labourer already has the trainee account '{username}'; one account per person (an admin can reset its password)"),
     )
 }
+
+/// `active` and `disabled` both given, saying opposite things.
+pub fn active_contradicts_disabled() -> Text {
+    Text::new("“active”与“disabled”说法相反：只给其中一个即可", "active and disabled contradict each other; give one")
+}

@@ -81,6 +81,10 @@ pub struct UserChanges {
     /// `false` enables it again.
     #[serde(default, deserialize_with = "forms::present")]
     pub disabled: Option<bool>,
+    /// `false` disables the account, `true` enables it again (DESIGN §8's
+    /// `PATCH {active: false}`; the same as `disabled` the other way round).
+    #[serde(default, deserialize_with = "forms::present")]
+    pub active: Option<bool>,
     /// A new password (a reset): every token of the account is revoked.
     #[serde(default, deserialize_with = "forms::present")]
     #[validate(length(min = 10, max = 200))]
@@ -161,7 +165,17 @@ pub fn change(
     if let Some(email) = form.email {
         change.email = Some(forms::text(email));
     }
-    match form.disabled {
+    // `active` says the same as `disabled`, the other way round; both
+    // given must agree.
+    let disabled = match (form.disabled, form.active) {
+        (Some(d), Some(a)) if d == a => {
+            e.push("active", "contradicts", msg::active_contradicts_disabled());
+            None
+        }
+        (Some(d), _) => Some(d),
+        (None, a) => a.map(|a| !a),
+    };
+    match disabled {
         Some(true) if myself => e.push("disabled", "own_account", msg::not_on_own_account()),
         Some(true) => change.disabled_at = Some(Some(before.disabled_at.unwrap_or_else(now))),
         Some(false) => change.disabled_at = Some(None),

@@ -97,6 +97,16 @@ async fn a_disabled_accounts_tokens_stop_working_at_once(app: TestApp) {
         app.count_where("audit_log", &format!("resource = 'user' AND action = 'update' AND resource_id = {}", u["id"])),
         2
     );
+    // DESIGN §8's words: PATCH {active: false} disables as well.
+    let path = format!("/api/v1/users/{}", u["id"]);
+    let (s, b) =
+        app.patch(&path, &app.admin, json!({"version": on["version"], "active": false, "disabled": false})).await;
+    assert_eq!((s, b["errors"][0]["field"].as_str()), (422, Some("active")), "contradicting: {b}");
+    let off = app.patch_ok(&path, &app.admin, json!({"version": on["version"], "active": false})).await;
+    assert_eq!((off["active"].as_bool(), off["disabled"].as_bool()), (Some(false), Some(true)));
+    assert_eq!(app.get("/api/v1/auth/me", &fresh).await.0, 401, "the token stops at once");
+    let on = app.patch_ok(&path, &app.admin, json!({"version": off["version"], "active": true})).await;
+    assert_eq!(on["active"], true);
 }
 
 async fn a_password_reset_revokes_every_token_and_the_new_password_works(app: TestApp) {

@@ -37,6 +37,9 @@ pub struct UserView {
     pub has_password: bool,
     /// Whether it is disabled (no sign-in, no token works).
     pub disabled: bool,
+    /// Whether the account may sign in (DESIGN §8's `active`: the
+    /// opposite of `disabled`).
+    pub active: bool,
     /// When it was disabled.
     pub disabled_at: Option<DateTime<Utc>>,
     /// Created (UTC).
@@ -58,6 +61,7 @@ impl From<AccountRow> for UserView {
             email: a.email,
             has_password: a.has_password,
             disabled: a.disabled_at.is_some(),
+            active: a.disabled_at.is_none(),
             disabled_at: a.disabled_at.map(|d| d.and_utc()),
             created_at: a.created_at.and_utc(),
             updated_at: a.updated_at.and_utc(),
