@@ -44,36 +44,30 @@ impl RootSpanBuilder for RedactedSpans {
     }
 }
 
-/// A path that matched no route, with every run of six or more digits
-/// (an ID number, a phone number) blanked.
+/// A path that matched no route, each segment that could carry something
+/// personal or secret blanked: one with six or more digits (an ID number,
+/// a phone number), a token (`lb_…`), anything escaped (`%ef%bc%94` is a
+/// full-width digit) or outside plain ASCII words, or a long one.
 pub fn redact_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len().min(200));
-    let mut run = String::new();
-    let flush = |run: &mut String, out: &mut String| {
-        if run.chars().count() >= 6 {
-            out.push_str("******");
-        } else {
-            out.push_str(run);
-        }
-        run.clear();
+    let plain = |seg: &str| {
+        seg.len() <= 32
+            && !seg.starts_with("lb_")
+            && seg.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+            && seg.bytes().filter(u8::is_ascii_digit).count() < 6
     };
-    for c in path.chars().take(200) {
-        if c.is_ascii_digit() || c == 'X' || c == 'x' {
-            run.push(c);
-        } else {
-            flush(&mut run, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut run, &mut out);
-    out
+    let segments: Vec<&str> = path.split('/').take(20).map(|seg| if plain(seg) { seg } else { "******" }).collect();
+    segments.join("/")
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
-    fn long_digit_runs_are_blanked() {
+    fn segments_that_could_carry_a_number_or_a_token_are_blanked() {
         assert_eq!(super::redact_path("/api/v1/x/45142419900307123X/1"), "/api/v1/x/******/1");
         assert_eq!(super::redact_path("/api/v1/labourers/12"), "/api/v1/labourers/12");
+        assert_eq!(super::redact_path("/api/v1/nope/lb_c7e081ac5e3e9bb4b5908b7c7f0ca2a1"), "/api/v1/nope/******");
+        assert_eq!(super::redact_path("/x/%ef%bc%94%ef%bc%95%ef%bc%91"), "/x/******", "full-width digits, escaped");
+        assert_eq!(super::redact_path("/x/４５１４２４"), "/x/******");
+        assert_eq!(super::redact_path("/static/app.3f2a.css"), "/static/app.3f2a.css");
     }
 }
