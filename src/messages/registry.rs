@@ -83,6 +83,14 @@ pub fn walk_in_phone() -> Text {
 pub fn door_name() -> Text {
     Text::new("请填写到场人员的姓名", "give the person's name")
 }
+/// An organiser's check-in naming someone other than the number's holder
+/// (whose name is not told).
+pub fn door_name_mismatch() -> Text {
+    Text::new(
+        "姓名与该身份证号登记的姓名不一致，没有签到：请核对身份证号和姓名（以身份证为准）",
+        "the name does not match the one registered for this ID number; not checked in — check both against the ID card",
+    )
+}
 /// A check-in by an organiser without a phone.
 pub fn door_phone() -> Text {
     Text::new("请填写到场人员的手机号码", "give the person's mobile number")

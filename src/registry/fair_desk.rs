@@ -18,7 +18,7 @@ use crate::db::models::placement::{PlacementData, PlacementRow};
 use crate::db::models::posting;
 use crate::db::DbConnection;
 use crate::domain::rules::{self, PostingTerms};
-use crate::domain::{Channel, IdNumber, IntentionStatus, JobFairId, LabourerId, PostingId, PovertyStatus};
+use crate::domain::{Channel, IdNumber, IntentionStatus, JobFairId, LabourerId, Phone, PostingId, PovertyStatus};
 use crate::error::{AppError, Errors, FieldError};
 use crate::messages::{general, registry as msg, Thing};
 
@@ -86,12 +86,18 @@ pub fn check_in(
     let id = IdNumber::parse(&forms::required("id_number", form.id_number.clone())?, clock::today())
         .map_err(|e| AppError::domain("id_number", e))?;
     if actor.is_organiser() {
+        // The same questions, checked the same way, for a registered number
+        // and a new one: a phone refused for one and not the other told
+        // whether the number was registered.
         let mut e = Errors::default();
         if forms::text(form.name.clone()).is_none() {
             e.push("name", "required", msg::door_name());
         }
-        if forms::text(form.phone.clone()).is_none() {
-            e.push("phone", "required", msg::door_phone());
+        match forms::text(form.phone.clone()) {
+            None => e.push("phone", "required", msg::door_phone()),
+            Some(p) => {
+                e.check("phone", Phone::parse(&p));
+            }
         }
         e.finish()?;
     }
@@ -101,6 +107,12 @@ pub fn check_in(
             let row = labourer::get(c, existing)?.ok_or(AppError::NotFound(Thing::Labourer))?;
             let given = form.name.as_deref().map(crate::domain::normalise::name).filter(|n| !n.is_empty());
             if let Some(n) = given.filter(|n| *n != row.data.name) {
+                // An organiser sees the people checked in at their fairs:
+                // a made-up name must not open a registered person's record.
+                // Refused without saying whose the number is.
+                if actor.is_organiser() {
+                    return Err(AppError::invalid("name", "mismatch", msg::door_name_mismatch()));
+                }
                 warnings.push(FieldError::new("name", "mismatch", msg::name_mismatch(&row.data.name, &n)));
             }
             (row, false)

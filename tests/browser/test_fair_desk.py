@@ -10,7 +10,7 @@ def _focused_name(page):
 
 def test_organiser_checks_in_three_by_keyboard_and_records_a_hire(desk, server):
     clerk = api_token(server, "demo-clerk")
-    known = [p["id_number"] for p in api_get(server, clerk, "/api/v1/labourers?limit=40")["items"]][-2:]
+    known = [(p["id_number"], p["name"]) for p in api_get(server, clerk, "/api/v1/labourers?limit=40")["items"]][-2:]
     walk_in = unregistered_id_number(server, clerk, birth="19980214")
 
     page = desk
@@ -48,11 +48,11 @@ def test_organiser_checks_in_three_by_keyboard_and_records_a_hire(desk, server):
         page.wait_for_function("document.activeElement && document.activeElement.name === 'id_number'", timeout=2000)
         page.evaluate("document.querySelector('#checkin-status').textContent = ''")
 
-    for i, n in enumerate(known):
+    for i, (n, name) in enumerate(known):
         # The first as a chat app pastes it: a zero-width space before, a
         # space inside (the box once cut it to 17 digits).
         number = f"\u200b{n[:6]} {n[6:]}" if i == 0 else n
-        check_in(number, f"到场人{i}", f"1387710556{i}", pasted=i == 0)
+        check_in(number, name, f"1387710556{i}", pasted=i == 0)
     check_in(walk_in, "韦小燕", "13877105566")
     assert page.locator("#attendees", has_text="韦小燕").count() == 1
     registered = api_get(server, clerk, f"/api/v1/labourers?id_number={walk_in}")["items"]

@@ -38,8 +38,9 @@ pub struct LabourerView {
     /// Derived from the ID number; `null` in a masked view, which shows the
     /// year only (with the masked number it would narrow the number down).
     pub birth_date: Option<NaiveDate>,
-    /// Year of birth.
-    pub birth_year: i32,
+    /// Year of birth; `null` in a masked view too (with the masked number
+    /// and a check-in it narrowed the number down to a few thousand).
+    pub birth_year: Option<i32>,
     /// Mobile phone.
     pub phone: Option<String>,
     /// 户籍地 county-level region code.
@@ -82,7 +83,7 @@ impl LabourerView {
             name: d.name,
             gender: d.gender.as_str().to_string(),
             birth_date: full.then_some(d.birth_date),
-            birth_year: d.birth_date.year(),
+            birth_year: full.then(|| d.birth_date.year()),
             phone: d.phone,
             hukou_region_code: d.hukou_region_code,
             hukou_township: d.hukou_township,
