@@ -208,45 +208,73 @@ async fn a_duplicate_on_a_form_links_to_the_record_already_registered(app: TestA
 }
 
 /// Two clerks edit one person: the second one's form, read before the
-/// first one saved, is refused (409) but not lost — what they typed stays,
-/// each field that now reads otherwise shows its value, and the form carries
-/// the current version, so that saving again (checked) is accepted.
+/// first one saved, is refused (409) but not lost — what they changed
+/// stays, what they did not change takes the colleague's value (saving
+/// again once undid it), each such field is marked, and the form carries
+/// the current version, so that saving again is accepted and keeps both.
 async fn a_form_saved_over_by_someone_else_keeps_what_was_typed_and_shows_what_is_there_now(app: TestApp) {
     let number = id_number("451424", "19910303", 57);
     let person = app.labourer(json!({"id_number": number, "name": "陆小燕", "phone": "13800000001"})).await;
     let id = person["id"].as_i64().unwrap();
     let form = send(&app, &app.clerk, &format!("/desk/labourers/{id}/edit"), None).await;
     assert!(form.body.contains(&format!("<a href=\"/desk/labourers/{id}\">取消</a>")), "取消 goes back to the person");
-    let read = form.body.split("name=\"version\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let hidden = |html: &str, name: &str| -> String {
+        let at = format!("name=\"{name}\" value=\"");
+        html.split(&at).nth(1).map(|t| t.split('"').next().unwrap().to_string()).unwrap_or_default()
+    };
+    let read = hidden(&form.body, "version");
     // Meanwhile another clerk corrects the village.
     let v = person["version"].as_i64().unwrap();
     app.patch_ok(&format!("/api/v1/labourers/{id}"), &app.clerk, json!({"version": v, "hukou_village": "那隆村"}))
         .await;
-    let typed = [
-        ("version", read.as_str()),
-        ("id_number", number.as_str()),
-        ("name", "陆小燕"),
-        ("phone", "13900000002"),
-        ("poverty_status", person["poverty_status"].as_str().unwrap()),
+    // This clerk changes the phone only; the form sends back what it read.
+    let fields = [
+        "id_number",
+        "name",
+        "phone",
+        "hukou_region_code",
+        "hukou_township",
+        "hukou_village",
+        "poverty_status",
+        "education",
+        "notes",
     ];
+    let mut typed: Vec<(String, String)> = vec![("version".into(), read.clone())];
+    for f in fields {
+        let was = hidden(&form.body, &format!("was.{f}"));
+        typed.push((format!("was.{f}"), was.clone()));
+        typed.push((f.to_string(), if f == "phone" { "13900000002".into() } else { was }));
+    }
+    let pairs: Vec<(&str, &str)> = typed.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let path = format!("/desk/labourers/{id}/edit");
-    let a = send(&app, &app.clerk, &path, Some(&typed)).await;
+    let a = send(&app, &app.clerk, &path, Some(&pairs)).await;
     assert_eq!(a.status, 409, "{}", a.body);
     assert!(a.body.contains("别人修改并保存了这条记录"), "{}", a.body);
-    assert!(a.body.contains("value=\"13900000002\""), "what was typed is kept: {}", a.body);
-    assert!(a.body.contains("别人保存的现值：那隆村"), "the village now: {}", a.body);
-    assert!(a.body.contains("别人保存的现值：13800000001"), "the phone now: {}", a.body);
-    assert!(!a.body.contains("别人保存的现值：陆小燕"), "the name is the same: {}", a.body);
+    assert!(a.body.contains("value=\"13900000002\""), "what was changed is kept: {}", a.body);
+    assert!(a.body.contains("value=\"那隆村\""), "what was not changed takes the colleague's value: {}", a.body);
+    assert!(a.body.contains("别人保存的现值：那隆村（您没有改这一项"), "and says so: {}", a.body);
+    assert!(!a.body.contains("别人保存的现值：13800000001"), "the phone was only this clerk's change: {}", a.body);
     let now = app.get_ok(&format!("/api/v1/labourers/{id}"), &app.clerk).await;
     assert_eq!((now["phone"].as_str(), now["hukou_village"].as_str()), (Some("13800000001"), Some("那隆村")));
-    let current = a.body.split("name=\"version\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
-    assert_eq!(current, now["version"].to_string());
-    // Saved again as shown: the clerk's form is what is kept.
-    let again = [&[("version", current.as_str())][..], &typed[1..]].concat();
-    let a = send(&app, &app.clerk, &path, Some(&again)).await;
+    assert_eq!(hidden(&a.body, "version"), now["version"].to_string());
+    // Saved again as shown: both changes are kept.
+    let mut again: Vec<(String, String)> = vec![("version".into(), hidden(&a.body, "version"))];
+    for f in fields {
+        again.push((format!("was.{f}"), hidden(&a.body, &format!("was.{f}"))));
+        let shown = if f == "phone" {
+            "13900000002".to_string()
+        } else if f == "hukou_village" {
+            "那隆村".into()
+        } else {
+            hidden(&a.body, &format!("was.{f}"))
+        };
+        again.push((f.to_string(), shown));
+    }
+    let pairs: Vec<(&str, &str)> = again.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let a = send(&app, &app.clerk, &path, Some(&pairs)).await;
     assert_eq!(a.status, 303, "{}", a.body);
     let now = app.get_ok(&format!("/api/v1/labourers/{id}"), &app.clerk).await;
-    assert_eq!((now["phone"].as_str(), now["hukou_village"].as_str()), (Some("13900000002"), None));
+    assert_eq!((now["phone"].as_str(), now["hukou_village"].as_str()), (Some("13900000002"), Some("那隆村")));
 }
 
 /// Clerks write places as names (江门市江海区), as rosters do: every form

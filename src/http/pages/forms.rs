@@ -140,12 +140,34 @@ pub fn is_stale(errors: &FieldMessages) -> bool {
 }
 
 /// What a form says when the record changed after it was read.
-const STALE: &str = "您打开这张表以后，别人修改并保存了这条记录。下面仍是您填写的内容；与现在的记录不同的地方，旁边写着现在的值。核对后再点“保存”，就按您填写的保存。";
+const STALE: &str = "您打开这张表以后，别人修改并保存了这条记录。您没有改动的项已换成别人保存的值；您和别人都改了的项，保留您填写的，旁边写着别人保存的值。核对后再点“保存”。";
 
-/// The form again after a stale version was refused: what the clerk typed
-/// kept, each field the record now holds otherwise marked with its value
-/// now (`now`: the record's fields as its edit form fills them), and the
-/// current `version`, so that saving again, once checked, overwrites (409).
+/// A field's values as the same set, whatever their order (a choice of
+/// several is a set; any other value is itself).
+fn same(f: &Field, a: &str, b: &str) -> bool {
+    if f.many {
+        let set = |v: &str| {
+            v.split(',').filter(|c| !c.is_empty()).map(str::to_string).collect::<std::collections::BTreeSet<_>>()
+        };
+        set(a) == set(b)
+    } else {
+        a.trim() == b.trim()
+    }
+}
+
+/// The form again after a stale version was refused (409), merged three
+/// ways by each field's value when the form was read (`was.<field>`, see
+/// [`record_form`]), as the clerk sent it, and as the record holds it
+/// `now` (the record's fields as its edit form fills them):
+///
+/// - not changed by the clerk: the record's value now (a colleague's
+///   change is kept, not undone by saving again), marked when it moved;
+/// - changed by the clerk only: the clerk's value;
+/// - changed by both, differently: the clerk's value, marked with the
+///   record's.
+///
+/// The form then carries the current `version` and the record's values as
+/// its new originals, so that saving again, once checked, is accepted.
 pub fn changed_meanwhile(
     viewer: &Viewer,
     mut frame: Frame,
@@ -155,23 +177,25 @@ pub fn changed_meanwhile(
 ) -> Result<HttpResponse, AppError> {
     let mut fields = now;
     let current: Vec<String> = fields.iter().map(|f| f.value.clone()).collect();
+    let was: Vec<Option<String>> = fields.iter().map(|f| posted.sent(&format!("was.{}", f.name))).collect();
     refill(&mut fields, Some(posted), &FieldMessages::default());
-    for (f, was) in fields.iter_mut().zip(current) {
-        // A choice of several compares as a set: the order ticked is no change.
-        let same = if f.many {
-            let set = |v: &str| {
-                v.split(',').filter(|c| !c.is_empty()).map(str::to_string).collect::<std::collections::BTreeSet<_>>()
-            };
-            set(&f.value) == set(&was)
-        } else {
-            f.value.trim() == was.trim()
-        };
-        if !same {
-            f.now = Some(f.in_words(&was));
+    for ((f, current), was) in fields.iter_mut().zip(&current).zip(was) {
+        let typed = f.value.clone();
+        if same(f, &typed, current) {
+            continue;
+        }
+        match was {
+            Some(w) if same(f, &typed, &w) => {
+                f.now = Some(format!("{}（您没有改这一项，已换成别人保存的值）", f.in_words(current)));
+                f.value = current.clone();
+            }
+            Some(w) if same(f, current, &w) => {}
+            _ => f.now = Some(f.in_words(current)),
         }
     }
+    let originals = fields.iter().zip(current).map(|(f, v)| (f.name.to_string(), v)).collect();
     frame.version = Some(version);
-    let mut res = form_page(viewer, frame, fields, vec![STALE.to_string()], None)?;
+    let mut res = form_page(viewer, frame, fields, vec![STALE.to_string()], None, originals)?;
     *res.status_mut() = actix_web::http::StatusCode::CONFLICT;
     Ok(res)
 }
@@ -271,6 +295,10 @@ struct RecordForm {
     others: Vec<String>,
     /// The page of the record a duplicate ID number or USCC names.
     existing: Option<String>,
+    /// A change's form: each field's value as the record held it when the
+    /// form was read (`was.<field>`), so that a form refused because
+    /// someone else saved meanwhile can tell the clerk's changes from theirs.
+    originals: Vec<(String, String)>,
 }
 
 /// A record's form page: `fields` refilled with what was `posted` and each
@@ -283,12 +311,20 @@ pub fn record_form(
     posted: Option<&Posted>,
     errors: &FieldMessages,
 ) -> Result<HttpResponse, AppError> {
+    // A change's originals: as read now, or carried from the form posted.
+    let originals: Vec<(String, String)> = match (frame.version, posted) {
+        (None, _) => Vec::new(),
+        (Some(_), None) => fields.iter().map(|f| (f.name.to_string(), f.value.clone())).collect(),
+        (Some(_), Some(p)) => {
+            fields.iter().filter_map(|f| p.sent(&format!("was.{}", f.name)).map(|v| (f.name.to_string(), v))).collect()
+        }
+    };
     let others = refill(&mut fields, posted, errors);
     // A duplicate's record is in the form's own collection: the form of
     // /desk/labourers/new links to /desk/labourers/N.
     let collection: Vec<&str> = frame.action.split('/').take(3).collect();
     let existing = errors.existing().map(|n| format!("{}/{n}", collection.join("/")));
-    let mut res = form_page(viewer, frame, fields, others, existing)?;
+    let mut res = form_page(viewer, frame, fields, others, existing, originals)?;
     if !errors.is_empty() {
         *res.status_mut() = actix_web::http::StatusCode::UNPROCESSABLE_ENTITY;
     }
@@ -302,6 +338,7 @@ fn form_page(
     fields: Vec<Field>,
     others: Vec<String>,
     existing: Option<String>,
+    originals: Vec<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let f = RecordForm {
         chrome: Chrome::new(viewer, frame.heading.clone()),
@@ -309,6 +346,7 @@ fn form_page(
         fields_html: html(&fields)?,
         others,
         existing,
+        originals,
     };
     page(viewer, &f)
 }

@@ -146,6 +146,12 @@ impl Posted {
         self.pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_string()).filter(|v| !v.is_empty())
     }
 
+    /// The value of `name` as sent, trimmed: `Some("")` for a field sent
+    /// blank, `None` for one not sent at all.
+    pub fn sent(&self, name: &str) -> Option<String> {
+        self.pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_string())
+    }
+
     /// Sets `name` to `value` in place of what was sent (e.g. the employer
     /// a search box's text found).
     pub fn set(&mut self, name: &str, value: String) {
