@@ -209,7 +209,11 @@ async fn the_desk_says_where_the_numbers_differ_and_confirms_a_merge_side_by_sid
     assert!(confirm.body.contains(&format!("删除记录 {d}，不能恢复")), "{}", confirm.body);
     let jobs = confirm.body.split("<th scope=\"row\">就业登记</th>").nth(1).unwrap().split("</tr>").next().unwrap();
     assert!(jobs.contains("0 条") && jobs.contains("1 条"), "the job the deleted record holds: {jobs}");
-    assert!(!confirm.body.contains(&id_number("451424", "19880312", 5)), "masked on the page");
+    // In full, the differing digit marked (masked, it hid the digit to
+    // decide by), and audited as any full view.
+    assert!(confirm.body.contains("4514241988031【2】"), "{}", confirm.body);
+    assert!(confirm.body.contains("4514241988031【3】"), "{}", confirm.body);
+    assert_eq!(app.count_where("audit_log", "action = 'view_unmasked' AND resource = 'labourer'"), 2);
     assert_eq!(app.count_where("labourers", &format!("id IN ({c}, {d})")), 2, "nothing merged by looking");
     let wrong = send(&app, &app.clerk, &format!("/desk/duplicates/{c}/{d}/merge?keep={e}"), None).await;
     assert_eq!(wrong.status, 422, "{}", wrong.body);

@@ -20,7 +20,7 @@ use crate::error::AppError;
 use crate::http::auth::REGISTRY;
 use crate::http::state::AppState;
 use crate::registry::duplicates::{self, Likeness, Pair, PairKey};
-use crate::registry::{kinds, load};
+use crate::registry::reads;
 
 /// Pairs shown on one page.
 const PER_PAGE: usize = 50;
@@ -136,7 +136,7 @@ impl Side {
         let place = d.hukou_region_code.as_deref().and_then(region_full_name).unwrap_or_default();
         let rows = vec![
             d.name.clone(),
-            d.id_number.masked(),
+            d.id_number.as_str().to_string(),
             d.birth_date.to_string(),
             d.phone.clone().unwrap_or_default(),
             format!("{place}{}{}", d.hukou_township.as_deref().unwrap_or(""), d.hukou_village.as_deref().unwrap_or("")),
@@ -150,6 +150,21 @@ impl Side {
         ];
         Side { id: row.id.get(), rows }
     }
+}
+
+/// The two ID numbers (row 1) with each character where they differ in
+/// brackets (…0517【1】0【0】5 beside …0517【0】2【0】5): the slip a clerk
+/// decides by.
+fn mark_differences(kept: &mut Side, gone: &mut Side) {
+    let (Some(x), Some(y)) = (kept.rows.get(1).cloned(), gone.rows.get(1).cloned()) else { return };
+    let mark = |own: &str, other: &str| -> String {
+        own.chars()
+            .zip(other.chars().chain(std::iter::repeat(' ')))
+            .map(|(c, o)| if c == o { c.to_string() } else { format!("【{c}】") })
+            .collect()
+    };
+    kept.rows[1] = mark(&x, &y);
+    gone.rows[1] = mark(&y, &x);
 }
 
 /// The rows' labels, in [`Side::of`]'s order.
@@ -188,23 +203,27 @@ pub async fn merge_form(
     path: web::Path<(i64, i64)>,
     q: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    viewer.allowed(REGISTRY, ("合并重复记录", "merge duplicates"))?;
+    let caller = viewer.allowed(REGISTRY, ("合并重复记录", "merge duplicates"))?;
     let (a, b) = path.into_inner();
     let keep = q.iter().find(|(k, _)| k == "keep").and_then(|(_, v)| v.trim().parse::<i64>().ok()).unwrap_or(0);
     if a == b || (keep != a && keep != b) {
         return Err(AppError::invalid("keep", "not_in_pair", crate::messages::duplicates::keep_one_of(a, b)));
     }
     let other = if keep == a { b } else { a };
-    let (kept, gone) = state
+    // The two numbers in full (a clerk's duty, as on a person's page, and
+    // audited as such): masked, they hid the one digit to decide by.
+    let actor = Actor::from(&caller);
+    let (mut kept, mut gone) = state
         .db
-        .run(move |c| {
+        .write(move |c| {
             let side = |c: &mut crate::db::DbConnection, id: i64| -> Result<Side, AppError> {
-                let row: LabourerRow = load(c, kinds::LABOURER, LabourerId(id))?;
+                let (row, _) = reads::labourer(c, &actor, LabourerId(id))?;
                 Ok(Side::of(&row, history_of(c, LabourerId(id))?))
             };
             Ok((side(c, keep)?, side(c, other)?))
         })
         .await?;
+    mark_differences(&mut kept, &mut gone);
     let chrome = Chrome::new(&viewer, format!("合并记录 {a} 与 {b}"));
     page(&viewer, &MergePage { chrome, a, b, labels: SIDE_LABELS, kept, gone })
 }
