@@ -118,13 +118,13 @@ closed_list! {
     /// Poverty status of a person (DESIGN §3).
     PovertyStatus("贫困户属性", "poverty status") {
         /// 建档立卡贫困户, registered and not yet lifted out of poverty.
-        RegisteredPoor = "registered_poor", "建档立卡贫困户", "未脱贫户", "贫困户", "建档立卡户";
+        RegisteredPoor = "registered_poor", "建档立卡贫困户", "未脱贫户", "贫困户", "建档立卡户", "建档立卡", "建档立卡贫困人口";
         /// 已脱贫户: lifted out, but still on the 建档立卡 register.
         Lifted = "lifted", "已脱贫户", "脱贫户";
         /// 边缘易致贫户: at risk, monitored.
         Monitored = "monitored", "边缘易致贫户", "监测户", "脱贫不稳定户", "突发严重困难户", "监测对象";
         /// Not poor.
-        None = "none", "非贫困户", "一般户";
+        None = "none", "非贫困户", "一般户", "一般农户", "非建档立卡户";
         /// Registered on the spot (e.g. at a fair) until a clerk confirms.
         Unverified = "unverified", "待核实";
     }
@@ -143,19 +143,19 @@ closed_list! {
     /// vocational graduates.
     Education("文化程度", "education") {
         /// Never went to school.
-        None = "none", "未上过学", "文盲", "未上学", "无";
+        None = "none", "未上过学", "文盲", "未上学", "无", "半文盲";
         /// Primary school.
-        Primary = "primary", "小学";
+        Primary = "primary", "小学", "小学毕业";
         /// Junior high school.
-        JuniorHigh = "junior_high", "初中";
+        JuniorHigh = "junior_high", "初中", "初中毕业";
         /// Senior high school.
-        SeniorHigh = "senior_high", "高中";
+        SeniorHigh = "senior_high", "高中", "高中毕业", "普高";
         /// Secondary vocational school (中专, 技校, 职高).
-        Vocational = "vocational", "中专/技校/职高", "中专", "中职", "技校", "职高", "中技";
+        Vocational = "vocational", "中专/技校/职高", "中专", "中职", "技校", "职高", "中技", "中专毕业", "技校毕业";
         /// Junior college (大专).
-        College = "college", "大专", "高职", "专科";
+        College = "college", "大专", "高职", "专科", "大专毕业";
         /// Bachelor's degree or higher.
-        BachelorPlus = "bachelor_plus", "本科及以上", "本科", "研究生", "硕士", "博士";
+        BachelorPlus = "bachelor_plus", "本科及以上", "本科", "研究生", "硕士", "博士", "本科毕业", "大学本科";
     }
 }
 
@@ -205,7 +205,7 @@ closed_list! {
         /// Referred by a bureau or an acquaintance.
         Referral = "referral", "转介", "推荐", "劳务协作推荐", "劳务输出", "组织输出";
         /// Found it themselves.
-        SelfFound = "self_found", "自主就业", "自主择业", "自谋职业", "亲友介绍";
+        SelfFound = "self_found", "自主就业", "自主择业", "自谋职业", "亲友介绍", "自主外出", "自行外出", "自主务工";
         /// Through a public employment service or public-welfare post.
         PublicService = "public_service", "公共服务", "公共就业服务", "公益性岗位";
     }

@@ -90,6 +90,9 @@ pub fn column_of<'a>(columns: &'a [Column], header: &str) -> Option<&'a Column> 
     columns.iter().find(|c| c.names.iter().any(|n| normalise(n) == wanted))
 }
 
+/// The columns a rejected rows' workbook adds (`import::workbooks`).
+const OWN_COLUMNS: [&str; 2] = ["错误原因", "原行号"];
+
 /// Reads `row` as the header if at least two of its cells (or one, when
 /// the row has only one) name known columns that fill a field; otherwise
 /// `None` (a title row, a unit line, a blank row).
@@ -107,7 +110,10 @@ pub fn header_of(row: &SourceRow, columns: &[Column]) -> Option<Layout> {
             Some(_) => layout.fields.push(None),
             None => {
                 layout.fields.push(None);
-                if !w.is_empty() {
+                // The two columns labour-bridge adds to a rejected rows'
+                // workbook are its own: corrected and uploaded again, they
+                // are not "unknown".
+                if !w.is_empty() && !OWN_COLUMNS.contains(&normalise(w).as_str()) {
                     layout.unknown.push(w.clone());
                 }
             }

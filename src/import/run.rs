@@ -126,7 +126,11 @@ fn stage_file(
                 return Ok(());
             }
             let Some(found) = &layout else { return Ok(()) };
-            if row.is_blank() || is_total_or_signature(&row) || workbooks::is_example(opts.kind, found, &row) {
+            if row.is_blank()
+                || is_total_or_signature(&row)
+                || nothing_read(found, &row)
+                || workbooks::is_example(opts.kind, found, &row)
+            {
                 return Ok(());
             }
             chunk.push(row);
@@ -169,13 +173,34 @@ fn start(c: &mut DbConnection, opts: &Options, layout: &Layout, summary: &mut Su
     Ok(())
 }
 
+/// A row with something only in columns no field is read from — a 序号
+/// numbered ahead on rows left empty, a note under the table — holds
+/// nothing to import (each such row was rejected twice, for 身份证号 and
+/// 姓名, burying the real refusals).
+fn nothing_read(layout: &Layout, row: &SourceRow) -> bool {
+    row.cells.iter().enumerate().all(|(i, cell)| cell.is_blank() || layout.fields.get(i).is_none_or(Option::is_none))
+}
+
 /// 合计 rows and the signature line under a ledger are not data.
 fn is_total_or_signature(row: &SourceRow) -> bool {
     let Some(first) = row.cells.iter().find(|c| !c.is_blank()) else { return true };
     let text: String = first.shown().split_whitespace().collect();
-    ["合计", "总计", "小计", "填报单位", "填报人", "审核人", "制表人", "负责人", "单位负责人"]
-        .iter()
-        .any(|w| text.starts_with(w))
+    [
+        "合计",
+        "总计",
+        "小计",
+        "填报单位",
+        "填报人",
+        "填表人",
+        "审核人",
+        "制表人",
+        "负责人",
+        "单位负责人",
+        "填表日期",
+        "制表日期",
+    ]
+    .iter()
+    .any(|w| text.starts_with(w))
 }
 
 /// Decides a chunk, then stages it in one short transaction: deciding only

@@ -253,3 +253,28 @@ pub fn refused(rows: usize) -> Text {
         format!("{rows} rows were rejected, so nothing was written; fix them and upload again, or accept partial"),
     )
 }
+
+/// A status ledgers leave out by default (monitored).
+pub fn monitored_not_counted(written: &str) -> Text {
+    Text::new(
+        format!("“{written}”按“边缘易致贫户”（监测对象）登记，台账默认不计入；此人若在建档立卡名单中（已脱贫或未脱贫），请写“脱贫户”或“建档立卡贫困户”"),
+        format!("'{written}' is stored as monitored (边缘易致贫户), which ledgers leave out by default; if the person is on the 建档立卡 register (lifted or not), write 脱贫户 or 建档立卡贫困户"),
+    )
+}
+
+/// A roster row that renames a registered person.
+pub fn name_would_change(was: &str, now: &str) -> Text {
+    Text::new(
+        format!("已登记的姓名“{was}”将改为“{now}”：请先核对这一行的身份证号是否录错；确是改名才导入"),
+        format!("the registered name '{was}' would become '{now}': check this row's ID number first; import only for a real change of name"),
+    )
+}
+
+/// A roster row that changes a field of a registered record.
+pub fn would_change(label: &str, was: &str, now: &str) -> Text {
+    let shown = |v: &str| if v.is_empty() { "（空）".to_string() } else { format!("“{v}”") };
+    Text::new(
+        format!("{label}将由{}改为{}", shown(was), shown(now)),
+        format!("{label} would change from {} to {}", shown(was), shown(now)),
+    )
+}

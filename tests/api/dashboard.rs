@@ -268,6 +268,8 @@ async fn a_year_not_begun_has_no_figures_anywhere(app: TestApp) {
     let (s, html) = app.page_as(&app.clerk, "/dashboard").await;
     assert_eq!(s, 200);
     assert!(html.contains("<option value=\"2019\" selected>"), "opens on the latest year begun: {html}");
+    // Who the people's ledgers count is said where their figures are.
+    assert!(html.contains("人员台账只计入贫困户属性为建档立卡贫困户、已脱贫户的人；边缘易致贫户、"), "{html}");
     assert!(!html.contains(&format!("<option value=\"{next}\"")), "{html}");
     let (s, html) = app.page_as(&app.clerk, &format!("/dashboard?year={next}")).await;
     assert_eq!(s, 400);

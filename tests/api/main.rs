@@ -20,6 +20,7 @@ mod fair_hires;
 mod fair_pages;
 mod fairs;
 mod import_collisions;
+mod import_rosters;
 mod import_safety;
 mod imports;
 mod instances;

@@ -60,6 +60,23 @@ struct DashboardPage {
     submissions: Vec<SubmissionLine>,
     notice: Option<String>,
     problem: Option<String>,
+    /// Who the people's ledgers count, by 贫困户属性, in words.
+    counted: String,
+}
+
+/// The poverty statuses the people's ledgers count and those they leave
+/// out, by their Chinese names (a roster's 脱贫不稳定户, stored as 边缘易致贫户,
+/// was left out with no word of why).
+fn counted_in_words(rules: &crate::ledger::rules::Rules) -> String {
+    use crate::domain::PovertyStatus;
+    let (inn, out): (Vec<PovertyStatus>, Vec<PovertyStatus>) =
+        PovertyStatus::ALL.iter().partition(|s| rules.counts(s.as_str()));
+    let names = |list: &[PovertyStatus]| list.iter().map(|s| s.label_zh()).collect::<Vec<_>>().join("、");
+    format!(
+        "人员台账只计入贫困户属性为{}的人；{}不计入（户属性写“脱贫不稳定户”“监测户”的，按边缘易致贫户登记）。",
+        names(&inn),
+        names(&out)
+    )
 }
 
 /// A submission of the year's ledgers as the dashboard lists it.
@@ -240,6 +257,7 @@ pub async fn show(
             .map(|d| (d.data.name, d.data.due_on.to_string(), d.data.due_on < today))
             .collect(),
         charts,
+        counted: counted_in_words(&state.settings.ledger_rules),
         submissions: submissions.into_iter().map(SubmissionLine::of).collect(),
         notice: q.iter().find_map(|(k, v)| match k.as_str() {
             "sent" => Some(format!("报送记录 {v} 已发出。")),

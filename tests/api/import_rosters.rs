@@ -1,0 +1,60 @@
+//! Rosters as county bureaus keep them: headers worded their own way,
+//! 序号 numbered ahead on empty rows, a note under the table, the columns a
+//! rejected rows' workbook adds — and what a roster would change on people
+//! already registered, told before anything is written.
+
+use serde_json::{json, Value};
+
+use crate::helpers::{id_number, TestApp};
+
+crate::on_both_backends!(a_bureau_s_roster_is_read_as_written_and_its_changes_are_told_first,);
+
+async fn check(app: &TestApp, kind: &str, text: &str) -> Value {
+    let path = format!("/api/v1/imports?kind={kind}&mode=dry_run");
+    let (s, b) = app.upload(&path, &app.clerk, "roster.csv", text.as_bytes().to_vec()).await;
+    assert_eq!(s, 200, "{b}");
+    b
+}
+
+fn codes(report: &Value, list: &str) -> Vec<(u64, String, String)> {
+    report[list]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (w["row"].as_u64().unwrap_or(0), w["field"].as_str().unwrap_or("").into(), w["code"].as_str().unwrap_or("").into())
+        })
+        .collect()
+}
+
+async fn a_bureau_s_roster_is_read_as_written_and_its_changes_are_told_first(app: TestApp) {
+    let (pan, ma, new) =
+        (id_number("451424", "19850505", 11), id_number("451424", "19860606", 13), id_number("451424", "19870707", 15));
+    app.labourer(json!({"id_number": pan, "name": "潘志刚", "notes": "换号"})).await;
+    app.labourer(json!({"id_number": ma, "name": "马英", "poverty_status": "lifted"})).await;
+    let roster = format!(
+        "序号,姓名,身份证号,户属性,备注,错误原因,原行号\n\
+         1,潘智刚,{pan},,已返乡,,\n\
+         2,马英,{ma},脱贫户,,,\n\
+         3,韦丽,{new},脱贫不稳定户,,,\n\
+         4,,,,,,\n\
+         5,,,,,,\n\
+         填表人：黄丽娟  联系电话：0771-3622123,,,,,,\n"
+    );
+    let r = check(&app, "labourers", &roster).await;
+    assert_eq!(r["rejected"], json!([]), "序号-only rows and the note are not rows: {r}");
+    let warned = codes(&r, "warnings");
+    assert!(!warned.iter().any(|w| w.2 == "unknown_column"), "错误原因 and 原行号 are the service's own: {r}");
+    assert!(warned.contains(&(2, "name".into(), "name_changes".into())), "{r}");
+    assert!(warned.contains(&(2, "notes".into(), "will_change".into())), "{r}");
+    assert!(warned.contains(&(4, "poverty_status".into(), "not_counted".into())), "{r}");
+    assert!(!warned.iter().any(|w| w.0 == 3), "马英's row changes nothing: {r}");
+    let told = r.to_string();
+    assert!(told.contains("已登记的姓名“潘志刚”将改为“潘智刚”"), "{told}");
+    assert!(told.contains("备注将由“换号”改为“已返乡”"), "{told}");
+
+    // A placements ledger with 外出务工时间, 外出务工地点 and 外出务工单位.
+    let jobs = format!("姓名,身份证号,外出务工单位,外出务工地点,外出务工时间,就业渠道\n马英,{ma},江门某厂,江门市江海区,2019.3.1,自主外出\n");
+    let r = check(&app, "placements", &jobs).await;
+    assert_eq!(r["rejected"], json!([]), "{r}");
+}
