@@ -7,7 +7,10 @@ use serde_json::{json, Value};
 
 use crate::helpers::{id_number, TestApp};
 
-crate::on_both_backends!(a_bureau_s_roster_is_read_as_written_and_its_changes_are_told_first,);
+crate::on_both_backends!(
+    a_bureau_s_roster_is_read_as_written_and_its_changes_are_told_first,
+    the_import_page_lists_the_headers_it_reads_and_gives_each_template,
+);
 
 async fn check(app: &TestApp, kind: &str, text: &str) -> Value {
     let path = format!("/api/v1/imports?kind={kind}&mode=dry_run");
@@ -22,7 +25,11 @@ fn codes(report: &Value, list: &str) -> Vec<(u64, String, String)> {
         .unwrap()
         .iter()
         .map(|w| {
-            (w["row"].as_u64().unwrap_or(0), w["field"].as_str().unwrap_or("").into(), w["code"].as_str().unwrap_or("").into())
+            (
+                w["row"].as_u64().unwrap_or(0),
+                w["field"].as_str().unwrap_or("").into(),
+                w["code"].as_str().unwrap_or("").into(),
+            )
         })
         .collect()
 }
@@ -57,4 +64,28 @@ async fn a_bureau_s_roster_is_read_as_written_and_its_changes_are_told_first(app
     let jobs = format!("姓名,身份证号,外出务工单位,外出务工地点,外出务工时间,就业渠道\n马英,{ma},江门某厂,江门市江海区,2019.3.1,自主外出\n");
     let r = check(&app, "placements", &jobs).await;
     assert_eq!(r["rejected"], json!([]), "{r}");
+}
+
+/// The page said a template could be compared and linked none (the API's
+/// address answered a browser with 401): each kind's headers are listed,
+/// every wording read, and its template downloads with the session.
+async fn the_import_page_lists_the_headers_it_reads_and_gives_each_template(app: TestApp) {
+    let page = crate::bulk::send(&app, &app.clerk, "/desk/imports", None).await;
+    assert_eq!(page.status, 200);
+    for words in ["表头怎么写", "外出务工时间", "公民身份号码", "/desk/imports/templates/placements.xlsx"] {
+        assert!(page.body.contains(words), "{words}: {}", page.body);
+    }
+    let r = reqwest::Client::new()
+        .get(app.url("/desk/imports/templates/labourers.xlsx"))
+        .header("cookie", format!("lb_session={}", app.clerk))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let bytes = r.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"PK"), "an xlsx");
+    let refused = crate::bulk::send(&app, &app.organiser, "/desk/imports/templates/labourers.xlsx", None).await;
+    assert_eq!(refused.status, 403);
+    let missing = crate::bulk::send(&app, &app.clerk, "/desk/imports/templates/nothing.xlsx", None).await;
+    assert_eq!(missing.status, 404);
 }

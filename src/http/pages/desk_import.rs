@@ -29,6 +29,8 @@ use crate::messages::{field_label, Text};
 struct ImportPage {
     chrome: Chrome,
     kinds: Vec<(&'static str, &'static str)>,
+    /// Each kind's headers as the page explains them, with its template.
+    guides: Vec<Guide>,
     error: Option<String>,
     report: Option<Summary>,
     kind: String,
@@ -44,6 +46,36 @@ struct ImportPage {
     /// checking and rejects its row when committing.
     refused_on_commit: Vec<IssueLine>,
     warnings: Vec<IssueLine>,
+}
+
+/// A kind of roster as the page explains it: its template and, per field,
+/// the header a template writes and the other wordings read as it.
+struct Guide {
+    kind: &'static str,
+    label: &'static str,
+    /// (header, required, other wordings joined by 、).
+    columns: Vec<(&'static str, bool, String)>,
+}
+
+impl Guide {
+    fn all() -> Vec<Guide> {
+        ImportKind::ALL
+            .iter()
+            .map(|&k| Guide {
+                kind: k.as_str(),
+                label: k.label_zh(),
+                columns: crate::import::kinds::columns(k)
+                    .iter()
+                    .filter(|c| !c.field.is_empty())
+                    .map(|c| {
+                        // Chinese wordings only: the last is the API's field name.
+                        let others: Vec<&str> = c.names.iter().skip(1).copied().filter(|n| !n.is_ascii()).collect();
+                        (c.names[0], c.required, others.join("、"))
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
 }
 
 /// A rejected row's or a warning's line: the row, the column as the
@@ -93,6 +125,7 @@ fn blank(viewer: &Viewer) -> ImportPage {
     ImportPage {
         chrome: Chrome::new(viewer, "导入名册"),
         kinds: ImportKind::ALL.iter().map(|k| (k.as_str(), k.label_zh())).collect(),
+        guides: Guide::all(),
         error: None,
         report: None,
         kind: String::new(),
@@ -161,6 +194,14 @@ async fn run(state: &AppState, caller: &Caller, bytes: Vec<u8>, opts: Options) -
 pub async fn form(viewer: Viewer) -> Result<HttpResponse, AppError> {
     clerk(&viewer)?;
     page(&viewer, &blank(&viewer))
+}
+
+/// `GET /desk/imports/templates/{kind}.xlsx`: a kind's template, as the
+/// API gives it, for a signed-in clerk's browser (the API's address wants a
+/// token and answered the page's link with 401).
+pub async fn template(viewer: Viewer, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    clerk(&viewer)?;
+    crate::http::api::imports::template_file(path.into_inner()).await
 }
 
 /// `POST /desk/imports` (multipart): the dry run and its report.

@@ -113,6 +113,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/desk/imports", web::get().to(desk_import::form))
     .route("/desk/imports", web::post().to(desk_import::dry_run))
     .route("/desk/imports/commit", web::post().to(desk_import::commit))
+    .route("/desk/imports/templates/{file}", web::get().to(desk_import::template))
     .route("/desk/imports/{id}/rejected.xlsx", web::get().to(desk_import::rejected))
     .route("/dashboard", web::get().to(dashboard::show))
     .route("/dashboard/bundle", web::get().to(dashboard::bundle))
