@@ -310,7 +310,7 @@ fn alert_mail(settings: &Settings, s: &SavedSearchRow, address: String, hits: &[
             _ => "面议".to_string(),
         };
         let place = crate::domain::region::region_full_name(&p.region_code).unwrap_or_else(|| p.region_code.clone());
-        text.push_str(&format!("· {}（{place}，{pay}）\n  {}/api/v1/postings/{id}\n", p.title, settings.public_url));
+        text.push_str(&format!("· {}（{place}，{pay}）\n  {}/postings/{id}\n", p.title, settings.public_url));
     }
     text.push_str(&format!(
         "\n不想再收到此类邮件？点击退订：{}/api/v1/saved-searches/unsubscribe?token={}\n",

@@ -57,11 +57,34 @@ pub fn save(c: &mut DbConnection, actor: &Actor, form: NewSavedSearch) -> Result
     e.finish()?;
     let q = forms::text(form.q).unwrap_or_default();
     let email = forms::text(form.email);
+    // Alerts to an address of the searcher's choosing made the service mail
+    // anyone at all: a trainee's (or organiser's) go to their account's own
+    // address, given here or not; staff may name another.
+    if let Some(given) = &email {
+        let staff = matches!(actor.role, Some(Role::Admin) | Some(Role::Clerk));
+        let own = crate::db::models::user::account(c, user_id)?.and_then(|a| a.email);
+        if !staff && own.as_deref().map(str::to_lowercase) != Some(given.to_lowercase()) {
+            return Err(AppError::invalid("email", "not_own", msg_not_own(own.as_deref())));
+        }
+    }
     let token = new_token()?;
     let filters_json = serde_json::to_string(&filters).map_err(|e| AppError::Internal(e.into()))?;
     let row = store::insert_saved_search(c, user_id, email.as_deref(), &q, &filters_json, &token)?;
     audit::record(c, actor, "create", "saved_search", Some(row.id), None::<&()>, Some(&row))?;
     Ok(row)
+}
+
+fn msg_not_own(own: Option<&str>) -> Text {
+    match own {
+        Some(own) => Text::new(
+            format!("提醒只能发到本账号登记的邮箱（{own}）；要换邮箱，请联系经办人员修改账号"),
+            format!("alerts go to the account's own address ({own}); ask a clerk to change the account's address"),
+        ),
+        None => Text::new(
+            "本账号还没有登记邮箱，提醒只能发到账号登记的邮箱：请联系经办人员为账号登记邮箱",
+            "the account has no address yet, and alerts go only to the account's address: ask a clerk to add one",
+        ),
+    }
 }
 
 /// Deletes one of the actor's saved searches (an admin may delete any).

@@ -72,7 +72,8 @@ async fn a_bureau_s_roster_is_read_as_written_and_its_changes_are_told_first(app
 async fn the_import_page_lists_the_headers_it_reads_and_gives_each_template(app: TestApp) {
     let page = crate::bulk::send(&app, &app.clerk, "/desk/imports", None).await;
     assert_eq!(page.status, 200);
-    for words in ["表头怎么写", "外出务工时间", "公民身份号码", "/desk/imports/templates/placements.xlsx"] {
+    for words in ["表头怎么写", "外出务工时间", "公民身份号码", "/desk/imports/templates/placements.xlsx"]
+    {
         assert!(page.body.contains(words), "{words}: {}", page.body);
     }
     let r = reqwest::Client::new()

@@ -160,6 +160,7 @@ async fn a_saved_search_mails_new_matching_postings_once_and_can_be_unsubscribed
     let me =
         app.labourer(json!({"id_number": crate::helpers::id_number("451424", "19990909", 88), "name": "马小红"})).await;
     let trainee = app.add_user("xiaohong", Role::Trainee, None, me["id"].as_i64());
+    app.set_email("xiaohong", "xiaohong@example.cn");
     let e = app.employer("江门市江海区粤厨轩餐饮有限公司").await;
     let posting = |title: &str, region: &str| json!({"employer_id": e, "title": title, "headcount": 2, "region_code": region, "salary_min": 4500, "salary_max": 6500});
     // A posting from before the search is not news.
@@ -185,7 +186,10 @@ async fn a_saved_search_mails_new_matching_postings_once_and_can_be_unsubscribed
         text.contains("粤菜厨师") && !text.contains("普工") && !text.contains("南宁") && !text.contains("老岗位"),
         "{text}"
     );
-    assert!(text.contains(&format!("/api/v1/postings/{}", chef["id"])));
+    assert!(text.contains(&format!("/postings/{}", chef["id"])));
+    // The posting's public page, which a reader opens without signing in
+    // (the API's address answered 401).
+    assert!(!text.contains("/api/v1/postings/"), "{text}");
     // Once each: nothing new, nothing sent.
     assert_eq!(run_once(&app.db, &app.settings, "b", today).await.unwrap().alerts, 0);
     // The unsubscribe link works without a login; a guessed one does not.
@@ -201,6 +205,16 @@ async fn a_saved_search_mails_new_matching_postings_once_and_can_be_unsubscribed
     let (s, b) = app.post("/api/v1/saved-searches", &trainee, json!({"q": "", "email": "x"})).await;
     assert_eq!(s, 422);
     assert_eq!(b["errors"].as_array().unwrap().len(), 2);
+    // Alerts go to the account's own address: another one is refused (the
+    // service would mail anyone a trainee named).
+    let (s, b) =
+        app.post("/api/v1/saved-searches", &trainee, json!({"q": "厨师", "email": "stranger@example.com"})).await;
+    assert_eq!(
+        (s, b["errors"][0]["field"].as_str(), b["errors"][0]["code"].as_str()),
+        (422, Some("email"), Some("not_own")),
+        "{b}"
+    );
+    assert!(b["errors"][0]["message"].as_str().unwrap().contains("xiaohong@example.cn"), "{b}");
 }
 
 async fn a_saved_search_without_an_address_mails_the_account(app: TestApp, sink: SmtpSink) {
@@ -238,6 +252,7 @@ async fn a_posting_not_yet_open_is_mailed_on_the_day_it_opens_once(app: TestApp,
     let me =
         app.labourer(json!({"id_number": crate::helpers::id_number("451424", "19980808", 31), "name": "农小军"})).await;
     let trainee = app.add_user("xiaojun", Role::Trainee, None, me["id"].as_i64());
+    app.set_email("xiaojun", "xiaojun@example.cn");
     let e = app.employer("江门市江海区粤香楼餐饮有限公司").await;
     let today = Utc::now().date_naive();
     let day = |n: u64| (today + Days::new(n)).to_string();
@@ -255,7 +270,7 @@ async fn a_posting_not_yet_open_is_mailed_on_the_day_it_opens_once(app: TestApp,
     assert_eq!(run_once(&app.db, &app.settings, "a", today + Days::new(1)).await.unwrap().alerts, 1);
     let got = sink.wait_for(1, Duration::from_secs(10));
     let text = got[0].text();
-    assert!(text.contains(&format!("/api/v1/postings/{}", tomorrow["id"])), "{text}");
+    assert!(text.contains(&format!("/postings/{}", tomorrow["id"])), "{text}");
     assert!(!text.contains("后天") && !text.contains("早登记") && !text.contains("下月"), "{text}");
     // Again the same day, from either instance: nothing more.
     assert_eq!(run_once(&app.db, &app.settings, "b", today + Days::new(1)).await.unwrap().alerts, 0);
@@ -265,14 +280,14 @@ async fn a_posting_not_yet_open_is_mailed_on_the_day_it_opens_once(app: TestApp,
     let got = sink.wait_for(2, Duration::from_secs(10));
     let text = got[1].text();
     for p in [&filed_early, &in_two] {
-        assert!(text.contains(&format!("/api/v1/postings/{}", p["id"])), "{text}");
+        assert!(text.contains(&format!("/postings/{}", p["id"])), "{text}");
     }
     assert!(!text.contains("明天") && !text.contains("下月"), "{text}");
     assert_eq!(run_once(&app.db, &app.settings, "a", today + Days::new(3)).await.unwrap().alerts, 0);
     // A month on, the last one opens, and only it is mailed.
     assert_eq!(run_once(&app.db, &app.settings, "a", today + Days::new(30)).await.unwrap().alerts, 1);
     let got = sink.wait_for(3, Duration::from_secs(10));
-    assert!(got[2].text().contains(&format!("/api/v1/postings/{}", later["id"])), "{}", got[2].text());
+    assert!(got[2].text().contains(&format!("/postings/{}", later["id"])), "{}", got[2].text());
     assert!(!got[2].text().contains("明天") && !got[2].text().contains("后天"));
     assert_eq!(app.count("alert_deliveries"), 3);
 }
