@@ -23,6 +23,13 @@ pub fn open_database(settings: &Settings) -> anyhow::Result<Db> {
     if crate::db::Backend::of_url(&settings.database_url) == crate::db::Backend::Sqlite {
         std::fs::create_dir_all(&settings.data_dir)
             .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", settings.data_dir.display()))?;
+        // The registry, its index and waiting rosters hold full ID numbers:
+        // the data directory is the service user's alone (files in it were
+        // readable by every user of the host).
+        use std::os::unix::fs::PermissionsExt;
+        if let Err(e) = std::fs::set_permissions(&settings.data_dir, std::fs::Permissions::from_mode(0o700)) {
+            tracing::warn!(error = %e, dir = %settings.data_dir.display(), "cannot make the data directory private");
+        }
     }
     let db = Db::connect(&settings.database_url, settings.pool_size)?;
     let applied = db.migrate()?;

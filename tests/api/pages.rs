@@ -195,6 +195,14 @@ async fn a_roster_left_waiting_after_its_dry_run_is_deleted_the_next_day(app: Te
     let first = dry_run().await;
     let waiting: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
     assert_eq!(waiting.len(), 1, "the file waits for its commit");
+    // It holds full ID numbers: only the service's own user may read it.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&waiting[0]), 0o600);
+    assert_eq!(mode(&dir), 0o700);
+    if app.database_url.starts_with("sqlite") || !app.database_url.contains("://") {
+        assert_eq!(mode(&app.settings.data_dir), 0o700, "the registry's directory");
+    }
     // A day and a bit later nobody has committed it.
     let old = std::time::SystemTime::now() - std::time::Duration::from_secs(25 * 3600);
     std::fs::File::options().write(true).open(&waiting[0]).unwrap().set_modified(old).unwrap();

@@ -171,6 +171,22 @@ fn prune(dir: &std::path::Path) {
     }
 }
 
+/// A directory only the service's own user may open (a roster holds full
+/// ID numbers): created so, or narrowed to so.
+fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+}
+
+/// Writes a file only the service's own user may read.
+fn private_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    f.write_all(bytes)
+}
+
 /// Where a waiting file is kept.
 fn stash(state: &AppState, caller: &Caller, token: &str) -> Result<PathBuf, AppError> {
     if token.len() != 48 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -239,10 +255,10 @@ pub async fn dry_run(
             let token = super::session::random_token()?;
             let path = stash(&state, &caller, &token)?;
             if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| AppError::Internal(e.into()))?;
+                private_dir(dir).map_err(|e| AppError::Internal(e.into()))?;
                 prune(dir);
             }
-            std::fs::write(&path, &file.bytes).map_err(|e| AppError::Internal(e.into()))?;
+            private_file(&path, &file.bytes).map_err(|e| AppError::Internal(e.into()))?;
             show(&mut p, summary);
             p.token = token;
         }
