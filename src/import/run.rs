@@ -121,7 +121,7 @@ fn stage_file(
                     start(c, opts, &found, summary)?;
                     layout = Some(found);
                 } else if row.number > HEADER_SEARCH_ROWS {
-                    return Err(AppError::invalid("file", "no_header", msg::no_header(opts.kind, columns)));
+                    return Err(no_header(opts, bytes, format));
                 }
                 return Ok(());
             }
@@ -142,12 +142,31 @@ fn stage_file(
             Ok(())
         },
     )?;
-    let Some(found) = &layout else {
-        return Err(AppError::invalid("file", "no_header", msg::no_header(opts.kind, columns)));
-    };
+    let Some(found) = &layout else { return Err(no_header(opts, bytes, format)) };
+    // Sheets after the first are not read: said, never silently left.
+    if let [first, others @ ..] = source::sheet_names(bytes, format).as_slice() {
+        if !others.is_empty() {
+            let e = crate::error::FieldError::new("file", "other_sheets", msg::other_sheets_not_read(first, others));
+            summary.warnings.push(crate::import::RowIssue::of(0, &e));
+        }
+    }
     stage_chunk(c, opts, &mut ctx, found, &chunk, summary)?;
     (progress.borrow_mut())(Progress::Read(summary.rows));
     Ok(())
+}
+
+/// No header in the first 30 rows of the first sheet: what the header
+/// should name, and, in a workbook of several sheets, that only the first
+/// (named) is read (an instructions sheet first hid the roster behind it).
+fn no_header(opts: &Options, bytes: &[u8], format: source::Format) -> AppError {
+    let mut e = msg::no_header(opts.kind, kinds::columns(opts.kind));
+    if let [first, others @ ..] = source::sheet_names(bytes, format).as_slice() {
+        if !others.is_empty() {
+            let more = msg::no_header_in_first_sheet(first, others);
+            e = crate::messages::Text::new(format!("{}。{}", e.zh, more.zh), format!("{}. {}", e.en, more.en));
+        }
+    }
+    AppError::invalid("file", "no_header", e)
 }
 
 /// The header is found: every required column must be there.

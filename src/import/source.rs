@@ -164,6 +164,38 @@ pub fn read_rows(
     }
 }
 
+/// The workbook's worksheet names in order (none for a CSV, or a file
+/// that cannot be read: reading it says why). Only the first is read.
+pub fn sheet_names(bytes: &[u8], format: Format) -> Vec<String> {
+    match format {
+        Format::Xlsx => xlsx_sheet_names(bytes).unwrap_or_default(),
+        Format::Xls => Xls::new(Cursor::new(bytes)).map(|b: Xls<_>| b.sheet_names()).unwrap_or_default(),
+        Format::Csv => Vec::new(),
+    }
+}
+
+/// The `name` of each `<sheet>` in an xlsx's `xl/workbook.xml`, in order:
+/// read from that one small part (calamine would unpack every shared
+/// string again to say).
+fn xlsx_sheet_names(bytes: &[u8]) -> Option<Vec<String>> {
+    use quick_xml::events::Event;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let mut xml = String::new();
+    archive.by_name("xl/workbook.xml").ok()?.read_to_string(&mut xml).ok()?;
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let mut names = Vec::new();
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(e) | Event::Empty(e) if AsRef::<str>::as_ref(&e.local_name()) == "sheet" => {
+                let name = e.try_get_attribute("name").ok()??;
+                names.push(name.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok()?.into_owned());
+            }
+            Event::Eof => return Some(names),
+            _ => {}
+        }
+    }
+}
+
 /// As [`read_rows`], with the file read and decoded on a second thread
 /// while `each` runs on this one: an import checks and stages rows on one
 /// core while the next ones are unpacked on the other. Rows cross in

@@ -278,3 +278,21 @@ pub fn would_change(label: &str, was: &str, now: &str) -> Text {
         format!("{label} would change from {} to {}", shown(was), shown(now)),
     )
 }
+
+/// Worksheets after the first, which an import does not read.
+pub fn other_sheets_not_read(first: &str, others: &[String]) -> Text {
+    let named: Vec<String> = others.iter().map(|n| format!("“{n}”")).collect();
+    Text::new(
+        format!("只读取了第一个工作表“{first}”；工作表{}没有读取。要导入它们，请把每个工作表另存为一个文件（或复制到第一个工作表里）再导入", named.join("、")),
+        format!("only the first worksheet, '{first}', was read; {} were not: save each as a file of its own (or copy it into the first) and import it", others.join(", ")),
+    )
+}
+
+/// No header in the first worksheet of a workbook that has others.
+pub fn no_header_in_first_sheet(first: &str, others: &[String]) -> Text {
+    let named: Vec<String> = others.iter().map(|n| format!("“{n}”")).collect();
+    Text::new(
+        format!("只读取第一个工作表，它是“{first}”；名册若在{}里，请把那个工作表移到最前面（或另存为单独的文件）再导入", named.join("、")),
+        format!("only the first worksheet is read, and it is '{first}'; if the roster is in {}, move that sheet first (or save it as a file of its own)", others.join(", ")),
+    )
+}

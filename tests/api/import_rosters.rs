@@ -10,6 +10,7 @@ use crate::helpers::{id_number, TestApp};
 crate::on_both_backends!(
     a_bureau_s_roster_is_read_as_written_and_its_changes_are_told_first,
     the_import_page_lists_the_headers_it_reads_and_gives_each_template,
+    a_workbook_s_other_sheets_are_named_not_silently_left,
 );
 
 async fn check(app: &TestApp, kind: &str, text: &str) -> Value {
@@ -89,4 +90,35 @@ async fn the_import_page_lists_the_headers_it_reads_and_gives_each_template(app:
     assert_eq!(refused.status, 403);
     let missing = crate::bulk::send(&app, &app.clerk, "/desk/imports/templates/nothing.xlsx", None).await;
     assert_eq!(missing.status, 404);
+}
+
+/// A workbook of two sheets of people imported only the first and said
+/// nothing of the second (three people never registered); an instructions
+/// sheet first gave only "no header". Both now name the sheets.
+async fn a_workbook_s_other_sheets_are_named_not_silently_left(app: TestApp) {
+    let book = |sheets: &[(&str, bool)]| {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        for (k, (name, roster)) in sheets.iter().enumerate() {
+            let ws = wb.add_worksheet().set_name(*name).unwrap();
+            if *roster {
+                ws.write_string(0, 0, "姓名").unwrap();
+                ws.write_string(0, 1, "身份证号").unwrap();
+                ws.write_string(1, 0, format!("补录{k}")).unwrap();
+                ws.write_string(1, 1, id_number("451424", "19900202", 60 + k as u32)).unwrap();
+            } else {
+                ws.write_string(0, 0, "请按下一个工作表填写，身份证号写成文本。").unwrap();
+            }
+        }
+        wb.save_to_buffer().unwrap()
+    };
+    let path = "/api/v1/imports?kind=labourers&mode=dry_run";
+    let (s, r) = app.upload(path, &app.clerk, "花名册.xlsx", book(&[("花名册", true), ("下雷镇（补录）", true)])).await;
+    assert_eq!(s, 200, "{r}");
+    let other: Vec<&Value> = r["warnings"].as_array().unwrap().iter().filter(|w| w["code"] == "other_sheets").collect();
+    assert_eq!(other.len(), 1, "{r}");
+    assert_eq!(other[0]["row"], 0, "the whole file: {r}");
+    assert!(other[0]["message"].as_str().unwrap().contains("工作表“下雷镇（补录）”没有读取"), "{r}");
+    let (s, r) = app.upload(path, &app.clerk, "花名册.xlsx", book(&[("填表说明", false), ("花名册", true)])).await;
+    assert_eq!(s, 422, "{r}");
+    assert!(r["errors"][0]["message"].as_str().unwrap().contains("它是“填表说明”；名册若在“花名册”里"), "{r}");
 }
