@@ -39,12 +39,54 @@ pub fn region_by_code_or_name(written: &str) -> Result<RegionCode, DomainError> 
     }
     let matches: Vec<&(String, &'static str)> =
         FULL_NAMES.iter().filter(|(full, _)| full.ends_with(compact.as_str())).collect();
+    if matches.is_empty() {
+        if let Some(found) = county_within(&compact) {
+            return found;
+        }
+    }
     match matches.as_slice() {
         [] => Err(DomainError::new(codes::UNKNOWN_REGION, msg::region_name_unknown(written.trim()))),
         [(_, code)] => RegionCode::parse(code),
         many => {
             let named: Vec<String> = many.iter().take(8).map(|(full, code)| format!("{full}（{code}）")).collect();
             Err(DomainError::new(codes::AMBIGUOUS_REGION, msg::region_name_ambiguous(written.trim(), &named)))
+        }
+    }
+}
+
+/// A county named inside what was written, as rosters write a place with
+/// more or less around it: 广西大新县下雷镇三湖村 (its township and village
+/// after it), 广东江门江海区 (省 and 市 left out). The county's own name
+/// (大新县, 江海区) must appear whole; a name inside a longer one found too
+/// (新县 in 大新县) gives way to it; several counties of one name are told
+/// apart by the province written before it, else refused as ambiguous.
+/// `None` when no county's name appears.
+fn county_within(compact: &str) -> Option<Result<RegionCode, DomainError>> {
+    let found: Vec<&(String, &'static str)> = FULL_NAMES
+        .iter()
+        .filter(|(_, code)| !code.ends_with("00"))
+        .filter(|(_, code)| {
+            super::region::region_name(code).is_some_and(|n| n.chars().count() >= 2 && compact.contains(n))
+        })
+        .collect();
+    let name = |code: &str| super::region::region_name(code).unwrap_or_default();
+    let longest: Vec<&(String, &'static str)> = found
+        .iter()
+        .copied()
+        .filter(|(_, c)| !found.iter().any(|(_, o)| name(o) != name(c) && name(o).contains(name(c))))
+        .collect();
+    let in_province: Vec<&(String, &'static str)> = longest
+        .iter()
+        .copied()
+        .filter(|(full, _)| compact.contains(full.chars().take(2).collect::<String>().as_str()))
+        .collect();
+    let chosen = if longest.len() > 1 && !in_province.is_empty() { in_province } else { longest };
+    match chosen.as_slice() {
+        [] => None,
+        [(_, code)] => Some(RegionCode::parse(code)),
+        many => {
+            let named: Vec<String> = many.iter().take(8).map(|(full, code)| format!("{full}（{code}）")).collect();
+            Some(Err(DomainError::new(codes::AMBIGUOUS_REGION, msg::region_name_ambiguous(compact, &named))))
         }
     }
 }
@@ -83,5 +125,11 @@ mod tests {
         assert_eq!(err.code, codes::AMBIGUOUS_REGION);
         assert!(err.message.zh.contains("城关区"), "{}", err.message.zh);
         assert_eq!(code("不存在县"), codes::UNKNOWN_REGION);
+        // As rosters write a place: a township and village after the
+        // county, 省 and 市 left out; a county inside a longer one's name.
+        assert_eq!(code("广西大新县下雷镇三湖村"), "451424");
+        assert_eq!(code("大新县硕龙镇"), "451424");
+        assert_eq!(code("广东江门江海区"), "440704");
+        assert_eq!(code("河南新县某乡"), "411523");
     }
 }
