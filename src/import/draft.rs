@@ -90,6 +90,12 @@ impl<'a> Draft<'a> {
     /// Reads a date column.
     pub fn date(&mut self, field: &str) {
         self.read(field, field, |c| values::date(c).map(|d| d.map(|d| d.to_string())));
+        // A month without its day is taken as the 1st: said, since a day
+        // decides a ledger's months (三个月稳定就业) and its year's edges.
+        if self.has(field) && !self.errors.has(field) && values::month_only(self.cell(field)) {
+            let written = self.cell(field).shown();
+            self.warn(field, "month_only", crate::messages::imports::month_only(&written));
+        }
     }
 
     /// Reads a region column (code or name).

@@ -82,6 +82,27 @@ pub fn date(cell: &Cell) -> Result<Option<NaiveDate>, DomainError> {
     }
 }
 
+/// Whether a date cell gives a month without its day (`2019年3月`,
+/// `2019.3`, `201903`), which [`date`] reads as the month's first day.
+pub fn month_only(cell: &Cell) -> bool {
+    match cell {
+        Cell::Number(n) => n.fract() == 0.0 && (190_001.0..=210_012.0).contains(n),
+        Cell::Text(s) => {
+            let s = normalise::code(s);
+            if s.bytes().all(|b| b.is_ascii_digit()) {
+                return s.len() == 6;
+            }
+            let parts = s
+                .trim_end_matches(['日', '号'])
+                .split(['-', '/', '.', '年', '月'])
+                .filter(|p| !p.trim().is_empty())
+                .count();
+            parts == 2
+        }
+        _ => false,
+    }
+}
+
 fn date_text(s: &str) -> Result<NaiveDate, DomainError> {
     let bad = || DomainError::new(codes::FORMAT, msg::not_a_date(s));
     let digits_only = s.bytes().all(|b| b.is_ascii_digit());

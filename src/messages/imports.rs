@@ -296,3 +296,11 @@ pub fn no_header_in_first_sheet(first: &str, others: &[String]) -> Text {
         format!("only the first worksheet is read, and it is '{first}'; if the roster is in {}, move that sheet first (or save it as a file of its own)", others.join(", ")),
     )
 }
+
+/// A date written as a month, taken as its first day.
+pub fn month_only(written: &str) -> Text {
+    Text::new(
+        format!("“{written}”只写了年月，按当月 1 日登记；知道具体日期请写全（台账按日计算满 3 个月、是否在当年）"),
+        format!("'{written}' gives a month without a day and is taken as its 1st; write the full date if known (ledgers count days)"),
+    )
+}

@@ -62,9 +62,18 @@ async fn a_bureau_s_roster_is_read_as_written_and_its_changes_are_told_first(app
     assert!(told.contains("备注将由“换号”改为“已返乡”"), "{told}");
 
     // A placements ledger with 外出务工时间, 外出务工地点 and 外出务工单位.
-    let jobs = format!("姓名,身份证号,外出务工单位,外出务工地点,外出务工时间,就业渠道\n马英,{ma},江门某厂,江门市江海区,2019.3.1,自主外出\n");
+    // A place written with its township, or without 省/市; a month without
+    // its day is taken as the 1st and said.
+    let jobs = format!(
+        "姓名,身份证号,外出务工单位,外出务工地点,外出务工时间,就业渠道\n\
+         马英,{ma},江门某厂,广东江门江海区,2019.3.1,自主外出\n\
+         潘志刚,{pan},江门某店,江门市蓬江区,2019年3月,亲友介绍\n"
+    );
     let r = check(&app, "placements", &jobs).await;
     assert_eq!(r["rejected"], json!([]), "{r}");
+    let warned = codes(&r, "warnings");
+    assert!(warned.contains(&(3, "started_on".into(), "month_only".into())), "{r}");
+    assert!(!warned.iter().any(|w| w.0 == 2), "a full date and a place are no remark: {r}");
 }
 
 /// The page said a template could be compared and linked none (the API's
