@@ -39,6 +39,12 @@ pub struct Settings {
     pub login_address_max_failures: u32,
     /// See [`Settings::login_address_max_failures`].
     pub login_address_window_seconds: i64,
+    /// Addresses of the load balancers or proxies in front of the service
+    /// (`LB_TRUSTED_PROXIES`, comma-separated; default none): a request
+    /// from one of them is from the address its `X-Forwarded-For` names,
+    /// so that the per-address sign-in limit keys on the real client and
+    /// not on the balancer every client comes through.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Days before and after a fair's `held_on` day on which people may be
     /// checked in at it.
     pub check_in_margin_days: i64,
@@ -114,6 +120,8 @@ pub struct FileSettings {
     pub login_address_max_failures: Option<u32>,
     /// See [`Settings::login_address_window_seconds`].
     pub login_address_window_seconds: Option<i64>,
+    /// See [`Settings::trusted_proxies`].
+    pub trusted_proxies: Option<Vec<String>>,
     /// See [`Settings::check_in_margin_days`].
     pub check_in_margin_days: Option<i64>,
     /// See [`Settings::check_ins_per_minute`].
@@ -220,6 +228,13 @@ impl Settings {
             login_lock_seconds: file.login_lock_seconds.unwrap_or(15 * 60),
             login_address_max_failures: file.login_address_max_failures.unwrap_or(20),
             login_address_window_seconds: file.login_address_window_seconds.unwrap_or(15 * 60),
+            trusted_proxies: env("LB_TRUSTED_PROXIES")
+                .map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect::<Vec<_>>())
+                .or(file.trusted_proxies)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|a| a.parse().ok())
+                .collect(),
             check_in_margin_days: file.check_in_margin_days.unwrap_or(1),
             check_ins_per_minute: file.check_ins_per_minute.unwrap_or(30),
             ledger_recipients: env("LB_LEDGER_RECIPIENTS")

@@ -88,3 +88,50 @@ mod tests {
         assert!(l.take("a").is_ok());
     }
 }
+
+/// The address a request comes from: its peer's, or — when the peer is one
+/// of the `trusted` proxies — the nearest address before them in
+/// `X-Forwarded-For` (each proxy appends the address it was reached from;
+/// entries a client wrote itself come first and are not believed past the
+/// first untrusted one).
+pub fn client_address(req: &actix_web::HttpRequest, trusted: &[std::net::IpAddr]) -> String {
+    let Some(peer) = req.peer_addr().map(|a| a.ip()) else { return String::new() };
+    if !trusted.contains(&peer) {
+        return peer.to_string();
+    }
+    let forwarded: Vec<std::net::IpAddr> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    forwarded.iter().rev().find(|a| !trusted.contains(a)).unwrap_or(&peer).to_string()
+}
+
+#[cfg(test)]
+mod address_tests {
+    #![allow(clippy::unwrap_used)]
+
+    use actix_web::test::TestRequest;
+
+    #[test]
+    fn a_trusted_proxy_s_client_is_the_last_untrusted_forwarded_address() {
+        let lb: std::net::IpAddr = "10.0.0.5".parse().unwrap();
+        let from_lb = |xff: &str| {
+            TestRequest::default()
+                .peer_addr("10.0.0.5:4000".parse().unwrap())
+                .insert_header(("x-forwarded-for", xff))
+                .to_http_request()
+        };
+        assert_eq!(super::client_address(&from_lb("203.0.113.9"), &[lb]), "203.0.113.9");
+        // A client that writes its own X-Forwarded-For is not believed.
+        assert_eq!(super::client_address(&from_lb("1.2.3.4, 203.0.113.9"), &[lb]), "203.0.113.9");
+        assert_eq!(super::client_address(&from_lb("203.0.113.9"), &[]), "10.0.0.5", "no proxy trusted");
+        let direct = TestRequest::default()
+            .peer_addr("198.51.100.7:4000".parse().unwrap())
+            .insert_header(("x-forwarded-for", "1.2.3.4"))
+            .to_http_request();
+        assert_eq!(super::client_address(&direct, &[lb]), "198.51.100.7", "not from the proxy");
+    }
+}

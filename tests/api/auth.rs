@@ -12,6 +12,59 @@ crate::on_both_backends!(
     logout_revokes_the_token,
 );
 
+/// Behind a load balancer (trusted), the per-address limit keys on each
+/// client its X-Forwarded-For names, not on the balancer: one client's
+/// guesses once locked every client out; the page's sign-in counts too.
+mod behind_a_balancer_one_client_s_guesses_lock_out_only_that_client {
+    use serde_json::json;
+
+    use crate::helpers::{Backend, TestApp};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        let Some(app) = TestApp::spawn_with(Backend::Sqlite, |s| {
+            s.login_address_max_failures = 3;
+            s.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+        })
+        .await
+        else {
+            return;
+        };
+        app.add_password_user("zhao", labour_bridge::auth::Role::Clerk, "correct horse");
+        let login = |client: &'static str, user: &str, password: &str| {
+            app.client
+                .post(app.url("/api/v1/auth/login"))
+                .header("x-forwarded-for", client)
+                .json(&json!({"username": user, "password": password}))
+                .send()
+        };
+        for i in 0..3 {
+            let r = login("203.0.113.9", &format!("nobody{i}"), "guess").await.unwrap();
+            assert_eq!(r.status().as_u16(), 401);
+        }
+        assert_eq!(login("203.0.113.9", "zhao", "correct horse").await.unwrap().status().as_u16(), 429);
+        assert_eq!(
+            login("198.51.100.7", "zhao", "correct horse").await.unwrap().status().as_u16(),
+            200,
+            "another client"
+        );
+        // The page's form is limited by the same count.
+        let page = app
+            .client
+            .post(app.url("/login"))
+            .header("x-forwarded-for", "203.0.113.9")
+            .header("accept", "text/html")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", format!("lb_csrf={}", crate::bulk::CSRF))
+            .body(format!("csrf={}&username=zhao&password=correct+horse", crate::bulk::CSRF))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status().as_u16(), 429);
+        assert!(page.text().await.unwrap().contains("尝试登录的次数过多"));
+    }
+}
+
 /// Runs the per-address test with a limit of 5 on both backends.
 mod failures_from_one_address_across_accounts_are_slowed {
     use crate::helpers::{Backend, TestApp};

@@ -62,7 +62,7 @@ pub async fn login(
     let policy = policy(&state);
     // Each attempt takes a slot of its address first, so parallel attempts
     // cannot all pass the check; a success gives its slot back.
-    let address = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    let address = crate::http::limits::client_address(&req, &state.settings.trusted_proxies);
     state.limits.login_addresses.take(&address).map_err(AppError::TooManyRequests)?;
     let result = state.db.run(move |c| accounts::login(c, policy, &username, &password)).await;
     if result.is_ok() {

@@ -75,7 +75,20 @@ pub async fn submit(
     }
     let policy = policy(&state);
     let (u, p) = (username.clone(), password.clone());
-    let session = match state.db.run(move |c| accounts::login(c, policy, &u, &p)).await {
+    // The API's per-address limit too (the form had none): an address
+    // guessing many names is slowed, whichever way in it uses.
+    let address = crate::http::limits::client_address(&req, &state.settings.trusted_proxies);
+    if let Err(secs) = state.limits.login_addresses.take(&address) {
+        return again(
+            &format!("这台电脑尝试登录的次数过多，请 {} 分钟后再试", secs.div_ceil(60)),
+            actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+        );
+    }
+    let result = state.db.run(move |c| accounts::login(c, policy, &u, &p)).await;
+    if result.is_ok() {
+        state.limits.login_addresses.give_back(&address);
+    }
+    let session = match result {
         Ok(s) => s,
         Err(AppError::Unauthorized(_)) => {
             return again("用户名或密码不正确", actix_web::http::StatusCode::UNAUTHORIZED)
