@@ -371,22 +371,6 @@ pub fn urlencode(s: &str) -> String {
         .collect()
 }
 
-/// LibreOffice's `soffice`, the real spreadsheet reader the CSV tests open
-/// files with; `None` (with a line saying the test is skipped) when it is
-/// not installed outside CI. Under `CI=true` a missing one fails.
-pub fn soffice() -> Option<&'static str> {
-    for candidate in ["/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice"] {
-        if std::path::Path::new(candidate).exists() {
-            return Some(candidate);
-        }
-    }
-    if std::env::var("CI").map(|v| v == "true").unwrap_or(false) {
-        panic!("LibreOffice (soffice) is not installed and CI=true");
-    }
-    eprintln!("skipping: LibreOffice (soffice) is not installed");
-    None
-}
-
 /// A file under `tests/fixtures/imports/`.
 pub fn fixture(name: &str) -> Vec<u8> {
     let path = format!("{}/tests/fixtures/imports/{name}", env!("CARGO_MANIFEST_DIR"));

@@ -228,7 +228,7 @@ async fn the_xlsx_ledger_has_title_headers_text_ids_total_and_signature(app: Tes
 /// as a workbook; every ID number and phone is still all there, as text.
 async fn a_spreadsheet_opening_the_csv_keeps_every_digit(app: TestApp) {
     use calamine::{open_workbook_auto, Data, Reader};
-    let Some(soffice) = crate::helpers::soffice() else { return };
+    let Some(soffice) = crate::soffice::soffice() else { return };
     transfers_fixture(&app).await;
     let (s, _, csv) = app
         .bytes("/api/v1/ledgers/new-transfers-east?year=2019&as_of=2019-11-15&format=csv&unmasked=true", &app.clerk)
@@ -237,23 +237,7 @@ async fn a_spreadsheet_opening_the_csv_keeps_every_digit(app: TestApp) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ledger.csv");
     std::fs::write(&path, &csv).unwrap();
-    let convert = || {
-        std::process::Command::new(soffice)
-            .arg(format!("-env:UserInstallation=file://{}/profile", dir.path().display()))
-            .args(["--headless", "--norestore", "--infilter=CSV:44,34,76,1", "--convert-to", "xlsx", "--outdir"])
-            .arg(dir.path())
-            .arg(&path)
-            .output()
-            .unwrap()
-    };
-    let mut out = convert();
-    if !out.status.success() && String::from_utf8_lossy(&out.stderr).contains("Fatal exception") {
-        // LibreOffice's first start in a new profile now and then aborts
-        // while setting the profile up (seen on a fresh machine, two tests
-        // starting it at once); the second start uses the profile made.
-        eprintln!("soffice aborted on its first start; once more: {}", String::from_utf8_lossy(&out.stderr));
-        out = convert();
-    }
+    let out = crate::soffice::soffice_to_xlsx(soffice, dir.path(), &path, "CSV:44,34,76,1");
     assert!(out.status.success(), "soffice: {}", String::from_utf8_lossy(&out.stderr));
     let mut book = open_workbook_auto(dir.path().join("ledger.xlsx")).unwrap();
     let sheet = book.worksheet_range_at(0).unwrap().unwrap();

@@ -4,6 +4,7 @@
 mod bulk;
 mod helpers;
 mod smtp;
+mod soffice;
 
 mod audit;
 mod auth;

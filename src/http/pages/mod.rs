@@ -72,7 +72,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/search/results", web::get().to(search::results))
     .route("/search/complete", web::get().to(search::complete))
     .route("/postings/{id}", web::get().to(search::posting))
-    .route("/saved-searches", web::post().to(search::save))
+    .route("/saved-searches", web::post().to(saved_searches::save))
     .route("/saved-searches", web::get().to(saved_searches::list))
     .route("/saved-searches/{id}/delete", web::post().to(saved_searches::delete))
     .route("/fairs", web::get().to(fair_desk::list))

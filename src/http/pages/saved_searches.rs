@@ -1,4 +1,5 @@
-//! `/saved-searches`: the searches a signed-in user saved for job alerts —
+//! `/saved-searches`: saving the search shown, and the searches a
+//! signed-in user saved for job alerts —
 //! what each looks for, whether alerts still go out, and the way to stop
 //! one (DESIGN §6, saved searches). Through the registry, exactly as
 //! `/api/v1/saved-searches`: a user sees and deletes only their own, and
@@ -14,9 +15,10 @@ use crate::db::models::audit::Actor;
 use crate::db::models::mail::{self as store, SavedSearchRow};
 use crate::domain::Benefit;
 use crate::error::AppError;
+use crate::http::input::read_form;
 use crate::http::state::AppState;
 use crate::mail::scheduler::AlertFilters;
-use crate::registry::saved_searches as registry;
+use crate::registry::saved_searches::{self as registry, NewSavedSearch};
 
 /// A saved search as the page lists it.
 struct Line {
@@ -106,4 +108,57 @@ pub async fn delete(
     let id = path.into_inner();
     state.db.write(move |c| registry::delete(c, &actor, id)).await?;
     Ok(see_other("/saved-searches?deleted=1"))
+}
+
+/// `POST /saved-searches`: saves the search shown for the signed-in user,
+/// by the API's registry function, and shows it again.
+pub async fn save(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let form = Posted::read(&req, &body)?;
+    let caller = viewer.signed_in()?.clone();
+    let (q, region, salary_min, benefits) = (
+        form.get("q").unwrap_or_default(),
+        form.get("region").unwrap_or_default(),
+        form.get("salary_min").unwrap_or_default(),
+        form.all("benefits"),
+    );
+    let mut filters = serde_json::Map::new();
+    if !region.is_empty() {
+        filters.insert("region".into(), region.clone().into());
+    }
+    if let Ok(n) = salary_min.parse::<i64>() {
+        filters.insert("salary_min".into(), n.into());
+    }
+    filters.insert("benefits".into(), benefits.clone().into());
+    let json = serde_json::json!({ "q": q, "filters": filters });
+    let actor = Actor::from(&caller);
+    let (form, _, unread) = read_form::<NewSavedSearch>(json)?;
+    if let Some(e) = unread.first() {
+        return Err(AppError::invalid(&e.field, &e.code, e.message.clone()));
+    }
+    let outcome = state
+        .db
+        .write(move |c| {
+            // The same words and filters saved before: kept once (pressing
+            // the button again stored a second copy, and two alerts).
+            let user = actor.id.unwrap_or_default();
+            let filters = serde_json::to_string(&form.filters.clone().unwrap_or_default())
+                .map_err(|e| AppError::Internal(e.into()))?;
+            let q = form.q.as_deref().map(str::trim).unwrap_or_default().to_string();
+            let kept = crate::db::models::mail::saved_searches_of(c, user)?;
+            if kept.iter().any(|r| r.active && r.query == q && r.filters == filters) {
+                return Ok("again");
+            }
+            registry::save(c, &actor, form)?;
+            // Alerts go to the account's address: without one, none can.
+            let email = crate::db::models::user::account(c, user)?.and_then(|a| a.email);
+            Ok(if email.is_some() { "1" } else { "no_mail" })
+        })
+        .await?;
+    let back = search_link(&q, &region, &salary_min, &benefits);
+    Ok(see_other(&format!("{back}&saved={outcome}")))
 }

@@ -2,21 +2,18 @@
 //! a trainee's `我的推荐`. The search reads its parameters by the API's
 //! rules ([`api::search::posting_search`]) and runs the same search.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::session::{Posted, Viewer};
-use super::{page, see_other, Chrome};
+use super::session::Viewer;
+use super::{page, Chrome};
 use crate::auth::Role;
-use crate::db::models::audit::Actor;
 use crate::db::models::search as store;
 use crate::domain::{Benefit, GenderRequirement};
 use crate::error::AppError;
 use crate::http::api::search::{matches_of, posting_search, run_search, SearchQuery};
-use crate::http::input::read_form;
 use crate::http::state::AppState;
 use crate::messages::Thing;
-use crate::registry::saved_searches::{self as saved, NewSavedSearch};
 use crate::search::query::{FacetCount, MatchHit, SearchHit};
 use crate::search::schema::PostingSummary;
 
@@ -352,58 +349,4 @@ pub async fn posting(
     let education = data.education_min.map(|e| e.label_zh());
     let chrome = Chrome::new(&viewer, p.title.clone());
     page(&viewer, &PostingPage { chrome, p, benefits, gender, education })
-}
-
-/// `POST /saved-searches`: saves the search shown for the signed-in user,
-/// by the API's registry function, and shows it again.
-pub async fn save(
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    req: HttpRequest,
-    body: web::Bytes,
-) -> Result<HttpResponse, AppError> {
-    let form = Posted::read(&req, &body)?;
-    let caller = viewer.signed_in()?.clone();
-    let asked = Asked {
-        q: form.get("q").unwrap_or_default(),
-        region: form.get("region").unwrap_or_default(),
-        salary_min: form.get("salary_min").unwrap_or_default(),
-        benefits: form.all("benefits"),
-        offset: 0,
-    };
-    let mut filters = serde_json::Map::new();
-    if !asked.region.is_empty() {
-        filters.insert("region".into(), asked.region.clone().into());
-    }
-    if let Ok(n) = asked.salary_min.parse::<i64>() {
-        filters.insert("salary_min".into(), n.into());
-    }
-    filters.insert("benefits".into(), asked.benefits.clone().into());
-    let json = serde_json::json!({ "q": asked.q, "filters": filters });
-    let actor = Actor::from(&caller);
-    let (form, _, unread) = read_form::<NewSavedSearch>(json)?;
-    if let Some(e) = unread.first() {
-        return Err(AppError::invalid(&e.field, &e.code, e.message.clone()));
-    }
-    let outcome = state
-        .db
-        .write(move |c| {
-            // The same words and filters saved before: kept once (pressing
-            // the button again stored a second copy, and two alerts).
-            let user = actor.id.unwrap_or_default();
-            let filters = serde_json::to_string(&form.filters.clone().unwrap_or_default())
-                .map_err(|e| AppError::Internal(e.into()))?;
-            let q = form.q.as_deref().map(str::trim).unwrap_or_default().to_string();
-            let kept = crate::db::models::mail::saved_searches_of(c, user)?;
-            if kept.iter().any(|r| r.active && r.query == q && r.filters == filters) {
-                return Ok("again");
-            }
-            saved::save(c, &actor, form)?;
-            // Alerts go to the account's address: without one, none can.
-            let email = crate::db::models::user::account(c, user)?.and_then(|a| a.email);
-            Ok(if email.is_some() { "1" } else { "no_mail" })
-        })
-        .await?;
-    let back = asked.link(0, None, None);
-    Ok(see_other(&format!("{back}&saved={outcome}")))
 }
