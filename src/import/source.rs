@@ -252,7 +252,13 @@ fn read_xlsx<RS: Read + Seek>(
                 row.number = r + 1;
             }
         }
-        put(&mut row.cells, col as usize, of_ref(cell.get_value()));
+        let value = cell.get_value();
+        if let DataRef::String(text) = value {
+            within_a_cell(text, r, col)?;
+        } else if let DataRef::SharedString(text) = value {
+            within_a_cell(text, r, col)?;
+        }
+        put(&mut row.cells, col as usize, of_ref(value));
     }
     if row.number > 0 {
         each(row)?;
@@ -273,9 +279,27 @@ fn read_xls<RS: Read + Seek>(
     let Some((top, left)) = range.start() else { return Ok(()) };
     total(u64::from(top) + range.height() as u64);
     for (i, cells) in range.rows().enumerate() {
+        for (k, c) in cells.iter().enumerate() {
+            if let Data::String(text) = c {
+                within_a_cell(text, top + i as u32, left + k as u32)?;
+            }
+        }
         let mut out = vec![Cell::Empty; left as usize];
         out.extend(cells.iter().map(of_data));
         each(SourceRow { number: top + i as u32 + 1, cells: out })?;
+    }
+    Ok(())
+}
+
+/// The most characters a cell may hold: Excel's own limit (32,767).
+const MAX_CELL_CHARS: usize = 32_767;
+
+/// Refuses (422, `too_large`) a cell longer than any spreadsheet program
+/// writes, before it is copied: one 200 MB shared string referred to by 40
+/// cells was copied 40 times and took the service down.
+fn within_a_cell(text: &str, row: u32, col: u32) -> Result<(), AppError> {
+    if text.len() > MAX_CELL_CHARS && text.chars().count() > MAX_CELL_CHARS {
+        return Err(AppError::invalid("file", "too_large", msg::cell_too_long(row + 1, col + 1, MAX_CELL_CHARS)));
     }
     Ok(())
 }

@@ -304,3 +304,11 @@ pub fn month_only(written: &str) -> Text {
         format!("'{written}' gives a month without a day and is taken as its 1st; write the full date if known (ledgers count days)"),
     )
 }
+
+/// A cell longer than spreadsheet programs allow.
+pub fn cell_too_long(row: u32, col: u32, limit: usize) -> Text {
+    Text::new(
+        format!("第{row}行第{col}列的内容超过 {limit} 个字（Excel 一个单元格的上限），文件可能已损坏或不是正常导出的表格"),
+        format!("the cell at row {row}, column {col} holds more than {limit} characters (Excel's limit for a cell); the file may be damaged"),
+    )
+}

@@ -127,7 +127,7 @@ async fn other_writers_go_on_while_a_big_file_is_read(app: TestApp) {
     assert_eq!(app.count("labourers"), 4001);
 }
 
-/// A 300 KB workbook whose one sheet unpacks to 260 MiB of one cell.
+/// A 150 KB workbook whose one sheet unpacks to 130 MiB of one cell.
 fn unpacking_to_much() -> Vec<u8> {
     use std::io::Write;
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -141,10 +141,34 @@ fn unpacking_to_much() -> Vec<u8> {
     out.start_file("xl/worksheets/sheet1.xml", deflated).unwrap();
     out.write_all(br#"<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>"#).unwrap();
     let block = vec![b'A'; 1 << 20];
-    for _ in 0..260 {
+    for _ in 0..130 {
         out.write_all(&block).unwrap();
     }
     out.write_all(b"</t></is></c></row></sheetData></worksheet>").unwrap();
+    out.finish().unwrap().into_inner()
+}
+
+/// A workbook whose shared string of 40,000 characters (more than Excel
+/// lets a cell hold) two cells refer to: each reference was copied whole,
+/// and 40 of a 200 MB one took the service down.
+fn one_long_shared_string() -> Vec<u8> {
+    use std::io::Write;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let ns = r#"xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main""#;
+    let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    let parts: Vec<(&str, String)> = vec![
+        ("[Content_Types].xml", r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#.to_string()),
+        ("_rels/.rels", format!(r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#)),
+        ("xl/workbook.xml", format!(r#"<?xml version="1.0"?><workbook {ns} xmlns:r="{rel}"><sheets><sheet name="花名册" sheetId="1" r:id="rId1"/></sheets></workbook>"#)),
+        ("xl/_rels/workbook.xml.rels", format!(r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#)),
+        ("xl/sharedStrings.xml", format!(r#"<?xml version="1.0"?><sst {ns} count="3" uniqueCount="3"><si><t>姓名</t></si><si><t>身份证号</t></si><si><t>{}</t></si></sst>"#, "长".repeat(40_000))),
+        ("xl/worksheets/sheet1.xml", format!(r#"<?xml version="1.0"?><worksheet {ns}><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row><row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2" t="s"><v>2</v></c></row></sheetData></worksheet>"#)),
+    ];
+    for (name, text) in parts {
+        out.start_file(name, opts).unwrap();
+        out.write_all(text.as_bytes()).unwrap();
+    }
     out.finish().unwrap().into_inner()
 }
 
@@ -166,6 +190,11 @@ async fn a_workbook_that_unpacks_to_too_much_is_refused_and_the_service_stays_up
         );
         assert!(b["errors"][0]["message"].as_str().unwrap().contains("解压后过大"), "{b}");
     }
+    let (s, b) = app
+        .upload("/api/v1/imports?kind=labourers&mode=dry_run", &app.clerk, "roster.xlsx", one_long_shared_string())
+        .await;
+    assert_eq!((s, b["errors"][0]["code"].as_str()), (422, Some("too_large")), "{b}");
+    assert!(b["errors"][0]["message"].as_str().unwrap().contains("第2行第1列的内容超过 32767 个字"), "{b}");
     let (s, _) = app.call("GET", "/healthz", None, None).await;
     assert_eq!(s, 200);
 }

@@ -44,8 +44,9 @@ fn xlsx_sheet_names(bytes: &[u8]) -> Option<Vec<String>> {
 
 /// The most one part of a workbook (a sheet, its shared strings) may
 /// unpack to: a 20 MiB upload of real rosters unpacks to a few hundred MB
-/// at most, while 3 MB can be made to unpack to gigabytes in one cell.
-const MAX_PART_UNPACKED: u64 = 256 << 20;
+/// in all at most, while 3 MB can be made to unpack to gigabytes in one
+/// cell (calamine holds the shared strings whole).
+const MAX_PART_UNPACKED: u64 = 128 << 20;
 /// The most a whole workbook may unpack to.
 const MAX_UNPACKED: u64 = 512 << 20;
 
