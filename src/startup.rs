@@ -95,18 +95,20 @@ pub fn run_with_metrics(
     let metrics = metrics.map(|l| crate::http::ops::metrics_server(l, state.clone())).transpose()?;
     let server = HttpServer::new(move || {
         App::new()
-            // No page may be framed by another site (clickjacking a
-            // merge or a submission), nor any answer sniffed as another type.
+            .wrap(actix_web::middleware::from_fn(crate::http::pages::errors::html_errors))
+            .wrap(actix_web::middleware::from_fn(crate::http::problem::negotiate))
+            .wrap(actix_web::middleware::from_fn(crate::http::ops::count))
+            .wrap(TracingLogger::<crate::http::logging::RedactedSpans>::new())
+            // No page may be framed by another site (clickjacking a merge
+            // or a submission), nor any answer sniffed as another type.
+            // Outermost, so that error pages made by the middleware inside
+            // (a Chinese 404) carry them too.
             .wrap(
                 actix_web::middleware::DefaultHeaders::new()
                     .add(("X-Frame-Options", "DENY"))
                     .add(("Content-Security-Policy", "frame-ancestors 'none'"))
                     .add(("X-Content-Type-Options", "nosniff")),
             )
-            .wrap(actix_web::middleware::from_fn(crate::http::pages::errors::html_errors))
-            .wrap(actix_web::middleware::from_fn(crate::http::problem::negotiate))
-            .wrap(actix_web::middleware::from_fn(crate::http::ops::count))
-            .wrap(TracingLogger::<crate::http::logging::RedactedSpans>::new())
             .app_data(state.clone())
             .app_data(web::PayloadConfig::new(state.settings.max_body_bytes))
             .configure(crate::http::routes)

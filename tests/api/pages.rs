@@ -121,6 +121,10 @@ async fn signing_in_sets_a_safe_cookie_and_posts_need_the_csrf_token(app: TestAp
         .await
         .unwrap();
     assert_eq!(api.headers()["cache-control"], "no-store");
+    // Error pages too (the middleware making them once dropped the headers).
+    let missing = browser().get(app.url("/no-such-page")).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(missing.status(), 404);
+    assert_eq!(missing.headers()["x-frame-options"], "DENY");
     let session = cookie(r.headers(), "lb_session").unwrap();
     assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax") && session.contains("Path=/"));
     assert!(!session.contains("Secure"), "plain http on loopback");
