@@ -45,6 +45,10 @@ pub struct Settings {
     /// so that the per-address sign-in limit keys on the real client and
     /// not on the balancer every client comes through.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Entries of the trusted proxies that are no address (`10.0.0.0/8`,
+    /// a typo): `serve` refuses to start with them rather than key every
+    /// client on the balancer.
+    pub trusted_proxies_unread: Vec<String>,
     /// Days before and after a fair's `held_on` day on which people may be
     /// checked in at it.
     pub check_in_margin_days: i64,
@@ -213,6 +217,10 @@ impl Settings {
             .or(file.database_url)
             .filter(|u| !u.is_empty())
             .unwrap_or_else(|| data_dir.join("labour-bridge.sqlite3").to_string_lossy().into_owned());
+        let trusted: Vec<String> = env("LB_TRUSTED_PROXIES")
+            .map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect::<Vec<_>>())
+            .or(file.trusted_proxies)
+            .unwrap_or_default();
         Settings {
             data_dir,
             database_url,
@@ -228,12 +236,11 @@ impl Settings {
             login_lock_seconds: file.login_lock_seconds.unwrap_or(15 * 60),
             login_address_max_failures: file.login_address_max_failures.unwrap_or(20),
             login_address_window_seconds: file.login_address_window_seconds.unwrap_or(15 * 60),
-            trusted_proxies: env("LB_TRUSTED_PROXIES")
-                .map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect::<Vec<_>>())
-                .or(file.trusted_proxies)
-                .unwrap_or_default()
+            trusted_proxies: trusted.iter().filter_map(|a| a.parse().ok()).collect(),
+            trusted_proxies_unread: trusted
                 .iter()
-                .filter_map(|a| a.parse().ok())
+                .filter(|a| a.parse::<std::net::IpAddr>().is_err())
+                .cloned()
                 .collect(),
             check_in_margin_days: file.check_in_margin_days.unwrap_or(1),
             check_ins_per_minute: file.check_ins_per_minute.unwrap_or(30),

@@ -6,6 +6,12 @@ use crate::config::Settings;
 
 /// Runs the service until it is stopped.
 pub(super) fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
+    if let Some(bad) = settings.trusted_proxies_unread.first() {
+        anyhow::bail!(
+            "LB_TRUSTED_PROXIES: `{bad}` is not an address; give each balancer's address (ranges such as 10.0.0.0/8 \
+             are not read), or every client would share the balancer's sign-in limit"
+        );
+    }
     let db = crate::startup::open_database(&settings)?;
     // Held while serving, so that `restore` can tell this service runs.
     let _serving = crate::ops::serving::mark(&settings.data_dir)?;

@@ -89,24 +89,58 @@ mod tests {
     }
 }
 
-/// The address a request comes from: its peer's, or — when the peer is one
-/// of the `trusted` proxies — the nearest address before them in
-/// `X-Forwarded-For` (each proxy appends the address it was reached from;
-/// entries a client wrote itself come first and are not believed past the
-/// first untrusted one).
+/// The address a request comes from, as the sign-in limit keys it: its
+/// peer's, or — when the peer is one of the `trusted` proxies — the
+/// nearest entry before them in `X-Forwarded-For` (each proxy appends the
+/// address it was reached from; entries a client wrote itself come first
+/// and are not believed past the first untrusted one). An entry with a
+/// port (`203.0.113.9:443`) is its address; one that is no address at all
+/// (`unknown`) is the key itself, never stepped past. An IPv6 client is
+/// keyed by its /64, the block one household or host is given.
 pub fn client_address(req: &actix_web::HttpRequest, trusted: &[std::net::IpAddr]) -> String {
     let Some(peer) = req.peer_addr().map(|a| a.ip()) else { return String::new() };
     if !trusted.contains(&peer) {
-        return peer.to_string();
+        return key_of(peer);
     }
-    let forwarded: Vec<std::net::IpAddr> = req
+    let entries: Vec<String> = req
         .headers()
         .get_all("x-forwarded-for")
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .filter_map(|a| a.trim().parse().ok())
+        .map(|a| a.trim().to_string())
+        .filter(|a| !a.is_empty())
         .collect();
-    forwarded.iter().rev().find(|a| !trusted.contains(a)).unwrap_or(&peer).to_string()
+    for entry in entries.iter().rev() {
+        match address_of(entry) {
+            Some(a) if trusted.contains(&a) => continue,
+            Some(a) => return key_of(a),
+            None => return entry.to_ascii_lowercase(),
+        }
+    }
+    key_of(peer)
+}
+
+/// An `X-Forwarded-For` entry's address: bare, with a port, or bracketed.
+fn address_of(entry: &str) -> Option<std::net::IpAddr> {
+    entry
+        .parse::<std::net::IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<std::net::SocketAddr>().ok().map(|s| s.ip()))
+        .or_else(|| entry.trim_start_matches('[').trim_end_matches(']').parse().ok())
+}
+
+/// The limit's key of an address: itself, or an IPv6 address's /64.
+fn key_of(a: std::net::IpAddr) -> String {
+    match a {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
 }
 
 #[cfg(test)]
@@ -128,6 +162,11 @@ mod address_tests {
         // A client that writes its own X-Forwarded-For is not believed.
         assert_eq!(super::client_address(&from_lb("1.2.3.4, 203.0.113.9"), &[lb]), "203.0.113.9");
         assert_eq!(super::client_address(&from_lb("203.0.113.9"), &[]), "10.0.0.5", "no proxy trusted");
+        // A port is not a new client; "unknown" is not stepped past.
+        assert_eq!(super::client_address(&from_lb("9.9.7.1, 203.0.113.9:443"), &[lb]), "203.0.113.9");
+        assert_eq!(super::client_address(&from_lb("9.9.7.1, unknown"), &[lb]), "unknown");
+        assert_eq!(super::client_address(&from_lb("[2001:db8::7]:443"), &[lb]), "2001:db8:0:0::/64");
+        assert_eq!(super::client_address(&from_lb("2001:db8::9"), &[lb]), "2001:db8:0:0::/64", "one /64, one key");
         let direct = TestRequest::default()
             .peer_addr("198.51.100.7:4000".parse().unwrap())
             .insert_header(("x-forwarded-for", "1.2.3.4"))

@@ -104,6 +104,8 @@ async fn a_backup_taken_while_serving_restores_the_registry_as_it_was() {
     let (ok, err) = run(&["--data-dir", &data, "--database-url", &url, "backup", "--out", &copy_s]);
     assert!(ok, "{err}");
     assert!(err.contains("wrote a consistent copy"), "{err}");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&copy).unwrap().permissions().mode() & 0o777, 0o600, "every ID number is in it");
     // The copy is audited (it holds every ID number unmasked), and an
     // existing file is never overwritten.
     assert_eq!(app.count_where("audit_log", "action = 'backup'"), 1);
@@ -181,6 +183,23 @@ async fn a_restore_under_a_running_service_says_to_restart_it() {
     let (ok, err) = run(&["--data-dir", &data, "restore", "--force", &copy]);
     assert!(ok, "{err}");
     assert!(!err.contains("warning"), "{err}");
+}
+
+/// A range or a typo in LB_TRUSTED_PROXIES was dropped without a word,
+/// and every client behind the balancer then shared one sign-in limit:
+/// serve refuses to start, naming the entry.
+#[test]
+fn serve_refuses_a_trusted_proxy_that_is_no_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_string_lossy().into_owned();
+    let out = bin()
+        .args(["--data-dir", &data, "serve", "--bind", "127.0.0.1:0"])
+        .env("LB_TRUSTED_PROXIES", "10.0.0.5, 10.0.0.0/8")
+        .env("LB_SCHEDULER_SECS", "0")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("`10.0.0.0/8` is not an address"), "{err}");
 }
 
 #[test]
