@@ -289,7 +289,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             // ledger is never held whole in memory.
             let mut out: Box<dyn std::io::Write + Send> = match &out {
                 Some(path) => Box::new(std::io::BufWriter::new(
-                    std::fs::File::create(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+                    // A ledger may be unmasked: readable by this user alone.
+                    std::os::unix::fs::OpenOptionsExt::mode(
+                        std::fs::OpenOptions::new().write(true).create(true).truncate(true),
+                        0o600,
+                    )
+                    .open(path)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
                 )),
                 None => Box::new(std::io::BufWriter::new(std::io::stdout())),
             };

@@ -143,17 +143,17 @@ closed_list! {
     /// vocational graduates.
     Education("文化程度", "education") {
         /// Never went to school.
-        None = "none", "未上过学", "文盲", "未上学", "无", "半文盲";
+        None = "none", "未上过学", "文盲", "未上学", "无", "半文盲", "小学肄业";
         /// Primary school.
-        Primary = "primary", "小学", "小学毕业";
+        Primary = "primary", "小学", "小学毕业", "小学文化", "初中肄业";
         /// Junior high school.
-        JuniorHigh = "junior_high", "初中", "初中毕业";
+        JuniorHigh = "junior_high", "初中", "初中毕业", "初中文化", "高中肄业", "中专肄业";
         /// Senior high school.
-        SeniorHigh = "senior_high", "高中", "高中毕业", "普高";
+        SeniorHigh = "senior_high", "高中", "高中毕业", "普高", "高中文化", "大专肄业", "大学肄业";
         /// Secondary vocational school (中专, 技校, 职高).
         Vocational = "vocational", "中专/技校/职高", "中专", "中职", "技校", "职高", "中技", "中专毕业", "技校毕业";
         /// Junior college (大专).
-        College = "college", "大专", "高职", "专科", "大专毕业";
+        College = "college", "大专", "高职", "专科", "大专毕业", "大专文化";
         /// Bachelor's degree or higher.
         BachelorPlus = "bachelor_plus", "本科及以上", "本科", "研究生", "硕士", "博士", "本科毕业", "大学本科";
     }
@@ -203,7 +203,7 @@ closed_list! {
         /// After training.
         Training = "training", "培训", "技能培训", "培训后就业";
         /// Referred by a bureau or an acquaintance.
-        Referral = "referral", "转介", "推荐", "劳务协作推荐", "劳务输出", "组织输出";
+        Referral = "referral", "转介", "推荐", "劳务协作推荐", "劳务协作", "劳务输出", "组织输出", "有组织输出";
         /// Found it themselves.
         SelfFound = "self_found", "自主就业", "自主择业", "自谋职业", "亲友介绍", "自主外出", "自行外出", "自主务工";
         /// Through a public employment service or public-welfare post.

@@ -146,6 +146,17 @@ pub fn backup(db: &Path, out: &Path) -> anyhow::Result<()> {
     let _ = std::fs::remove_file(&partial);
     let result = (|| {
         let from = Handle::open(db, false)?;
+        // The copy holds every ID number: readable by this user alone
+        // (SQLite keeps the mode of the empty file it is given).
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&partial)
+                .with_context(|| format!("cannot write {}", partial.display()))?;
+        }
         let to = Handle::open(&partial, true)?;
         copy(&from, &to)?;
         drop(to);

@@ -60,13 +60,16 @@ pub fn save(c: &mut DbConnection, actor: &Actor, form: NewSavedSearch) -> Result
     // Alerts to an address of the searcher's choosing made the service mail
     // anyone at all: a trainee's (or organiser's) go to their account's own
     // address, given here or not; staff may name another.
-    if let Some(given) = &email {
-        let staff = matches!(actor.role, Some(Role::Admin) | Some(Role::Clerk));
+    let staff = matches!(actor.role, Some(Role::Admin) | Some(Role::Clerk));
+    if let Some(given) = email.as_ref().filter(|_| !staff) {
         let own = crate::db::models::user::account(c, user_id)?.and_then(|a| a.email);
-        if !staff && own.as_deref().map(str::to_lowercase) != Some(given.to_lowercase()) {
+        if own.as_deref().map(str::to_lowercase) != Some(given.to_lowercase()) {
             return Err(AppError::invalid("email", "not_own", msg_not_own(own.as_deref())));
         }
     }
+    // Not kept for them either: their alerts follow the account's address
+    // when it changes (a kept copy went on to the old one).
+    let email = if staff { email } else { None };
     let token = new_token()?;
     let filters_json = serde_json::to_string(&filters).map_err(|e| AppError::Internal(e.into()))?;
     let row = store::insert_saved_search(c, user_id, email.as_deref(), &q, &filters_json, &token)?;

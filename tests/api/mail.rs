@@ -173,6 +173,7 @@ async fn a_saved_search_mails_new_matching_postings_once_and_can_be_unsubscribed
         )
         .await;
     assert_eq!(s, 201, "{saved}");
+    assert!(saved["email"].is_null(), "a trainee's alerts follow the account's address: {saved}");
     let chef = app.post_created("/api/v1/postings", &app.clerk, posting("粤菜厨师", "440704")).await;
     app.post_created("/api/v1/postings", &app.clerk, posting("电子厂普工", "440704")).await;
     app.post_created("/api/v1/postings", &app.clerk, posting("厨师（南宁）", "450103")).await;

@@ -18,13 +18,22 @@ async fn a_trainee_sees_their_saved_searches_in_words_and_deletes_one(app: TestA
     let saved = send(&app, &trainee, "/saved-searches", Some(&form)).await;
     assert_eq!(saved.status, 303, "{}", saved.body);
     assert!(saved.location.contains("saved=no_mail"), "{}", saved.location);
+    // Saved again: kept once, and still said that no alert can come.
+    let again = send(&app, &trainee, "/saved-searches", Some(&form)).await;
+    assert!(again.location.contains("saved=again_no_mail"), "{}", again.location);
     let (s, theirs) = app.post("/api/v1/saved-searches", &other, json!({"q": "保安"})).await;
     assert_eq!(s, 201, "{theirs}");
 
     let listed = send(&app, &trainee, "/saved-searches", None).await;
     assert_eq!(listed.status, 200, "{}", listed.body);
-    for words in ["厨师", "工作地点：广东省江门市", "月薪可达 5000 元", "待遇：包住", "提醒中", "还没有登记电子邮箱"]
-    {
+    for words in [
+        "厨师",
+        "工作地点：广东省江门市",
+        "月薪可达 5000 元",
+        "待遇：包住",
+        "暂不能提醒：账号没有邮箱",
+        "还没有登记电子邮箱",
+    ] {
         assert!(listed.body.contains(words), "{words} missing: {}", listed.body);
     }
     assert!(!listed.body.contains("保安"), "another's search is not listed");

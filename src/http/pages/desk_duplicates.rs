@@ -140,6 +140,9 @@ impl Side {
             d.birth_date.to_string(),
             d.phone.clone().unwrap_or_default(),
             format!("{place}{}{}", d.hukou_township.as_deref().unwrap_or(""), d.hukou_village.as_deref().unwrap_or("")),
+            d.poverty_status.label_zh().to_string(),
+            d.household_no.clone().unwrap_or_default(),
+            d.notes.clone().unwrap_or_default(),
             crate::clock::china_time(row.created_at),
             format!("{} 条", held.placements),
             format!("{} 条", held.enrolments),
@@ -168,12 +171,15 @@ fn mark_differences(kept: &mut Side, gone: &mut Side) {
 }
 
 /// The rows' labels, in [`Side::of`]'s order.
-const SIDE_LABELS: [&str; 12] = [
+const SIDE_LABELS: [&str; 15] = [
     "姓名",
     "身份证号",
     "出生日期",
     "手机号",
     "户籍",
+    "贫困户属性",
+    "户编号",
+    "备注",
     "登记时间",
     "就业登记",
     "培训报名",
@@ -189,7 +195,7 @@ struct MergePage {
     chrome: Chrome,
     a: i64,
     b: i64,
-    labels: [&'static str; 12],
+    labels: [&'static str; 15],
     kept: Side,
     gone: Side,
 }

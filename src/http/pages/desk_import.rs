@@ -90,7 +90,12 @@ impl IssueLine {
     fn all(issues: &[import::RowIssue]) -> Vec<IssueLine> {
         issues
             .iter()
-            .map(|i| IssueLine { row: i.row, column: field_label(&i.field).to_string(), message: i.message.clone() })
+            .map(|i| IssueLine {
+                row: i.row,
+                // A remark on the whole file names no column.
+                column: if i.field == "file" { String::new() } else { field_label(&i.field).to_string() },
+                message: i.message.clone(),
+            })
             .collect()
     }
 }

@@ -39,6 +39,8 @@ struct Job {
     started_on: String,
     ended_on: String,
     channel: &'static str,
+    /// 兼职 (may overlap a full-time job).
+    part_time: bool,
 }
 
 #[derive(Template)]
@@ -80,7 +82,7 @@ fn placement_fields(employers: Vec<(String, String)>) -> Vec<Field> {
         Field::text("started_on", "就业时间").typed("date").required(),
         Field::text("ended_on", "离职时间（仍在岗不填）").typed("date"),
         Field::text("monthly_income", "月收入（元）").typed("number"),
-        Field::text("channel", "就业渠道").choice(options(Channel::ALL, Channel::as_str, Channel::label_zh)),
+        Field::text("channel", "就业渠道").choice(options(Channel::ALL, Channel::as_str, Channel::label_zh)).required(),
         Field::text("part_time", "全职或兼职")
             .choice(vec![("false".into(), "全职".into()), ("true".into(), "兼职（可与全职工作时间重叠）".into())]),
     ]
@@ -158,6 +160,7 @@ async fn show_person(state: &AppState, viewer: &Viewer, id: i64, shown: Shown<'_
             employer: employer_name(p),
             place: region_name(&p.data.region_code).unwrap_or(&p.data.region_code).to_string(),
             occupation: p.data.occupation.clone().unwrap_or_default(),
+            part_time: p.data.part_time,
             started_on: p.data.started_on.to_string(),
             ended_on: p.data.ended_on.map(|d| d.to_string()).unwrap_or_default(),
             channel: p.data.channel.label_zh(),

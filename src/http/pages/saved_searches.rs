@@ -150,12 +150,12 @@ pub async fn save(
                 .map_err(|e| AppError::Internal(e.into()))?;
             let q = form.q.as_deref().map(str::trim).unwrap_or_default().to_string();
             let kept = crate::db::models::mail::saved_searches_of(c, user)?;
-            if kept.iter().any(|r| r.active && r.query == q && r.filters == filters) {
-                return Ok("again");
-            }
-            registry::save(c, &actor, form)?;
             // Alerts go to the account's address: without one, none can.
             let email = crate::db::models::user::account(c, user)?.and_then(|a| a.email);
+            if kept.iter().any(|r| r.active && r.query == q && r.filters == filters) {
+                return Ok(if email.is_some() { "again" } else { "again_no_mail" });
+            }
+            registry::save(c, &actor, form)?;
             Ok(if email.is_some() { "1" } else { "no_mail" })
         })
         .await?;
