@@ -43,3 +43,11 @@ pub fn two_schools(kept: i64, moved: i64) -> Text {
         format!("cannot merge: both records are studying now ({kept}, {moved}); correct one's status first"),
     )
 }
+
+/// Two records the review would not list as one person.
+pub fn not_a_pair(a: i64, b: i64) -> Text {
+    Text::new(
+        format!("记录 {a} 与 {b} 不是疑似重复的一对（姓名不同，或身份证号既不像录错、出生日期也不同），不能合并；若确是同一人，请先改正其中一条的姓名或身份证号"),
+        format!("records {a} and {b} are not a likely duplicate pair (another name, or numbers neither a slip apart nor of one birth day); correct one record's name or number first if they are one person"),
+    )
+}

@@ -143,6 +143,19 @@ pub struct Merged {
     pub moved: Moved,
 }
 
+/// Refuses (422, `not_a_pair`) to merge two records the review would not
+/// list as one person registered twice — another name, or numbers that
+/// are neither a slip apart nor of one birth day: the merge deletes one of
+/// them for good, and it took any two ids.
+pub fn likely_pair(a: &LabourerRow, b: &LabourerRow) -> Result<(), AppError> {
+    let candidate =
+        |r: &LabourerRow| Candidate { id: r.id, id_number: r.data.id_number.clone(), birth_date: r.data.birth_date };
+    if a.data.name == b.data.name && likeness(&candidate(a), &candidate(b)).is_some() {
+        return Ok(());
+    }
+    Err(AppError::invalid("b", "not_a_pair", msg::not_a_pair(a.id.get(), b.id.get())))
+}
+
 /// Merges the pair `(a, b)` into `keep` (one of them), in the caller's
 /// transaction. 404 if either is gone; 422 if `keep` is neither; 409 with
 /// the reason when the two histories cannot be one person's.
@@ -166,6 +179,7 @@ pub fn merge(
     }
     let kept: LabourerRow = load(c, kinds::LABOURER, keep)?;
     let gone: LabourerRow = load(c, kinds::LABOURER, other)?;
+    likely_pair(&kept, &gone)?;
     check_histories(c, keep, other)?;
     let moved = model::move_history(c, other, keep)?;
     // The moved placements join the kept person's east spells.

@@ -202,7 +202,7 @@ async fn the_desk_says_where_the_numbers_differ_and_confirms_a_merge_side_by_sid
     assert!(list.body.contains("身份证号仅第 14 位不同（第 18 位是校验码，随之不同）"), "{}", list.body);
     assert!(list.body.contains("身份证号第 13、14 位相邻颠倒"), "{}", list.body);
     assert!(!list.body.contains("仅一位不同（第"), "{}", list.body);
-    let _ = (e, f);
+    let _ = f;
 
     let confirm = send(&app, &app.clerk, &format!("/desk/duplicates/{c}/{d}/merge?keep={c}"), None).await;
     assert_eq!(confirm.status, 200, "{}", confirm.body);
@@ -217,6 +217,13 @@ async fn the_desk_says_where_the_numbers_differ_and_confirms_a_merge_side_by_sid
     assert_eq!(app.count_where("labourers", &format!("id IN ({c}, {d})")), 2, "nothing merged by looking");
     let wrong = send(&app, &app.clerk, &format!("/desk/duplicates/{c}/{d}/merge?keep={e}"), None).await;
     assert_eq!(wrong.status, 422, "{}", wrong.body);
+    // Two records the review would not list (another name, numbers not a
+    // slip apart): no confirm page and no merge — it once took any two ids.
+    let (s, b) = app.post(&format!("/api/v1/labourers/duplicates/{c}/{e}/merge"), &app.clerk, json!({"keep": c})).await;
+    assert_eq!((s, b["errors"][0]["code"].as_str()), (422, Some("not_a_pair")), "{b}");
+    let page = send(&app, &app.clerk, &format!("/desk/duplicates/{c}/{e}/merge?keep={c}"), None).await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert_eq!(app.count_where("labourers", &format!("id IN ({c}, {e})")), 2);
 
     let done =
         send(&app, &app.clerk, &format!("/desk/duplicates/{c}/{d}/merge"), Some(&[("keep", &c.to_string())])).await;

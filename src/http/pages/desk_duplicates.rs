@@ -20,7 +20,7 @@ use crate::error::AppError;
 use crate::http::auth::REGISTRY;
 use crate::http::state::AppState;
 use crate::registry::duplicates::{self, Likeness, Pair, PairKey};
-use crate::registry::reads;
+use crate::registry::{kinds, load, reads};
 
 /// Pairs shown on one page.
 const PER_PAGE: usize = 50;
@@ -226,6 +226,11 @@ pub async fn merge_form(
                 let (row, _) = reads::labourer(c, &actor, LabourerId(id))?;
                 Ok(Side::of(&row, history_of(c, LabourerId(id))?))
             };
+            let (a, b) = (
+                load::<LabourerRow>(c, kinds::LABOURER, LabourerId(keep))?,
+                load::<LabourerRow>(c, kinds::LABOURER, LabourerId(other))?,
+            );
+            duplicates::likely_pair(&a, &b)?;
             Ok((side(c, keep)?, side(c, other)?))
         })
         .await?;
