@@ -20,7 +20,7 @@ use crate::messages::imports as msg;
 mod workbook;
 
 pub use workbook::sheet_names;
-use workbook::within_unpacked_limits;
+use workbook::{within_a_cell, within_unpacked_limits};
 
 /// One cell as the file holds it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -287,19 +287,6 @@ fn read_xls<RS: Read + Seek>(
         let mut out = vec![Cell::Empty; left as usize];
         out.extend(cells.iter().map(of_data));
         each(SourceRow { number: top + i as u32 + 1, cells: out })?;
-    }
-    Ok(())
-}
-
-/// The most characters a cell may hold: Excel's own limit (32,767).
-const MAX_CELL_CHARS: usize = 32_767;
-
-/// Refuses (422, `too_large`) a cell longer than any spreadsheet program
-/// writes, before it is copied: one 200 MB shared string referred to by 40
-/// cells was copied 40 times and took the service down.
-fn within_a_cell(text: &str, row: u32, col: u32) -> Result<(), AppError> {
-    if text.len() > MAX_CELL_CHARS && text.chars().count() > MAX_CELL_CHARS {
-        return Err(AppError::invalid("file", "too_large", msg::cell_too_long(row + 1, col + 1, MAX_CELL_CHARS)));
     }
     Ok(())
 }

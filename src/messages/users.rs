@@ -48,3 +48,17 @@ pub fn labourer_has_account(username: &str) -> Text {
 pub fn active_contradicts_disabled() -> Text {
     Text::new("“active”与“disabled”说法相反：只给其中一个即可", "active and disabled contradict each other; give one")
 }
+
+/// Job alerts asked to go to an address other than the account's own.
+pub fn alerts_not_to_own(own: Option<&str>) -> Text {
+    match own {
+        Some(own) => Text::new(
+            format!("提醒只能发到本账号登记的邮箱（{own}）；要换邮箱，请联系经办人员修改账号"),
+            format!("alerts go to the account's own address ({own}); ask a clerk to change the account's address"),
+        ),
+        None => Text::new(
+            "本账号还没有登记邮箱，提醒只能发到账号登记的邮箱：请联系经办人员为账号登记邮箱",
+            "the account has no address yet, and alerts go only to the account's address: ask a clerk to add one",
+        ),
+    }
+}

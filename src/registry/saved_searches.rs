@@ -64,7 +64,11 @@ pub fn save(c: &mut DbConnection, actor: &Actor, form: NewSavedSearch) -> Result
     if let Some(given) = email.as_ref().filter(|_| !staff) {
         let own = crate::db::models::user::account(c, user_id)?.and_then(|a| a.email);
         if own.as_deref().map(str::to_lowercase) != Some(given.to_lowercase()) {
-            return Err(AppError::invalid("email", "not_own", msg_not_own(own.as_deref())));
+            return Err(AppError::invalid(
+                "email",
+                "not_own",
+                crate::messages::users::alerts_not_to_own(own.as_deref()),
+            ));
         }
     }
     // Not kept for them either: their alerts follow the account's address
@@ -75,19 +79,6 @@ pub fn save(c: &mut DbConnection, actor: &Actor, form: NewSavedSearch) -> Result
     let row = store::insert_saved_search(c, user_id, email.as_deref(), &q, &filters_json, &token)?;
     audit::record(c, actor, "create", "saved_search", Some(row.id), None::<&()>, Some(&row))?;
     Ok(row)
-}
-
-fn msg_not_own(own: Option<&str>) -> Text {
-    match own {
-        Some(own) => Text::new(
-            format!("提醒只能发到本账号登记的邮箱（{own}）；要换邮箱，请联系经办人员修改账号"),
-            format!("alerts go to the account's own address ({own}); ask a clerk to change the account's address"),
-        ),
-        None => Text::new(
-            "本账号还没有登记邮箱，提醒只能发到账号登记的邮箱：请联系经办人员为账号登记邮箱",
-            "the account has no address yet, and alerts go only to the account's address: ask a clerk to add one",
-        ),
-    }
 }
 
 /// Deletes one of the actor's saved searches (an admin may delete any).

@@ -5,7 +5,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use super::forms::{changed_meanwhile, is_stale, json_of, messages_of, options, record_form, Field, Frame};
+use super::forms::{changed_meanwhile, json_of, messages_of, options, record_form, Field, Frame};
 use super::session::{Posted, Viewer};
 use super::{page, see_other, Chrome, FieldMessages};
 use crate::clock;
@@ -230,7 +230,7 @@ pub async fn update(
             let errors = messages_of(e)?;
             let version = posted.get("version").and_then(|v| v.parse().ok());
             let frame = person_frame("修改劳动力信息", format!("/desk/labourers/{id}/edit"), version);
-            if is_stale(&errors) {
+            if errors.is_stale() {
                 // Saved by someone else meanwhile: what is on record now.
                 let actor = Actor::from(&caller);
                 let (row, _) = state.db.write(move |c| reads::labourer(c, &actor, LabourerId(id))).await?;

@@ -7,7 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::forms::{bool_of, changed_meanwhile, is_stale, json_of, messages_of, record_form, Field, Frame};
+use super::forms::{bool_of, changed_meanwhile, json_of, messages_of, record_form, Field, Frame};
 use super::session::{Posted, Viewer};
 use super::{page, see_other, Chrome, FieldMessages};
 use crate::db::models::audit::Actor;
@@ -329,7 +329,7 @@ pub async fn update(
                 format!("/desk/employers/{id}"),
                 version,
             );
-            if is_stale(&errors) {
+            if errors.is_stale() {
                 // Saved by someone else meanwhile: what is on record now.
                 let row = state
                     .db

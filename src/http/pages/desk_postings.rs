@@ -7,7 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::employer_choice::{self, EMPLOYER_OPTIONS};
-use super::forms::{changed_meanwhile, is_stale, json_of, list_of, messages_of, options, record_form, Field, Frame};
+use super::forms::{changed_meanwhile, json_of, list_of, messages_of, options, record_form, Field, Frame};
 use super::session::{Posted, Viewer};
 use super::{see_other, FieldMessages};
 use crate::db::models::audit::Actor;
@@ -275,7 +275,7 @@ pub async fn update(
         Ok(row) => Ok(see_other(&format!("/desk/employers/{}?posting_saved=1#postings", row.data.employer_id.get()))),
         Err(e) => {
             let errors = messages_of(e)?;
-            if !is_stale(&errors) {
+            if !errors.is_stale() {
                 return again(&state, &viewer, &posted, &errors, frame).await;
             }
             // Saved by someone else meanwhile: what is on record now, the

@@ -133,12 +133,6 @@ pub fn refill(fields: &mut [Field], posted: Option<&Posted>, errors: &FieldMessa
     errors.others(&shown)
 }
 
-/// Whether a refusal is of a stale version: someone else saved the record
-/// after the form was read.
-pub fn is_stale(errors: &FieldMessages) -> bool {
-    errors.is_stale()
-}
-
 /// What a form says when the record changed after it was read.
 const STALE: &str = "您打开这张表以后，别人修改并保存了这条记录。您没有改动的项已换成别人保存的值；您和别人都改了的项，保留您填写的，旁边写着别人保存的值。核对后再点“保存”。";
 

@@ -1,6 +1,7 @@
-//! What is read of an xlsx before calamine opens it, from its zip
-//! directory and one small part: the unpacked sizes of its parts (a
-//! roster must not unpack to gigabytes) and its worksheets' names.
+//! What is checked of a workbook before its contents are copied: from an
+//! xlsx's zip directory and one small part, the unpacked sizes of its
+//! parts (a roster must not unpack to gigabytes) and its worksheets'
+//! names; and each cell's length, within what Excel itself allows.
 
 use std::io::{Cursor, Read};
 
@@ -69,6 +70,19 @@ pub(super) fn within_unpacked_limits(bytes: &[u8]) -> Result<(), AppError> {
         };
         let shown = if limit == MAX_UNPACKED { all } else { size };
         return Err(AppError::invalid("file", "too_large", msg::unpacks_too_large(&name, shown >> 20, limit >> 20)));
+    }
+    Ok(())
+}
+
+/// The most characters a cell may hold: Excel's own limit (32,767).
+const MAX_CELL_CHARS: usize = 32_767;
+
+/// Refuses (422, `too_large`) a cell longer than any spreadsheet program
+/// writes, before it is copied: one 200 MB shared string referred to by 40
+/// cells was copied 40 times and took the service down.
+pub(super) fn within_a_cell(text: &str, row: u32, col: u32) -> Result<(), AppError> {
+    if text.len() > MAX_CELL_CHARS && text.chars().count() > MAX_CELL_CHARS {
+        return Err(AppError::invalid("file", "too_large", msg::cell_too_long(row + 1, col + 1, MAX_CELL_CHARS)));
     }
     Ok(())
 }
